@@ -1,0 +1,59 @@
+# Ponte: `make run` serves the Bologna plan on http://127.0.0.1:8000, `make test` runs the suite.
+# Nothing has to be installed by hand: the targets create the virtualenv and fetch what they need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DATASET ?= data/bologna
+export DEBUG ?= 1
+
+.PHONY: run test lint install assets migrate load messages serve worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
+messages: install
+	cd src/ponte && ../../$(BIN)/django-admin compilemessages --ignore=.venv > /dev/null
+
+migrate: install messages
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+load: migrate
+	$(BIN)/python manage.py load_plan $(DATASET)
+	$(BIN)/python manage.py ensure_admin
+
+run: assets load
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style serving: DEBUG off, static files collected and served by WhiteNoise.
+serve: assets load
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput > /dev/null
+	DEBUG=0 $(BIN)/gunicorn ponte.wsgi --chdir src --bind 127.0.0.1:$(PORT)
+
+worker: install
+	$(BIN)/python manage.py db_worker
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+test: install messages lint
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules var

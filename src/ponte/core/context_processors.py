@@ -1,0 +1,15 @@
+from . import permissions
+
+
+def ponte(request):
+    """The current city and the user's role in it, for every template."""
+    city = getattr(request, "city", None)
+    if city is None:
+        return {}
+    user = request.user
+    return {
+        "city": city,
+        "user_role": permissions.role(user, city),
+        "can_manage_plan": permissions.can_manage_plan(user, city),
+        "can_administer": permissions.can_administer(user, city),
+    }

@@ -1,0 +1,30 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the first administrator when the installation has none. The password comes from "
+        "ADMIN_PASSWORD or is generated and written to var/admin-password.txt. Does nothing otherwise."
+    )
+
+    def handle(self, **options):
+        import os
+
+        User = get_user_model()
+        if User.objects.filter(is_superuser=True).exists():
+            return
+        username = os.environ.get("ADMIN_USERNAME", "admin")
+        password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        User.objects.create_superuser(username=username, email="", password=password)
+        if not os.environ.get("ADMIN_PASSWORD"):
+            target = settings.BASE_DIR / "var" / "admin-password.txt"
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(f"{username}\n{password}\n", encoding="utf-8")
+            target.chmod(0o600)
+            self.stdout.write(f"Administrator “{username}” created; password written to {target}")
+        else:
+            self.stdout.write(f"Administrator “{username}” created.")

@@ -1,0 +1,215 @@
+"""Cities own everything; organisations and people are shared by every part of Ponte."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    country = models.CharField(_("country (ISO 3166-1 alpha-2)"), max_length=2, default="IT")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("plan:overview", kwargs={"city": self.slug})
+
+
+class CityQuerySet(models.QuerySet):
+    """Every city-owned table is read through `for_city`, never a remembered filter."""
+
+    def for_city(self, city):
+        return self.filter(city=city)
+
+
+class CityScopedModel(models.Model):
+    """Abstract base of every row that belongs to a city.
+
+    `save()` refuses a row whose foreign keys point at another city's rows, and the
+    m2m_changed handler in `signals.py` does the same for many-to-many links, so no
+    later part of Ponte can mix two cities' data by accident.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", verbose_name=_("city"))
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.check_same_city()
+        super().save(*args, **kwargs)
+
+    def check_same_city(self):
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or field.name == "city":
+                continue
+            if not issubclass(field.related_model, CityScopedModel):
+                continue
+            target_id = getattr(self, field.attname)
+            if target_id is None:
+                continue
+            target = getattr(self, field.name)
+            if target.city_id != self.city_id:
+                raise ValidationError({field.name: _("%(target)s belongs to another city.") % {"target": target}})
+
+
+class LocalizedNameMixin:
+    """Content names are Italian by default with an optional English twin."""
+
+    @property
+    def localized_name(self):
+        if (get_language() or "it").startswith("en") and getattr(self, "name_en", ""):
+            return self.name_en
+        return self.name
+
+
+class Organisation(LocalizedNameMixin, CityScopedModel):
+    class Kind(models.TextChoices):
+        CITY_OFFICE = "office", _("City office or department")
+        PUBLIC_BODY = "public", _("Public body")
+        EU_INSTITUTION = "eu", _("EU institution or agency")
+        INTERNATIONAL = "international", _("International organisation")
+        UNIVERSITY = "university", _("University or research body")
+        COMPANY = "company", _("Company")
+        ASSOCIATION = "association", _("Association or NGO")
+        FOUNDATION = "foundation", _("Foundation")
+        NETWORK = "network", _("Network of cities")
+        CITY = "city", _("Partner city")
+        BODY = "body", _("Governance body")
+        SERVICE = "service", _("Service or initiative")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(_("code"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    country = models.CharField(_("country (ISO code)"), max_length=2, blank=True)
+    locality = models.CharField(_("town or city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("source in the plan"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["city", "slug"], name="organisation_unique_slug")]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Person(CityScopedModel):
+    slug = models.SlugField(_("code"), max_length=80)
+    full_name = models.CharField(_("full name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("staff account"),
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(fields=["city", "slug"], name="person_unique_slug")]
+
+    def __str__(self):
+        return self.full_name
+
+
+class Membership(CityScopedModel):
+    """A staff account's role in one city. Rules in `ponte.core.permissions`."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "admin", _("Administrator")
+        PLAN_OWNER = "owner", _("Plan owner")
+        OFFICE_EDITOR = "editor", _("Office editor")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    office = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("office"),
+        help_text=_("Required for office editors: the office whose items they edit."),
+    )
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "city"], name="membership_one_per_city"),
+            models.CheckConstraint(
+                condition=~models.Q(role="editor") | models.Q(office__isnull=False),
+                name="membership_editor_has_office",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.city} · {self.get_role_display()}"
+
+
+class DatasetNote(CityScopedModel):
+    """What the plan refers to without containing it, and how (or whether) the data set fills it."""
+
+    slug = models.SlugField(_("code"), max_length=80)
+    topic = models.CharField(_("topic"), max_length=200)
+    note = models.TextField(_("note"))
+    source = models.CharField(_("source in the plan"), max_length=300, blank=True)
+    filled_from = models.CharField(
+        _("filled from (public source)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Empty when the gap is left open."),
+    )
+
+    class Meta:
+        verbose_name = _("data set note")
+        verbose_name_plural = _("data set notes")
+        ordering = ["topic"]
+        constraints = [models.UniqueConstraint(fields=["city", "slug"], name="datasetnote_unique_slug")]
+
+    def __str__(self):
+        return self.topic

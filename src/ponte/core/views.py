@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import ListView
+
+from . import permissions
+from .exports import EXPORTERS
+from .models import City
+
+
+def healthz(request):
+    """Liveness and database check for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request):
+    city = City.objects.filter(slug=settings.PONTE_DEFAULT_CITY).first() or City.objects.first()
+    if city is None:
+        raise Http404("No city loaded yet: run `make run` or `manage.py load_plan`.")
+    return redirect(city)
+
+
+class CityMixin(AccessMixin):
+    """Resolves the city in the URL and checks the user's right to see the page.
+
+    `permission` is a function of (user, city); public pages set `login_required = False`.
+    """
+
+    login_required = True
+    permission = staticmethod(permissions.can_view)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = request.city = get_object_or_404(City, slug=kwargs["city"])
+        if self.login_required:
+            if not request.user.is_authenticated:
+                return self.handle_no_permission()
+            if not self.permission(request.user, self.city):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ExportableListView(CityMixin, ListView):
+    """A list that filters (django-filter), sorts, searches and exports CSV/XLSX.
+
+    Subclasses give `filterset_class`, `export_columns` and `export_name`.
+    """
+
+    paginate_by = 50
+    filterset_class = None
+    export_columns: list = []
+    export_name = "export"
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.base_queryset(), request=self.request, city=self.city
+        )
+        return self.filterset.qs
+
+    def get(self, request, *args, **kwargs):
+        exporter = EXPORTERS.get(request.GET.get("export", ""))
+        if exporter:
+            return exporter(self.get_queryset(), self.export_columns, self.export_name)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context.update(filter=self.filterset, querystring=query.urlencode())
+        return context

@@ -1,0 +1,75 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.models import Organisation
+
+from .models import Action, AxisItem, Indicator, Line, MacroArea
+
+
+class CityFilterSet(django_filters.FilterSet):
+    """A filter set whose choices come from the current city only."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, flt in self.filters.items():
+            queryset = getattr(flt, "queryset", None)
+            if queryset is not None and hasattr(queryset, "for_city"):
+                self.filters[name].queryset = queryset.for_city(city)
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class ActionFilter(CityFilterSet):
+    search_fields = ("code", "title", "description")
+    macro_area = django_filters.ModelChoiceFilter(
+        field_name="line__macro_area", queryset=MacroArea.objects.all(), label=_("Macro area")
+    )
+    line = django_filters.ModelChoiceFilter(queryset=Line.objects.all(), label=_("Line"))
+    status = django_filters.ChoiceFilter(choices=Action.Status.choices, label=_("Status"))
+    owner_office = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.CITY_OFFICE), label=_("Owning office")
+    )
+    alignment = django_filters.ModelChoiceFilter(
+        field_name="alignments", queryset=AxisItem.objects.select_related("axis"), label=_("Alignment")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("title", "title"),
+            ("status", "status"),
+            ("progress", "progress"),
+            ("end_date", "end"),
+            ("updated_at", "updated"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Action
+        fields = ["q", "macro_area", "line", "status", "owner_office", "alignment"]
+
+
+class IndicatorFilter(CityFilterSet):
+    search_fields = ("code", "name", "name_en", "description")
+    kind = django_filters.ChoiceFilter(choices=Indicator.Kind.choices, label=_("Kind"))
+    macro_area = django_filters.ModelChoiceFilter(
+        method="in_macro_area", queryset=MacroArea.objects.all(), label=_("Macro area")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("code", "code"), ("name", "name"), ("unit", "unit")), label=_("Sort by")
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["q", "kind", "macro_area"]
+
+    def in_macro_area(self, queryset, name, value):
+        return queryset.filter(Q(macro_area=value) | Q(line__macro_area=value) | Q(action__line__macro_area=value))

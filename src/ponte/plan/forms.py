@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.models import Organisation, Person
+
+from .models import Action, ActionUpdate, AxisItem, IndicatorValue, Line, MacroArea, Milestone, Semester
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CityModelForm(forms.ModelForm):
+    """Model forms whose related choices are limited to the city being edited."""
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "for_city"):
+                field.queryset = queryset.for_city(city)
+
+
+class ActionForm(CityModelForm):
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "description",
+            "status",
+            "progress",
+            "start_date",
+            "end_date",
+            "owner_office",
+            "responsible",
+            "partners",
+            "alignments",
+            "weight",
+            "source",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, can_manage_plan=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_office"].queryset = self.fields["owner_office"].queryset.filter(
+            kind=Organisation.Kind.CITY_OFFICE
+        )
+        self.fields["responsible"].queryset = Person.objects.for_city(kwargs["city"]).select_related("organisation")
+        self.fields["alignments"].queryset = AxisItem.objects.for_city(kwargs["city"]).select_related("axis")
+        if not can_manage_plan:
+            # Office editors report on their actions; ownership and weights are the plan owner's.
+            for name in ("owner_office", "weight"):
+                self.fields[name].disabled = True
+
+
+class NodeForm(CityModelForm):
+    class Meta:
+        fields = ["title", "description", "weight", "alignments"]
+
+
+class MacroAreaForm(NodeForm):
+    class Meta(NodeForm.Meta):
+        model = MacroArea
+
+
+class LineForm(NodeForm):
+    class Meta(NodeForm.Meta):
+        model = Line
+
+
+class UpdateForm(forms.ModelForm):
+    semester = forms.TypedChoiceField(choices=Semester.choices, coerce=int, label=_("semester"))
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["year", "semester", "text"]
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_date"]
+        widgets = {"due_date": DateInput()}
+
+
+class MilestoneDoneForm(forms.Form):
+    done_date = forms.DateField(label=_("done on"), widget=DateInput())
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=300)
+    file = forms.FileField(label=_("file"))
+
+
+class IndicatorValueForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorValue
+        fields = ["reference_date", "value", "source", "note"]
+        widgets = {"reference_date": DateInput()}
+
+
+class WorkbookForm(forms.Form):
+    file = forms.FileField(label=_("XLSX workbook"), help_text=_("Sheets “actions” and/or “indicator_values”."))

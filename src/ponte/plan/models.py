@@ -1,0 +1,434 @@
+"""The plan tree (plan → macro areas → lines → actions), indicators and alignment axes."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.models import CityScopedModel, LocalizedNameMixin, Organisation, Person
+
+POSITIVE_WEIGHT = [MinValueValidator(Decimal("0.01"))]
+
+
+def weight_field():
+    return models.DecimalField(
+        _("weight"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=POSITIVE_WEIGHT,
+        help_text=_("Relative weight in the progress roll-up of the level above."),
+    )
+
+
+def source_field():
+    return models.CharField(
+        _("source in the plan"),
+        max_length=300,
+        blank=True,
+        help_text=_("Chapter › paragraph of the plan this item comes from."),
+    )
+
+
+class Plan(CityScopedModel):
+    slug = models.SlugField(_("code"), max_length=80)
+    title = models.CharField(_("title"), max_length=300)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    description = models.TextField(_("description"), blank=True)
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="plan_unique_slug"),
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="plan_period_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.start_year}-{self.end_year}"
+
+
+class MacroArea(CityScopedModel):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="macro_areas")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    weight = weight_field()
+    order = models.PositiveIntegerField(_("order"), default=0)
+    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="macro_areas")
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("macro area")
+        verbose_name_plural = _("macro areas")
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="macroarea_unique_code"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="macroarea_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class Line(CityScopedModel):
+    macro_area = models.ForeignKey(MacroArea, on_delete=models.CASCADE, related_name="lines")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    weight = weight_field()
+    order = models.PositiveIntegerField(_("order"), default=0)
+    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="lines")
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["macro_area", "code"], name="line_unique_code"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="line_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_city(self, city):
+        return self.filter(city=city)
+
+    def with_tree(self):
+        return self.select_related("line__macro_area__plan", "owner_office", "responsible")
+
+    def owned_by(self, user):
+        """Actions whose responsible person is this staff account or whose office is theirs."""
+        offices = user.memberships.values("office")
+        return self.filter(Q(responsible__user=user) | Q(owner_office__in=offices))
+
+
+class Action(CityScopedModel):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        DELAYED = "delayed", _("Delayed")
+        SUSPENDED = "suspended", _("Suspended")
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="actions", verbose_name=_("line"))
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owner_office = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+        verbose_name=_("owning office"),
+    )
+    responsible = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("responsible person"),
+    )
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="partner_actions", verbose_name=_("partner organisations")
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    weight = weight_field()
+    order = models.PositiveIntegerField(_("order"), default=0)
+    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="actions", verbose_name=_("alignment"))
+    source = source_field()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "code"], name="action_unique_code"),
+            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="action_progress_0_100"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="action_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="action_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("plan:action-detail", kwargs={"city": self.city.slug, "code": self.code})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end comes before the start.")})
+        if self.status == self.Status.COMPLETED and self.progress != 100:
+            raise ValidationError({"progress": _("A completed action is at 100%.")})
+
+
+class Milestone(CityScopedModel):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=300)
+    due_date = models.DateField(_("due"))
+    done_date = models.DateField(_("done"), null=True, blank=True)
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["action", "title"], name="milestone_unique_title")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self):
+        return self.done_date is None and self.due_date < timezone.localdate()
+
+
+class Semester(models.IntegerChoices):
+    FIRST = 1, _("first semester (January–June)")
+    SECOND = 2, _("second semester (July–December)")
+
+
+def current_period(today: datetime.date | None = None) -> tuple[int, int]:
+    """(year, semester) of a date: narrative updates are due once per semester."""
+    today = today or timezone.localdate()
+    return today.year, 1 if today.month <= 6 else 2
+
+
+class ActionUpdate(CityScopedModel):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    year = models.PositiveSmallIntegerField(_("year"))
+    semester = models.PositiveSmallIntegerField(_("semester"), choices=Semester.choices)
+    text = models.TextField(_("what happened in this period"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("narrative update")
+        verbose_name_plural = _("narrative updates")
+        ordering = ["-year", "-semester"]
+        constraints = [models.UniqueConstraint(fields=["action", "year", "semester"], name="update_one_per_period")]
+
+    def __str__(self):
+        return f"{self.action.code} {self.year}-S{self.semester}"
+
+
+class ActionDocument(CityScopedModel):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to="actions/%Y/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Axis(LocalizedNameMixin, CityScopedModel):
+    """A managed taxonomy of alignment (SDGs, EU priorities, mandate areas, flagships, …)."""
+
+    slug = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("alignment axis")
+        verbose_name_plural = _("alignment axes")
+        ordering = ["order", "slug"]
+        constraints = [models.UniqueConstraint(fields=["city", "slug"], name="axis_unique_slug")]
+
+    def __str__(self):
+        return self.localized_name
+
+    def get_absolute_url(self):
+        return reverse("plan:axis-detail", kwargs={"city": self.city.slug, "axis": self.slug})
+
+
+class AxisItem(LocalizedNameMixin, CityScopedModel):
+    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=400)
+    name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("alignment item")
+        verbose_name_plural = _("alignment items")
+        ordering = ["axis__order", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["axis", "code"], name="axisitem_unique_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.localized_name}"
+
+    def get_absolute_url(self):
+        return reverse("plan:axis-item", kwargs={"city": self.city.slug, "axis": self.axis.slug, "code": self.code})
+
+
+class Indicator(LocalizedNameMixin, CityScopedModel):
+    """A measure on any level of the plan: the plan itself, a macro area, a line or an action."""
+
+    class Kind(models.TextChoices):
+        PERFORMANCE = "performance", _("Performance (has targets)")
+        CONTEXT = "context", _("Context figure")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    macro_area = models.ForeignKey(
+        MacroArea, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators"
+    )
+    line = models.ForeignKey(Line, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators")
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERFORMANCE)
+    unit = models.CharField(_("unit"), max_length=40)
+    description = models.TextField(_("description"), blank=True)
+    baseline_value = models.DecimalField(_("baseline"), max_digits=20, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    owner_office = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("owning office"),
+    )
+    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="indicators")
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_unique_code"),
+            models.CheckConstraint(
+                name="indicator_on_one_level",
+                condition=(
+                    Q(macro_area__isnull=True, line__isnull=True)
+                    | Q(macro_area__isnull=True, action__isnull=True)
+                    | Q(line__isnull=True, action__isnull=True)
+                ),
+            ),
+            models.CheckConstraint(
+                name="indicator_baseline_complete",
+                condition=Q(baseline_value__isnull=True) | Q(baseline_date__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.localized_name}"
+
+    def get_absolute_url(self):
+        return reverse("plan:indicator-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+    @property
+    def level(self):
+        return self.action or self.line or self.macro_area or self.plan
+
+    @property
+    def latest_value(self):
+        """The most recent measured value (uses prefetched values when present)."""
+        values = list(self.values.all())
+        return values[-1] if values else None
+
+    @property
+    def responsible_office_id(self):
+        if self.owner_office_id:
+            return self.owner_office_id
+        return self.action.owner_office_id if self.action_id else None
+
+
+class IndicatorTarget(CityScopedModel):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
+    target_date = models.DateField(_("by"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["target_date"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "target_date"], name="target_one_per_date")]
+
+    def __str__(self):
+        return f"{self.value} ({self.target_date})"
+
+
+class IndicatorValue(CityScopedModel):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    reference_date = models.DateField(_("reference date"), help_text=_("End of the period the value measures."))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("measured value")
+        verbose_name_plural = _("measured values")
+        ordering = ["reference_date"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "reference_date"], name="value_one_per_date")]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.reference_date}: {self.value}"
+
+
+class UpdateReminder(CityScopedModel):
+    """One reminder mailed to one address for one period, so reminders are never sent twice."""
+
+    email = models.EmailField()
+    year = models.PositiveSmallIntegerField()
+    semester = models.PositiveSmallIntegerField(choices=Semester.choices)
+    action_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("update reminder")
+        verbose_name_plural = _("update reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["city", "email", "year", "semester"], name="reminder_once_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.email} {self.year}-S{self.semester}"

@@ -1,0 +1,174 @@
+"""Writes to plan data. Views, imports, commands and tasks call these, so rules and the
+audit trail (django-auditlog, actor set from the request or passed explicitly) live here."""
+
+import datetime
+from contextlib import nullcontext
+
+from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ponte.core import permissions
+
+from .models import Action, ActionDocument, ActionUpdate, Indicator, IndicatorValue, Milestone
+
+
+def _as(user):
+    """Record `user` as the actor of audit entries written outside a request."""
+    return set_actor(user) if user is not None and user.is_authenticated else nullcontext()
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied(_("You cannot change this item."))
+
+
+def action_save(*, action: Action, user) -> Action:
+    """Validate and save an action changed by a form or an import."""
+    _require(permissions.can_edit_action(user, action))
+    if action.status == Action.Status.COMPLETED and action.progress == 0:
+        action.progress = 100
+    action.full_clean()
+    with _as(user), transaction.atomic():
+        action.save()
+    return action
+
+
+def update_record(*, action: Action, user, year: int, semester: int, text: str) -> ActionUpdate:
+    """Add or rewrite the narrative update of one period (one per action and semester)."""
+    _require(permissions.can_edit_action(user, action))
+    with _as(user), transaction.atomic():
+        update, _created = ActionUpdate.objects.update_or_create(
+            city=action.city,
+            action=action,
+            year=year,
+            semester=semester,
+            defaults={"text": text, "author": user},
+        )
+    return update
+
+
+def milestone_add(*, action: Action, user, title: str, due_date: datetime.date) -> Milestone:
+    _require(permissions.can_edit_action(user, action))
+    milestone = Milestone(city=action.city, action=action, title=title, due_date=due_date)
+    milestone.full_clean()
+    with _as(user):
+        milestone.save()
+    return milestone
+
+
+def milestone_complete(*, milestone: Milestone, user, done_date: datetime.date) -> Milestone:
+    _require(permissions.can_edit_action(user, milestone.action))
+    if milestone.done_date != done_date:
+        milestone.done_date = done_date
+        with _as(user):
+            milestone.save()
+    return milestone
+
+
+def document_attach(*, action: Action, user, title: str, file) -> ActionDocument:
+    _require(permissions.can_edit_action(user, action))
+    document = ActionDocument(city=action.city, action=action, title=title, file=file, uploaded_by=user)
+    with _as(user):
+        document.save()
+    return document
+
+
+def indicator_value_record(*, indicator: Indicator, user, reference_date, value, source="", note="") -> IndicatorValue:
+    """Record (or correct) the measured value of an indicator at a reference date."""
+    _require(permissions.can_edit_indicator(user, indicator))
+    with _as(user), transaction.atomic():
+        record = IndicatorValue.objects.filter(indicator=indicator, reference_date=reference_date).first()
+        if record is None:
+            record = IndicatorValue(city=indicator.city, indicator=indicator, reference_date=reference_date)
+        changed = record.pk is None or record.value != value or record.source != source or record.note != note
+        record.value, record.source, record.note, record.recorded_by = value, source, note, user
+        if changed:
+            record.full_clean(validate_unique=False)
+            record.save()
+    return record
+
+
+def check(instance):
+    """Model validation as a list of (field, message), for importers."""
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        return [(field, message) for field, messages in exc.message_dict.items() for message in messages]
+    return []
+
+
+def _reminder_recipients(city, actions):
+    """Map each address to the due actions it answers for: the responsible person, else the
+    office editors of the owning office, else the plan owners (nothing goes unreminded)."""
+    from collections import defaultdict
+
+    from ponte.core.models import Membership
+
+    editors = defaultdict(set)
+    owners = set()
+    for office_id, role, email in (
+        Membership.objects.for_city(city).exclude(user__email="").values_list("office_id", "role", "user__email")
+    ):
+        if role == Membership.Role.OFFICE_EDITOR:
+            editors[office_id].add(email)
+        elif role in (Membership.Role.PLAN_OWNER, Membership.Role.ADMINISTRATOR):
+            owners.add(email)
+    recipients = defaultdict(list)
+    for action in actions:
+        person = action.responsible
+        email = (person.email or (person.user.email if person.user_id else "")) if person else ""
+        for address in {email} if email else editors.get(action.owner_office_id) or owners:
+            recipients[address].append(action)
+    return recipients
+
+
+def send_update_reminders(*, city, period=None) -> int:
+    """Mail every owner whose actions lack this period's update; returns the mails sent.
+
+    Each address gets at most one reminder per period; a failed send is retried next run.
+    """
+    import logging
+
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .models import UpdateReminder, current_period
+    from .queries import actions_due_update
+
+    year, semester = period or current_period()
+    due = actions_due_update(city, (year, semester)).select_related("responsible__user")
+    already = set(
+        UpdateReminder.objects.for_city(city).filter(year=year, semester=semester).values_list("email", flat=True)
+    )
+    sent = 0
+    with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
+        for email, actions in sorted(_reminder_recipients(city, due).items()):
+            if email in already:
+                continue
+            context = {
+                "city": city,
+                "year": year,
+                "semester": semester,
+                "actions": actions,
+                "site_url": settings.SITE_URL,
+            }
+            message = EmailMessage(
+                subject=render_to_string("plan/email/update_reminder_subject.txt", context).strip(),
+                body=render_to_string("plan/email/update_reminder.txt", context),
+                to=[email],
+                connection=connection,
+            )
+            try:
+                message.send()
+            except OSError:
+                logging.getLogger(__name__).exception("Reminder to %s not sent; it will be retried", email)
+                continue
+            UpdateReminder.objects.create(
+                city=city, email=email, year=year, semester=semester, action_count=len(actions)
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plan"
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("azioni/", views.ActionListView.as_view(), name="action-list"),
+    path("azioni/mie/", views.MyActionsView.as_view(), name="my-actions"),
+    path("azioni/scadenze/", views.DueView.as_view(), name="due"),
+    path("azioni/<str:code>/", views.ActionDetailView.as_view(), name="action-detail"),
+    path("azioni/<str:code>/modifica/", views.ActionEditView.as_view(), name="action-edit"),
+    path("azioni/<str:code>/aggiornamenti/", views.UpdateAddView.as_view(), name="update-add"),
+    path("azioni/<str:code>/traguardi/", views.MilestoneAddView.as_view(), name="milestone-add"),
+    path("azioni/<str:code>/traguardi/<int:pk>/fatto/", views.MilestoneDoneView.as_view(), name="milestone-done"),
+    path("azioni/<str:code>/documenti/", views.DocumentAddView.as_view(), name="document-add"),
+    path("aree/<int:pk>/modifica/", views.MacroAreaEditView.as_view(), name="macroarea-edit"),
+    path("linee/<int:pk>/modifica/", views.LineEditView.as_view(), name="line-edit"),
+    path("indicatori/", views.IndicatorListView.as_view(), name="indicator-list"),
+    path("indicatori/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator-detail"),
+    path("indicatori/<int:pk>/valori/", views.IndicatorValueAddView.as_view(), name="indicator-value-add"),
+    path("allineamento/", views.AxisListView.as_view(), name="axis-list"),
+    path("allineamento/<slug:axis>/", views.AxisDetailView.as_view(), name="axis-detail"),
+    path("allineamento/<slug:axis>/<str:code>/", views.AxisItemView.as_view(), name="axis-item"),
+    path("foglio/", views.WorkbookView.as_view(), name="workbook"),
+]

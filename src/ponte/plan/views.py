@@ -1,0 +1,393 @@
+"""Back-office and overview pages of the plan. Thin: parse, call a query or service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from ponte.core import permissions
+from ponte.core.exports import Column
+from ponte.core.importing import ImportFailed
+from ponte.core.views import CityMixin, ExportableListView
+
+from . import queries, services, spreadsheets
+from .filters import ActionFilter, IndicatorFilter
+from .forms import (
+    ActionForm,
+    DocumentForm,
+    IndicatorValueForm,
+    LineForm,
+    MacroAreaForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    UpdateForm,
+    WorkbookForm,
+)
+from .models import Action, Axis, AxisItem, Line, MacroArea, Milestone, current_period
+
+
+class PlanMixin(CityMixin):
+    def get_plan(self):
+        plan = queries.current_plan(self.city)
+        if plan is None:
+            raise Http404(_("This city has no plan yet."))
+        return plan
+
+
+class OverviewView(PlanMixin, TemplateView):
+    """The whole plan with the progress of every level (public)."""
+
+    login_required = False
+    template_name = "plan/overview.html"
+
+    def get_context_data(self, **kwargs):
+        plan = self.get_plan()
+        rollup = queries.rollup(plan)
+        macro_areas = list(queries.plan_tree(plan))
+        for macro in macro_areas:
+            macro.progress = rollup.macro_areas.get(macro.pk)
+            for line in macro.lines.all():
+                line.progress = rollup.lines.get(line.pk)
+        return super().get_context_data(
+            plan=plan,
+            rollup=rollup,
+            macro_areas=macro_areas,
+            axes=Axis.objects.for_city(self.city),
+            notes=self.city_notes(),
+            **kwargs,
+        )
+
+    def city_notes(self):
+        from ponte.core.models import DatasetNote
+
+        return DatasetNote.objects.for_city(self.city)
+
+
+ACTION_COLUMNS = [
+    Column(gettext_lazy("Code"), lambda a: a.code),
+    Column(gettext_lazy("Title"), lambda a: a.title),
+    Column(gettext_lazy("Macro area"), lambda a: a.line.macro_area.title),
+    Column(gettext_lazy("Line"), lambda a: a.line.title),
+    Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+    Column(gettext_lazy("Progress (%)"), lambda a: a.progress),
+    Column(gettext_lazy("Start"), lambda a: a.start_date),
+    Column(gettext_lazy("End"), lambda a: a.end_date),
+    Column(gettext_lazy("Owning office"), lambda a: a.owner_office or ""),
+    Column(gettext_lazy("Responsible"), lambda a: a.responsible or ""),
+    Column(gettext_lazy("Alignment"), lambda a: "; ".join(item.code for item in a.alignments.all())),
+    Column(gettext_lazy("Source in the plan"), lambda a: a.source),
+]
+
+
+class ActionListView(ExportableListView):
+    template_name = "plan/action_list.html"
+    filterset_class = ActionFilter
+    export_columns = ACTION_COLUMNS
+    export_name = "azioni"
+    title = gettext_lazy("Actions")
+
+    def base_queryset(self):
+        return queries.action_list(self.city)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+
+class MyActionsView(ActionListView):
+    title = gettext_lazy("My actions")
+
+    def base_queryset(self):
+        return queries.action_list(self.city).owned_by(self.request.user)
+
+
+class DueView(PlanMixin, TemplateView):
+    """This period's work: actions without an update, overdue milestones."""
+
+    template_name = "plan/due.html"
+
+    def get_context_data(self, **kwargs):
+        year, semester = current_period()
+        return super().get_context_data(
+            year=year,
+            semester=semester,
+            due=queries.actions_due_update(self.city, (year, semester)),
+            overdue=queries.overdue_milestones(self.city),
+            **kwargs,
+        )
+
+
+class ActionMixin(PlanMixin):
+    def get_action(self):
+        if not hasattr(self, "_action"):
+            try:
+                self._action = queries.action_detail(self.city, self.kwargs["code"])
+            except Action.DoesNotExist:
+                raise Http404 from None
+        return self._action
+
+    def get_context_data(self, **kwargs):
+        action = self.get_action()
+        return super().get_context_data(
+            action=action, can_edit=permissions.can_edit_action(self.request.user, action), **kwargs
+        )
+
+
+class ActionDetailView(ActionMixin, TemplateView):
+    template_name = "plan/action_detail.html"
+
+    def get_context_data(self, **kwargs):
+        from auditlog.models import LogEntry
+
+        action = self.get_action()
+        year, semester = current_period()
+        return super().get_context_data(
+            history=LogEntry.objects.get_for_object(action).select_related("actor")[:50],
+            update_form=UpdateForm(initial={"year": year, "semester": semester}),
+            milestone_form=MilestoneForm(),
+            done_form=MilestoneDoneForm(),
+            document_form=DocumentForm(),
+            **kwargs,
+        )
+
+
+class EditGuardMixin:
+    """Form pages that change an item: refused (403) unless `may_edit()` says yes."""
+
+    def may_edit(self) -> bool:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        if not self.may_edit():
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_edit():
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+
+class ActionEditMixin(EditGuardMixin, ActionMixin):
+    def may_edit(self):
+        return permissions.can_edit_action(self.request.user, self.get_action())
+
+    def get_success_url(self):
+        return self.get_action().get_absolute_url()
+
+
+class ActionEditView(ActionEditMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = ActionForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "instance": self.get_action(),
+            "city": self.city,
+            "can_manage_plan": permissions.can_manage_plan(self.request.user, self.city),
+        }
+
+    def form_valid(self, form):
+        services.action_save(action=form.save(commit=False), user=self.request.user)
+        form.save_m2m()
+        messages.success(self.request, _("Action saved."))
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Edit %(item)s") % {"item": self.get_action()}, **kwargs)
+
+
+class UpdateAddView(ActionEditMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = UpdateForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        services.update_record(
+            action=self.get_action(),
+            user=self.request.user,
+            year=data["year"],
+            semester=data["semester"],
+            text=data["text"],
+        )
+        messages.success(self.request, _("Update recorded."))
+        return super().form_valid(form)
+
+
+class MilestoneAddView(ActionEditMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = MilestoneForm
+
+    def form_valid(self, form):
+        services.milestone_add(action=self.get_action(), user=self.request.user, **form.cleaned_data)
+        return super().form_valid(form)
+
+
+class MilestoneDoneView(ActionEditMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = MilestoneDoneForm
+
+    def form_valid(self, form):
+        milestone = get_object_or_404(Milestone, pk=self.kwargs["pk"], action=self.get_action())
+        services.milestone_complete(
+            milestone=milestone, user=self.request.user, done_date=form.cleaned_data["done_date"]
+        )
+        return super().form_valid(form)
+
+
+class DocumentAddView(ActionEditMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = DocumentForm
+
+    def form_valid(self, form):
+        services.document_attach(action=self.get_action(), user=self.request.user, **form.cleaned_data)
+        return super().form_valid(form)
+
+
+class NodeEditView(PlanMixin, FormView):
+    """Title, description, weight and alignment of a macro area or line (plan owners)."""
+
+    template_name = "plan/form.html"
+    permission = staticmethod(permissions.can_manage_plan)
+    model = None
+
+    def get_object(self):
+        return get_object_or_404(self.model.objects.for_city(self.city), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.get_object(), "city": self.city}
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, _("Saved."))
+        return redirect("plan:overview", city=self.city.slug)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Edit %(item)s") % {"item": self.get_object()}, **kwargs)
+
+
+class MacroAreaEditView(NodeEditView):
+    model, form_class = MacroArea, MacroAreaForm
+
+
+class LineEditView(NodeEditView):
+    model, form_class = Line, LineForm
+
+
+INDICATOR_COLUMNS = [
+    Column(gettext_lazy("Code"), lambda i: i.code),
+    Column(gettext_lazy("Name"), lambda i: i.localized_name),
+    Column(gettext_lazy("Kind"), lambda i: i.get_kind_display()),
+    Column(gettext_lazy("Unit"), lambda i: i.unit),
+    Column(gettext_lazy("Level"), lambda i: i.level),
+    Column(gettext_lazy("Baseline"), lambda i: i.baseline_value),
+    Column(gettext_lazy("Baseline date"), lambda i: i.baseline_date),
+    Column(gettext_lazy("Latest value"), lambda i: i.latest_value.value if i.latest_value else None),
+    Column(gettext_lazy("Source in the plan"), lambda i: i.source),
+]
+
+
+class IndicatorListView(ExportableListView):
+    template_name = "plan/indicator_list.html"
+    filterset_class = IndicatorFilter
+    export_columns = INDICATOR_COLUMNS
+    export_name = "indicatori"
+
+    def base_queryset(self):
+        return queries.indicator_list(self.city)
+
+
+class IndicatorMixin(PlanMixin):
+    def get_indicator(self):
+        if not hasattr(self, "_indicator"):
+            self._indicator = get_object_or_404(queries.indicator_list(self.city), pk=self.kwargs["pk"])
+        return self._indicator
+
+
+class IndicatorDetailView(IndicatorMixin, TemplateView):
+    template_name = "plan/indicator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        indicator = self.get_indicator()
+        return super().get_context_data(
+            indicator=indicator,
+            can_edit=permissions.can_edit_indicator(self.request.user, indicator),
+            value_form=IndicatorValueForm(),
+            **kwargs,
+        )
+
+
+class IndicatorValueAddView(EditGuardMixin, IndicatorMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = IndicatorValueForm
+
+    def may_edit(self):
+        return permissions.can_edit_indicator(self.request.user, self.get_indicator())
+
+    def form_valid(self, form):
+        services.indicator_value_record(indicator=self.get_indicator(), user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Value recorded."))
+        return redirect(self.get_indicator())
+
+
+class AxisListView(PlanMixin, TemplateView):
+    template_name = "plan/axis_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(axes=Axis.objects.for_city(self.city), **kwargs)
+
+
+class AxisDetailView(PlanMixin, TemplateView):
+    """Every item of one axis with how many actions serve it and their progress."""
+
+    template_name = "plan/axis_detail.html"
+
+    def get_context_data(self, **kwargs):
+        axis = get_object_or_404(Axis.objects.for_city(self.city), slug=self.kwargs["axis"])
+        return super().get_context_data(axis=axis, items=queries.axis_summary(axis), **kwargs)
+
+
+class AxisItemView(PlanMixin, TemplateView):
+    template_name = "plan/axis_item.html"
+
+    def get_context_data(self, **kwargs):
+        item = get_object_or_404(
+            AxisItem.objects.for_city(self.city).select_related("axis", "parent"),
+            axis__slug=self.kwargs["axis"],
+            code=self.kwargs["code"],
+        )
+        actions = queries.actions_serving(item)
+        return super().get_context_data(
+            item=item,
+            actions=actions,
+            progress=queries.progress_of(actions),
+            children=item.children.all(),
+            **kwargs,
+        )
+
+
+class WorkbookView(PlanMixin, FormView):
+    """Bulk XLSX round trip: GET ?download=1 exports, POST imports (all or nothing)."""
+
+    template_name = "plan/workbook.html"
+    form_class = WorkbookForm
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("download"):
+            response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response["Content-Disposition"] = 'attachment; filename="piano.xlsx"'
+            spreadsheets.export_workbook(self.city).save(response)
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            report = spreadsheets.import_workbook(
+                city=self.city, user=self.request.user, file=form.cleaned_data["file"]
+            )
+        except ImportFailed as failure:
+            return self.render_to_response(self.get_context_data(form=form, errors=failure.errors))
+        messages.success(self.request, _("Workbook imported: %(summary)s") % {"summary": report.summary()})
+        return redirect("plan:workbook", city=self.city.slug)
