@@ -47,6 +47,11 @@ class CityMixin(AccessMixin):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        # The URL's `city` slug must not shadow the City object in templates.
+        kwargs["city"] = self.city
+        return super().get_context_data(**kwargs)
+
 
 class ExportableListView(CityMixin, ListView):
     """A list that filters (django-filter), sorts, searches and exports CSV/XLSX.

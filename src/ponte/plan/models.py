@@ -108,7 +108,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(city=city)
 
     def with_tree(self):
-        return self.select_related("line__macro_area__plan", "owner_office", "responsible")
+        return self.select_related("city", "line__macro_area__plan", "owner_office", "responsible")
 
     def owned_by(self, user):
         """Actions whose responsible person is this staff account or whose office is theirs."""

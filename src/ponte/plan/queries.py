@@ -60,7 +60,7 @@ def plan_tree(plan: Plan):
         Prefetch(
             "lines",
             queryset=Line.objects.prefetch_related(
-                Prefetch("actions", queryset=Action.objects.select_related("owner_office"))
+                Prefetch("actions", queryset=Action.objects.select_related("city", "owner_office"))
             ),
         )
     )
@@ -89,7 +89,7 @@ def action_detail(city, code):
 def indicator_list(city):
     return (
         Indicator.objects.for_city(city)
-        .select_related("plan", "macro_area", "line", "action__owner_office", "owner_office")
+        .select_related("city", "plan", "macro_area", "line", "action__owner_office", "owner_office")
         .prefetch_related("values", "targets")
     )
 
@@ -117,7 +117,7 @@ def axis_summary(axis):
     """Items of an axis, each with `action_count`, `progress` and `depth`, in a fixed number
     of queries: actions count for an item when they, their line or their macro area carry
     the item or one of its sub-items."""
-    items = list(axis.items.all())
+    items = list(axis.items.select_related("city", "axis"))
     city = axis.city
     actions = {
         pk: (line_id, macro_id, progress, weight)
@@ -175,5 +175,5 @@ def overdue_milestones(city):
     return (
         Milestone.objects.for_city(city)
         .filter(done_date__isnull=True, due_date__lt=timezone.localdate())
-        .select_related("action__owner_office", "action__responsible")
+        .select_related("action__city", "action__owner_office", "action__responsible")
     )

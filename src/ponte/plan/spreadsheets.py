@@ -177,18 +177,16 @@ class WorkbookImport:
                     self.error(sheet, number, "progress", _("must be a whole number from 0 to 100"))
                 fields["progress"] = int(progress)
         for column, attribute in (("start", "start_date"), ("end", "end_date")):
-            if column in row:
+            if row.get(column) not in (None, ""):
                 fields[attribute] = self._parse(sheet, number, row, column, _date)
         if row.get("weight") not in (None, ""):
             fields["weight"] = self._parse(sheet, number, row, "weight", _decimal)
-        if "owner" in row:
-            slug = _text(row["owner"])
-            owner = Organisation.objects.for_city(self.city).filter(slug=slug).first() if slug else None
-            if slug and owner is None:
+        slug = _text(row.get("owner"))
+        if slug:
+            owner = Organisation.objects.for_city(self.city).filter(slug=slug).first()
+            if owner is None:
                 self.error(sheet, number, "owner", _("unknown organisation “%(slug)s”") % {"slug": slug})
-            elif (owner.pk if owner else None) != action.owner_office_id and not permissions.can_manage_plan(
-                self.user, self.city
-            ):
+            elif owner.pk != action.owner_office_id and not permissions.can_manage_plan(self.user, self.city):
                 self.error(sheet, number, "owner", _("only plan owners can change the owning office"))
             else:
                 fields["owner_office"] = owner

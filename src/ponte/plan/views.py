@@ -346,7 +346,7 @@ class AxisDetailView(PlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         axis = get_object_or_404(Axis.objects.for_city(self.city), slug=self.kwargs["axis"])
-        return super().get_context_data(axis=axis, items=queries.axis_summary(axis), **kwargs)
+        return super().get_context_data(**{**kwargs, "axis": axis, "items": queries.axis_summary(axis)})
 
 
 class AxisItemView(PlanMixin, TemplateView):

@@ -1,0 +1,41 @@
+"""Every change to plan data keeps who, when and old → new, visible on the item's page."""
+
+from auditlog.models import LogEntry
+
+from ponte.factories import IndicatorFactory
+
+
+def test_editing_an_action_is_audited_with_actor_and_values(client, users, action, city):
+    client.force_login(users["editor"])
+    client.post(
+        f"/{city.slug}/azioni/{action.code}/modifica/",
+        {"title": action.title, "status": "delayed", "progress": "35", "weight": "1"},
+    )
+    entry = LogEntry.objects.get_for_object(action).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.actor == users["editor"]
+    assert entry.changes_dict["progress"] == ["0", "35"]
+    assert entry.changes_dict["status"] == ["not_started", "delayed"]
+
+    page = client.get(f"/{city.slug}/azioni/{action.code}/").content.decode()
+    assert users["editor"].username in page
+    assert "0 → 35" in page
+
+
+def test_recording_an_indicator_value_is_audited(client, users, action, city):
+    indicator = IndicatorFactory(action=action)
+    client.force_login(users["owner"])
+    client.post(f"/{city.slug}/indicatori/{indicator.pk}/valori/", {"reference_date": "2025-06-30", "value": "12.5"})
+    value = indicator.values.get()
+    entry = LogEntry.objects.get_for_object(value).get()
+    assert entry.actor == users["owner"] and entry.action == LogEntry.Action.CREATE
+
+
+def test_partner_changes_are_audited(client, users, action, city, other_office):
+    client.force_login(users["owner"])
+    client.post(
+        f"/{city.slug}/azioni/{action.code}/modifica/",
+        {"title": action.title, "status": "in_progress", "progress": "0", "weight": "1", "partners": [other_office.pk]},
+    )
+    assert list(action.partners.all()) == [other_office]
+    m2m = LogEntry.objects.get_for_object(action).filter(changes__icontains="partners")
+    assert m2m.exists()

@@ -1,0 +1,94 @@
+"""Every back-office page and action, for every role: a matrix of expected answers."""
+
+import pytest
+
+from ponte.factories import ActionFactory, IndicatorFactory, MilestoneFactory
+
+ROLES = ["admin", "owner", "editor", "viewer", "outsider", "anonymous"]
+READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
+OWN_EDIT = {"admin": 200, "owner": 200, "editor": 200, "viewer": 403, "outsider": 403, "anonymous": 302}
+PLAN_EDIT = {"admin": 200, "owner": 200, "editor": 403, "viewer": 403, "outsider": 403, "anonymous": 302}
+PUBLIC = dict.fromkeys(ROLES, 200)
+
+
+@pytest.fixture
+def objects(action, other_office):
+    foreign = ActionFactory(line=action.line, owner_office=other_office, code="1.1.2")
+    return {
+        "action": action,
+        "foreign": foreign,
+        "indicator": IndicatorFactory(action=action),
+        "foreign_indicator": IndicatorFactory(action=foreign),
+        "milestone": MilestoneFactory(action=action),
+    }
+
+
+PAGES = [
+    ("/{c}/", PUBLIC),
+    ("/{c}/azioni/", READ),
+    ("/{c}/azioni/?export=csv", READ),
+    ("/{c}/azioni/mie/", READ),
+    ("/{c}/azioni/scadenze/", READ),
+    ("/{c}/azioni/{action.code}/", READ),
+    ("/{c}/azioni/{action.code}/modifica/", OWN_EDIT),
+    ("/{c}/azioni/{action.code}/aggiornamenti/", OWN_EDIT),
+    ("/{c}/azioni/{action.code}/traguardi/", OWN_EDIT),
+    ("/{c}/azioni/{action.code}/documenti/", OWN_EDIT),
+    ("/{c}/azioni/{action.code}/traguardi/{milestone.pk}/fatto/", OWN_EDIT),
+    ("/{c}/azioni/{foreign.code}/modifica/", PLAN_EDIT),
+    ("/{c}/azioni/{foreign.code}/aggiornamenti/", PLAN_EDIT),
+    ("/{c}/indicatori/", READ),
+    ("/{c}/indicatori/{indicator.pk}/", READ),
+    ("/{c}/indicatori/{indicator.pk}/valori/", OWN_EDIT),
+    ("/{c}/indicatori/{foreign_indicator.pk}/valori/", PLAN_EDIT),
+    ("/{c}/aree/{action.line.macro_area.pk}/modifica/", PLAN_EDIT),
+    ("/{c}/linee/{action.line.pk}/modifica/", PLAN_EDIT),
+    ("/{c}/allineamento/", READ),
+    ("/{c}/foglio/", READ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url", "expected"), PAGES, ids=[page[0] for page in PAGES])
+def test_get_matrix(client, users, objects, city, role, url, expected):
+    if role != "anonymous":
+        client.force_login(users[role])
+    response = client.get(url.format(c=city.slug, **objects))
+    assert response.status_code == expected[role], f"{role} GET {url}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_allowed_roles_change_an_action(client, users, objects, city, role):
+    if role != "anonymous":
+        client.force_login(users[role])
+    action = objects["action"]
+    response = client.post(
+        f"/{city.slug}/azioni/{action.code}/modifica/",
+        {"title": action.title, "status": "in_progress", "progress": "40", "weight": "1"},
+    )
+    action.refresh_from_db()
+    changed = action.progress == 40
+    assert changed == (OWN_EDIT[role] == 200), f"{role}: status {response.status_code}"
+
+
+def test_office_editor_cannot_change_owner_or_weight(client, users, objects, city, other_office):
+    client.force_login(users["editor"])
+    action = objects["action"]
+    client.post(
+        f"/{city.slug}/azioni/{action.code}/modifica/",
+        {
+            "title": "Nuovo titolo",
+            "status": "in_progress",
+            "progress": "10",
+            "weight": "9",
+            "owner_office": other_office.pk,
+        },
+    )
+    action.refresh_from_db()
+    assert action.title == "Nuovo titolo"
+    assert action.weight == 1 and action.owner_office.slug == "ufficio-a"
+
+
+def test_admin_site_is_for_superusers_only(client, users):
+    client.force_login(users["owner"])
+    assert client.get("/admin/").status_code == 302

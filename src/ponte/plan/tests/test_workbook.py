@@ -1,0 +1,117 @@
+"""Bulk XLSX round trip of actions and indicator values: all or nothing, with row/column errors."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from ponte.factories import ActionFactory, IndicatorFactory
+from ponte.plan.models import Action, IndicatorValue
+
+
+def workbook_bytes(actions=(), values=()):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "actions"
+    sheet.append(["code", "line", "title", "status", "progress", "start", "end", "owner", "weight"])
+    for row in actions:
+        sheet.append(row)
+    values_sheet = book.create_sheet("indicator_values")
+    values_sheet.append(["indicator", "date", "value", "source", "note"])
+    for row in values:
+        values_sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "piano.xlsx"
+    return buffer
+
+
+@pytest.fixture
+def setup(action, other_office):
+    foreign = ActionFactory(line=action.line, owner_office=other_office, code="1.1.2")
+    indicator = IndicatorFactory(action=action, code="IND-A")
+    return action, foreign, indicator
+
+
+def upload(client, city, buffer):
+    return client.post(f"/{city.slug}/foglio/", {"file": buffer})
+
+
+def test_export_then_import_is_a_no_op(client, users, setup, city):
+    client.force_login(users["owner"])
+    exported = client.get(f"/{city.slug}/foglio/?download=1")
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(exported.content))
+    assert book["actions"]["A1"].value == "code" and book["actions"].max_row == 3
+    buffer = io.BytesIO(exported.content)
+    buffer.name = "piano.xlsx"
+    response = upload(client, city, buffer)
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("nothing to change" in m or "nulla da cambiare" in m for m in messages)
+
+
+def test_import_updates_actions_and_values(client, users, setup, city):
+    action, _foreign, indicator = setup
+    client.force_login(users["owner"])
+    response = upload(
+        client,
+        city,
+        workbook_bytes(
+            actions=[["1.1.1", "", "", "in_progress", 60, "2024-01-01", "2025-12-31", "ufficio-a", 2]],
+            values=[["IND-A", "2025-06-30", "12,5", "Ufficio statistica", ""]],
+        ),
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.progress, action.weight) == ("in_progress", 60, Decimal("2"))
+    assert indicator.values.get().value == Decimal("12.5")
+
+
+def test_a_bad_row_in_the_middle_changes_nothing(client, users, setup, city):
+    client.force_login(users["owner"])
+    response = upload(
+        client,
+        city,
+        workbook_bytes(
+            actions=[
+                ["1.1.1", "", "", "in_progress", 60],
+                ["1.1.2", "", "", "in_progress", 140],
+                ["1.1.1", "", "", "in_progress", 70, "2025-12-31", "2024-01-01"],
+            ],
+            values=[["IND-A", "not a date", "3"], ["NOPE", "2025-01-01", "1"]],
+        ),
+    )
+    assert response.status_code == 200
+    errors = [str(e) for e in response.context["errors"]]
+    assert any("actions, row 3" in e and "progress" in e for e in errors), errors
+    assert any("actions, row 4" in e and "end" in e for e in errors), errors
+    assert any("indicator_values, row 2" in e and "date" in e for e in errors), errors
+    assert any("indicator_values, row 3" in e and "NOPE" in e for e in errors), errors
+    assert Action.objects.get(code="1.1.1").progress == 0
+    assert not IndicatorValue.objects.exists()
+
+
+def test_office_editor_imports_only_own_actions(client, users, setup, city):
+    client.force_login(users["editor"])
+    response = upload(client, city, workbook_bytes(actions=[["1.1.1", "", "", "", 10], ["1.1.2", "", "", "", 10]]))
+    errors = [str(e) for e in response.context["errors"]]
+    assert len(errors) == 1 and "1.1.2" in errors[0]
+    assert set(Action.objects.values_list("progress", flat=True)) == {0}
+
+
+def test_plan_owner_adds_a_new_action_to_a_line(client, users, setup, city):
+    action = setup[0]
+    client.force_login(users["owner"])
+    upload(client, city, workbook_bytes(actions=[["1.1.9", action.line.code, "Nuova azione", "not_started", 0]]))
+    assert Action.objects.get(code="1.1.9").line == action.line
+
+
+def test_a_file_that_is_not_xlsx_is_refused(client, users, setup, city):
+    client.force_login(users["owner"])
+    buffer = io.BytesIO(b"code;title\n1;x\n")
+    buffer.name = "azioni.csv"
+    response = upload(client, city, buffer)
+    assert "XLSX" in " ".join(str(e) for e in response.context["errors"])
