@@ -13,6 +13,7 @@ urlpatterns = [
     path("accesso/", auth_views.LoginView.as_view(), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
     path("", core_views.home, name="home"),
+    path("<slug:city>/", include("ponte.core.urls")),
     path("<slug:city>/", include("ponte.plan.urls")),
 ]
 if settings.DEBUG:

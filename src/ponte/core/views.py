@@ -4,11 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from . import permissions
-from .exports import EXPORTERS
+from .exports import EXPORTERS, Column
+from .filters import OrganisationFilter
 from .models import City
+from .queries import organisation_list
 
 
 def healthz(request):
@@ -86,3 +89,29 @@ class ExportableListView(CityMixin, ListView):
         query.pop("export", None)
         context.update(filter=self.filterset, querystring=query.urlencode())
         return context
+
+
+ORGANISATION_COLUMNS = [
+    Column(gettext_lazy("Code"), lambda o: o.slug),
+    Column(gettext_lazy("Name"), lambda o: o.name),
+    Column(gettext_lazy("Name (English)"), lambda o: o.name_en),
+    Column(gettext_lazy("Kind"), lambda o: o.get_kind_display()),
+    Column(gettext_lazy("Part of"), lambda o: o.parent or ""),
+    Column(gettext_lazy("Country"), lambda o: o.country),
+    Column(gettext_lazy("Town or city"), lambda o: o.locality),
+    Column(gettext_lazy("Website"), lambda o: o.website),
+    Column(gettext_lazy("Description"), lambda o: o.description),
+    Column(gettext_lazy("Source in the plan"), lambda o: o.source),
+]
+
+
+class OrganisationListView(ExportableListView):
+    """The directory of offices, bodies, networks, partners and cities the city works with."""
+
+    template_name = "core/organisation_list.html"
+    filterset_class = OrganisationFilter
+    export_columns = ORGANISATION_COLUMNS
+    export_name = "organizzazioni"
+
+    def base_queryset(self):
+        return organisation_list(self.city)

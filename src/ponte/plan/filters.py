@@ -2,29 +2,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.filters import CityFilterSet
 from ponte.core.models import Organisation
 
-from .models import Action, AxisItem, Indicator, Line, MacroArea
-
-
-class CityFilterSet(django_filters.FilterSet):
-    """A filter set whose choices come from the current city only."""
-
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    search_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, city, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, flt in self.filters.items():
-            queryset = getattr(flt, "queryset", None)
-            if queryset is not None and hasattr(queryset, "for_city"):
-                self.filters[name].queryset = queryset.for_city(city)
-
-    def search(self, queryset, name, value):
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+from .models import Action, AxisItem, Indicator, Line, MacroArea, Milestone
 
 
 class ActionFilter(CityFilterSet):
@@ -73,3 +54,19 @@ class IndicatorFilter(CityFilterSet):
 
     def in_macro_area(self, queryset, name, value):
         return queryset.filter(Q(macro_area=value) | Q(line__macro_area=value) | Q(action__line__macro_area=value))
+
+
+class MilestoneFilter(CityFilterSet):
+    search_fields = ("title", "action__code", "action__title")
+    owner_office = django_filters.ModelChoiceFilter(
+        field_name="action__owner_office",
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.CITY_OFFICE),
+        label=_("Owning office"),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("due_date", "due"), ("action__code", "action"), ("title", "title")), label=_("Sort by")
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["q", "owner_office"]

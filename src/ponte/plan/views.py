@@ -11,10 +11,11 @@ from django.views.generic import FormView, TemplateView
 from ponte.core import permissions
 from ponte.core.exports import Column
 from ponte.core.importing import ImportFailed
+from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView
 
 from . import queries, services, spreadsheets
-from .filters import ActionFilter, IndicatorFilter
+from .filters import ActionFilter, IndicatorFilter, MilestoneFilter
 from .forms import (
     ActionForm,
     DocumentForm,
@@ -103,20 +104,39 @@ class MyActionsView(ActionListView):
         return queries.action_list(self.city).owned_by(self.request.user)
 
 
-class DueView(PlanMixin, TemplateView):
-    """This period's work: actions without an update, overdue milestones."""
+class DueActionsView(ActionListView):
+    """This period's work: running actions without their narrative update."""
 
-    template_name = "plan/due.html"
+    template_name = "plan/due_actions.html"
+    export_name = "aggiornamenti-da-scrivere"
 
-    def get_context_data(self, **kwargs):
+    @property
+    def title(self):
         year, semester = current_period()
-        return super().get_context_data(
-            year=year,
-            semester=semester,
-            due=queries.actions_due_update(self.city, (year, semester)),
-            overdue=queries.overdue_milestones(self.city),
-            **kwargs,
-        )
+        return _("Updates due for %(year)s, semester %(semester)s") % {"year": year, "semester": semester}
+
+    def base_queryset(self):
+        return queries.actions_due_update(self.city)
+
+
+MILESTONE_COLUMNS = [
+    Column(gettext_lazy("Milestone"), lambda m: m.title),
+    Column(gettext_lazy("Action"), lambda m: m.action.code),
+    Column(gettext_lazy("Action title"), lambda m: m.action.title),
+    Column(gettext_lazy("Due"), lambda m: m.due_date),
+    Column(gettext_lazy("Owning office"), lambda m: m.action.owner_office or ""),
+    Column(gettext_lazy("Responsible"), lambda m: m.action.responsible or ""),
+]
+
+
+class OverdueMilestonesView(ExportableListView):
+    template_name = "plan/milestone_list.html"
+    filterset_class = MilestoneFilter
+    export_columns = MILESTONE_COLUMNS
+    export_name = "traguardi-scaduti"
+
+    def base_queryset(self):
+        return queries.overdue_milestones(self.city)
 
 
 class ActionMixin(PlanMixin):
@@ -139,12 +159,10 @@ class ActionDetailView(ActionMixin, TemplateView):
     template_name = "plan/action_detail.html"
 
     def get_context_data(self, **kwargs):
-        from auditlog.models import LogEntry
-
         action = self.get_action()
         year, semester = current_period()
         return super().get_context_data(
-            history=LogEntry.objects.get_for_object(action).select_related("actor")[:50],
+            history=audit_history(action),
             update_form=UpdateForm(initial={"year": year, "semester": semester}),
             milestone_form=MilestoneForm(),
             done_form=MilestoneDoneForm(),
@@ -265,7 +283,10 @@ class NodeEditView(PlanMixin, FormView):
         return redirect("plan:overview", city=self.city.slug)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Edit %(item)s") % {"item": self.get_object()}, **kwargs)
+        item = self.get_object()
+        return super().get_context_data(
+            title=_("Edit %(item)s") % {"item": item}, history=audit_history(item), **kwargs
+        )
 
 
 class MacroAreaEditView(NodeEditView):
@@ -313,6 +334,7 @@ class IndicatorDetailView(IndicatorMixin, TemplateView):
         indicator = self.get_indicator()
         return super().get_context_data(
             indicator=indicator,
+            history=audit_history(indicator),
             can_edit=permissions.can_edit_indicator(self.request.user, indicator),
             value_form=IndicatorValueForm(),
             **kwargs,

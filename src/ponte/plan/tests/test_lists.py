@@ -15,7 +15,9 @@ from ponte.factories import (
     IndicatorValueFactory,
     LineFactory,
     MilestoneFactory,
+    OrganisationFactory,
 )
+from ponte.plan.models import Action
 
 
 @pytest.fixture
@@ -25,8 +27,14 @@ def staff(client, users):
 
 
 def grow(city, line, office, axis_item, n):
+    fixed = Action.objects.filter(code="FIXED").first()
     for _ in range(n):
         action = ActionFactory(line=line, owner_office=office, status="in_progress")
+        OrganisationFactory(city=city)
+        if fixed:  # the detail page grows too: milestones, indicators, partners, updates
+            MilestoneFactory(action=fixed)
+            IndicatorValueFactory(indicator=IndicatorFactory(action=fixed))
+            fixed.partners.add(OrganisationFactory(city=city))
         action.alignments.add(axis_item)
         action.partners.add(office)
         MilestoneFactory(action=action, due_date="2020-01-01")
@@ -49,7 +57,8 @@ def grow(city, line, office, axis_item, n):
 def test_query_count_is_constant_as_actions_grow_tenfold(staff, city, office, url):
     line = LineFactory(city=city)
     item = AxisItemFactory(axis__city=city)
-    address = url.format(c=city.slug, axis=item.axis.slug, item=item.code)
+    ActionFactory(line=line, code="FIXED", owner_office=office)
+    address = url.format(c=city.slug, axis=item.axis.slug, item=item.code, action="FIXED")
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -99,3 +108,35 @@ def test_indicator_list_exports(staff, city, action):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=2, column=2).value == "Iscritti"
     assert sheet.cell(row=2, column=8).value == 42
+
+
+def test_overdue_milestones_list_filters_and_exports(staff, city, action, other_office):
+    MilestoneFactory(action=action, title="Scaduto", due_date="2020-01-01")
+    MilestoneFactory(action=action, title="Futuro", due_date="2999-01-01")
+    MilestoneFactory(
+        action=ActionFactory(line=action.line, owner_office=other_office), title="Altrui", due_date="2020-01-01"
+    )
+    titles = [
+        m.title
+        for m in staff.get(f"/{city.slug}/traguardi/scaduti/?owner_office={action.owner_office.pk}").context[
+            "object_list"
+        ]
+    ]
+    assert titles == ["Scaduto"]
+    sheet = load_workbook(io.BytesIO(staff.get(f"/{city.slug}/traguardi/scaduti/?export=xlsx").content)).active
+    assert sheet.max_row == 3
+
+
+def test_organisation_directory(staff, city, office, other_office):
+    OrganisationFactory(city=city, kind="network", name="Eurocities", country="BE")
+    names = [o.name for o in staff.get(f"/{city.slug}/organizzazioni/?kind=network").context["object_list"]]
+    assert names == ["Eurocities"]
+    assert [o.name for o in staff.get(f"/{city.slug}/organizzazioni/?country=be").context["object_list"]] == [
+        "Eurocities"
+    ]
+    rows = (
+        b"".join(staff.get(f"/{city.slug}/organizzazioni/?export=csv").streaming_content)
+        .decode("utf-8-sig")
+        .splitlines()
+    )
+    assert len(rows) == 4

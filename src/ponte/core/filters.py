@@ -1,0 +1,38 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+
+
+class CityFilterSet(django_filters.FilterSet):
+    """A filter set whose choices come from the current city only."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, flt in self.filters.items():
+            queryset = getattr(flt, "queryset", None)
+            if queryset is not None and hasattr(queryset, "for_city"):
+                self.filters[name].queryset = queryset.for_city(city)
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class OrganisationFilter(CityFilterSet):
+    search_fields = ("name", "name_en", "short_name", "description", "locality")
+    kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("kind", "kind"), ("country", "country")), label=_("Sort by")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "country"]
