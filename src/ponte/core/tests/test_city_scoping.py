@@ -26,7 +26,7 @@ def test_a_foreign_key_to_another_citys_row_is_refused(two_cities):
     bologna, modena = two_cities
     action = ActionFactory(line=LineFactory(city=bologna))
     action.owner_office = OrganisationFactory(city=modena)
-    with pytest.raises(ValidationError, match="another city"):
+    with pytest.raises(ValidationError, match="un.altra città"):
         action.save()
 
 
@@ -40,7 +40,7 @@ def test_many_to_many_links_across_cities_are_refused(two_cities):
     bologna, modena = two_cities
     action = ActionFactory(line=LineFactory(city=bologna))
     foreign_org, foreign_item = OrganisationFactory(city=modena), AxisItemFactory(axis__city=modena)
-    with pytest.raises(ValidationError, match="another city"), transaction.atomic():
+    with pytest.raises(ValidationError, match="un.altra città"), transaction.atomic():
         action.partners.add(foreign_org)
     with pytest.raises(ValidationError), transaction.atomic():
         action.alignments.set([foreign_item])

@@ -84,11 +84,12 @@ def test_a_bad_row_in_the_middle_changes_nothing(db, broken_copy, capsys):
         "baseline: {value: sessantamila, date: 2022-12-31}",
     )
     before = table_counts()
-    with pytest.raises(CommandError, match="2 problem"):
+    with pytest.raises(CommandError, match="2 problema"):
         call_command("load_plan", str(broken_copy))
     errors = capsys.readouterr().err
-    assert "plan.yaml, row" in errors and "field “status”" in errors and "finished" in errors
-    assert "indicators.yaml" in errors and "field “value”" in errors
+    # Messages are in the default language, Italian.
+    assert "plan.yaml, riga" in errors and "campo “status”" in errors and "finished" in errors
+    assert "indicators.yaml" in errors and "campo “value”" in errors and "sessantamila" in errors
     assert table_counts() == before == dict.fromkeys(before, 0)
 
 
@@ -104,7 +105,7 @@ def test_malformed_yaml_names_file_and_line(db, broken_copy, capsys):
     (broken_copy / "organisations.yaml").write_text("organisations:\n  - {slug: x, name: [unclosed\n", encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("load_plan", str(broken_copy))
-    assert "organisations.yaml, row " in capsys.readouterr().err
+    assert "organisations.yaml, riga 3" in capsys.readouterr().err
     assert City.objects.count() == 0
 
 

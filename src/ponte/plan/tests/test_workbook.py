@@ -86,10 +86,10 @@ def test_a_bad_row_in_the_middle_changes_nothing(client, users, setup, city):
     )
     assert response.status_code == 200
     errors = [str(e) for e in response.context["errors"]]
-    assert any("actions, row 3" in e and "progress" in e for e in errors), errors
-    assert any("actions, row 4" in e and "end" in e for e in errors), errors
-    assert any("indicator_values, row 2" in e and "date" in e for e in errors), errors
-    assert any("indicator_values, row 3" in e and "NOPE" in e for e in errors), errors
+    assert any("actions, riga 3" in e and "progress" in e for e in errors), errors
+    assert any("actions, riga 4" in e and "end" in e for e in errors), errors
+    assert any("indicator_values, riga 2" in e and "date" in e for e in errors), errors
+    assert any("indicator_values, riga 3" in e and "NOPE" in e for e in errors), errors
     assert Action.objects.get(code="1.1.1").progress == 0
     assert not IndicatorValue.objects.exists()
 
