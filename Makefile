@@ -8,7 +8,7 @@ PORT ?= 8000
 DATASET ?= data/bologna
 export DEBUG ?= 1
 
-.PHONY: run test lint install assets migrate load messages serve worker clean
+.PHONY: run test lint install assets migrate load messages serve worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,6 @@ test: install messages lint
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+bench: install messages
+	$(BIN)/python bench/plan_pages.py

@@ -371,21 +371,34 @@ class AxisDetailView(PlanMixin, TemplateView):
         return super().get_context_data(**{**kwargs, "axis": axis, "items": queries.axis_summary(axis)})
 
 
-class AxisItemView(PlanMixin, TemplateView):
+class AxisItemView(ActionListView):
+    """“Which actions serve SDG 11?”: the actions serving one item, with their progress."""
+
     template_name = "plan/axis_item.html"
+    export_name = "azioni-per-allineamento"
+
+    def get_item(self):
+        if not hasattr(self, "_item"):
+            self._item = get_object_or_404(
+                AxisItem.objects.for_city(self.city).select_related("axis", "parent"),
+                axis__slug=self.kwargs["axis"],
+                code=self.kwargs["code"],
+            )
+        return self._item
+
+    @property
+    def title(self):
+        return str(self.get_item())
+
+    def base_queryset(self):
+        return queries.actions_serving(self.get_item())
 
     def get_context_data(self, **kwargs):
-        item = get_object_or_404(
-            AxisItem.objects.for_city(self.city).select_related("axis", "parent"),
-            axis__slug=self.kwargs["axis"],
-            code=self.kwargs["code"],
-        )
-        actions = queries.actions_serving(item)
+        item = self.get_item()
         return super().get_context_data(
             item=item,
-            actions=actions,
-            progress=queries.progress_of(actions),
-            children=item.children.all(),
+            progress=queries.progress_of(queries.actions_serving(item)),
+            children=item.children.select_related("city", "axis"),
             **kwargs,
         )
 
