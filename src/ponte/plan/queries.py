@@ -66,8 +66,13 @@ def plan_tree(plan: Plan):
     )
 
 
+def alignments_prefetch():
+    """Alignment items with what their links and labels need (axis, city)."""
+    return Prefetch("alignments", queryset=AxisItem.objects.select_related("axis", "city"))
+
+
 def action_list(city):
-    return Action.objects.for_city(city).with_tree().prefetch_related("alignments__axis")
+    return Action.objects.for_city(city).with_tree().prefetch_related(alignments_prefetch())
 
 
 def action_detail(city, code):
@@ -76,7 +81,7 @@ def action_detail(city, code):
         .with_tree()
         .prefetch_related(
             "partners",
-            "alignments__axis",
+            alignments_prefetch(),
             "milestones",
             "documents",
             Prefetch("updates", queryset=ActionUpdate.objects.select_related("author")),

@@ -35,6 +35,7 @@ def grow(city, line, office, axis_item, n):
             MilestoneFactory(action=fixed)
             IndicatorValueFactory(indicator=IndicatorFactory(action=fixed))
             fixed.partners.add(OrganisationFactory(city=city))
+            fixed.alignments.add(AxisItemFactory(axis=axis_item.axis))
         action.alignments.add(axis_item)
         action.partners.add(office)
         MilestoneFactory(action=action, due_date="2020-01-01")
