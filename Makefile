@@ -49,7 +49,8 @@ worker: install
 	$(BIN)/python manage.py db_worker
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
 
 test: install messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null

@@ -39,6 +39,15 @@ def main():
         runner.teardown_databases(old_config)
 
 
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def timed(function, repeat):
     samples = []
     for _ in range(repeat):
@@ -97,10 +106,10 @@ def run(args):
             IndicatorValueFactory(indicator=IndicatorFactory(action=action))
         for name, url in pages.items():
             fetch(url)  # warm up
-            executed = []
-            with connection.execute_wrapper(lambda execute, *a: executed.append(1) or execute(*a)):
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
                 fetch(url)
-            results[name].append((timed(lambda url=url: fetch(url), args.repeat), len(executed)))
+            results[name].append((timed(lambda url=url: fetch(url), args.repeat), counter.count))
     for name, figures in results.items():
         print(f"{name:28}" + "".join(f"{ms * 1000:>12.1f} ms {q:>3} q" for ms, q in figures))
 
