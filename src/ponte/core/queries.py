@@ -1,6 +1,7 @@
 """Reads shared by every app: organisations of a city and the audit trail of any item."""
 
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 
 from .models import Organisation
 
@@ -9,6 +10,11 @@ def organisation_list(city):
     return Organisation.objects.for_city(city).select_related("parent")
 
 
-def audit_history(instance, limit: int = 50):
-    """The latest changes of one item (who, when, old → new), newest first."""
-    return LogEntry.objects.get_for_object(instance).select_related("actor")[:limit]
+def audit_history(instance, *related, limit: int = 100):
+    """The latest changes (who, when, old → new) of one item and of the rows that belong to it
+    (`related` querysets, e.g. an action's milestones), newest first, in one query."""
+    entries = LogEntry.objects.get_for_object(instance)
+    for queryset in related:
+        content_type = ContentType.objects.get_for_model(queryset.model)
+        entries = entries | LogEntry.objects.filter(content_type=content_type, object_id__in=queryset.values("pk"))
+    return entries.select_related("actor", "content_type").order_by("-timestamp")[:limit]

@@ -3,7 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core.models import Organisation, Person
 
-from .models import Action, ActionUpdate, AxisItem, IndicatorValue, Line, MacroArea, Milestone, Semester
+from .models import (
+    Action,
+    ActionUpdate,
+    AxisItem,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Line,
+    MacroArea,
+    Milestone,
+    Semester,
+)
 
 
 class DateInput(forms.DateInput):
@@ -54,6 +65,46 @@ class ActionForm(CityModelForm):
             # Office editors report on their actions; ownership and weights are the plan owner's.
             for name in ("owner_office", "weight"):
                 self.fields[name].disabled = True
+
+
+class ActionCreateForm(ActionForm):
+    class Meta(ActionForm.Meta):
+        fields = ["code", *ActionForm.Meta.fields]
+
+
+class IndicatorForm(CityModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "unit",
+            "description",
+            "macro_area",
+            "line",
+            "action",
+            "baseline_value",
+            "baseline_date",
+            "owner_office",
+            "alignments",
+            "source",
+        ]
+        widgets = {"baseline_date": DateInput()}
+        help_texts = {"action": _("Choose at most one level; none means the plan as a whole.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = self.fields["action"].queryset.select_related("line")
+        self.fields["alignments"].queryset = self.fields["alignments"].queryset.select_related("axis")
+
+
+class IndicatorTargetForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorTarget
+        fields = ["value", "target_date", "note"]
+        widgets = {"target_date": DateInput()}
 
 
 class NodeForm(CityModelForm):

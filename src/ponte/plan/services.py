@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import permissions
 
-from .models import Action, ActionDocument, ActionUpdate, Indicator, IndicatorValue, Milestone
+from .models import Action, ActionDocument, ActionUpdate, Indicator, IndicatorTarget, IndicatorValue, Milestone
 
 
 def _as(user):
@@ -33,6 +33,26 @@ def action_save(*, action: Action, user) -> Action:
     with _as(user), transaction.atomic():
         action.save()
     return action
+
+
+def indicator_save(*, indicator: Indicator, user) -> Indicator:
+    """Create or change an indicator's definition (plan owners; office editors their own)."""
+    allowed = indicator.pk is None and permissions.can_manage_plan(user, indicator.city)
+    _require(allowed or (indicator.pk is not None and permissions.can_edit_indicator(user, indicator)))
+    indicator.full_clean()
+    with _as(user), transaction.atomic():
+        indicator.save()
+    return indicator
+
+
+def indicator_target_record(*, indicator: Indicator, user, target_date, value, note="") -> IndicatorTarget:
+    """Set the target of an indicator for a date (one target per date)."""
+    _require(permissions.can_edit_indicator(user, indicator))
+    with _as(user), transaction.atomic():
+        target, _created = IndicatorTarget.objects.update_or_create(
+            city=indicator.city, indicator=indicator, target_date=target_date, defaults={"value": value, "note": note}
+        )
+    return target
 
 
 def update_record(*, action: Action, user, year: int, semester: int, text: str) -> ActionUpdate:

@@ -1,7 +1,7 @@
 """Back-office and overview pages of the plan. Thin: parse, call a query or service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -17,8 +17,11 @@ from ponte.core.views import CityMixin, ExportableListView
 from . import queries, services, spreadsheets
 from .filters import ActionFilter, IndicatorFilter, MilestoneFilter
 from .forms import (
+    ActionCreateForm,
     ActionForm,
     DocumentForm,
+    IndicatorForm,
+    IndicatorTargetForm,
     IndicatorValueForm,
     LineForm,
     MacroAreaForm,
@@ -27,7 +30,20 @@ from .forms import (
     UpdateForm,
     WorkbookForm,
 )
-from .models import Action, Axis, AxisItem, Line, MacroArea, Milestone, current_period
+from .models import Action, Axis, AxisItem, Indicator, Line, MacroArea, Milestone, current_period
+
+
+def run_service(form, call):
+    """Run a service for a valid form; model validation errors it raises go back on the form.
+
+    Returns the service's result, or None when the form now carries errors."""
+    try:
+        return call()
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        for field, field_messages in errors.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+        return None
 
 
 class PlanMixin(CityMixin):
@@ -162,7 +178,7 @@ class ActionDetailView(ActionMixin, TemplateView):
         action = self.get_action()
         year, semester = current_period()
         return super().get_context_data(
-            history=audit_history(action),
+            history=audit_history(action, action.milestones.all(), action.updates.all(), action.documents.all()),
             update_form=UpdateForm(initial={"year": year, "semester": semester}),
             milestone_form=MilestoneForm(),
             done_form=MilestoneDoneForm(),
@@ -208,13 +224,44 @@ class ActionEditView(ActionEditMixin, FormView):
         }
 
     def form_valid(self, form):
-        services.action_save(action=form.save(commit=False), user=self.request.user)
+        if (
+            run_service(form, lambda: services.action_save(action=form.save(commit=False), user=self.request.user))
+            is None
+        ):
+            return self.form_invalid(form)
         form.save_m2m()
         messages.success(self.request, _("Action saved."))
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Edit %(item)s") % {"item": self.get_action()}, **kwargs)
+
+
+class ActionCreateView(PlanMixin, FormView):
+    """A new action under a line (plan owners)."""
+
+    template_name = "plan/form.html"
+    form_class = ActionCreateForm
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def get_line(self):
+        return get_object_or_404(Line.objects.for_city(self.city), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        line = self.get_line()
+        instance = Action(city=self.city, line=line)
+        return super().get_form_kwargs() | {"instance": instance, "city": self.city, "can_manage_plan": True}
+
+    def form_valid(self, form):
+        action = run_service(form, lambda: services.action_save(action=form.save(commit=False), user=self.request.user))
+        if action is None:
+            return self.form_invalid(form)
+        form.save_m2m()
+        messages.success(self.request, _("Action saved."))
+        return redirect(action)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("New action in %(line)s") % {"line": self.get_line()}, **kwargs)
 
 
 class UpdateAddView(ActionEditMixin, FormView):
@@ -239,7 +286,9 @@ class MilestoneAddView(ActionEditMixin, FormView):
     form_class = MilestoneForm
 
     def form_valid(self, form):
-        services.milestone_add(action=self.get_action(), user=self.request.user, **form.cleaned_data)
+        add = lambda: services.milestone_add(action=self.get_action(), user=self.request.user, **form.cleaned_data)  # noqa: E731
+        if run_service(form, add) is None:
+            return self.form_invalid(form)
         return super().form_valid(form)
 
 
@@ -327,6 +376,33 @@ class IndicatorMixin(PlanMixin):
         return self._indicator
 
 
+class IndicatorCreateView(PlanMixin, FormView):
+    """A new indicator on the plan, a macro area, a line or an action (plan owners)."""
+
+    template_name = "plan/form.html"
+    form_class = IndicatorForm
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def get_form_kwargs(self):
+        instance = Indicator(city=self.city, plan=self.get_plan())
+        initial = {}
+        if self.request.GET.get("action"):
+            initial["action"] = Action.objects.for_city(self.city).filter(code=self.request.GET["action"]).first()
+        return super().get_form_kwargs() | {"instance": instance, "city": self.city, "initial": initial}
+
+    def form_valid(self, form):
+        save = lambda: services.indicator_save(indicator=form.save(commit=False), user=self.request.user)  # noqa: E731
+        indicator = run_service(form, save)
+        if indicator is None:
+            return self.form_invalid(form)
+        form.save_m2m()
+        messages.success(self.request, _("Saved."))
+        return redirect(indicator)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("New indicator"), **kwargs)
+
+
 class IndicatorDetailView(IndicatorMixin, TemplateView):
     template_name = "plan/indicator_detail.html"
 
@@ -334,9 +410,10 @@ class IndicatorDetailView(IndicatorMixin, TemplateView):
         indicator = self.get_indicator()
         return super().get_context_data(
             indicator=indicator,
-            history=audit_history(indicator),
+            history=audit_history(indicator, indicator.values.all(), indicator.targets.all()),
             can_edit=permissions.can_edit_indicator(self.request.user, indicator),
             value_form=IndicatorValueForm(),
+            target_form=IndicatorTargetForm(),
             **kwargs,
         )
 
@@ -349,8 +426,25 @@ class IndicatorValueAddView(EditGuardMixin, IndicatorMixin, FormView):
         return permissions.can_edit_indicator(self.request.user, self.get_indicator())
 
     def form_valid(self, form):
-        services.indicator_value_record(indicator=self.get_indicator(), user=self.request.user, **form.cleaned_data)
+        record = lambda: services.indicator_value_record(  # noqa: E731
+            indicator=self.get_indicator(), user=self.request.user, **form.cleaned_data
+        )
+        if run_service(form, record) is None:
+            return self.form_invalid(form)
         messages.success(self.request, _("Value recorded."))
+        return redirect(self.get_indicator())
+
+
+class IndicatorTargetAddView(EditGuardMixin, IndicatorMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = IndicatorTargetForm
+
+    def may_edit(self):
+        return permissions.can_edit_indicator(self.request.user, self.get_indicator())
+
+    def form_valid(self, form):
+        services.indicator_target_record(indicator=self.get_indicator(), user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Saved."))
         return redirect(self.get_indicator())
 
 

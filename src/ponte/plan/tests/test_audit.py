@@ -39,3 +39,15 @@ def test_partner_changes_are_audited(client, users, action, city, other_office):
     assert list(action.partners.all()) == [other_office]
     m2m = LogEntry.objects.get_for_object(action).filter(changes__icontains="partners")
     assert m2m.exists()
+
+
+def test_action_history_includes_its_milestones_and_updates(client, users, action, city):
+    client.force_login(users["editor"])
+    client.post(f"/{city.slug}/azioni/{action.code}/traguardi/", {"title": "Primo incontro", "due_date": "2025-03-31"})
+    client.post(f"/{city.slug}/azioni/{action.code}/aggiornamenti/", {"year": 2025, "semester": 1, "text": "Avviato."})
+    page = client.get(f"/{city.slug}/azioni/{action.code}/")
+    described = " ".join(f"{e.content_type.model}:{e.object_repr}" for e in page.context["history"])
+    assert "milestone:Primo incontro" in described
+    assert f"actionupdate:{action.code} 2025-S1" in described
+    children = [e for e in page.context["history"] if e.content_type.model in ("milestone", "actionupdate")]
+    assert len(children) == 2 and all(e.actor == users["editor"] for e in children)
