@@ -1,5 +1,7 @@
 """Back-office and overview pages of the plan. Thin: parse, call a query or service, render."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -225,7 +227,7 @@ class ActionEditView(ActionEditMixin, FormView):
 
     def form_valid(self, form):
         if (
-            run_service(form, lambda: services.action_save(action=form.save(commit=False), user=self.request.user))
+            run_service(form, partial(services.action_save, action=form.save(commit=False), user=self.request.user))
             is None
         ):
             return self.form_invalid(form)
@@ -253,7 +255,9 @@ class ActionCreateView(PlanMixin, FormView):
         return super().get_form_kwargs() | {"instance": instance, "city": self.city, "can_manage_plan": True}
 
     def form_valid(self, form):
-        action = run_service(form, lambda: services.action_save(action=form.save(commit=False), user=self.request.user))
+        action = run_service(
+            form, partial(services.action_save, action=form.save(commit=False), user=self.request.user)
+        )
         if action is None:
             return self.form_invalid(form)
         form.save_m2m()
@@ -286,7 +290,7 @@ class MilestoneAddView(ActionEditMixin, FormView):
     form_class = MilestoneForm
 
     def form_valid(self, form):
-        add = lambda: services.milestone_add(action=self.get_action(), user=self.request.user, **form.cleaned_data)  # noqa: E731
+        add = partial(services.milestone_add, action=self.get_action(), user=self.request.user, **form.cleaned_data)
         if run_service(form, add) is None:
             return self.form_invalid(form)
         return super().form_valid(form)
@@ -391,7 +395,7 @@ class IndicatorCreateView(PlanMixin, FormView):
         return super().get_form_kwargs() | {"instance": instance, "city": self.city, "initial": initial}
 
     def form_valid(self, form):
-        save = lambda: services.indicator_save(indicator=form.save(commit=False), user=self.request.user)  # noqa: E731
+        save = partial(services.indicator_save, indicator=form.save(commit=False), user=self.request.user)
         indicator = run_service(form, save)
         if indicator is None:
             return self.form_invalid(form)
@@ -426,8 +430,8 @@ class IndicatorValueAddView(EditGuardMixin, IndicatorMixin, FormView):
         return permissions.can_edit_indicator(self.request.user, self.get_indicator())
 
     def form_valid(self, form):
-        record = lambda: services.indicator_value_record(  # noqa: E731
-            indicator=self.get_indicator(), user=self.request.user, **form.cleaned_data
+        record = partial(
+            services.indicator_value_record, indicator=self.get_indicator(), user=self.request.user, **form.cleaned_data
         )
         if run_service(form, record) is None:
             return self.form_invalid(form)
