@@ -8,7 +8,7 @@ PORT ?= 8000
 DATASET ?= data/bologna
 export DEBUG ?= 1
 
-.PHONY: run test lint install assets migrate load messages serve worker bench clean
+.PHONY: run test lint install assets migrate load messages makemessages serve worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 assets: node_modules/.installed
+
+# Refresh the Italian catalogue after changing strings; review every "fuzzy" entry it marks.
+makemessages: install
+	cd src/ponte && ../../$(BIN)/django-admin makemessages -l it --ignore=tests --ignore=factories.py --ignore=conftest.py
 
 messages: install
 	cd src/ponte && ../../$(BIN)/django-admin compilemessages --ignore=.venv > /dev/null
