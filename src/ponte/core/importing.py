@@ -5,7 +5,9 @@ An importer collects `RowError`s while it validates; if there is any, nothing is
 `ImportFailed` carries them all, each naming file, row and field.
 """
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -52,6 +54,33 @@ class ImportReport:
         parts = [f"{kind}: +{n}" for kind, n in sorted(self.created.items())]
         parts += [f"{kind}: ~{n}" for kind, n in sorted(self.updated.items())]
         return ", ".join(parts) or _("nothing to change")
+
+
+def parse_date(value) -> datetime.date | None:
+    """A cell or YAML value as a date (ISO `YYYY-MM-DD`); empty is None; ValueError names the value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value}) from None
+
+
+def parse_decimal(value) -> Decimal | None:
+    """A cell or YAML value as a Decimal (never through float arithmetic); a decimal comma is
+    accepted, as Italian spreadsheets write it; empty is None; ValueError names the value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(_("“%(value)s” is not a number") % {"value": value}) from None
 
 
 def upsert(model: type[models.Model], lookup: dict, values: dict, report: ImportReport | None = None):

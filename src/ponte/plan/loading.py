@@ -6,15 +6,14 @@ load changes nothing and a repeated load changes nothing either.
 """
 
 import csv
-import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ponte.core.importing import ImportFailed, ImportReport, RowError, set_links, upsert
+from ponte.core.importing import ImportFailed, ImportReport, RowError, parse_date, parse_decimal, set_links, upsert
 from ponte.core.models import City, DatasetNote, Organisation, Person
 from ponte.core.yamlfile import read_yaml
 
@@ -59,26 +58,19 @@ class _Reader:
         return value
 
     def date(self, file, item, field, *, required=False):
-        value = self.get(file, item, field, required=required, default=None)
-        if value is None or isinstance(value, datetime.date):
-            return value
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.error(file, item.line, field, _("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value})
-            return None
+        return self._parsed(file, item, field, parse_date, required=required, default=None)
 
     def decimal(self, file, item, field, *, required=False, default=None):
+        return self._parsed(file, item, field, parse_decimal, required=required, default=default)
+
+    def _parsed(self, file, item, field, parser, *, required, default):
         value = self.get(file, item, field, required=required, default=None)
-        if value is None:
-            return default
-        if isinstance(value, float):
-            value = repr(value)
         try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            self.error(file, item.line, field, _("“%(value)s” is not a number") % {"value": value})
+            parsed = parser(value)
+        except ValueError as exc:
+            self.error(file, item.line, field, str(exc))
             return default
+        return default if parsed is None else parsed
 
     def choice(self, file, item, field, choices, default):
         value = self.get(file, item, field, default=default)

@@ -4,9 +4,6 @@ The import reads every row of both sheets, reports every problem with sheet, row
 and applies nothing unless all rows are good; re-importing the same file changes nothing.
 """
 
-import datetime
-from decimal import Decimal, InvalidOperation
-
 from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from ponte.core import permissions
 from ponte.core.exports import Column, xlsx_workbook
-from ponte.core.importing import ImportFailed, ImportReport, RowError, upsert
+from ponte.core.importing import ImportFailed, ImportReport, RowError, parse_date, parse_decimal, upsert
 from ponte.core.models import Organisation
 
 from .models import Action, Indicator, IndicatorValue, Line
@@ -76,28 +73,6 @@ class _Sheet:
             self.rows.append((number, dict(zip(header, row, strict=False))))
 
 
-def _decimal(value):
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value).replace(",", ".")) if not isinstance(value, Decimal) else value
-    except InvalidOperation:
-        raise ValueError(_("“%(value)s” is not a number") % {"value": value}) from None
-
-
-def _date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value}) from None
-
-
 def _text(value):
     return "" if value is None else str(value).strip()
 
@@ -136,12 +111,15 @@ class WorkbookImport:
                 upsert(IndicatorValue, lookup, fields, report)
         return report
 
-    def _parse(self, sheet, number, row, column, parser):
+    def _parse(self, sheet, number, row, column, parser, *, required=False):
         try:
-            return parser(row.get(column))
+            parsed = parser(row.get(column))
         except ValueError as exc:
             self.error(sheet, number, column, str(exc))
             return None
+        if parsed is None and required:
+            self.error(sheet, number, column, _("is required"))
+        return parsed
 
     def _action_row(self, number, row):
         sheet = ACTIONS_SHEET
@@ -171,16 +149,16 @@ class WorkbookImport:
         if _text(row.get("status")):
             fields["status"] = _text(row["status"])
         if row.get("progress") not in (None, ""):
-            progress = self._parse(sheet, number, row, "progress", _decimal)
+            progress = self._parse(sheet, number, row, "progress", parse_decimal)
             if progress is not None:
                 if progress != progress.to_integral_value():
                     self.error(sheet, number, "progress", _("must be a whole number from 0 to 100"))
                 fields["progress"] = int(progress)
         for column, attribute in (("start", "start_date"), ("end", "end_date")):
             if row.get(column) not in (None, ""):
-                fields[attribute] = self._parse(sheet, number, row, column, _date)
+                fields[attribute] = self._parse(sheet, number, row, column, parse_date)
         if row.get("weight") not in (None, ""):
-            fields["weight"] = self._parse(sheet, number, row, "weight", _decimal)
+            fields["weight"] = self._parse(sheet, number, row, "weight", parse_decimal)
         slug = _text(row.get("owner"))
         if slug:
             owner = Organisation.objects.for_city(self.city).filter(slug=slug).first()
@@ -207,12 +185,8 @@ class WorkbookImport:
         if not permissions.can_edit_indicator(self.user, indicator):
             self.error(sheet, number, "indicator", _("you cannot record values of %(code)s") % {"code": code})
             return None
-        reference_date = self._parse(sheet, number, row, "date", _date)
-        value = self._parse(sheet, number, row, "value", _decimal)
-        if reference_date is None and not any(e.row == number and e.file == sheet for e in self.errors):
-            self.error(sheet, number, "date", _("is required"))
-        if value is None and not any(e.row == number and e.field == "value" for e in self.errors):
-            self.error(sheet, number, "value", _("is required"))
+        reference_date = self._parse(sheet, number, row, "date", parse_date, required=True)
+        value = self._parse(sheet, number, row, "value", parse_decimal, required=True)
         if reference_date is None or value is None:
             return None
         fields = {
