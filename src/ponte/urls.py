@@ -5,12 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ponte.core import views as core_views
+from ponte.core.forms import StyledAuthenticationForm
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accesso/", auth_views.LoginView.as_view(), name="login"),
+    path("accesso/", auth_views.LoginView.as_view(authentication_form=StyledAuthenticationForm), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
     path("", core_views.home, name="home"),
     path("<slug:city>/", include("ponte.core.urls")),

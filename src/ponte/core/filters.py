@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .forms import StyledFormMixin
 from .models import Organisation
 
 
@@ -17,6 +18,9 @@ class CityFilterSet(django_filters.FilterSet):
             queryset = getattr(flt, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_city"):
                 self.filters[name].queryset = queryset.for_city(city)
+
+    def get_form_class(self):
+        return type("StyledFilterForm", (StyledFormMixin, super().get_form_class()), {})
 
     def search(self, queryset, name, value):
         condition = Q()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.forms import StyledFormMixin
 from ponte.core.models import Organisation, Person
 
 from .models import (
@@ -24,7 +25,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CityModelForm(forms.ModelForm):
+class CityModelForm(StyledFormMixin, forms.ModelForm):
     """Model forms whose related choices are limited to the city being edited."""
 
     def __init__(self, *args, city, **kwargs):
@@ -100,7 +101,7 @@ class IndicatorForm(CityModelForm):
         self.fields["alignments"].queryset = self.fields["alignments"].queryset.select_related("axis")
 
 
-class IndicatorTargetForm(forms.ModelForm):
+class IndicatorTargetForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorTarget
         fields = ["value", "target_date", "note"]
@@ -122,7 +123,7 @@ class LineForm(NodeForm):
         model = Line
 
 
-class UpdateForm(forms.ModelForm):
+class UpdateForm(StyledFormMixin, forms.ModelForm):
     semester = forms.TypedChoiceField(choices=Semester.choices, coerce=int, label=_("semester"))
 
     class Meta:
@@ -130,28 +131,28 @@ class UpdateForm(forms.ModelForm):
         fields = ["year", "semester", "text"]
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_date"]
         widgets = {"due_date": DateInput()}
 
 
-class MilestoneDoneForm(forms.Form):
+class MilestoneDoneForm(StyledFormMixin, forms.Form):
     done_date = forms.DateField(label=_("done on"), widget=DateInput())
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("title"), max_length=300)
     file = forms.FileField(label=_("file"))
 
 
-class IndicatorValueForm(forms.ModelForm):
+class IndicatorValueForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorValue
         fields = ["reference_date", "value", "source", "note"]
         widgets = {"reference_date": DateInput()}
 
 
-class WorkbookForm(forms.Form):
+class WorkbookForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("XLSX workbook"), help_text=_("Sheets “actions” and/or “indicator_values”."))

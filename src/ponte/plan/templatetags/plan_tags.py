@@ -29,11 +29,12 @@ def indicator_chart(indicator):
     values = [p[2] for p in points]
     low_date, high_date = min(dates), max(dates)
     low, high = min(min(values), Decimal(0)), max(values)
-    span_x = (high_date - low_date) or 1
     span_y = (high - low) or 1
 
     def x(day):
-        return round(PAD + (day.toordinal() - low_date) / span_x * (WIDTH - 2 * PAD), 1)
+        if high_date == low_date:  # one date: in the middle
+            return WIDTH / 2
+        return round(PAD + (day.toordinal() - low_date) / (high_date - low_date) * (WIDTH - 2 * PAD), 1)
 
     def y(value):
         return round(HEIGHT - PAD - float((value - low) / span_y) * (HEIGHT - 2 * PAD), 1)

@@ -69,7 +69,10 @@ def test_milestone_done_and_document_attached(client, users, action, city, setti
     assert action.documents.get().title == "Verbale"
 
 
-def test_english_interface(client, users, action, city):
+def test_italian_by_default_english_on_request(client, users, action, city):
     client.force_login(users["viewer"])
+    page = client.get(f"/{city.slug}/azioni/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Le mie azioni" in page and '<html lang="it">' in page  # the browser's language does not decide
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert "My actions" in client.get(f"/{city.slug}/azioni/").content.decode()
+    page = client.get(f"/{city.slug}/azioni/").content.decode()
+    assert "My actions" in page and '<html lang="en">' in page

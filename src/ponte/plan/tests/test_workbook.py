@@ -81,7 +81,7 @@ def test_a_bad_row_in_the_middle_changes_nothing(client, users, setup, city):
                 ["1.1.2", "", "", "in_progress", 140],
                 ["1.1.1", "", "", "in_progress", 70, "2025-12-31", "2024-01-01"],
             ],
-            values=[["IND-A", "not a date", "3"], ["NOPE", "2025-01-01", "1"]],
+            values=[["IND-A", "not a date", "3"], ["NOPE", "2025-01-01", "1"], ["IND-A", "2025-02-01", None]],
         ),
     )
     assert response.status_code == 200
@@ -90,6 +90,7 @@ def test_a_bad_row_in_the_middle_changes_nothing(client, users, setup, city):
     assert any("actions, riga 4" in e and "end" in e for e in errors), errors
     assert any("indicator_values, riga 2" in e and "date" in e for e in errors), errors
     assert any("indicator_values, riga 3" in e and "NOPE" in e for e in errors), errors
+    assert any("indicator_values, riga 4" in e and "“value”" in e and "obbligatorio" in e for e in errors), errors
     assert Action.objects.get(code="1.1.1").progress == 0
     assert not IndicatorValue.objects.exists()
 

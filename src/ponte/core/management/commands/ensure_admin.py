@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.conf import settings
@@ -12,8 +13,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
-        import os
-
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             return

@@ -1,0 +1,31 @@
+"""Form helpers shared by every app."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+def style_for_bootstrap_italia(form: forms.BaseForm) -> None:
+    """Give each widget the class Bootstrap Italia styles (select, checkbox, text input)."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            css = "form-select"
+        elif isinstance(widget, forms.ClearableFileInput):
+            css = "form-control-file"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if field.help_text:
+            widget.attrs.setdefault("aria-describedby", f"{form[name].auto_id}_help")
+
+
+class StyledFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_for_bootstrap_italia(self)
+
+
+class StyledAuthenticationForm(StyledFormMixin, AuthenticationForm):
+    pass
