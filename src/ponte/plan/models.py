@@ -300,6 +300,11 @@ class AxisItem(LocalizedNameMixin, CityScopedModel):
     def __str__(self):
         return f"{self.code} {self.localized_name}"
 
+    @property
+    def reference(self):
+        """How data sets and exports name the item: `<axis slug>:<code>`, e.g. `sdg:11.2`."""
+        return f"{self.axis.slug}:{self.code}"
+
     def get_absolute_url(self):
         return reverse("plan:axis-item", kwargs={"city": self.city.slug, "axis": self.axis.slug, "code": self.code})
 
