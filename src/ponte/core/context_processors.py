@@ -11,5 +11,4 @@ def ponte(request):
         "city": city,
         "user_role": permissions.role(user, city),
         "can_manage_plan": permissions.can_manage_plan(user, city),
-        "can_administer": permissions.can_administer(user, city),
     }

@@ -36,10 +36,6 @@ def can_manage_plan(user, city) -> bool:
     return role(user, city) in {Role.ADMINISTRATOR, Role.PLAN_OWNER}
 
 
-def can_administer(user, city) -> bool:
-    return role(user, city) == Role.ADMINISTRATOR
-
-
 def _edits_office(user, city, office_id) -> bool:
     if can_manage_plan(user, city):
         return True
