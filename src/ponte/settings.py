@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ponte.core",
     "ponte.plan",
+    "ponte.funding",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def dates_in_order(name: str, start: str = "start_date", end: str = "end_date") -> models.CheckConstraint:
+    """Database check that a period does not end before it starts (either end may be open)."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+    )
+
+
 class City(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=120)

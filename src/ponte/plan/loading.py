@@ -32,6 +32,15 @@ from .models import (
 
 FILES = ("city.yaml", "organisations.yaml", "axes.yaml", "plan.yaml", "indicators.yaml", "notes.yaml")
 
+# Files of other domains, loaded after the plan in the same transaction: {file name: handler}.
+# A handler is called as handler(loader, document) and reports problems with loader.error().
+EXTRA_FILES = {}
+
+
+def register_file(name: str, handler):
+    """Let another app (e.g. funding) load its own file of the data set."""
+    EXTRA_FILES[name] = handler
+
 
 class _Reader:
     """Field-level parsing that records an error instead of raising, so every error is seen."""
@@ -111,6 +120,7 @@ class DatasetLoader(_Reader):
         self.macro_areas: dict[str, MacroArea] = {}
         self.lines: dict[str, Line] = {}
         self.actions: dict[str, Action] = {}
+        self.indicators: dict[str, Indicator] = {}
 
     # -- entry point ---------------------------------------------------------------------
     def load(self) -> ImportReport:
@@ -125,7 +135,7 @@ class DatasetLoader(_Reader):
         import yaml
 
         documents = {}
-        for name in FILES:
+        for name in (*FILES, *EXTRA_FILES):
             path = self.folder / name
             if not path.exists():
                 if name in {"city.yaml", "plan.yaml"}:
@@ -152,8 +162,10 @@ class DatasetLoader(_Reader):
         self._plan_tree(documents["plan.yaml"])
         self._indicators(documents["indicators.yaml"])
         self._notes(documents["notes.yaml"])
+        for name, handler in EXTRA_FILES.items():
+            handler(self, documents[name])
 
-    def _upsert(self, file, line, model, lookup, values):
+    def upsert_row(self, file, line, model, lookup, values):
         """Upsert one row inside a savepoint; a model validation error becomes a RowError."""
         try:
             with transaction.atomic():
@@ -189,7 +201,7 @@ class DatasetLoader(_Reader):
         if self.errors:
             return None, None
         self.city = city
-        plan = self._upsert(file, plan_doc.line, Plan, {"slug": plan_slug}, plan_values)
+        plan = self.upsert_row(file, plan_doc.line, Plan, {"slug": plan_slug}, plan_values)
         return city, plan
 
     def _organisations(self, doc):
@@ -213,7 +225,7 @@ class DatasetLoader(_Reader):
             if slug in self.orgs:
                 self.error(file, item.line, "slug", _("“%(slug)s” appears twice") % {"slug": slug})
                 continue
-            org = self._upsert(file, item.line, Organisation, {"slug": slug}, values)
+            org = self.upsert_row(file, item.line, Organisation, {"slug": slug}, values)
             if org:
                 self.orgs[slug] = org
                 pending_parents.append((item, org))
@@ -230,7 +242,7 @@ class DatasetLoader(_Reader):
                 "email": self.text(file, item, "email"),
                 "organisation": self._org_ref(file, item, "organisation") if item.get("organisation") else None,
             }
-            person = self._upsert(file, item.line, Person, {"slug": slug}, values)
+            person = self.upsert_row(file, item.line, Person, {"slug": slug}, values)
             if person:
                 self.people[slug] = person
 
@@ -252,7 +264,7 @@ class DatasetLoader(_Reader):
                 "source": self.text(file, item, "source", max_length=300),
                 "order": order,
             }
-            axis = self._upsert(file, item.line, Axis, {"slug": slug}, values)
+            axis = self.upsert_row(file, item.line, Axis, {"slug": slug}, values)
             if axis is None:
                 continue
             rows = [(file, entry) for entry in self.items(file, item, "items")]
@@ -295,11 +307,11 @@ class DatasetLoader(_Reader):
         if key in self.axis_items:
             self.error(file, entry.line, "code", _("“%(code)s” appears twice") % {"code": code})
             return
-        item = self._upsert(file, entry.line, AxisItem, {"axis": axis, "code": code}, values)
+        item = self.upsert_row(file, entry.line, AxisItem, {"axis": axis, "code": code}, values)
         if item:
             self.axis_items[key] = item
 
-    def _alignment_refs(self, file, item):
+    def alignment_refs(self, file, item):
         found = []
         for ref in item.get("alignments") or []:
             target = self.axis_items.get(str(ref))
@@ -314,11 +326,11 @@ class DatasetLoader(_Reader):
         for area_order, area in enumerate(self.items(file, doc, "macro_areas"), start=1):
             code = self.text(file, area, "code", required=True, max_length=20)
             values = self._node_values(file, area, area_order)
-            macro = self._upsert(file, area.line, MacroArea, {"plan": self.plan, "code": code}, values)
+            macro = self.upsert_row(file, area.line, MacroArea, {"plan": self.plan, "code": code}, values)
             if macro is None:
                 continue
             self.macro_areas[code] = macro
-            set_links(macro, "alignments", self._alignment_refs(file, area), self.report)
+            set_links(macro, "alignments", self.alignment_refs(file, area), self.report)
             for line_order, line_doc in enumerate(self.items(file, area, "lines"), start=1):
                 self._line(file, macro, line_doc, line_order)
 
@@ -334,11 +346,11 @@ class DatasetLoader(_Reader):
     def _line(self, file, macro, line_doc, order):
         code = self.text(file, line_doc, "code", required=True, max_length=20)
         values = self._node_values(file, line_doc, order)
-        line = self._upsert(file, line_doc.line, Line, {"macro_area": macro, "code": code}, values)
+        line = self.upsert_row(file, line_doc.line, Line, {"macro_area": macro, "code": code}, values)
         if line is None:
             return
         self.lines[code] = line
-        set_links(line, "alignments", self._alignment_refs(file, line_doc), self.report)
+        set_links(line, "alignments", self.alignment_refs(file, line_doc), self.report)
         for action_order, action_doc in enumerate(self.items(file, line_doc, "actions"), start=1):
             self._action(file, line, action_doc, action_order)
 
@@ -369,12 +381,12 @@ class DatasetLoader(_Reader):
         if item.get("responsible") and values["responsible"] is None:
             self.error(file, item.line, "responsible", _("unknown person “%(slug)s”") % {"slug": item["responsible"]})
         partners = [self._org_ref(file, item, "partners", slug) for slug in item.get("partners") or []]
-        action = self._upsert(file, item.line, Action, {"code": code}, values)
+        action = self.upsert_row(file, item.line, Action, {"code": code}, values)
         if action is None:
             return
         self.actions[code] = action
         set_links(action, "partners", [p for p in partners if p], self.report)
-        set_links(action, "alignments", self._alignment_refs(file, item), self.report)
+        set_links(action, "alignments", self.alignment_refs(file, item), self.report)
         for milestone in self.items(file, item, "milestones"):
             title = self.text(file, milestone, "title", required=True, max_length=300)
             milestone_values = {
@@ -383,7 +395,7 @@ class DatasetLoader(_Reader):
                 "source": self.text(file, milestone, "source", max_length=300),
             }
             if title and milestone_values["due_date"]:
-                self._upsert(file, milestone.line, Milestone, {"action": action, "title": title}, milestone_values)
+                self.upsert_row(file, milestone.line, Milestone, {"action": action, "title": title}, milestone_values)
 
     def _level(self, file, item):
         ref = str(self.get(file, item, "level", default="plan"))
@@ -428,10 +440,11 @@ class DatasetLoader(_Reader):
             if level is None or not code:
                 continue
             values.update(level)
-            indicator = self._upsert(file, item.line, Indicator, {"plan": self.plan, "code": code}, values)
+            indicator = self.upsert_row(file, item.line, Indicator, {"plan": self.plan, "code": code}, values)
             if indicator is None:
                 continue
-            set_links(indicator, "alignments", self._alignment_refs(file, item), self.report)
+            self.indicators[code] = indicator
+            set_links(indicator, "alignments", self.alignment_refs(file, item), self.report)
             for target in self.items(file, item, "targets"):
                 target_date = self.date(file, target, "date", required=True)
                 target_values = {
@@ -439,7 +452,7 @@ class DatasetLoader(_Reader):
                     "note": self.text(file, target, "note", max_length=300),
                 }
                 if target_date and target_values["value"] is not None:
-                    self._upsert(
+                    self.upsert_row(
                         file,
                         target.line,
                         IndicatorTarget,
@@ -454,7 +467,7 @@ class DatasetLoader(_Reader):
                     "note": self.text(file, measured, "note", max_length=500),
                 }
                 if reference_date and measured_values["value"] is not None:
-                    self._upsert(
+                    self.upsert_row(
                         file,
                         measured.line,
                         IndicatorValue,
@@ -473,7 +486,7 @@ class DatasetLoader(_Reader):
                 "filled_from": self.text(file, item, "filled_from", max_length=300),
             }
             if slug:
-                self._upsert(file, item.line, DatasetNote, {"slug": slug}, values)
+                self.upsert_row(file, item.line, DatasetNote, {"slug": slug}, values)
 
 
 class _CsvRow(dict):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.models import CityScopedModel, LocalizedNameMixin, Organisation, Person
+from ponte.core.models import CityScopedModel, LocalizedNameMixin, Organisation, Person, dates_in_order
 
 POSITIVE_WEIGHT = [MinValueValidator(Decimal("0.01"))]
 
@@ -169,12 +169,7 @@ class Action(CityScopedModel):
             models.UniqueConstraint(fields=["city", "code"], name="action_unique_code"),
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="action_progress_0_100"),
             models.CheckConstraint(condition=Q(weight__gt=0), name="action_weight_positive"),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="action_dates_ordered",
-            ),
+            dates_in_order("action_dates_ordered"),
         ]
 
     def __str__(self):

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundingConfig(AppConfig):
+    name = "ponte.funding"
+    label = "funding"
+    verbose_name = _("EU and international funding")
+
+    def ready(self):
+        from ponte.plan.loading import register_file
+
+        from . import audit  # noqa: F401
+        from .loading import FILE, load_programmes
+
+        register_file(FILE, load_programmes)

@@ -1,0 +1,61 @@
+"""`programmes.yaml` of a city's data set: the funding programmes the plan names, in a tree,
+with the plan's stated totals (indicators) and the plan actions each programme funds."""
+
+from django.utils.translation import gettext as _
+
+from ponte.core.importing import set_links
+
+from .models import Programme
+
+FILE = "programmes.yaml"
+
+
+def load_programmes(loader, document):
+    seen = {}
+    for order, item in enumerate(loader.items(FILE, document, "programmes"), start=1):
+        slug = loader.text(FILE, item, "slug", required=True, max_length=60)
+        if slug in seen:
+            loader.error(FILE, item.line, "slug", _("“%(slug)s” appears twice") % {"slug": slug})
+            continue
+        parent = None
+        if item.get("parent"):
+            parent = seen.get(item["parent"])
+            if parent is None:
+                loader.error(
+                    FILE,
+                    item.line,
+                    "parent",
+                    _("unknown programme “%(slug)s” (list parents first)") % {"slug": item["parent"]},
+                )
+        stated = None
+        if item.get("stated_total"):
+            stated = loader.indicators.get(item["stated_total"])
+            if stated is None:
+                loader.error(
+                    FILE, item.line, "stated_total", _("unknown indicator “%(code)s”") % {"code": item["stated_total"]}
+                )
+        values = {
+            "name": loader.text(FILE, item, "name", required=True, max_length=300),
+            "name_en": loader.text(FILE, item, "name_en", max_length=300),
+            "kind": loader.choice(
+                FILE, item, "kind", Programme.Kind.values, parent.kind if parent else Programme.Kind.OTHER
+            ),
+            "parent": parent,
+            "description": loader.text(FILE, item, "description"),
+            "stated_total": stated,
+            "source": loader.text(FILE, item, "source", max_length=300),
+            "order": order,
+        }
+        if not slug:
+            continue
+        programme = loader.upsert_row(FILE, item.line, Programme, {"slug": slug}, values)
+        if programme is None:
+            continue
+        seen[slug] = programme
+        actions = []
+        for code in item.get("actions") or []:
+            if code in loader.actions:
+                actions.append(loader.actions[code])
+            else:
+                loader.error(FILE, item.line, "actions", _("unknown action “%(code)s”") % {"code": code})
+        set_links(programme, "actions", actions, loader.report)

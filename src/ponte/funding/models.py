@@ -1,0 +1,309 @@
+"""The funding portfolio: programmes, calls, projects through their life, consortia."""
+
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.models import CityScopedModel, LocalizedNameMixin, Organisation, dates_in_order
+from ponte.plan.models import Action, AxisItem, Indicator
+
+CUP_PATTERN = re.compile(r"^[A-Z][0-9]{2}[A-Z][0-9]{2}[A-Z0-9]{9}$")
+
+
+def validate_cup(value: str):
+    """Codice Unico di Progetto: 15 characters, letter + 2 digits + letter + 2-digit year + 9."""
+    if not CUP_PATTERN.match(value or ""):
+        raise ValidationError(
+            _("“%(value)s” is not a valid CUP: 15 characters such as J22F24000140002."),
+            code="invalid_cup",
+            params={"value": value},
+        )
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        **kwargs,
+    )
+
+
+class Programme(LocalizedNameMixin, CityScopedModel):
+    """A funding programme or fund, in a tree (e.g. PNRR → mission → component → investment)."""
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("EU direct management")
+        INDIRECT = "indirect", _("Indirect or shared management")
+        OTHER = "other", _("Other funders")
+
+    slug = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("part of")
+    )
+    description = models.TextField(_("description"), blank=True)
+    stated_total = models.ForeignKey(
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programmes",
+        verbose_name=_("total stated by the plan"),
+        help_text=_("The plan's figure this programme's portfolio total is reconciled with."),
+    )
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="programmes", verbose_name=_("plan actions it funds")
+    )
+    source = models.CharField(_("source in the plan"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["city", "slug"], name="programme_unique_slug")]
+
+    def __str__(self):
+        return self.localized_name
+
+    def clean(self):
+        if self.parent_id and self.parent.kind != self.kind:
+            raise ValidationError({"kind": _("A programme has the kind of the programme it belongs to.")})
+
+
+class Call(CityScopedModel):
+    """An open or forthcoming call for proposals (or tender), imported or typed."""
+
+    class Status(models.TextChoices):
+        FORTHCOMING = "forthcoming", _("Forthcoming")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Decision(models.TextChoices):
+        UNDECIDED = "undecided", _("To be decided")
+        GO = "go", _("Go")
+        NO_GO = "no_go", _("No go")
+
+    identifier = models.CharField(_("identifier"), max_length=120)
+    title = models.CharField(_("title"), max_length=500)
+    call_identifier = models.CharField(_("call"), max_length=120, blank=True)
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls", verbose_name=_("programme")
+    )
+    framework_programme = models.CharField(_("framework programme (as published)"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.TextField(_("keywords"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    is_tender = models.BooleanField(_("tender"), default=False)
+    opening_date = models.DateField(_("opening"), null=True, blank=True)
+    deadline = models.DateField(_("next deadline"), null=True, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    decision = models.CharField(_("go/no-go"), max_length=10, choices=Decision.choices, default=Decision.UNDECIDED)
+    responsible_office = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+        verbose_name=_("responsible office"),
+    )
+    alignments = models.ManyToManyField(AxisItem, blank=True, related_name="calls", verbose_name=_("alignment"))
+    source = models.CharField(_("source"), max_length=40, blank=True, help_text=_("Where the call was imported from."))
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["deadline", "identifier"]
+        constraints = [models.UniqueConstraint(fields=["city", "identifier"], name="call_unique_identifier")]
+
+    def __str__(self):
+        return f"{self.identifier} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("funding:call-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+
+class Project(CityScopedModel):
+    """A project from idea to audit. Status changes go through `services.project_transition`."""
+
+    class Status(models.TextChoices):
+        IDEA = "idea", _("Idea")
+        PROPOSAL = "proposal", _("Proposal in preparation")
+        SUBMITTED = "submitted", _("Submitted")
+        GRANTED = "granted", _("Granted")
+        REJECTED = "rejected", _("Rejected")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+        AUDITED = "audited", _("Audited")
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        PARTNER = "partner", _("Partner")
+        AFFILIATED = "affiliated", _("Affiliated entity")
+        BENEFICIARY = "beneficiary", _("Beneficiary")
+
+    acronym = models.CharField(_("acronym"), max_length=60, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("programme")
+    )
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects", verbose_name=_("call")
+    )
+    cup = models.CharField(_("CUP"), max_length=15, blank=True, validators=[validate_cup])
+    grant_agreement = models.CharField(_("grant agreement number"), max_length=40, blank=True)
+    role = models.CharField(_("role of the city"), max_length=12, choices=Role.choices, default=Role.BENEFICIARY)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IDEA)
+    total_budget = money_field(_("total budget (€)"))
+    eu_contribution = money_field(_("EU / programme contribution (€)"))
+    city_share = money_field(_("city's share (€)"))
+    cofinancing = money_field(_("co-financing (€)"))
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    responsible_office = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_projects",
+        verbose_name=_("responsible office"),
+    )
+    actions = models.ManyToManyField(Action, blank=True, related_name="projects", verbose_name=_("plan actions"))
+    alignments = models.ManyToManyField(AxisItem, blank=True, related_name="projects", verbose_name=_("alignment"))
+    origin = models.CharField(_("imported from"), max_length=20, blank=True)
+    external_id = models.CharField(_("identifier at the source"), max_length=120, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-start_date", "acronym", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "origin", "external_id"], condition=~Q(external_id=""), name="project_unique_source_id"
+            ),
+            dates_in_order("project_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return self.acronym or self.title
+
+    def get_absolute_url(self):
+        return reverse("funding:project-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+    def clean_fields(self, exclude=None):
+        self.cup = (self.cup or "").strip().upper()  # CUPs are typed in any case, with spaces
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end comes before the start.")})
+        if self.total_budget is not None:
+            parts = [v for v in (self.eu_contribution, self.cofinancing) if v is not None]
+            if parts and sum(parts) > self.total_budget:
+                raise ValidationError({"eu_contribution": _("Contribution and co-financing exceed the total budget.")})
+
+
+class ProjectTransition(CityScopedModel):
+    """One step of a project's life: who moved it, when, from what to what."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=Project.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Project.Status.choices)
+    date = models.DateField(_("date"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["date", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.project}: {self.from_status or '—'} → {self.to_status}"
+
+
+class Participation(CityScopedModel):
+    """An organisation in a project's consortium."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        PARTICIPANT = "participant", _("Participant")
+        PARTNER = "partner", _("Partner")
+        ASSOCIATED = "associatedPartner", _("Associated partner")
+        THIRD_PARTY = "thirdParty", _("Affiliated / third party")
+        INTERNATIONAL = "internationalPartner", _("International partner")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    country = models.CharField(_("country (ISO code)"), max_length=2, blank=True)
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.PARTICIPANT)
+    pic = models.CharField(_("PIC"), max_length=12, blank=True)
+    eu_contribution = money_field(_("EU contribution (€)"))
+
+    class Meta:
+        verbose_name = _("consortium partner")
+        verbose_name_plural = _("consortium partners")
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="participation_once_per_project")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class ProjectMilestone(CityScopedModel):
+    """Reporting and other deadlines of a project; reminders are mailed before they fall due."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Report")
+        PAYMENT = "payment", _("Payment request")
+        DEADLINE = "deadline", _("Deadline")
+        AUDIT = "audit", _("Audit")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPORT)
+    title = models.CharField(_("title"), max_length=300)
+    due_date = models.DateField(_("due"))
+    done_date = models.DateField(_("done"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project deadline")
+        verbose_name_plural = _("project deadlines")
+        ordering = ["due_date"]
+
+    def __str__(self):
+        return f"{self.project}: {self.title} ({self.due_date})"
+
+
+class ProjectDocument(CityScopedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to="projects/%Y/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project document")
+        verbose_name_plural = _("project documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,114 @@
+"""Writes to the funding portfolio. The project lifecycle lives here: every status change is
+checked against the allowed transitions and recorded with who made it and when."""
+
+import datetime
+from contextlib import nullcontext
+
+from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ponte.core import permissions
+
+from .models import Call, Project, ProjectTransition
+
+Status = Project.Status
+
+# idea → proposal → submitted → granted | rejected; granted → running → closed → audited.
+# A proposal can go back to an idea; a rejected proposal can be prepared again.
+TRANSITIONS = {
+    Status.IDEA: {Status.PROPOSAL},
+    Status.PROPOSAL: {Status.SUBMITTED, Status.IDEA},
+    Status.SUBMITTED: {Status.GRANTED, Status.REJECTED},
+    Status.REJECTED: {Status.PROPOSAL},
+    Status.GRANTED: {Status.RUNNING},
+    Status.RUNNING: {Status.CLOSED},
+    Status.CLOSED: {Status.AUDITED},
+    Status.AUDITED: set(),
+}
+
+
+def allowed_transitions(project: Project) -> list[str]:
+    return [status for status in Status.values if status in TRANSITIONS[project.status]]
+
+
+def _as(user):
+    return set_actor(user) if user is not None and user.is_authenticated else nullcontext()
+
+
+def _require_portfolio(user, city):
+    if not permissions.can_manage_plan(user, city):
+        raise PermissionDenied(_("Only plan owners manage the funding portfolio."))
+
+
+def project_save(*, project: Project, user) -> Project:
+    _require_portfolio(user, project.city)
+    project.full_clean()
+    with _as(user), transaction.atomic():
+        created = project.pk is None
+        project.save()
+        if created:
+            ProjectTransition.objects.create(
+                city=project.city,
+                project=project,
+                to_status=project.status,
+                date=timezone.localdate(),
+                user=user if user and user.is_authenticated else None,
+                note=_("created"),
+            )
+    return project
+
+
+def project_transition(*, project: Project, to_status: str, user, date: datetime.date | None = None, note=""):
+    """Move a project to its next status; an illegal step is refused and changes nothing."""
+    _require_portfolio(user, project.city)
+    if to_status not in TRANSITIONS.get(project.status, set()):
+        raise ValidationError(
+            _("A project cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": project.get_status_display(),
+                "to": Status(to_status).label if to_status in Status.values else to_status,
+            }
+        )
+    date = date or timezone.localdate()
+    with _as(user), transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if locked.status != project.status:
+            raise ValidationError(_("The project changed meanwhile; reload the page."))
+        transition = ProjectTransition.objects.create(
+            city=project.city,
+            project=project,
+            from_status=project.status,
+            to_status=to_status,
+            date=date,
+            user=user if user and user.is_authenticated else None,
+            note=note,
+        )
+        project.status = to_status
+        project.save(update_fields=["status", "updated_at"])
+    return transition
+
+
+def proposal_from_call(*, call: Call, user) -> Project:
+    """“Start a proposal”: a project in preparation for a call, linked to it."""
+    _require_portfolio(user, call.city)
+    if call.programme is None:
+        raise ValidationError(_("Give the call a programme before starting a proposal."))
+    project = Project(
+        city=call.city,
+        title=call.title,
+        programme=call.programme,
+        call=call,
+        status=Status.PROPOSAL,
+        responsible_office=call.responsible_office,
+        role=Project.Role.PARTNER,
+    )
+    project_save(project=project, user=user)
+    project.alignments.set(call.alignments.all())
+    if call.decision != Call.Decision.GO:
+        with _as(user):
+            call.decision = Call.Decision.GO
+            call.save(update_fields=["decision"])
+    return project
