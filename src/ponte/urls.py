@@ -16,6 +16,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("<slug:city>/", include("ponte.core.urls")),
     path("<slug:city>/", include("ponte.plan.urls")),
+    path("<slug:city>/", include("ponte.funding.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,9 +5,13 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 def style_for_bootstrap_italia(form: forms.BaseForm) -> None:
-    """Give each widget the class Bootstrap Italia styles (select, checkbox, text input)."""
+    """Give each widget the class Bootstrap Italia styles, and let amounts be typed with the
+    decimal separator of the active language."""
     for name, field in form.fields.items():
         widget = field.widget
+        if isinstance(field, forms.DecimalField):
+            # Amounts are typed as people write them: "1500000,50" in Italian, "1500000.50" in English.
+            field.localize = widget.is_localized = True
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):

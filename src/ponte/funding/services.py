@@ -112,3 +112,31 @@ def proposal_from_call(*, call: Call, user) -> Project:
             call.decision = Call.Decision.GO
             call.save(update_fields=["decision"])
     return project
+
+
+def participation_save(*, participation, user):
+    _require_portfolio(user, participation.city)
+    participation.country = (participation.country or participation.organisation.country or "").upper()
+    participation.full_clean()
+    with _as(user):
+        participation.save()
+    return participation
+
+
+def project_milestone_add(*, project: Project, user, **fields):
+    from .models import ProjectMilestone
+
+    _require_portfolio(user, project.city)
+    milestone = ProjectMilestone(city=project.city, project=project, **fields)
+    milestone.full_clean()
+    with _as(user):
+        milestone.save()
+    return milestone
+
+
+def call_save(*, call: Call, user) -> Call:
+    _require_portfolio(user, call.city)
+    call.full_clean()
+    with _as(user):
+        call.save()
+    return call

@@ -1,0 +1,57 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.filters import CityFilterSet
+from ponte.core.models import Organisation
+
+from .models import Call, Programme, Project
+
+
+class ProjectFilter(CityFilterSet):
+    search_fields = ("acronym", "title", "description", "cup", "grant_agreement")
+    programme = django_filters.ModelChoiceFilter(
+        method="in_programme", queryset=Programme.objects.all(), label=_("Programme")
+    )
+    kind = django_filters.ChoiceFilter(field_name="programme__kind", choices=Programme.Kind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=Project.Status.choices, label=_("Status"))
+    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("Start year"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("acronym", "acronym"),
+            ("start_date", "start"),
+            ("eu_contribution", "contribution"),
+            ("total_budget", "budget"),
+            ("status", "status"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "programme", "kind", "status", "year"]
+
+    def in_programme(self, queryset, name, value):
+        """A programme and everything under it (e.g. PNRR and its missions)."""
+        ids, frontier = {value.pk}, [value.pk]
+        while frontier:
+            frontier = list(Programme.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.update(frontier)
+        return queryset.filter(programme_id__in=ids)
+
+
+class CallFilter(CityFilterSet):
+    search_fields = ("identifier", "title", "description", "keywords", "call_identifier")
+    status = django_filters.ChoiceFilter(choices=Call.Status.choices, label=_("Status"))
+    decision = django_filters.ChoiceFilter(choices=Call.Decision.choices, label=_("Go/no-go"))
+    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), label=_("Programme"))
+    responsible_office = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.CITY_OFFICE), label=_("Responsible office")
+    )
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("deadline", "deadline"), ("identifier", "identifier"), ("title", "title")), label=_("Sort by")
+    )
+
+    class Meta:
+        model = Call
+        fields = ["q", "status", "decision", "programme", "responsible_office", "deadline_after"]

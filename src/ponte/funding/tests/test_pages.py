@@ -1,0 +1,167 @@
+"""Portfolio pages: permissions, totals reconciled with the plan, lists, iCal feed."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from icalendar import Calendar
+
+from ponte.factories import ActionFactory, AxisFactory, AxisItemFactory, IndicatorFactory
+from ponte.funding.models import Project
+from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProgrammeFactory, ProjectFactory
+
+READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
+EDIT = {"admin": 200, "owner": 200, "editor": 403, "viewer": 403, "outsider": 403, "anonymous": 302}
+
+
+@pytest.fixture
+def portfolio(city, action):
+    stated = IndicatorFactory(
+        action=action, baseline_value=Decimal("660000000"), baseline_date=datetime.date(2023, 12, 31)
+    )
+    pnrr = ProgrammeFactory(city=city, slug="pnrr", name="PNRR", kind="indirect", stated_total=stated)
+    mission = ProgrammeFactory(city=city, slug="pnrr-m5", name="M5", kind="indirect", parent=pnrr)
+    horizon = ProgrammeFactory(city=city, slug="horizon", name="Horizon Europe", kind="direct")
+    running = ProjectFactory(
+        programme=mission,
+        status="running",
+        eu_contribution=Decimal("1000000.50"),
+        total_budget=Decimal("1200000"),
+        start_date=datetime.date(2023, 1, 1),
+    )
+    running.actions.add(action)
+    ProjectFactory(
+        programme=pnrr, status="granted", eu_contribution=Decimal("2000000.25"), start_date=datetime.date(2024, 3, 1)
+    )
+    ProjectFactory(programme=horizon, status="submitted", eu_contribution=Decimal("999"))  # not obtained: left out
+    call = CallFactory(city=city, programme=horizon, deadline=datetime.date(2027, 2, 15), status="open")
+    return {"pnrr": pnrr, "horizon": horizon, "project": running, "call": call}
+
+
+PAGES = [
+    ("/{c}/fondi/", READ),
+    ("/{c}/fondi/progetti/", READ),
+    ("/{c}/fondi/progetti/?export=xlsx", READ),
+    ("/{c}/fondi/progetti/{project.pk}/", READ),
+    ("/{c}/fondi/progetti/nuovo/", EDIT),
+    ("/{c}/fondi/progetti/{project.pk}/modifica/", EDIT),
+    ("/{c}/fondi/progetti/{project.pk}/stato/", EDIT),
+    ("/{c}/fondi/progetti/{project.pk}/partner/", EDIT),
+    ("/{c}/fondi/progetti/{project.pk}/scadenze/", EDIT),
+    ("/{c}/fondi/bandi/", READ),
+    ("/{c}/fondi/bandi/{call.pk}/", READ),
+    ("/{c}/fondi/bandi/nuovo/", EDIT),
+    ("/{c}/fondi/bandi/{call.pk}/modifica/", EDIT),
+    ("/{c}/fondi/bandi/scadenze.ics", READ),
+]
+
+
+@pytest.mark.parametrize("role", list(READ))
+@pytest.mark.parametrize(("url", "expected"), PAGES, ids=[page[0] for page in PAGES])
+def test_permission_matrix(client, users, city, portfolio, role, url, expected):
+    if role != "anonymous":
+        client.force_login(users[role])
+    assert client.get(url.format(c=city.slug, **portfolio)).status_code == expected[role]
+
+
+def test_totals_roll_up_the_programme_tree_and_reconcile_with_the_plan(client, users, city, portfolio):
+    client.force_login(users["viewer"])
+    lines = {line.programme.slug: line for line in client.get(f"/{city.slug}/fondi/").context["programmes"]}
+    assert lines["pnrr"].total.projects == 2
+    assert lines["pnrr"].total.eu_contribution == Decimal("3000000.75")
+    assert lines["pnrr"].stated == Decimal("660000000")
+    assert lines["pnrr"].difference == Decimal("3000000.75") - Decimal("660000000")
+    assert lines["horizon"].total.projects == 0 and lines["horizon"].difference is None
+    context = client.get(f"/{city.slug}/fondi/").context
+    assert context["by_year"][2023].eu_contribution == Decimal("1000000.50")
+    assert list(context["by_kind"].values())[0].projects == 2
+    assert sum(total.projects for total in context["by_area"].values()) == 1
+
+
+def test_totals_by_sdg_use_project_and_action_alignment(client, users, city, portfolio, action):
+    sdg = AxisFactory(city=city, slug="sdg")
+    goal = AxisItemFactory(axis=sdg, code="11", name="Città")
+    action.alignments.add(AxisItemFactory(axis=sdg, code="11.2", parent=goal))
+    client.force_login(users["viewer"])
+    by_sdg = client.get(f"/{city.slug}/fondi/").context["by_sdg"]
+    assert list(by_sdg) == ["11 Città"] and by_sdg["11 Città"].projects == 1
+
+
+def test_project_created_and_moved_through_http(client, users, city, portfolio):
+    client.force_login(users["owner"])
+    response = client.post(
+        f"/{city.slug}/fondi/progetti/nuovo/",
+        {
+            "title": "Scuole aperte",
+            "programme": portfolio["pnrr"].pk,
+            "cup": "j22f24000140002",
+            "role": "beneficiary",
+            "total_budget": "1500000,50",
+            "eu_contribution": "1500000.50",
+        },
+    )
+    project = Project.objects.get(title="Scuole aperte")
+    assert response.status_code == 302 and project.cup == "J22F24000140002"
+    assert project.total_budget == Decimal("1500000.50")
+    bad = client.post(
+        f"/{city.slug}/fondi/progetti/{project.pk}/stato/", {"to_status": "running", "date": "2025-01-01"}
+    )
+    assert bad.status_code == 200 and "to_status" in bad.context["form"].errors
+    client.post(f"/{city.slug}/fondi/progetti/{project.pk}/stato/", {"to_status": "proposal", "date": "2025-01-01"})
+    project.refresh_from_db()
+    assert project.status == "proposal"
+
+
+def test_bad_cup_is_explained_on_the_form(client, users, city, portfolio):
+    client.force_login(users["owner"])
+    response = client.post(
+        f"/{city.slug}/fondi/progetti/nuovo/",
+        {"title": "X", "programme": portfolio["pnrr"].pk, "cup": "123", "role": "beneficiary"},
+    )
+    assert response.status_code == 200 and "cup" in response.context["form"].errors
+    assert not Project.objects.filter(title="X").exists()
+
+
+def test_calls_calendar_parses_back(client, users, city, portfolio):
+    CallFactory(city=city, deadline=datetime.date(2026, 1, 1), status="closed")
+    client.force_login(users["viewer"])
+    response = client.get(f"/{city.slug}/fondi/bandi/scadenze.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert len(events) == 1
+    assert events[0].decoded("dtstart") == datetime.date(2027, 2, 15)
+    assert portfolio["call"].identifier in str(events[0]["summary"])
+
+
+def test_start_a_proposal_through_http(client, users, city, portfolio):
+    client.force_login(users["owner"])
+    response = client.post(f"/{city.slug}/fondi/bandi/{portfolio['call'].pk}/proposta/")
+    project = Project.objects.get(call=portfolio["call"])
+    assert response["Location"].endswith(f"/fondi/progetti/{project.pk}/modifica/")
+
+
+@pytest.mark.parametrize(
+    "url", ["/{c}/fondi/", "/{c}/fondi/progetti/", "/{c}/fondi/bandi/", "/{c}/fondi/progetti/{pk}/"]
+)
+def test_query_counts_do_not_grow_with_the_portfolio(client, users, city, portfolio, action, url):
+    client.force_login(users["viewer"])
+    project = portfolio["project"]
+
+    def grow(n):
+        for _ in range(n):
+            other = ProjectFactory(programme=portfolio["pnrr"], status="running", eu_contribution=Decimal("10"))
+            other.actions.add(ActionFactory(line=action.line))
+            ParticipationFactory(project=project)
+            CallFactory(city=city, programme=portfolio["horizon"])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url.format(c=city.slug, pk=project.pk)).status_code == 200
+        return len(queries)
+
+    grow(3)
+    few = count()
+    grow(27)
+    assert count() == few

@@ -1,0 +1,271 @@
+"""Funding portfolio pages: dashboard, projects, calls. Thin: parse, call a query or service."""
+
+from functools import partial
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+
+from ponte.core import permissions
+from ponte.core.exports import Column
+from ponte.core.queries import audit_history
+from ponte.core.views import CityMixin, ExportableListView
+from ponte.plan.views import run_service
+
+from . import calendars, queries, services
+from .filters import CallFilter, ProjectFilter
+from .forms import CallForm, ParticipationForm, ProjectForm, ProjectMilestoneForm, TransitionForm
+from .models import Call, Participation, Project
+
+
+class PortfolioView(CityMixin, TemplateView):
+    """Funds obtained by programme (reconciled with the plan's figures), kind, year, area, SDG."""
+
+    template_name = "funding/portfolio.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programmes=queries.totals_by_programme(self.city),
+            by_kind=queries.totals_by_kind(self.city),
+            by_year=queries.totals_by_year(self.city),
+            by_area=queries.totals_by_macro_area(self.city),
+            by_sdg=queries.totals_by_sdg(self.city),
+            **kwargs,
+        )
+
+
+PROJECT_COLUMNS = [
+    Column(gettext_lazy("Acronym"), lambda p: p.acronym),
+    Column(gettext_lazy("Title"), lambda p: p.title),
+    Column(gettext_lazy("Programme"), lambda p: p.programme),
+    Column(gettext_lazy("Call"), lambda p: p.call.identifier if p.call else ""),
+    Column(gettext_lazy("Status"), lambda p: p.get_status_display()),
+    Column(gettext_lazy("Role of the city"), lambda p: p.get_role_display()),
+    Column("CUP", lambda p: p.cup),
+    Column(gettext_lazy("Grant agreement"), lambda p: p.grant_agreement),
+    Column(gettext_lazy("Total budget (€)"), lambda p: p.total_budget),
+    Column(gettext_lazy("EU / programme contribution (€)"), lambda p: p.eu_contribution),
+    Column(gettext_lazy("City's share (€)"), lambda p: p.city_share),
+    Column(gettext_lazy("Co-financing (€)"), lambda p: p.cofinancing),
+    Column(gettext_lazy("Start"), lambda p: p.start_date),
+    Column(gettext_lazy("End"), lambda p: p.end_date),
+    Column(gettext_lazy("Plan actions"), lambda p: "; ".join(a.code for a in p.actions.all())),
+    Column(gettext_lazy("Imported from"), lambda p: p.origin),
+]
+
+
+class ProjectListView(ExportableListView):
+    template_name = "funding/project_list.html"
+    filterset_class = ProjectFilter
+    export_columns = PROJECT_COLUMNS
+    export_name = "progetti"
+
+    def base_queryset(self):
+        return queries.project_list(self.city)
+
+
+class PortfolioEditMixin:
+    permission = staticmethod(permissions.can_manage_plan)
+
+
+class ProjectMixin(CityMixin):
+    def get_project(self):
+        if not hasattr(self, "_project"):
+            try:
+                self._project = queries.project_detail(self.city, self.kwargs["pk"])
+            except Project.DoesNotExist:
+                raise Http404 from None
+        return self._project
+
+
+class ProjectDetailView(ProjectMixin, TemplateView):
+    template_name = "funding/project_detail.html"
+
+    def get_context_data(self, **kwargs):
+        project = self.get_project()
+        can_edit = permissions.can_manage_plan(self.request.user, self.city)
+        return super().get_context_data(
+            project=project,
+            can_edit=can_edit,
+            transition_form=TransitionForm(choices=self.transition_choices(project)),
+            history=audit_history(project, project.participations.all(), project.milestones.all()),
+            **kwargs,
+        )
+
+    @staticmethod
+    def transition_choices(project):
+        labels = dict(Project.Status.choices)
+        return [(status, labels[status]) for status in services.allowed_transitions(project)]
+
+
+class ProjectFormView(PortfolioEditMixin, CityMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = ProjectForm
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            return get_object_or_404(Project.objects.for_city(self.city), pk=self.kwargs["pk"])
+        return Project(city=self.city)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.get_instance(), "city": self.city}
+
+    def form_valid(self, form):
+        project = run_service(
+            form, partial(services.project_save, project=form.save(commit=False), user=self.request.user)
+        )
+        if project is None:
+            return self.form_invalid(form)
+        form.save_m2m()
+        messages.success(self.request, _("Saved."))
+        return redirect(project)
+
+    def get_context_data(self, **kwargs):
+        instance = self.get_instance()
+        title = _("Edit %(item)s") % {"item": instance} if instance.pk else _("New project")
+        return super().get_context_data(title=title, **kwargs)
+
+
+class ProjectTransitionView(PortfolioEditMixin, ProjectMixin, FormView):
+    form_class = TransitionForm
+    template_name = "plan/form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"choices": ProjectDetailView.transition_choices(self.get_project())}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        transition = partial(
+            services.project_transition,
+            project=self.get_project(),
+            to_status=data["to_status"],
+            user=self.request.user,
+            date=data["date"],
+            note=data["note"],
+        )
+        if run_service(form, transition) is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Status changed."))
+        return redirect(self.get_project())
+
+
+class ParticipationAddView(PortfolioEditMixin, ProjectMixin, FormView):
+    form_class = ParticipationForm
+    template_name = "plan/form.html"
+
+    def get_form_kwargs(self):
+        instance = Participation(city=self.city, project=self.get_project())
+        return super().get_form_kwargs() | {"instance": instance, "city": self.city}
+
+    def form_valid(self, form):
+        if (
+            run_service(
+                form,
+                partial(services.participation_save, participation=form.save(commit=False), user=self.request.user),
+            )
+            is None
+        ):
+            return self.form_invalid(form)
+        return redirect(self.get_project())
+
+
+class ProjectMilestoneAddView(PortfolioEditMixin, ProjectMixin, FormView):
+    form_class = ProjectMilestoneForm
+    template_name = "plan/form.html"
+
+    def form_valid(self, form):
+        add = partial(
+            services.project_milestone_add, project=self.get_project(), user=self.request.user, **form.cleaned_data
+        )
+        if run_service(form, add) is None:
+            return self.form_invalid(form)
+        return redirect(self.get_project())
+
+
+CALL_COLUMNS = [
+    Column(gettext_lazy("Identifier"), lambda c: c.identifier),
+    Column(gettext_lazy("Title"), lambda c: c.title),
+    Column(gettext_lazy("Programme"), lambda c: c.programme or c.framework_programme),
+    Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
+    Column(gettext_lazy("Opening"), lambda c: c.opening_date),
+    Column(gettext_lazy("Next deadline"), lambda c: c.deadline),
+    Column(gettext_lazy("Go/no-go"), lambda c: c.get_decision_display()),
+    Column(gettext_lazy("Responsible office"), lambda c: c.responsible_office or ""),
+    Column(gettext_lazy("Link"), lambda c: c.url),
+]
+
+
+class CallListView(ExportableListView):
+    template_name = "funding/call_list.html"
+    filterset_class = CallFilter
+    export_columns = CALL_COLUMNS
+    export_name = "bandi"
+
+    def base_queryset(self):
+        return queries.call_list(self.city)
+
+
+class CallDetailView(CityMixin, TemplateView):
+    template_name = "funding/call_detail.html"
+
+    def get_context_data(self, **kwargs):
+        call = get_object_or_404(
+            queries.call_list(self.city).prefetch_related("alignments__axis", "projects"), pk=self.kwargs["pk"]
+        )
+        return super().get_context_data(
+            call=call,
+            can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            history=audit_history(call),
+            **kwargs,
+        )
+
+
+class CallFormView(PortfolioEditMixin, CityMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = CallForm
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            return get_object_or_404(Call.objects.for_city(self.city), pk=self.kwargs["pk"])
+        return Call(city=self.city, source="manual")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.get_instance(), "city": self.city}
+
+    def form_valid(self, form):
+        call = run_service(form, partial(services.call_save, call=form.save(commit=False), user=self.request.user))
+        if call is None:
+            return self.form_invalid(form)
+        form.save_m2m()
+        return redirect(call)
+
+    def get_context_data(self, **kwargs):
+        instance = self.get_instance()
+        title = _("Edit %(item)s") % {"item": instance.identifier} if instance.pk else _("New call")
+        return super().get_context_data(title=title, **kwargs)
+
+
+class StartProposalView(PortfolioEditMixin, CityMixin, View):
+    def post(self, request, *args, **kwargs):
+        call = get_object_or_404(Call.objects.for_city(self.city), pk=kwargs["pk"])
+        try:
+            project = services.proposal_from_call(call=call, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(call)
+        messages.success(request, _("Proposal started: complete the project."))
+        return redirect("funding:project-edit", city=self.city.slug, pk=project.pk)
+
+
+class CallCalendarView(CityMixin, View):
+    """iCalendar feed of the deadlines of the calls still open or forthcoming."""
+
+    def get(self, request, *args, **kwargs):
+        body = calendars.calls_calendar(self.city, queries.call_list(self.city))
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="bandi-{self.city.slug}.ics"'
+        return response
