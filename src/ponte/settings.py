@@ -169,7 +169,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+class WebAddressField(models.URLField):
+    """A URL whose form field assumes https:// when the scheme is left out (Django 6 default)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 def dates_in_order(name: str, start: str = "start_date", end: str = "end_date") -> models.CheckConstraint:
     """Database check that a period does not end before it starts (either end may be open)."""
     return models.CheckConstraint(
@@ -117,7 +124,7 @@ class Organisation(LocalizedNameMixin, CityScopedModel):
     )
     country = models.CharField(_("country (ISO code)"), max_length=2, blank=True)
     locality = models.CharField(_("town or city"), max_length=120, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebAddressField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source in the plan"), max_length=300, blank=True)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.models import CityScopedModel, LocalizedNameMixin, Organisation, dates_in_order
+from ponte.core.models import CityScopedModel, LocalizedNameMixin, Organisation, WebAddressField, dates_in_order
 from ponte.plan.models import Action, AxisItem, Indicator
 
 CUP_PATTERN = re.compile(r"^[A-Z][0-9]{2}[A-Z][0-9]{2}[A-Z0-9]{9}$")
@@ -110,7 +110,7 @@ class Call(CityScopedModel):
     is_tender = models.BooleanField(_("tender"), default=False)
     opening_date = models.DateField(_("opening"), null=True, blank=True)
     deadline = models.DateField(_("next deadline"), null=True, blank=True)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    url = WebAddressField(_("link"), max_length=500, blank=True)
     decision = models.CharField(_("go/no-go"), max_length=10, choices=Decision.choices, default=Decision.UNDECIDED)
     responsible_office = models.ForeignKey(
         Organisation,
