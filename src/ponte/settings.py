@@ -145,6 +145,15 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ponte@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Shared between the web processes and the worker (import progress): files by default,
+# Redis or Memcached in a multi-server deployment (CACHE_BACKEND and CACHE_LOCATION).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
+    }
+}
+
 # Background work: a database-backed queue by default (`manage.py db_worker`).
 TASKS = {
     "default": {

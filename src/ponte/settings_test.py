@@ -18,3 +18,4 @@ EMAIL_PORT = 1  # a test that sends mail must start its own SMTP server and poin
 
 # WhiteNoise serves STATIC_ROOT and warns when it does not exist yet.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

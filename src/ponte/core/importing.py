@@ -5,10 +5,14 @@ An importer collects `RowError`s while it validates; if there is any, nothing is
 `ImportFailed` carries them all, each naming file, row and field.
 """
 
+import csv
 import datetime
+import io
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -115,3 +119,97 @@ def set_links(instance, field_name: str, targets, report: ImportReport | None = 
         manager.set(list(targets))
         if report is not None:
             report.count(f"{instance._meta.verbose_name} {field_name}", False, True)
+
+
+# --- Streaming sources -------------------------------------------------------------------------
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file that counts the bytes read, so a long import can report its progress."""
+
+    def __init__(self, raw):
+        self.raw, self.count = raw, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig"):
+    """Stream a CSV file as (row number, {header: value}) with bounded memory.
+
+    Headers are matched by name, never by position; the BOM and stray quotes around header
+    names (as in CORDIS exports) are removed. Row numbers count the header as row 1."""
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    reader = csv.reader(text, delimiter=delimiter, quotechar='"')
+    header = [name.strip().strip('"').strip() for name in next(reader, [])]
+    for number, values in enumerate(reader, start=2):
+        if not values or (len(values) == 1 and not values[0].strip()):
+            continue
+        yield number, dict(zip(header, values, strict=False))
+
+
+class Progress:
+    """Throttled progress of an import (every `every` seconds), written where other processes
+    can read it while the import's own transaction is still open: the cache."""
+
+    def __init__(self, key: str | None, total_bytes: int, every: float = 1.0):
+        self.key, self.total_bytes, self.every = key, total_bytes, every
+        self._last = 0.0
+
+    def __call__(self, rows: int, bytes_read: int, force: bool = False):
+        now = time.monotonic()
+        if self.key and (force or now - self._last >= self.every):
+            self._last = now
+            cache.set(self.key, {"rows": rows, "bytes": bytes_read, "total": self.total_bytes}, 24 * 3600)
+
+
+class RowImporter:
+    """Base of the open-data importers: collect row errors (up to a limit), then apply in one
+    transaction. Subclasses implement `run(**files) -> ImportReport`."""
+
+    kind = ""
+    max_errors = 500
+
+    def __init__(self, *, city, progress: Progress | None = None):
+        self.city = city
+        self.progress = progress or Progress(None, 0)
+        self.errors: list[RowError] = []
+        self.error_count = 0
+
+    def error(self, file, row, column, message):
+        self.error_count += 1
+        if len(self.errors) < self.max_errors:
+            self.errors.append(RowError(file, row, column, message))
+
+    def parsed(self, file, number, row, column, parser, *, required=False):
+        """`parser(row[column])`, recording an error naming row and column when it fails."""
+        try:
+            value = parser(row.get(column, ""))
+        except ValueError as exc:
+            self.error(file, number, column, str(exc))
+            return None
+        if value is None and required:
+            self.error(file, number, column, _("is required"))
+        return value
+
+    def fail_if_errors(self):
+        if self.error_count:
+            if self.error_count > len(self.errors):
+                self.errors.append(
+                    RowError("-", "-", "-", _("… and %(n)d more problems") % {"n": self.error_count - len(self.errors)})
+                )
+            raise ImportFailed(self.errors)
+
+
+IMPORTERS: dict[str, type[RowImporter]] = {}
+
+
+def register_importer(importer: type[RowImporter]):
+    IMPORTERS[importer.kind] = importer
+    return importer

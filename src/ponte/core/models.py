@@ -29,6 +29,21 @@ class City(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=120)
     country = models.CharField(_("country (ISO 3166-1 alpha-2)"), max_length=2, default="IT")
+    istat_code = models.CharField(
+        _("ISTAT municipality code"),
+        max_length=6,
+        blank=True,
+        help_text=_(
+            "Six digits (province + municipality), e.g. 037006 for Bologna: selects the city's rows in "
+            "national open data."
+        ),
+    )
+    tax_code = models.CharField(
+        _("tax code of the municipality"),
+        max_length=16,
+        blank=True,
+        help_text=_("Codice fiscale of the Comune: selects the projects it implements in PNRR open data."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -230,3 +245,44 @@ class DatasetNote(CityScopedModel):
 
     def __str__(self):
         return self.topic
+
+
+class ImportJob(CityScopedModel):
+    """One run of an open-data importer: its file, its progress and what it found or changed.
+
+    Importers write with the database's bulk paths, so this record (who, when, which file,
+    counts, errors) is the audit trail of everything an import changed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed: nothing changed")
+
+    kind = models.CharField(_("source"), max_length=30)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    extra_file = models.FileField(_("second file"), upload_to="imports/%Y/%m/", blank=True)
+    source_name = models.CharField(_("file names"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_read = models.PositiveBigIntegerField(_("rows read"), default=0)
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, int(self.bytes_read * 100 / self.total_bytes)) if self.total_bytes else 0

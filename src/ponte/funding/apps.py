@@ -10,7 +10,7 @@ class FundingConfig(AppConfig):
     def ready(self):
         from ponte.plan.loading import register_file
 
-        from . import audit  # noqa: F401
+        from . import audit, importers  # noqa: F401 - registration on import
         from .loading import FILE, load_programmes
 
         register_file(FILE, load_programmes)

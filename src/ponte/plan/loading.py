@@ -187,9 +187,13 @@ class DatasetLoader(_Reader):
         name = self.text(file, city_doc, "name", required=True)
         if not slug or not name:
             return None, None
-        city = upsert(
-            City, {"slug": slug}, {"name": name, "country": self.text(file, city_doc, "country") or "IT"}, self.report
-        )
+        city_values = {
+            "name": name,
+            "country": self.text(file, city_doc, "country") or "IT",
+            "istat_code": self.text(file, city_doc, "istat_code", max_length=6),
+            "tax_code": self.text(file, city_doc, "tax_code", max_length=16),
+        }
+        city = upsert(City, {"slug": slug}, city_values, self.report)
         plan_values = {
             "title": self.text(file, plan_doc, "title", required=True, max_length=300),
             "start_year": self.get(file, plan_doc, "start_year", required=True, default=0),

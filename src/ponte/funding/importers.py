@@ -1,0 +1,649 @@
+"""Importers of real open data into the portfolio and the calls register.
+
+Each reads its file(s) as a stream, validates every row it keeps (reporting row, column and
+reason), and only then applies everything in one transaction with bulk writes, upserting by
+the source's own identifier: re-importing updates, never duplicates. Formats and licences:
+docs/open-data.md and the fixtures' README."""
+
+import csv
+import datetime
+import json
+import tempfile
+from collections import defaultdict
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ponte.core.importing import (
+    CountingReader,
+    ImportReport,
+    RowImporter,
+    csv_rows,
+    parse_decimal,
+    register_importer,
+)
+from ponte.core.models import Organisation
+
+from .models import CUP_PATTERN, Call, Participation, Programme, Project
+
+PROJECT_FIELDS = [
+    "acronym",
+    "title",
+    "description",
+    "programme_id",
+    "cup",
+    "role",
+    "status",
+    "total_budget",
+    "eu_contribution",
+    "city_share",
+    "cofinancing",
+    "start_date",
+    "end_date",
+]
+SPOOLED_FIELDS = [name for name in PROJECT_FIELDS if name != "programme_id"]
+BATCH = 2000
+
+
+def parse_compact_date(value):
+    """OpenCoesione dates: YYYYMMDD."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a date (YYYYMMDD)") % {"value": value}) from None
+
+
+def parse_italian_date(value):
+    """Italia Domani dates: dd/mm/yyyy; 00/01/1900 and 01/01/1900 mean no date."""
+    value = (value or "").strip()
+    if not value or value in ("00/01/1900", "01/01/1900"):
+        return None
+    try:
+        return datetime.datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a date (dd/mm/yyyy)") % {"value": value}) from None
+
+
+def parse_amount(value):
+    """Amounts with a decimal comma or dot; a dot before a comma is a thousands separator."""
+    value = (value or "").strip()
+    if "," in value and "." in value:
+        value = value.replace(".", "")
+    return parse_decimal(value)
+
+
+def parse_cup(value):
+    value = (value or "").strip().upper()
+    if value and not CUP_PATTERN.match(value):
+        raise ValueError(_("“%(value)s” is not a valid CUP") % {"value": value})
+    return value
+
+
+def clip(value, length):
+    value = (value or "").strip()
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
+class ProjectImporter(RowImporter):
+    """Shared apply step: spool validated rows to a temporary file, then upsert them in batches
+    inside one transaction (bounded memory whatever the file size)."""
+
+    origin = ""
+
+    def __init__(self, *, city, progress=None):
+        super().__init__(city=city, progress=progress)
+        # The spool lives as long as the importer; the OS removes it when it is closed or collected.
+        self.spool = tempfile.TemporaryFile(mode="w+", newline="", encoding="utf-8")  # noqa: SIM115
+        self.writer = csv.writer(self.spool)
+        self.kept = 0
+
+    def keep(self, external_id, programme_key, fields):
+        self.kept += 1
+        values = ["" if fields.get(name) is None else fields[name] for name in SPOOLED_FIELDS]
+        self.writer.writerow([external_id, programme_key, *values])
+
+    def spooled(self):
+        self.spool.seek(0)
+        names = ["external_id", "programme_key", *SPOOLED_FIELDS]
+        for values in csv.reader(self.spool):
+            yield dict(zip(names, values, strict=True))
+
+    def programme_for(self, key) -> Programme:
+        raise NotImplementedError
+
+    def apply_projects(self, report: ImportReport):
+        programmes = {}
+        batch = []
+        for row in self.spooled():
+            key = row.pop("programme_key")
+            if key not in programmes:
+                programmes[key] = self.programme_for(key)
+            row["programme_id"] = programmes[key].pk
+            batch.append(row)
+            if len(batch) >= BATCH:
+                self._upsert_batch(batch, report)
+                batch = []
+        if batch:
+            self._upsert_batch(batch, report)
+
+    def _upsert_batch(self, rows, report):
+        existing = {
+            project.external_id: project
+            for project in Project.objects.filter(
+                city=self.city, origin=self.origin, external_id__in=[row["external_id"] for row in rows]
+            )
+        }
+        new, changed = [], []
+        now = timezone.now()
+        for row in rows:
+            values = typed(row)
+            project = existing.get(row["external_id"])
+            if project is None:
+                new.append(Project(city=self.city, origin=self.origin, external_id=row["external_id"], **values))
+                continue
+            if any(getattr(project, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(project, name, value)
+                project.updated_at = now
+                changed.append(project)
+        Project.objects.bulk_create(new, batch_size=BATCH)
+        Project.objects.bulk_update(changed, [*PROJECT_FIELDS, "updated_at"], batch_size=BATCH)
+        if new:
+            report.created["projects"] = report.created.get("projects", 0) + len(new)
+        if changed:
+            report.updated["projects"] = report.updated.get("projects", 0) + len(changed)
+
+
+def typed(row) -> dict:
+    """Spooled text back to model values."""
+    values = {}
+    for name in PROJECT_FIELDS:
+        value = row[name]
+        if name in ("total_budget", "eu_contribution", "city_share", "cofinancing"):
+            values[name] = Decimal(value) if value else None
+        elif name in ("start_date", "end_date"):
+            values[name] = datetime.date.fromisoformat(value) if value else None
+        else:
+            values[name] = value
+    return values
+
+
+def ensure_programme(city, slug, name, kind, parent_slug=None) -> Programme:
+    """The programme with this code, created (under `parent_slug` when it exists) if missing."""
+    programme = Programme.objects.filter(city=city, slug=slug).first()
+    if programme is None:
+        parent = Programme.objects.filter(city=city, slug=parent_slug).first() if parent_slug else None
+        programme = Programme.objects.create(
+            city=city,
+            slug=slug,
+            name=clip(name, 300) or slug,
+            kind=parent.kind if parent else kind,
+            parent=parent,
+            source=_("created by an import"),
+        )
+    return programme
+
+
+OC_STATUS = {"non avviato": "granted", "in corso": "running", "concluso": "closed", "liquidato": "closed"}
+
+
+@register_importer
+class OpenCoesioneImporter(ProjectImporter):
+    """OpenCoesione `progetti_esteso` CSV (`;`, UTF-8 with BOM, decimal comma, YYYYMMDD dates):
+    the projects located in the city (COD_COMUNE, 9 digits, may list several with `:::`) or
+    whose beneficiary is the city (its name in OC_DENOM_BENEFICIARIO)."""
+
+    kind = "opencoesione"
+    origin = "opencoesione"
+    required_columns = ("COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_CODICE_PROGRAMMA", "COD_COMUNE")
+
+    def run(self, path: Path, *extra) -> ImportReport:
+        file = path.name
+        comune = self.city.istat_code
+        beneficiary = f"COMUNE DI {self.city.name}".upper()
+        with path.open("rb") as raw:
+            counting = CountingReader(raw)
+            number = 1
+            for number, row in csv_rows(counting, delimiter=";"):
+                if number == 2:
+                    for column in self.required_columns:
+                        if column not in row:
+                            self.error(file, 1, column, _("column is missing"))
+                    self.fail_if_errors()
+                self.progress(number, counting.count)
+                places = row.get("COD_COMUNE", "").split(":::")
+                in_city = bool(comune) and any(place.strip()[-6:] == comune for place in places)
+                if not in_city and beneficiary not in row.get("OC_DENOM_BENEFICIARIO", "").upper():
+                    continue
+                self._validate(file, number, row)
+            self.progress(number, counting.count, force=True)
+        self.fail_if_errors()
+        report = ImportReport()
+        with transaction.atomic():
+            self.apply_projects(report)
+        return report
+
+    def _validate(self, file, number, row):
+        parsed = partial(self.parsed, file, number, row)
+        external_id = row.get("COD_LOCALE_PROGETTO", "").strip()
+        if not external_id:
+            self.error(file, number, "COD_LOCALE_PROGETTO", _("is required"))
+        title = row.get("OC_TITOLO_PROGETTO", "").strip()
+        if not title:
+            self.error(file, number, "OC_TITOLO_PROGETTO", _("is required"))
+        fields = {
+            "title": clip(title, 500),
+            "description": row.get("OC_SINTESI_PROGETTO", "").strip(),
+            "cup": parsed("CUP", parse_cup) or "",
+            "role": Project.Role.BENEFICIARY,
+            "status": OC_STATUS.get(row.get("OC_STATO_PROGETTO", "").strip().lower(), Project.Status.RUNNING),
+            "eu_contribution": parsed("FINANZ_UE", parse_amount),
+            "total_budget": parsed("FINANZ_TOTALE_PUBBLICO", parse_amount),
+            "city_share": parsed("FINANZ_COMUNE", parse_amount),
+            "start_date": parsed("OC_DATA_INIZIO_PROGETTO", parse_compact_date),
+            "end_date": parsed("OC_DATA_FINE_PROGETTO_PREVISTA", parse_compact_date),
+            "acronym": "",
+            "cofinancing": None,
+        }
+        if fields["start_date"] and fields["end_date"] and fields["end_date"] < fields["start_date"]:
+            self.error(file, number, "OC_DATA_FINE_PROGETTO_PREVISTA", _("The end comes before the start."))
+        programme = f"{row.get('OC_CODICE_PROGRAMMA', '').strip()}|{row.get('OC_DESCRIZIONE_PROGRAMMA', '').strip()}"
+        self.keep(external_id, programme, fields)
+
+    def programme_for(self, key):
+        code, _sep, name = key.partition("|")
+        slug = "oc-" + slugify(code.split(":::")[0])[:50] if code else "oc-senza-programma"
+        return ensure_programme(self.city, slug, name or code, Programme.Kind.INDIRECT, "indiretti")
+
+
+PNRR_STATUS = {"in corso": "running", "concluso": "closed", "non avviato": "granted", "liquidato": "closed"}
+
+
+@register_importer
+class PnrrImporter(ProjectImporter):
+    """Italia Domani `PNRR_Progetti.csv` (`;`, UTF-8 with BOM, dd/mm/yyyy, decimal comma): the
+    projects whose implementing body (Soggetto Attuatore) is the city, by its tax code."""
+
+    kind = "pnrr"
+    origin = "pnrr"
+    required_columns = (
+        "CUP",
+        "Codice Locale Progetto",
+        "Titolo Progetto",
+        "Missione",
+        "Codice Fiscale Soggetto Attuatore",
+    )
+
+    def run(self, path: Path, *extra) -> ImportReport:
+        file = path.name
+        with path.open("rb") as raw:
+            counting = CountingReader(raw)
+            number = 1
+            for number, row in csv_rows(counting, delimiter=";"):
+                if number == 2:
+                    for column in self.required_columns:
+                        if column not in row:
+                            self.error(file, 1, column, _("column is missing"))
+                    self.fail_if_errors()
+                self.progress(number, counting.count)
+                if row.get("Codice Fiscale Soggetto Attuatore", "").strip() != self.city.tax_code:
+                    continue
+                self._validate(file, number, row)
+            self.progress(number, counting.count, force=True)
+        self.fail_if_errors()
+        report = ImportReport()
+        with transaction.atomic():
+            self.apply_projects(report)
+        return report
+
+    def _validate(self, file, number, row):
+        parsed = partial(self.parsed, file, number, row)
+        external_id = row.get("Codice Locale Progetto", "").strip() or row.get("CUP", "").strip()
+        if not external_id:
+            self.error(file, number, "Codice Locale Progetto", _("is required"))
+        fields = {
+            "acronym": "",
+            "title": clip(row.get("Titolo Progetto", ""), 500),
+            "description": row.get("Sintesi Progetto", "").strip(),
+            "cup": parsed("CUP", parse_cup) or "",
+            "role": Project.Role.BENEFICIARY,
+            "status": PNRR_STATUS.get(row.get("Stato Avanzamento Progetto", "").strip().lower(), "running"),
+            "eu_contribution": parsed("Finanziamento PNRR", parse_amount),
+            "total_budget": parsed("Finanziamento Totale", parse_amount),
+            "city_share": parsed("Finanziamento Comune", parse_amount),
+            "cofinancing": None,
+            "start_date": parsed("Data Inizio Progetto Effettiva", parse_italian_date)
+            or parsed("Data Inizio Progetto Prevista", parse_italian_date),
+            "end_date": parsed("Data Fine Progetto Effettiva", parse_italian_date)
+            or parsed("Data Fine Progetto Prevista", parse_italian_date),
+        }
+        if not fields["title"]:
+            self.error(file, number, "Titolo Progetto", _("is required"))
+        self.keep(external_id, row.get("Missione", "").strip(), fields)
+
+    def programme_for(self, mission):
+        root = ensure_programme(self.city, "pnrr", "PNRR", Programme.Kind.INDIRECT, "indiretti")
+        if not mission:
+            return root
+        return ensure_programme(self.city, f"pnrr-{slugify(mission)}", mission, root.kind, "pnrr")
+
+
+CORDIS_COUNTRIES = {"EL": "GR", "UK": "GB"}  # CORDIS uses EU codes; Ponte stores ISO 3166-1
+CORDIS_KINDS = {
+    "HES": Organisation.Kind.UNIVERSITY,
+    "REC": Organisation.Kind.UNIVERSITY,
+    "PRC": Organisation.Kind.COMPANY,
+    "PUB": Organisation.Kind.PUBLIC_BODY,
+    "OTH": Organisation.Kind.OTHER,
+}
+CORDIS_PROGRAMMES = {
+    "HORIZON": ("horizon", "Horizon Europe"),
+    "H2020": ("h2020", "Horizon 2020"),
+    "FP7": ("fp7", "7th Framework Programme"),
+}
+
+
+@register_importer
+class CordisImporter(ProjectImporter):
+    """CORDIS bulk export (Horizon Europe / H2020 / FP7): `organization.csv` and `project.csv`
+    (`;`, every field quoted, UTF-8, mixed decimal dot/comma). The city's projects are those where
+    one participant is the city (its PIC, or its name “COMUNE DI <CITY>”); their whole consortia
+    are kept, and every organisation met is kept for partner search."""
+
+    kind = "cordis"
+    origin = "cordis"
+
+    def __init__(self, *, city, progress=None, pics=()):
+        super().__init__(city=city, progress=progress)
+        self.pics = set(pics)
+        self.city_name = f"COMUNE DI {city.name}".upper()
+
+    def run(self, organizations: Path, projects: Path | None = None) -> ImportReport:
+        if projects is None:
+            self.error("-", "-", "-", _("CORDIS needs organization.csv and project.csv"))
+            self.fail_if_errors()
+        if "project" in organizations.name.lower() and "organi" in projects.name.lower():
+            organizations, projects = projects, organizations  # accept them in either order
+        participants = self._read_organisations(organizations)
+        project_rows = self._read_projects(projects, participants)
+        self.fail_if_errors()
+        report = ImportReport()
+        with transaction.atomic():
+            self.apply_projects(report)
+            self._apply_consortia(participants, project_rows, report)
+        return report
+
+    def _read_organisations(self, path):
+        total = path.stat().st_size
+        by_project = defaultdict(list)
+        city_projects = set()
+        with path.open("rb") as raw:
+            counting = CountingReader(raw)
+            for number, row in csv_rows(counting, delimiter=";"):
+                self.progress(number, counting.count // 2)
+                project_id = row.get("projectID", "").strip()
+                if not project_id:
+                    self.error(path.name, number, "projectID", _("is required"))
+                    continue
+                if (
+                    row.get("organisationID", "").strip() in self.pics
+                    or row.get("name", "").strip().upper() == self.city_name
+                ):
+                    city_projects.add(project_id)
+                by_project[project_id].append((number, row))
+        self.progress(0, total // 2, force=True)
+        return {pid: rows for pid, rows in by_project.items() if pid in city_projects}
+
+    def _read_projects(self, path, participants):
+        file = path.name
+        kept = {}
+        with path.open("rb") as raw:
+            counting = CountingReader(raw)
+            for number, row in csv_rows(counting, delimiter=";"):
+                self.progress(number, counting.count)
+                project_id = row.get("id", "").strip()
+                if project_id not in participants:
+                    continue
+                kept[project_id] = row
+                parsed = partial(self.parsed, file, number, row)
+                city_rows = [
+                    r
+                    for _n, r in participants[project_id]
+                    if r.get("organisationID", "").strip() in self.pics
+                    or r.get("name", "").strip().upper() == self.city_name
+                ]
+                city_row = city_rows[0]
+                end = parsed("endDate", parse_iso_date)
+                fields = {
+                    "acronym": clip(row.get("acronym", ""), 60),
+                    "title": clip(row.get("title", ""), 500),
+                    "description": row.get("objective", "").strip(),
+                    "cup": "",
+                    "role": Project.Role.COORDINATOR if city_row.get("role") == "coordinator" else Project.Role.PARTNER,
+                    "status": "closed"
+                    if row.get("status") == "CLOSED" or (end and end < timezone.localdate())
+                    else "running",
+                    "total_budget": parsed("totalCost", parse_amount),
+                    "eu_contribution": parsed("ecMaxContribution", parse_amount),
+                    "city_share": self.parsed(file, number, city_row, "ecContribution", parse_amount),
+                    "cofinancing": None,
+                    "start_date": parsed("startDate", parse_iso_date),
+                    "end_date": end,
+                }
+                self.keep(project_id, row.get("frameworkProgramme", "").strip(), fields)
+        for missing in set(participants) - set(kept):
+            number = participants[missing][0][0]
+            self.error(
+                path.name,
+                "-",
+                "id",
+                _("project %(id)s of organization.csv row %(row)s is not in the file") % {"id": missing, "row": number},
+            )
+        return kept
+
+    def programme_for(self, framework):
+        slug, name = CORDIS_PROGRAMMES.get(framework, (f"cordis-{slugify(framework)}", framework))
+        return ensure_programme(self.city, slug, name, Programme.Kind.DIRECT, "diretti")
+
+    def _apply_consortia(self, participants, project_rows, report):
+        projects = {
+            p.external_id: p
+            for p in Project.objects.filter(city=self.city, origin=self.origin, external_id__in=list(participants))
+        }
+        organisations = {o.slug: o for o in Organisation.objects.filter(city=self.city, slug__startswith="pic-")}
+        for project_id, rows in participants.items():
+            for number, row in rows:
+                pic = row.get("organisationID", "").strip()
+                slug = f"pic-{pic}"
+                country = CORDIS_COUNTRIES.get(row.get("country", "").strip(), row.get("country", "").strip())[:2]
+                values = {
+                    "name": clip(row.get("name", ""), 200),
+                    "short_name": clip(row.get("shortName", ""), 60),
+                    "kind": CORDIS_KINDS.get(row.get("activityType", "").strip(), Organisation.Kind.OTHER),
+                    "country": country,
+                    "locality": clip(row.get("city", "").title(), 120),
+                    "website": row.get("organizationURL", "").strip()[:200],
+                }
+                organisation = organisations.get(slug)
+                if organisation is None:
+                    organisation = Organisation.objects.create(city=self.city, slug=slug, **values)
+                    organisations[slug] = organisation
+                    report.count("organisations", True, True)
+                elif any(getattr(organisation, k) != v for k, v in values.items() if v):
+                    for k, v in values.items():
+                        if v:
+                            setattr(organisation, k, v)
+                    organisation.save()
+                    report.count("organisations", False, True)
+                role = row.get("role", "").strip()
+                participation_values = {
+                    "country": country,
+                    "pic": pic,
+                    "role": role if role in Participation.Role.values else Participation.Role.PARTICIPANT,
+                    "eu_contribution": self.parsed(
+                        row.get("__file", "organization.csv"), number, row, "ecContribution", parse_amount
+                    ),
+                }
+                participation, created = Participation.objects.get_or_create(
+                    city=self.city,
+                    project=projects[project_id],
+                    organisation=organisation,
+                    defaults=participation_values,
+                )
+                if not created and any(getattr(participation, k) != v for k, v in participation_values.items()):
+                    for k, v in participation_values.items():
+                        setattr(participation, k, v)
+                    participation.save()
+                    report.count("consortium partners", False, True)
+                elif created:
+                    report.count("consortium partners", True, True)
+
+
+def parse_iso_date(value):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value}) from None
+
+
+FT_STATUS = {"31094501": Call.Status.FORTHCOMING, "31094502": Call.Status.OPEN, "31094503": Call.Status.CLOSED}
+FT_PROGRAMMES = {
+    "HORIZON": "horizon",
+    "43108390": "horizon",
+    "ERASMUS2027": "erasmus",
+    "43353764": "erasmus",
+    "LIFE": "life",
+    "AMIF": "amif",
+    "CERV": "cerv",
+}
+FT_TOPIC_URL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/topic-details/{}"
+
+
+@register_importer
+class FundingTendersImporter(RowImporter):
+    """EU Funding & Tenders topics into the calls register, from either the portal's reference
+    file `grantsTenders.json` ({"fundingData": {"GrantTenderObj": [...]}}) or a saved response of
+    its search API ({"results": [{"metadata": {key: [strings]}}]})."""
+
+    kind = "funding-tenders"
+
+    def run(self, path: Path, *extra) -> ImportReport:
+        file = path.name
+        try:
+            with path.open("rb") as raw:
+                document = json.load(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.error(file, "-", "-", _("not a JSON file: %(error)s") % {"error": exc})
+            self.fail_if_errors()
+        if isinstance(document, dict) and "fundingData" in document:
+            items = document["fundingData"].get("GrantTenderObj", [])
+            read = self._from_reference
+        elif isinstance(document, dict) and "results" in document:
+            items = document["results"]
+            read = self._from_search
+        else:
+            self.error(file, "-", "-", _("neither grantsTenders.json nor a search API response"))
+            self.fail_if_errors()
+        calls = {}
+        today = timezone.localdate()
+        for position, item in enumerate(items, start=1):
+            self.progress(position, path.stat().st_size * position // max(len(items), 1))
+            values = read(file, position, item, today)
+            if values:
+                calls[values.pop("identifier")] = values
+        self.fail_if_errors()
+        report = ImportReport()
+        programmes = {p.slug: p for p in Programme.objects.filter(city=self.city)}
+        with transaction.atomic():
+            existing = {c.identifier: c for c in Call.objects.filter(city=self.city, identifier__in=list(calls))}
+            new, changed = [], []
+            for identifier, values in calls.items():
+                values["programme"] = programmes.get(FT_PROGRAMMES.get(values.pop("programme_key"), ""))
+                call = existing.get(identifier)
+                if call is None:
+                    new.append(Call(city=self.city, identifier=identifier, source=self.kind, **values))
+                elif any(getattr(call, k) != v for k, v in values.items()):
+                    for k, v in values.items():
+                        setattr(call, k, v)
+                    changed.append(call)
+            Call.objects.bulk_create(new, batch_size=BATCH)
+            Call.objects.bulk_update(
+                changed, list(next(iter(calls.values()), {}).keys()) or ["title"], batch_size=BATCH
+            )
+        if new:
+            report.created["calls"] = len(new)
+        if changed:
+            report.updated["calls"] = len(changed)
+        return report
+
+    @staticmethod
+    def _next_deadline(dates, today):
+        future = sorted(d for d in dates if d >= today)
+        return future[0] if future else (max(dates) if dates else None)
+
+    def _from_reference(self, file, position, item, today):
+        identifier = str(item.get("identifier") or "").strip()
+        if not identifier:
+            self.error(file, position, "identifier", _("is required"))
+            return None
+        to_date = lambda ms: datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.UTC).date()  # noqa: E731
+        deadlines = [to_date(ms) for ms in item.get("deadlineDatesLong") or [] if isinstance(ms, (int, float))]
+        framework = item.get("frameworkProgramme") or {}
+        status = str((item.get("status") or {}).get("id", ""))
+        opening = item.get("plannedOpeningDateLong")
+        return {
+            "identifier": identifier[:120],
+            "title": clip(item.get("title"), 500),
+            "call_identifier": str(item.get("callIdentifier") or "")[:120],
+            "framework_programme": clip(framework.get("description") or framework.get("abbreviation"), 120),
+            "programme_key": framework.get("abbreviation") or str(framework.get("id", "")),
+            "description": " ".join(info.get("content", "") for info in item.get("latestInfos") or [])[:5000],
+            "keywords": " ".join([*(item.get("keywords") or []), *(item.get("tags") or [])])[:5000],
+            "status": FT_STATUS.get(status, Call.Status.OPEN),
+            "is_tender": item.get("type") == 0,
+            "opening_date": to_date(opening) if isinstance(opening, (int, float)) else None,
+            "deadline": self._next_deadline(deadlines, today),
+            "url": FT_TOPIC_URL.format(identifier.lower())
+            if item.get("type") != 0
+            else str(item.get("url") or "")[:500],
+        }
+
+    def _from_search(self, file, position, item, today):
+        meta = item.get("metadata") or {}
+        first = lambda key: (meta.get(key) or [""])[0]  # noqa: E731 - every metadata value is a list
+        identifier = first("identifier").strip()
+        if not identifier:
+            self.error(file, position, "metadata.identifier", _("is required"))
+            return None
+        deadlines = []
+        for value in meta.get("deadlineDate") or []:
+            try:
+                deadlines.append(datetime.date.fromisoformat(value[:10]))
+            except ValueError:
+                self.error(file, position, "metadata.deadlineDate", _("“%(value)s” is not a date") % {"value": value})
+        opening = first("startDate")
+        return {
+            "identifier": identifier[:120],
+            "title": clip(first("title") or item.get("title", ""), 500),
+            "call_identifier": first("callIdentifier")[:120],
+            "framework_programme": first("frameworkProgramme")[:120],
+            "programme_key": first("frameworkProgramme"),
+            "description": clip(item.get("summary") or first("descriptionByte"), 5000),
+            "keywords": " ".join([*(meta.get("keywords") or []), *(meta.get("tags") or [])])[:5000],
+            "status": FT_STATUS.get(first("status"), Call.Status.OPEN),
+            "is_tender": first("type") == "0",
+            "opening_date": datetime.date.fromisoformat(opening[:10]) if opening else None,
+            "deadline": self._next_deadline(deadlines, today),
+            "url": (item.get("url") or FT_TOPIC_URL.format(identifier.lower()))[:500],
+        }

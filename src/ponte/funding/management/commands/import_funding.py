@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ponte.core.importing import IMPORTERS
+from ponte.core.jobs import run_import
+from ponte.core.models import City, ImportJob
+
+
+class Command(BaseCommand):
+    help = (
+        "Import open data into the funding portfolio or the calls register, all or nothing and "
+        "idempotent. Sources: opencoesione (progetti_esteso CSV), pnrr (PNRR_Progetti.csv), "
+        "cordis (organization.csv and project.csv), funding-tenders (grantsTenders.json or a "
+        "search API response). Files are read where they are; every problem is listed with row and column."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", choices=sorted(IMPORTERS))
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--city", default=None, help="City slug (default: PONTE_DEFAULT_CITY)")
+        parser.add_argument("--pic", action="append", default=[], help="CORDIS: the city's PIC (repeatable)")
+
+    def handle(self, source, files, city=None, pic=(), **options):
+        from django.conf import settings
+
+        city = City.objects.filter(slug=city or settings.PONTE_DEFAULT_CITY).first()
+        if city is None:
+            raise CommandError("Unknown city; load its data set first (manage.py load_plan).")
+        for path in files:
+            if not path.is_file():
+                raise CommandError(f"{path}: no such file")
+        job = ImportJob.objects.create(city=city, kind=source, source_name=" + ".join(p.name for p in files))
+        importer_options = {"pics": pic} if source == "cordis" else {}
+        job = run_import(job, paths=files, **importer_options)
+        if job.status == ImportJob.Status.FAILED:
+            for error in job.errors:
+                self.stderr.write(f"{error['file']}, riga {error['row']}, campo “{error['field']}”: {error['message']}")
+            raise CommandError(f"{len(job.errors)} problem(s); nothing was imported.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{job.rows_read} rows read; created {job.summary['created']}, updated {job.summary['updated']}"
+            )
+        )
