@@ -1,5 +1,6 @@
 """The Bologna data set: loaded whole by a command, all-or-nothing, idempotent."""
 
+import io
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def table_counts():
 
 @pytest.fixture
 def loaded(db):
-    call_command("load_plan", str(BOLOGNA), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_plan", str(BOLOGNA), stdout=io.StringIO())
 
 
 def test_the_whole_plan_is_loaded(loaded):
@@ -54,7 +55,7 @@ def test_the_whole_plan_is_loaded(loaded):
 
 def test_loading_twice_changes_nothing(loaded):
     before, log_entries = table_counts(), LogEntry.objects.count()
-    call_command("load_plan", str(BOLOGNA), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_plan", str(BOLOGNA), stdout=io.StringIO())
     assert table_counts() == before
     assert LogEntry.objects.count() == log_entries
 
@@ -97,7 +98,7 @@ def test_a_bad_reload_keeps_the_loaded_data(loaded, broken_copy):
     replace_in(broken_copy / "plan.yaml", "title: Caffè Europa", "title: Caffè Europa rinominato")
     replace_in(broken_copy / "plan.yaml", "partners: [oim]", "partners: [nessuno]")
     with pytest.raises(CommandError):
-        call_command("load_plan", str(broken_copy), stderr=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_plan", str(broken_copy), stderr=io.StringIO())
     assert Action.objects.get(code="1.2.1").title == "Caffè Europa"
 
 
@@ -121,7 +122,7 @@ def test_another_city_loads_its_own_files(loaded, tmp_path):
         "        actions:\n          - {code: '1.1.1', title: Prima azione}\n",
         encoding="utf-8",
     )
-    call_command("load_plan", str(folder), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_plan", str(folder), stdout=io.StringIO())
     modena = City.objects.get(slug="modena")
     assert Action.objects.for_city(modena).get().title == "Prima azione"
     assert Action.objects.for_city(City.objects.get(slug="bologna")).get(code="1.1.1").title.startswith("Promuovere")
