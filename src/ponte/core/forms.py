@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
 def style_for_bootstrap_italia(form: forms.BaseForm) -> None:
@@ -33,3 +34,15 @@ class StyledFormMixin:
 
 class StyledAuthenticationForm(StyledFormMixin, AuthenticationForm):
     pass
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    source = forms.ChoiceField(label=_("Source"))
+    file = forms.FileField(label=_("File"))
+    extra_file = forms.FileField(
+        label=_("Second file"), required=False, help_text=_("CORDIS: project.csv beside organization.csv.")
+    )
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = sources

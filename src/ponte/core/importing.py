@@ -174,6 +174,7 @@ class RowImporter:
     transaction. Subclasses implement `run(**files) -> ImportReport`."""
 
     kind = ""
+    label = ""
     max_errors = 500
 
     def __init__(self, *, city, progress: Progress | None = None):

@@ -6,4 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("organizzazioni/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path("importazioni/", views.ImportListView.as_view(), name="import-list"),
+    path("importazioni/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
 ]

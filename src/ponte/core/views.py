@@ -5,12 +5,15 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView
+from django.views.generic import FormView, ListView, TemplateView
 
 from . import permissions
 from .exports import EXPORTERS, Column
 from .filters import OrganisationFilter
-from .models import City
+from .forms import ImportForm
+from .importing import IMPORTERS
+from .jobs import live_progress, start_import
+from .models import City, ImportJob
 from .queries import organisation_list
 
 
@@ -115,3 +118,41 @@ class OrganisationListView(ExportableListView):
 
     def base_queryset(self):
         return organisation_list(self.city)
+
+
+class ImportListView(CityMixin, FormView):
+    """Upload an open-data file; it is imported in the background, all or nothing."""
+
+    template_name = "core/import_list.html"
+    form_class = ImportForm
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def get_form_kwargs(self):
+        sources = [(kind, importer.label) for kind, importer in sorted(IMPORTERS.items())]
+        return super().get_form_kwargs() | {"sources": sources}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        job = start_import(
+            city=self.city,
+            user=self.request.user,
+            kind=data["source"],
+            file=data["file"],
+            extra_file=data.get("extra_file"),
+        )
+        return redirect("core:import-detail", city=self.city.slug, pk=job.pk)
+
+    def get_context_data(self, **kwargs):
+        jobs = ImportJob.objects.for_city(self.city).select_related("created_by")[:20]
+        return super().get_context_data(jobs=jobs, **kwargs)
+
+
+class ImportDetailView(CityMixin, TemplateView):
+    template_name = "core/import_detail.html"
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def get_context_data(self, **kwargs):
+        job = get_object_or_404(
+            ImportJob.objects.for_city(self.city).select_related("created_by"), pk=self.kwargs["pk"]
+        )
+        return super().get_context_data(job=live_progress(job), **kwargs)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ponte.core.importing import (
     CountingReader,
@@ -202,6 +203,7 @@ class OpenCoesioneImporter(ProjectImporter):
     whose beneficiary is the city (its name in OC_DENOM_BENEFICIARIO)."""
 
     kind = "opencoesione"
+    label = _lazy("OpenCoesione – progetti_esteso (CSV)")
     origin = "opencoesione"
     required_columns = ("COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_CODICE_PROGRAMMA", "COD_COMUNE")
 
@@ -273,6 +275,7 @@ class PnrrImporter(ProjectImporter):
     projects whose implementing body (Soggetto Attuatore) is the city, by its tax code."""
 
     kind = "pnrr"
+    label = _lazy("Italia Domani – PNRR_Progetti.csv")
     origin = "pnrr"
     required_columns = (
         "CUP",
@@ -359,6 +362,7 @@ class CordisImporter(ProjectImporter):
     are kept, and every organisation met is kept for partner search."""
 
     kind = "cordis"
+    label = _lazy("CORDIS – organization.csv + project.csv")
     origin = "cordis"
 
     def __init__(self, *, city, progress=None, pics=()):
@@ -537,6 +541,7 @@ class FundingTendersImporter(RowImporter):
     its search API ({"results": [{"metadata": {key: [strings]}}]})."""
 
     kind = "funding-tenders"
+    label = _lazy("EU Funding & Tenders – grantsTenders.json or search API response")
 
     def run(self, path: Path, *extra) -> ImportReport:
         file = path.name
