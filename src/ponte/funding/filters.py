@@ -49,7 +49,8 @@ class CallFilter(CityFilterSet):
     )
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
     ordering = django_filters.OrderingFilter(
-        fields=(("deadline", "deadline"), ("identifier", "identifier"), ("title", "title")), label=_("Sort by")
+        fields=(("fit_score", "fit"), ("deadline", "deadline"), ("identifier", "identifier"), ("title", "title")),
+        label=_("Sort by"),
     )
 
     class Meta:

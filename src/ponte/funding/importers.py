@@ -590,6 +590,9 @@ class FundingTendersImporter(RowImporter):
             report.created["calls"] = len(new)
         if changed:
             report.updated["calls"] = len(changed)
+        from .ranking import rank_calls
+
+        rank_calls(self.city)
         return report
 
     @staticmethod

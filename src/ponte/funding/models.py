@@ -122,6 +122,9 @@ class Call(CityScopedModel):
     )
     alignments = models.ManyToManyField(AxisItem, blank=True, related_name="calls", verbose_name=_("alignment"))
     source = models.CharField(_("source"), max_length=40, blank=True, help_text=_("Where the call was imported from."))
+    fit_score = models.PositiveSmallIntegerField(_("fit with the plan"), null=True, blank=True, db_index=True)
+    fit_reasons = models.JSONField(_("reasons of the fit"), default=list, blank=True)
+    fit_ranked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("call")

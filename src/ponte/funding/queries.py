@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from ponte.plan.models import AxisItem
 
@@ -45,7 +45,12 @@ def project_actions_queryset():
 
 
 def call_list(city):
-    return Call.objects.for_city(city).select_related("city", "programme", "responsible_office")
+    """Calls, best fit with the plan first (unranked last), then by deadline."""
+    return (
+        Call.objects.for_city(city)
+        .select_related("city", "programme", "responsible_office")
+        .order_by(F("fit_score").desc(nulls_last=True), F("deadline").asc(nulls_last=True), "identifier")
+    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from ponte.core.models import ImportJob, Organisation
+from ponte.core.models import City, ImportJob, Organisation
 from ponte.funding.models import Call, Participation, Programme, Project
 from ponte.funding.tests.factories import ProgrammeFactory
 
@@ -182,3 +182,19 @@ def test_back_office_upload_shows_every_error(client, users, bologna, settings, 
     page = client.get(response["Location"]).content.decode()
     assert "dodici milioni" in page and "Finanziamento PNRR" in page
     assert not Project.objects.exists()
+
+
+def test_ranking_puts_the_matching_call_first_with_its_reasons(db):
+    call_command("load_plan", str(Path(__file__).resolve().parents[4] / "data" / "bologna"), stdout=io.StringIO())
+    bologna = City.objects.get(slug="bologna")
+    run("funding-tenders", "grantsTenders_sample.json", city=bologna)
+    run("funding-tenders", "search_api_sample.json", city=bologna)
+    calls = list(Call.objects.filter(city=bologna).order_by("-fit_score"))
+    best = calls[0]
+    assert best.identifier == "HORIZON-MISS-2027-CIT-01-01"
+    assert best.fit_score >= 40 and all(best.fit_score > call.fit_score for call in calls[1:])
+    reasons = " ".join(best.fit_reasons)
+    assert "3.1.10" in reasons or "3.3.2" in reasons or "Missione clima" in reasons, reasons
+    tender = Call.objects.get(identifier="NEAR/BEG/2023/EA-RP/0169")
+    assert tender.fit_score == 0 and "gara" in tender.fit_reasons[0] or "tender" in tender.fit_reasons[0]
+    assert Call.objects.get(identifier="HORIZON-EIC-2026-STEP").fit_score == 0
