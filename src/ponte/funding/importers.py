@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -48,6 +48,8 @@ PROJECT_FIELDS = [
     "end_date",
 ]
 SPOOLED_FIELDS = [name for name in PROJECT_FIELDS if name != "programme_id"]
+COPY_COLUMNS = ["external_id", *PROJECT_FIELDS]
+NULLABLE = {"total_budget", "eu_contribution", "city_share", "cofinancing", "start_date", "end_date"}
 BATCH = 2000
 
 
@@ -105,8 +107,13 @@ class ProjectImporter(RowImporter):
         self.spool = tempfile.TemporaryFile(mode="w+", newline="", encoding="utf-8")  # noqa: SIM115
         self.writer = csv.writer(self.spool)
         self.kept = 0
+        self.seen_ids = set()
 
-    def keep(self, external_id, programme_key, fields):
+    def keep(self, external_id, programme_key, fields, *, file="", number="-", column=""):
+        if external_id in self.seen_ids:
+            self.error(file, number, column, _("“%(id)s” appears twice") % {"id": external_id})
+            return
+        self.seen_ids.add(external_id)
         self.kept += 1
         values = ["" if fields.get(name) is None else fields[name] for name in SPOOLED_FIELDS]
         self.writer.writerow([external_id, programme_key, *values])
@@ -121,6 +128,8 @@ class ProjectImporter(RowImporter):
         raise NotImplementedError
 
     def apply_projects(self, report: ImportReport):
+        if connection.vendor == "postgresql":
+            return self._apply_with_copy(report)
         programmes = {}
         batch = []
         for row in self.spooled():
@@ -134,6 +143,41 @@ class ProjectImporter(RowImporter):
                 batch = []
         if batch:
             self._upsert_batch(batch, report)
+
+    def _apply_with_copy(self, report: ImportReport):
+        """PostgreSQL: COPY the validated rows into a temporary table, then one upsert statement."""
+        # Programmes are resolved first: the connection can run no other query during COPY.
+        programmes = {key: self.programme_for(key).pk for key in {row["programme_key"] for row in self.spooled()}}
+        columns = ", ".join(COPY_COLUMNS)
+        changed_test = " OR ".join(f"p.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in COPY_COLUMNS[1:])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE ponte_import_project (external_id text, programme_id bigint, acronym text, "
+                "title text, description text, cup text, role text, status text, total_budget numeric, "
+                "eu_contribution numeric, city_share numeric, cofinancing numeric, start_date date, end_date date) "
+                "ON COMMIT DROP"
+            )
+            with cursor.cursor.copy(f"COPY ponte_import_project ({columns}) FROM STDIN") as copy:
+                for row in self.spooled():
+                    row["programme_id"] = programmes[row.pop("programme_key")]
+                    copy.write_row([row[name] or None if name in NULLABLE else row[name] for name in COPY_COLUMNS])
+            updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COPY_COLUMNS[1:])
+            cursor.execute(
+                f"""WITH upserted AS (
+                    INSERT INTO funding_project AS p (city_id, origin, grant_agreement, updated_at, {columns})
+                    SELECT %s, %s, '', now(), {columns} FROM ponte_import_project
+                    ON CONFLICT (city_id, origin, external_id) WHERE NOT (external_id = '')
+                    DO UPDATE SET {updates}, updated_at = now() WHERE {changed_test}
+                    RETURNING (xmax = 0) AS inserted
+                ) SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted""",  # noqa: S608 - names are constants
+                [self.city.pk, self.origin],
+            )
+            created, updated = cursor.fetchone()
+            cursor.execute("DROP TABLE ponte_import_project")  # ON COMMIT DROP covers failures
+        if created:
+            report.created["projects"] = report.created.get("projects", 0) + created
+        if updated:
+            report.updated["projects"] = report.updated.get("projects", 0) + updated
 
     def _upsert_batch(self, rows, report):
         existing = {
@@ -258,7 +302,7 @@ class OpenCoesioneImporter(ProjectImporter):
         if fields["start_date"] and fields["end_date"] and fields["end_date"] < fields["start_date"]:
             self.error(file, number, "OC_DATA_FINE_PROGETTO_PREVISTA", _("The end comes before the start."))
         programme = f"{row.get('OC_CODICE_PROGRAMMA', '').strip()}|{row.get('OC_DESCRIZIONE_PROGRAMMA', '').strip()}"
-        self.keep(external_id, programme, fields)
+        self.keep(external_id, programme, fields, file=file, number=number, column="COD_LOCALE_PROGETTO")
 
     def programme_for(self, key):
         code, _sep, name = key.partition("|")
@@ -330,7 +374,14 @@ class PnrrImporter(ProjectImporter):
         }
         if not fields["title"]:
             self.error(file, number, "Titolo Progetto", _("is required"))
-        self.keep(external_id, row.get("Missione", "").strip(), fields)
+        self.keep(
+            external_id,
+            row.get("Missione", "").strip(),
+            fields,
+            file=file,
+            number=number,
+            column="Codice Locale Progetto",
+        )
 
     def programme_for(self, mission):
         root = ensure_programme(self.city, "pnrr", "PNRR", Programme.Kind.INDIRECT, "indiretti")
@@ -442,7 +493,9 @@ class CordisImporter(ProjectImporter):
                     "start_date": parsed("startDate", parse_iso_date),
                     "end_date": end,
                 }
-                self.keep(project_id, row.get("frameworkProgramme", "").strip(), fields)
+                self.keep(
+                    project_id, row.get("frameworkProgramme", "").strip(), fields, file=file, number=number, column="id"
+                )
         for missing in set(participants) - set(kept):
             number = participants[missing][0][0]
             self.error(
