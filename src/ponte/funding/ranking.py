@@ -12,13 +12,15 @@ Tenders, closed calls and schemes for individuals or companies are not eligible.
 Scores are computed for all the city's calls at once (a background task after each import,
 and `manage.py rank_calls` daily) and stored on the calls, so lists sort by fit instantly."""
 
+import json
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import timedelta
+from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,6 +97,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light stemmer good enough for matching across Italian and English plurals."""
     for suffix in (
@@ -120,15 +123,18 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> list[str]:
+GLOSSARY_PATTERN = re.compile("|".join(sorted(GLOSSARY, key=len, reverse=True)))
+
+
+def terms(text: str, *, translate: bool = False) -> list[str]:
+    """Stems of the meaningful words; `translate` adds the English of Italian plan words."""
     words = [w for w in WORD.findall(fold(text)) if w not in STOPWORDS]
-    result = []
-    for word in words:
-        result.append(stem(word))
-        for italian, english in GLOSSARY.items():
-            if word.startswith(italian):
-                result.append(stem(english))
-                break
+    result = [stem(word) for word in words]
+    if translate:
+        for word in words:
+            match = GLOSSARY_PATTERN.match(word)
+            if match:
+                result.append(stem(GLOSSARY[match.group()]))
     return result
 
 
@@ -147,7 +153,7 @@ def action_profiles(city):
                 *[f"{item.name} {item.name_en}" for item in aligned],
             ]
         )
-        profiles[action] = Counter(terms(text))
+        profiles[action] = Counter(terms(text, translate=True))
     return profiles
 
 
@@ -193,37 +199,43 @@ def rank_calls(city, calls=None) -> int:
         document_frequency.update(counter.keys())
     total = len(documents) + len(profiles)
     idf = {term: math.log((1 + total) / (1 + df)) + 1 for term, df in document_frequency.items()}
-    index = defaultdict(list)
-    for action, counter in profiles.items():
+    actions = list(profiles)
+    index = defaultdict(list)  # term → [(position of the action, weight)]: ints hash fast
+    for position, counter in enumerate(profiles.values()):
         for term, weight in tfidf(counter, idf).items():
-            index[term].append((action, weight))
+            index[term].append((position, weight))
     vocabulary = axis_vocabulary(city)
     won = Counter(Project.objects.for_city(city).filter(status__in=FUNDED).values_list("programme_id", flat=True))
     today = timezone.localdate()
     now = timezone.now()
     for call in calls:
-        call.fit_score, call.fit_reasons = score(call, documents[call.pk], idf, index, vocabulary, won, today)
-        call.fit_ranked_at = now
-    with transaction.atomic():
-        Call.objects.bulk_update(calls, ["fit_score", "fit_reasons", "fit_ranked_at"], batch_size=2000)
+        call.fit_score, call.fit_reasons = score(call, documents[call.pk], idf, index, actions, vocabulary, won, today)
+    table = connection.ops.quote_name(Call._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One prepared statement for all rows: much faster than bulk_update's CASE expressions.
+        cursor.executemany(
+            f"UPDATE {table} SET fit_score = %s, fit_reasons = %s, fit_ranked_at = %s WHERE id = %s",  # noqa: S608
+            [(call.fit_score, json.dumps(call.fit_reasons), now, call.pk) for call in calls],
+        )
     return len(calls)
 
 
-def score(call, counter, idf, index, vocabulary, won, today):
+def score(call, counter, idf, index, actions, vocabulary, won, today):
     reasons = []
     blocked = eligibility(call)
     vector = tfidf(counter, idf)
     by_action = defaultdict(float)
     shared = defaultdict(list)
     for term, weight in vector.items():
-        for action, action_weight in index.get(term, ()):
-            by_action[action] += weight * action_weight
-            shared[action].append((weight * action_weight, term))
+        for position, action_weight in index.get(term, ()):
+            by_action[position] += weight * action_weight
+            shared[position].append((weight * action_weight, term))
     best = sorted(by_action.items(), key=lambda item: -item[1])[:3]
     relevance = min(1.0, best[0][1] / 0.35) if best else 0.0
-    for action, similarity in best:
+    for position, similarity in best:
+        action = actions[position]
         if similarity >= 0.05:
-            words = ", ".join(term for _w, term in sorted(shared[action], reverse=True)[:5])
+            words = ", ".join(term for _w, term in sorted(shared[position], reverse=True)[:5])
             reasons.append(
                 _("matches action %(code)s “%(title)s” (%(words)s)")
                 % {"code": action.code, "title": action.title, "words": words}
