@@ -59,9 +59,12 @@ def generate(path: Path, rows: int, city_share: float):
 
 
 def manage(env, *args):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, capture_output=True, text=True
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args], env=env, check=False, capture_output=True, text=True
     )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args[:2])} failed:\n{result.stderr[-3000:]}")
+    return result
 
 
 def main():

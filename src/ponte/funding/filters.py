@@ -56,3 +56,30 @@ class CallFilter(CityFilterSet):
     class Meta:
         model = Call
         fields = ["q", "status", "decision", "programme", "responsible_office", "deadline_after"]
+
+
+class PartnerFilter(CityFilterSet):
+    topic = django_filters.CharFilter(method="by_topic", label=_("Topic"))
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
+    kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
+    min_projects = django_filters.NumberFilter(
+        field_name="project_count", lookup_expr="gte", label=_("At least this many projects")
+    )
+    programme = django_filters.ModelChoiceFilter(
+        field_name="participations__project__programme",
+        queryset=Programme.objects.all(),
+        label=_("Experience in programme"),
+        distinct=True,
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("project_count", "projects"), ("name", "name"), ("country", "country")), label=_("Sort by")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["topic", "country", "kind", "min_projects", "programme"]
+
+    def by_topic(self, queryset, name, value):
+        from .partners import search
+
+        return search(queryset, value)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("fondi/progetti/<int:pk>/partner/", views.ParticipationAddView.as_view(), name="participation-add"),
     path("fondi/progetti/<int:pk>/scadenze/", views.ProjectMilestoneAddView.as_view(), name="project-milestone-add"),
     path("fondi/bandi/", views.CallListView.as_view(), name="call-list"),
+    path("fondi/partner/", views.PartnerSearchView.as_view(), name="partner-search"),
     path("fondi/bandi/nuovo/", views.CallFormView.as_view(), name="call-create"),
     path("fondi/bandi/scadenze.ics", views.CallCalendarView.as_view(), name="call-calendar"),
     path("fondi/bandi/<int:pk>/", views.CallDetailView.as_view(), name="call-detail"),

@@ -16,8 +16,8 @@ from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView
 from ponte.plan.views import run_service
 
-from . import calendars, queries, services
-from .filters import CallFilter, ProjectFilter
+from . import calendars, partners, queries, services
+from .filters import CallFilter, PartnerFilter, ProjectFilter
 from .forms import CallForm, ParticipationForm, ProjectForm, ProjectMilestoneForm, TransitionForm
 from .models import Call, Participation, Project
 
@@ -214,14 +214,37 @@ class CallDetailView(CityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         call = get_object_or_404(
-            queries.call_list(self.city).prefetch_related("alignments__axis", "projects"), pk=self.kwargs["pk"]
+            queries.call_list(self.city).prefetch_related("alignments__axis", "projects__city"), pk=self.kwargs["pk"]
         )
         return super().get_context_data(
             call=call,
             can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            consortium=partners.suggest_partners(call),
             history=audit_history(call),
             **kwargs,
         )
+
+
+PARTNER_COLUMNS = [
+    Column(gettext_lazy("Name"), lambda o: o.name),
+    Column(gettext_lazy("Kind"), lambda o: o.get_kind_display()),
+    Column(gettext_lazy("Country"), lambda o: o.country),
+    Column(gettext_lazy("Town or city"), lambda o: o.locality),
+    Column(gettext_lazy("Projects with the city"), lambda o: o.project_count),
+    Column(gettext_lazy("Website"), lambda o: o.website),
+]
+
+
+class PartnerSearchView(ExportableListView):
+    """Organisations and cities the city knows, by topic, country, type and experience."""
+
+    template_name = "funding/partner_list.html"
+    filterset_class = PartnerFilter
+    export_columns = PARTNER_COLUMNS
+    export_name = "partner"
+
+    def base_queryset(self):
+        return partners.partner_directory(self.city).order_by("-project_count", "name")
 
 
 class CallFormView(PortfolioEditMixin, CityMixin, FormView):
