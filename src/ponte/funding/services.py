@@ -140,3 +140,70 @@ def call_save(*, call: Call, user) -> Call:
     with _as(user):
         call.save()
     return call
+
+
+def document_attach(*, project: Project, user, title: str, file):
+    from .models import ProjectDocument
+
+    _require_portfolio(user, project.city)
+    document = ProjectDocument(city=project.city, project=project, title=title, file=file, uploaded_by=user)
+    with _as(user):
+        document.save()
+    return document
+
+
+REMINDER_DAYS = 14
+
+
+def send_deadline_reminders(*, city, today: datetime.date | None = None) -> int:
+    """Mail the plan owners and the responsible office's editors about project deadlines due
+    within two weeks (or overdue), once per deadline; returns the mails sent."""
+    from collections import defaultdict
+
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from ponte.core.models import Membership
+
+    from .models import ProjectMilestone
+
+    today = today or timezone.localdate()
+    due = list(
+        ProjectMilestone.objects.for_city(city)
+        .filter(
+            done_date__isnull=True,
+            reminded_at__isnull=True,
+            due_date__lte=today + datetime.timedelta(days=REMINDER_DAYS),
+        )
+        .select_related("project__city", "project__responsible_office")
+    )
+    if not due:
+        return 0
+    editors, owners = defaultdict(set), set()
+    for office_id, role, email in (
+        Membership.objects.for_city(city).exclude(user__email="").values_list("office_id", "role", "user__email")
+    ):
+        if role == Membership.Role.OFFICE_EDITOR:
+            editors[office_id].add(email)
+        elif role in (Membership.Role.PLAN_OWNER, Membership.Role.ADMINISTRATOR):
+            owners.add(email)
+    by_address = defaultdict(list)
+    for milestone in due:
+        for address in owners | editors.get(milestone.project.responsible_office_id, set()):
+            by_address[address].append(milestone)
+    sent, reminded = 0, set()
+    with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
+        for address, milestones in sorted(by_address.items()):
+            context = {"city": city, "milestones": milestones, "site_url": settings.SITE_URL, "today": today}
+            EmailMessage(
+                subject=render_to_string("funding/email/deadline_subject.txt", context).strip(),
+                body=render_to_string("funding/email/deadline.txt", context),
+                to=[address],
+                connection=connection,
+            ).send()
+            sent += 1
+            reminded.update(m.pk for m in milestones)
+    ProjectMilestone.objects.filter(pk__in=reminded).update(reminded_at=timezone.now())
+    return sent

@@ -13,6 +13,7 @@ urlpatterns = [
     path("fondi/progetti/<int:pk>/stato/", views.ProjectTransitionView.as_view(), name="project-transition"),
     path("fondi/progetti/<int:pk>/partner/", views.ParticipationAddView.as_view(), name="participation-add"),
     path("fondi/progetti/<int:pk>/scadenze/", views.ProjectMilestoneAddView.as_view(), name="project-milestone-add"),
+    path("fondi/progetti/<int:pk>/documenti/", views.ProjectDocumentAddView.as_view(), name="project-document-add"),
     path("fondi/bandi/", views.CallListView.as_view(), name="call-list"),
     path("fondi/partner/", views.PartnerSearchView.as_view(), name="partner-search"),
     path("fondi/bandi/nuovo/", views.CallFormView.as_view(), name="call-create"),

@@ -14,6 +14,7 @@ from ponte.core import permissions
 from ponte.core.exports import Column
 from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView
+from ponte.plan.forms import DocumentForm
 from ponte.plan.views import run_service
 
 from . import calendars, partners, queries, services
@@ -183,6 +184,15 @@ class ProjectMilestoneAddView(PortfolioEditMixin, ProjectMixin, FormView):
         )
         if run_service(form, add) is None:
             return self.form_invalid(form)
+        return redirect(self.get_project())
+
+
+class ProjectDocumentAddView(PortfolioEditMixin, ProjectMixin, FormView):
+    form_class = DocumentForm
+    template_name = "plan/form.html"
+
+    def form_valid(self, form):
+        services.document_attach(project=self.get_project(), user=self.request.user, **form.cleaned_data)
         return redirect(self.get_project())
 
 

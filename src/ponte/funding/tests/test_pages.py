@@ -55,6 +55,9 @@ PAGES = [
     ("/{c}/fondi/bandi/nuovo/", EDIT),
     ("/{c}/fondi/bandi/{call.pk}/modifica/", EDIT),
     ("/{c}/fondi/bandi/scadenze.ics", READ),
+    ("/{c}/fondi/progetti/{project.pk}/documenti/", EDIT),
+    ("/{c}/fondi/partner/", READ),
+    ("/{c}/importazioni/", EDIT),
 ]
 
 
@@ -143,7 +146,15 @@ def test_start_a_proposal_through_http(client, users, city, portfolio):
 
 
 @pytest.mark.parametrize(
-    "url", ["/{c}/fondi/", "/{c}/fondi/progetti/", "/{c}/fondi/bandi/", "/{c}/fondi/progetti/{pk}/"]
+    "url",
+    [
+        "/{c}/fondi/",
+        "/{c}/fondi/progetti/",
+        "/{c}/fondi/bandi/",
+        "/{c}/fondi/progetti/{pk}/",
+        "/{c}/fondi/partner/",
+        "/{c}/fondi/bandi/{call}/",
+    ],
 )
 def test_query_counts_do_not_grow_with_the_portfolio(client, users, city, portfolio, action, url):
     client.force_login(users["viewer"])
@@ -158,7 +169,7 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, users, city, portfo
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(url.format(c=city.slug, pk=project.pk)).status_code == 200
+            assert client.get(url.format(c=city.slug, pk=project.pk, call=portfolio["call"].pk)).status_code == 200
         return len(queries)
 
     grow(3)
