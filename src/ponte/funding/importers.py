@@ -264,13 +264,13 @@ class OpenCoesioneImporter(ProjectImporter):
                         if column not in row:
                             self.error(file, 1, column, _("column is missing"))
                     self.fail_if_errors()
-                self.progress(number, counting.count)
+                self.progress(number - 1, counting.count)
                 places = row.get("COD_COMUNE", "").split(":::")
                 in_city = bool(comune) and any(place.strip()[-6:] == comune for place in places)
                 if not in_city and beneficiary not in row.get("OC_DENOM_BENEFICIARIO", "").upper():
                     continue
                 self._validate(file, number, row)
-            self.progress(number, counting.count, force=True)
+            self.progress(number - 1, counting.count, force=True)
         self.fail_if_errors()
         report = ImportReport()
         with transaction.atomic():
@@ -340,11 +340,11 @@ class PnrrImporter(ProjectImporter):
                         if column not in row:
                             self.error(file, 1, column, _("column is missing"))
                     self.fail_if_errors()
-                self.progress(number, counting.count)
+                self.progress(number - 1, counting.count)
                 if row.get("Codice Fiscale Soggetto Attuatore", "").strip() != self.city.tax_code:
                     continue
                 self._validate(file, number, row)
-            self.progress(number, counting.count, force=True)
+            self.progress(number - 1, counting.count, force=True)
         self.fail_if_errors()
         report = ImportReport()
         with transaction.atomic():
@@ -443,7 +443,7 @@ class CordisImporter(ProjectImporter):
         with path.open("rb") as raw:
             counting = CountingReader(raw)
             for number, row in csv_rows(counting, delimiter=";"):
-                self.progress(number, counting.count // 2)
+                self.progress(number - 1, counting.count)
                 project_id = row.get("projectID", "").strip()
                 if not project_id:
                     self.error(path.name, number, "projectID", _("is required"))
@@ -454,7 +454,8 @@ class CordisImporter(ProjectImporter):
                 ):
                     city_projects.add(project_id)
                 by_project[project_id].append((number, row))
-        self.progress(0, total // 2, force=True)
+        self.organisation_rows, self.organisation_bytes = sum(len(rows) for rows in by_project.values()), total
+        self.progress(self.organisation_rows, total, force=True)
         return {pid: rows for pid, rows in by_project.items() if pid in city_projects}
 
     def _read_projects(self, path, participants):
@@ -462,8 +463,9 @@ class CordisImporter(ProjectImporter):
         kept = {}
         with path.open("rb") as raw:
             counting = CountingReader(raw)
+            number = 1
             for number, row in csv_rows(counting, delimiter=";"):
-                self.progress(number, counting.count)
+                self.progress(self.organisation_rows + number - 1, self.organisation_bytes + counting.count)
                 project_id = row.get("id", "").strip()
                 if project_id not in participants:
                     continue
@@ -496,6 +498,7 @@ class CordisImporter(ProjectImporter):
                 self.keep(
                     project_id, row.get("frameworkProgramme", "").strip(), fields, file=file, number=number, column="id"
                 )
+            self.progress(self.organisation_rows + number - 1, self.organisation_bytes + counting.count, force=True)
         for missing in set(participants) - set(kept):
             number = participants[missing][0][0]
             self.error(
@@ -616,7 +619,7 @@ class FundingTendersImporter(RowImporter):
         calls = {}
         today = timezone.localdate()
         for position, item in enumerate(items, start=1):
-            self.progress(position, path.stat().st_size * position // max(len(items), 1))
+            self.progress(position, path.stat().st_size * position // max(len(items), 1), force=position == len(items))
             values = read(file, position, item, today)
             if values:
                 calls[values.pop("identifier")] = values

@@ -198,3 +198,18 @@ def test_ranking_puts_the_matching_call_first_with_its_reasons(db):
     tender = Call.objects.get(identifier="NEAR/BEG/2023/EA-RP/0169")
     assert tender.fit_score == 0 and "gara" in tender.fit_reasons[0] or "tender" in tender.fit_reasons[0]
     assert Call.objects.get(identifier="HORIZON-EIC-2026-STEP").fit_score == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "files", "rows"),
+    [
+        ("opencoesione", ["progetti_esteso_sample.csv"], 4),
+        ("pnrr", ["PNRR_Progetti_sample.csv"], 3),
+        ("cordis", ["cordis_organization.csv", "cordis_project.csv"], 6),
+        ("funding-tenders", ["grantsTenders_sample.json"], 3),
+    ],
+)
+def test_jobs_count_the_data_rows_read(bologna, source, files, rows):
+    run(source, *files, city=bologna)
+    job = ImportJob.objects.get()
+    assert job.rows_read == rows and job.percent == 100
