@@ -293,11 +293,11 @@ class OpenCoesioneImporter(ProjectImporter):
             "status": OC_STATUS.get(row.get("OC_STATO_PROGETTO", "").strip().lower(), Project.Status.RUNNING),
             "eu_contribution": parsed("FINANZ_UE", parse_amount),
             "total_budget": parsed("FINANZ_TOTALE_PUBBLICO", parse_amount),
-            "city_share": parsed("FINANZ_COMUNE", parse_amount),
+            "city_share": None,  # the city is the beneficiary: its funds are the programme's contribution
+            "cofinancing": parsed("FINANZ_COMUNE", parse_amount),
             "start_date": parsed("OC_DATA_INIZIO_PROGETTO", parse_compact_date),
             "end_date": parsed("OC_DATA_FINE_PROGETTO_PREVISTA", parse_compact_date),
             "acronym": "",
-            "cofinancing": None,
         }
         if fields["start_date"] and fields["end_date"] and fields["end_date"] < fields["start_date"]:
             self.error(file, number, "OC_DATA_FINE_PROGETTO_PREVISTA", _("The end comes before the start."))
@@ -365,8 +365,8 @@ class PnrrImporter(ProjectImporter):
             "status": PNRR_STATUS.get(row.get("Stato Avanzamento Progetto", "").strip().lower(), "running"),
             "eu_contribution": parsed("Finanziamento PNRR", parse_amount),
             "total_budget": parsed("Finanziamento Totale", parse_amount),
-            "city_share": parsed("Finanziamento Comune", parse_amount),
-            "cofinancing": None,
+            "city_share": None,  # the Comune implements the project: its funds are the PNRR financing
+            "cofinancing": parsed("Finanziamento Comune", parse_amount),
             "start_date": parsed("Data Inizio Progetto Effettiva", parse_italian_date)
             or parsed("Data Inizio Progetto Prevista", parse_italian_date),
             "end_date": parsed("Data Fine Progetto Effettiva", parse_italian_date)

@@ -58,13 +58,16 @@ class Total:
     projects: int = 0
     total_budget: Decimal = ZERO
     eu_contribution: Decimal = ZERO
-    city_share: Decimal = ZERO
+    city_funds: Decimal = ZERO
 
     def add(self, row):
+        """Funds to the city: its share of a consortium's grant, or the whole contribution when
+        the city is the sole beneficiary (the measure the plan's figures use)."""
         self.projects += 1
         self.total_budget += row["total_budget"] or ZERO
         self.eu_contribution += row["eu_contribution"] or ZERO
-        self.city_share += row["city_share"] or ZERO
+        share = row["city_share"] if row["city_share"] is not None else row["eu_contribution"]
+        self.city_funds += share or ZERO
 
 
 @dataclass
@@ -77,7 +80,7 @@ class ProgrammeLine:
     @property
     def difference(self):
         """Portfolio minus the plan's figure (negative: projects still missing from Ponte)."""
-        return None if self.stated is None else self.total.eu_contribution - self.stated
+        return None if self.stated is None else self.total.city_funds - self.stated
 
 
 def _funded_rows(city):

@@ -65,7 +65,8 @@ def test_pnrr_keeps_the_projects_the_city_implements(bologna):
     projects = {p.external_id: p for p in Project.objects.filter(origin="pnrr").select_related("programme__parent")}
     assert set(projects) == {"BO-PUI-RIGENERAZIONE-01", "BO-TRAM-LINEA-ROSSA"}
     tram = projects["BO-TRAM-LINEA-ROSSA"]
-    assert tram.eu_contribution == Decimal("509500000.00") and tram.city_share == Decimal("1000000.00")
+    assert tram.eu_contribution == Decimal("508500000.00") and tram.cofinancing == Decimal("1000000.00")
+    assert tram.total_budget == tram.eu_contribution + tram.cofinancing
     assert tram.programme.slug == "pnrr-m2" and tram.programme.parent.slug == "pnrr"
     assert projects["BO-PUI-RIGENERAZIONE-01"].start_date == datetime.date(2022, 9, 1)  # 00/01/1900 means none
 

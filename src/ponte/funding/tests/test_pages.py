@@ -176,3 +176,18 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, users, city, portfo
     few = count()
     grow(27)
     assert count() == few
+
+
+def test_funds_to_the_city_count_its_share_of_a_consortium(client, users, city, portfolio):
+    ProjectFactory(
+        programme=portfolio["horizon"],
+        status="running",
+        role="partner",
+        eu_contribution=Decimal("8000000"),
+        city_share=Decimal("1200000"),
+    )
+    client.force_login(users["viewer"])
+    lines = {line.programme.slug: line for line in client.get(f"/{city.slug}/fondi/").context["programmes"]}
+    assert lines["horizon"].total.eu_contribution == Decimal("8000000")
+    assert lines["horizon"].total.city_funds == Decimal("1200000")
+    assert lines["pnrr"].total.city_funds == Decimal("3000000.75")  # sole beneficiary: the whole contribution
