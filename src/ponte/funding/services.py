@@ -160,12 +160,7 @@ def send_deadline_reminders(*, city, today: datetime.date | None = None) -> int:
     within two weeks (or overdue), once per deadline; returns the mails sent."""
     from collections import defaultdict
 
-    from django.conf import settings
-    from django.core.mail import EmailMessage, get_connection
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    from ponte.core.models import Membership
+    from ponte.core.mail import mailer, staff_addresses
 
     from .models import ProjectMilestone
 
@@ -179,31 +174,17 @@ def send_deadline_reminders(*, city, today: datetime.date | None = None) -> int:
         )
         .select_related("project__city", "project__responsible_office")
     )
-    if not due:
-        return 0
-    editors, owners = defaultdict(set), set()
-    for office_id, role, email in (
-        Membership.objects.for_city(city).exclude(user__email="").values_list("office_id", "role", "user__email")
-    ):
-        if role == Membership.Role.OFFICE_EDITOR:
-            editors[office_id].add(email)
-        elif role in (Membership.Role.PLAN_OWNER, Membership.Role.ADMINISTRATOR):
-            owners.add(email)
+    editors, owners = staff_addresses(city)
     by_address = defaultdict(list)
     for milestone in due:
         for address in owners | editors.get(milestone.project.responsible_office_id, set()):
             by_address[address].append(milestone)
     sent, reminded = 0, set()
-    with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
+    with mailer() as mail:
         for address, milestones in sorted(by_address.items()):
-            context = {"city": city, "milestones": milestones, "site_url": settings.SITE_URL, "today": today}
-            EmailMessage(
-                subject=render_to_string("funding/email/deadline_subject.txt", context).strip(),
-                body=render_to_string("funding/email/deadline.txt", context),
-                to=[address],
-                connection=connection,
-            ).send()
-            sent += 1
-            reminded.update(m.pk for m in milestones)
+            context = {"city": city, "milestones": milestones, "today": today}
+            if mail.send(to=address, template="funding/email/deadline", context=context):
+                sent += 1
+                reminded.update(m.pk for m in milestones)
     ProjectMilestone.objects.filter(pk__in=reminded).update(reminded_at=timezone.now())
     return sent

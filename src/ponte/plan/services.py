@@ -124,17 +124,9 @@ def _reminder_recipients(city, actions):
     office editors of the owning office, else the plan owners (nothing goes unreminded)."""
     from collections import defaultdict
 
-    from ponte.core.models import Membership
+    from ponte.core.mail import staff_addresses
 
-    editors = defaultdict(set)
-    owners = set()
-    for office_id, role, email in (
-        Membership.objects.for_city(city).exclude(user__email="").values_list("office_id", "role", "user__email")
-    ):
-        if role == Membership.Role.OFFICE_EDITOR:
-            editors[office_id].add(email)
-        elif role in (Membership.Role.PLAN_OWNER, Membership.Role.ADMINISTRATOR):
-            owners.add(email)
+    editors, owners = staff_addresses(city)
     recipients = defaultdict(list)
     for action in actions:
         person = action.responsible
@@ -149,12 +141,7 @@ def send_update_reminders(*, city, period=None) -> int:
 
     Each address gets at most one reminder per period; a failed send is retried next run.
     """
-    import logging
-
-    from django.conf import settings
-    from django.core.mail import EmailMessage, get_connection
-    from django.template.loader import render_to_string
-    from django.utils import translation
+    from ponte.core.mail import mailer
 
     from .models import UpdateReminder, current_period
     from .queries import actions_due_update
@@ -165,30 +152,14 @@ def send_update_reminders(*, city, period=None) -> int:
         UpdateReminder.objects.for_city(city).filter(year=year, semester=semester).values_list("email", flat=True)
     )
     sent = 0
-    with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
+    with mailer() as mail:
         for email, actions in sorted(_reminder_recipients(city, due).items()):
             if email in already:
                 continue
-            context = {
-                "city": city,
-                "year": year,
-                "semester": semester,
-                "actions": actions,
-                "site_url": settings.SITE_URL,
-            }
-            message = EmailMessage(
-                subject=render_to_string("plan/email/update_reminder_subject.txt", context).strip(),
-                body=render_to_string("plan/email/update_reminder.txt", context),
-                to=[email],
-                connection=connection,
-            )
-            try:
-                message.send()
-            except OSError:
-                logging.getLogger(__name__).exception("Reminder to %s not sent; it will be retried", email)
-                continue
-            UpdateReminder.objects.create(
-                city=city, email=email, year=year, semester=semester, action_count=len(actions)
-            )
-            sent += 1
+            context = {"city": city, "year": year, "semester": semester, "actions": actions}
+            if mail.send(to=email, template="plan/email/update_reminder", context=context):
+                UpdateReminder.objects.create(
+                    city=city, email=email, year=year, semester=semester, action_count=len(actions)
+                )
+                sent += 1
     return sent

@@ -1,0 +1,55 @@
+"""Mail to staff: who receives what, and one way to send a templated message over SMTP."""
+
+import logging
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Membership
+
+logger = logging.getLogger(__name__)
+
+
+def staff_addresses(city) -> tuple[dict, set]:
+    """({office id: editors' addresses}, plan owners' and administrators' addresses)."""
+    editors, owners = defaultdict(set), set()
+    rows = Membership.objects.for_city(city).exclude(user__email="").values_list("office_id", "role", "user__email")
+    for office_id, role, email in rows:
+        if role == Membership.Role.OFFICE_EDITOR:
+            editors[office_id].add(email)
+        elif role in (Membership.Role.PLAN_OWNER, Membership.Role.ADMINISTRATOR):
+            owners.add(email)
+    return editors, owners
+
+
+@contextmanager
+def mailer():
+    """One SMTP connection, messages rendered in the installation's language."""
+    with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
+        yield Mailer(connection)
+
+
+class Mailer:
+    def __init__(self, connection):
+        self.connection = connection
+
+    def send(self, *, to: str, template: str, context: dict) -> bool:
+        """Render `<template>_subject.txt` and `<template>.txt` and send; False when the server
+        refused this message (logged; the caller retries on its next run)."""
+        context = {"site_url": settings.SITE_URL, **context}
+        message = EmailMessage(
+            subject=render_to_string(f"{template}_subject.txt", context).strip(),
+            body=render_to_string(f"{template}.txt", context),
+            to=[to],
+            connection=self.connection,
+        )
+        try:
+            message.send()
+        except OSError:
+            logger.exception("Mail to %s not sent; it will be retried", to)
+            return False
+        return True
