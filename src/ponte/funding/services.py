@@ -135,10 +135,14 @@ def project_milestone_add(*, project: Project, user, **fields):
 
 
 def call_save(*, call: Call, user) -> Call:
+    """Save a typed or edited call and score its fit with the plan at once."""
+    from .ranking import rank_calls
+
     _require_portfolio(user, call.city)
     call.full_clean()
     with _as(user):
         call.save()
+    rank_calls(call.city, [call])
     return call
 
 

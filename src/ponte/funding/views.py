@@ -103,32 +103,49 @@ class ProjectDetailView(ProjectMixin, TemplateView):
         return [(status, labels[status]) for status in services.allowed_transitions(project)]
 
 
-class ProjectFormView(PortfolioEditMixin, CityMixin, FormView):
+class PortfolioFormView(PortfolioEditMixin, CityMixin, FormView):
+    """Create (no pk) or edit (pk in the URL) one item through its service; model validation
+    errors raised by the service are shown on the form."""
+
     template_name = "plan/form.html"
-    form_class = ProjectForm
+    model = None
+    service = None  # services.<item>_save(*, <item>, user)
+    new_title = ""
 
     def get_instance(self):
-        if "pk" in self.kwargs:
-            return get_object_or_404(Project.objects.for_city(self.city), pk=self.kwargs["pk"])
-        return Project(city=self.city)
+        if not hasattr(self, "_instance"):
+            if "pk" in self.kwargs:
+                self._instance = get_object_or_404(self.model.objects.for_city(self.city), pk=self.kwargs["pk"])
+            else:
+                self._instance = self.new_instance()
+        return self._instance
+
+    def new_instance(self):
+        return self.model(city=self.city)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": self.get_instance(), "city": self.city}
 
     def form_valid(self, form):
-        project = run_service(
-            form, partial(services.project_save, project=form.save(commit=False), user=self.request.user)
+        argument = self.model._meta.model_name
+        item = run_service(
+            form, partial(self.service, **{argument: form.save(commit=False), "user": self.request.user})
         )
-        if project is None:
+        if item is None:
             return self.form_invalid(form)
         form.save_m2m()
         messages.success(self.request, _("Saved."))
-        return redirect(project)
+        return redirect(item)
 
     def get_context_data(self, **kwargs):
         instance = self.get_instance()
-        title = _("Edit %(item)s") % {"item": instance} if instance.pk else _("New project")
+        title = _("Edit %(item)s") % {"item": instance} if instance.pk else self.new_title
         return super().get_context_data(title=title, **kwargs)
+
+
+class ProjectFormView(PortfolioFormView):
+    model, form_class, service = Project, ProjectForm, staticmethod(services.project_save)
+    new_title = gettext_lazy("New project")
 
 
 class ProjectTransitionView(PortfolioEditMixin, ProjectMixin, FormView):
@@ -257,29 +274,12 @@ class PartnerSearchView(ExportableListView):
         return partners.partner_directory(self.city).order_by("-project_count", "name")
 
 
-class CallFormView(PortfolioEditMixin, CityMixin, FormView):
-    template_name = "plan/form.html"
-    form_class = CallForm
+class CallFormView(PortfolioFormView):
+    model, form_class, service = Call, CallForm, staticmethod(services.call_save)
+    new_title = gettext_lazy("New call")
 
-    def get_instance(self):
-        if "pk" in self.kwargs:
-            return get_object_or_404(Call.objects.for_city(self.city), pk=self.kwargs["pk"])
+    def new_instance(self):
         return Call(city=self.city, source="manual")
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.get_instance(), "city": self.city}
-
-    def form_valid(self, form):
-        call = run_service(form, partial(services.call_save, call=form.save(commit=False), user=self.request.user))
-        if call is None:
-            return self.form_invalid(form)
-        form.save_m2m()
-        return redirect(call)
-
-    def get_context_data(self, **kwargs):
-        instance = self.get_instance()
-        title = _("Edit %(item)s") % {"item": instance.identifier} if instance.pk else _("New call")
-        return super().get_context_data(title=title, **kwargs)
 
 
 class StartProposalView(PortfolioEditMixin, CityMixin, View):

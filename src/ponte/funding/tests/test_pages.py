@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from ponte.factories import ActionFactory, AxisFactory, AxisItemFactory, IndicatorFactory
-from ponte.funding.models import Project
+from ponte.funding.models import Call, Project
 from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProgrammeFactory, ProjectFactory
 
 READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
@@ -191,3 +191,22 @@ def test_funds_to_the_city_count_its_share_of_a_consortium(client, users, city, 
     assert lines["horizon"].total.eu_contribution == Decimal("8000000")
     assert lines["horizon"].total.city_funds == Decimal("1200000")
     assert lines["pnrr"].total.city_funds == Decimal("3000000.75")  # sole beneficiary: the whole contribution
+
+
+def test_a_typed_call_is_saved_and_scored(client, users, city, portfolio):
+    client.force_login(users["owner"])
+    response = client.post(
+        f"/{city.slug}/fondi/bandi/nuovo/",
+        {
+            "identifier": "LIFE-2027-CLIMA",
+            "title": "Adattamento climatico urbano",
+            "status": "open",
+            "decision": "undecided",
+            "deadline": "2099-01-31",
+            "url": "ec.europa.eu/life",
+        },
+    )
+    call = Call.objects.get(identifier="LIFE-2027-CLIMA")
+    assert response["Location"] == call.get_absolute_url()
+    assert (call.source, call.url) == ("manual", "https://ec.europa.eu/life")
+    assert call.fit_score is not None and call.fit_reasons
