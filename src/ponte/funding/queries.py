@@ -83,7 +83,8 @@ class ProgrammeLine:
         return None if self.stated is None else self.total.city_funds - self.stated
 
 
-def _funded_rows(city):
+def funded_rows(city) -> list[dict]:
+    """The amounts of the projects that obtained funds: read once, shared by every total."""
     return list(
         Project.objects.for_city(city)
         .filter(status__in=FUNDED)
@@ -91,7 +92,7 @@ def _funded_rows(city):
     )
 
 
-def totals_by_programme(city) -> list[ProgrammeLine]:
+def totals_by_programme(city, rows) -> list[ProgrammeLine]:
     """Every programme with the funded projects of its whole subtree, and the plan's figure."""
     programmes = list(
         Programme.objects.for_city(city).select_related("stated_total").prefetch_related("stated_total__values")
@@ -100,7 +101,7 @@ def totals_by_programme(city) -> list[ProgrammeLine]:
     for programme in programmes:
         children[programme.parent_id].append(programme)
     direct = defaultdict(list)
-    for row in _funded_rows(city):
+    for row in rows:
         direct[row["programme_id"]].append(row)
 
     def subtree_rows(programme):
@@ -127,27 +128,27 @@ def totals_by_programme(city) -> list[ProgrammeLine]:
     return lines
 
 
-def totals_by(city, key) -> dict:
+def totals_by(rows, key) -> dict:
     """Funded totals grouped by `key(row)`: e.g. kind or start year."""
     groups = defaultdict(Total)
-    for row in _funded_rows(city):
+    for row in rows:
         groups[key(row)].add(row)
     return dict(sorted(groups.items(), key=lambda item: (item[0] is None, str(item[0]))))
 
 
-def totals_by_kind(city):
+def totals_by_kind(rows):
     labels = dict(Programme.Kind.choices)
-    return {labels[kind]: total for kind, total in totals_by(city, lambda row: row["programme__kind"]).items()}
+    return {labels[kind]: total for kind, total in totals_by(rows, lambda row: row["programme__kind"]).items()}
 
 
-def totals_by_year(city):
-    return totals_by(city, lambda row: row["start_date"].year if row["start_date"] else None)
+def totals_by_year(rows):
+    return totals_by(rows, lambda row: row["start_date"].year if row["start_date"] else None)
 
 
-def totals_by_macro_area(city):
+def totals_by_macro_area(rows):
     """Funded totals per macro area of the plan actions projects serve (a project serving
     several macro areas counts in each of them)."""
-    rows = {row["pk"]: row for row in _funded_rows(city)}
+    rows = {row["pk"]: row for row in rows}
     areas = defaultdict(set)
     for project_id, code, title in Project.actions.through.objects.filter(project_id__in=rows).values_list(
         "project_id", "action__line__macro_area__code", "action__line__macro_area__title"
@@ -162,9 +163,9 @@ def totals_by_macro_area(city):
     return result
 
 
-def totals_by_sdg(city):
+def totals_by_sdg(city, rows):
     """Funded totals per SDG goal, from the alignment of projects and of the actions they serve."""
-    rows = {row["pk"]: row for row in _funded_rows(city)}
+    rows = {row["pk"]: row for row in rows}
     goals = {
         item.pk: item for item in AxisItem.objects.for_city(city).filter(axis__slug="sdg").select_related("parent")
     }

@@ -29,12 +29,13 @@ class PortfolioView(CityMixin, TemplateView):
     template_name = "funding/portfolio.html"
 
     def get_context_data(self, **kwargs):
+        rows = queries.funded_rows(self.city)
         return super().get_context_data(
-            programmes=queries.totals_by_programme(self.city),
-            by_kind=queries.totals_by_kind(self.city),
-            by_year=queries.totals_by_year(self.city),
-            by_area=queries.totals_by_macro_area(self.city),
-            by_sdg=queries.totals_by_sdg(self.city),
+            programmes=queries.totals_by_programme(self.city, rows),
+            by_kind=queries.totals_by_kind(rows),
+            by_year=queries.totals_by_year(rows),
+            by_area=queries.totals_by_macro_area(rows),
+            by_sdg=queries.totals_by_sdg(self.city, rows),
             **kwargs,
         )
 
