@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ponte.core",
     "ponte.plan",
     "ponte.funding",
+    "ponte.diplomacy",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Cities own everything; organisations and people are shared by every part of Ponte."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -139,6 +140,8 @@ class Organisation(LocalizedNameMixin, CityScopedModel):
     )
     country = models.CharField(_("country (ISO code)"), max_length=2, blank=True)
     locality = models.CharField(_("town or city"), max_length=120, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     website = WebAddressField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -286,3 +289,44 @@ class ImportJob(CityScopedModel):
         if self.status == self.Status.DONE:
             return 100
         return min(99, int(self.bytes_read * 100 / self.total_bytes)) if self.total_bytes else 0
+
+
+class FollowUp(CityScopedModel):
+    """A task that follows from something (a mission, a meeting): owner, due date, done date.
+
+    One model for every part of Ponte, attached to its origin by a generic relation, so that
+    reminders and the "follow-ups due" list work the same everywhere."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    origin = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(_("task"), max_length=300)
+    owner_office = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        verbose_name=_("owning office"),
+    )
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups", verbose_name=_("owner")
+    )
+    due_date = models.DateField(_("due"))
+    done_date = models.DateField(_("done"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self):
+        from django.utils import timezone
+
+        return self.done_date is None and self.due_date < timezone.localdate()

@@ -220,6 +220,8 @@ class DatasetLoader(_Reader):
                 "kind": self.choice(file, item, "kind", Organisation.Kind.values, Organisation.Kind.OTHER),
                 "country": self.text(file, item, "country", max_length=2),
                 "locality": self.text(file, item, "locality", max_length=120),
+                "latitude": self.decimal(file, item, "latitude"),
+                "longitude": self.decimal(file, item, "longitude"),
                 "website": self.text(file, item, "website"),
                 "description": self.text(file, item, "description"),
                 "source": self.text(file, item, "source", max_length=300),
@@ -234,7 +236,7 @@ class DatasetLoader(_Reader):
                 self.orgs[slug] = org
                 pending_parents.append((item, org))
         for item, org in pending_parents:
-            parent = self._org_ref(file, item, "parent") if item.get("parent") else None
+            parent = self.org_ref(file, item, "parent") if item.get("parent") else None
             if org.parent_id != (parent.pk if parent else None):
                 org.parent = parent
                 org.save()
@@ -244,13 +246,13 @@ class DatasetLoader(_Reader):
                 "full_name": self.text(file, item, "full_name", required=True, max_length=200),
                 "role": self.text(file, item, "role", max_length=200),
                 "email": self.text(file, item, "email"),
-                "organisation": self._org_ref(file, item, "organisation") if item.get("organisation") else None,
+                "organisation": self.org_ref(file, item, "organisation") if item.get("organisation") else None,
             }
             person = self.upsert_row(file, item.line, Person, {"slug": slug}, values)
             if person:
                 self.people[slug] = person
 
-    def _org_ref(self, file, item, field, value=None):
+    def org_ref(self, file, item, field, value=None):
         slug = value if value is not None else item.get(field)
         org = self.orgs.get(slug)
         if org is None:
@@ -372,7 +374,7 @@ class DatasetLoader(_Reader):
             "line": line,
             "title": self.text(file, item, "title", required=True, max_length=300),
             "description": self.text(file, item, "description"),
-            "owner_office": self._org_ref(file, item, "owner") if item.get("owner") else None,
+            "owner_office": self.org_ref(file, item, "owner") if item.get("owner") else None,
             "responsible": self.people.get(item["responsible"]) if item.get("responsible") else None,
             "start_date": self.date(file, item, "start"),
             "end_date": self.date(file, item, "end"),
@@ -384,7 +386,7 @@ class DatasetLoader(_Reader):
         }
         if item.get("responsible") and values["responsible"] is None:
             self.error(file, item.line, "responsible", _("unknown person “%(slug)s”") % {"slug": item["responsible"]})
-        partners = [self._org_ref(file, item, "partners", slug) for slug in item.get("partners") or []]
+        partners = [self.org_ref(file, item, "partners", slug) for slug in item.get("partners") or []]
         action = self.upsert_row(file, item.line, Action, {"code": code}, values)
         if action is None:
             return
@@ -438,7 +440,7 @@ class DatasetLoader(_Reader):
                 "description": self.text(file, item, "description"),
                 "baseline_value": self.decimal(file, baseline, "value") if baseline else None,
                 "baseline_date": self.date(file, baseline, "date", required=True) if baseline else None,
-                "owner_office": self._org_ref(file, item, "owner") if item.get("owner") else None,
+                "owner_office": self.org_ref(file, item, "owner") if item.get("owner") else None,
                 "source": self.text(file, item, "source", max_length=300),
             }
             if level is None or not code:
