@@ -2,15 +2,14 @@
 checked against the allowed transitions and recorded with who made it and when."""
 
 import datetime
-from contextlib import nullcontext
 
-from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ponte.core import permissions
+from ponte.core.services import acting_as
 
 from .models import Call, Project, ProjectTransition
 
@@ -34,10 +33,6 @@ def allowed_transitions(project: Project) -> list[str]:
     return [status for status in Status.values if status in TRANSITIONS[project.status]]
 
 
-def _as(user):
-    return set_actor(user) if user is not None and user.is_authenticated else nullcontext()
-
-
 def _require_portfolio(user, city):
     if not permissions.can_manage_plan(user, city):
         raise PermissionDenied(_("Only plan owners manage the funding portfolio."))
@@ -46,7 +41,7 @@ def _require_portfolio(user, city):
 def project_save(*, project: Project, user) -> Project:
     _require_portfolio(user, project.city)
     project.full_clean()
-    with _as(user), transaction.atomic():
+    with acting_as(user), transaction.atomic():
         created = project.pk is None
         project.save()
         if created:
@@ -73,7 +68,7 @@ def project_transition(*, project: Project, to_status: str, user, date: datetime
             }
         )
     date = date or timezone.localdate()
-    with _as(user), transaction.atomic():
+    with acting_as(user), transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         if locked.status != project.status:
             raise ValidationError(_("The project changed meanwhile; reload the page."))
@@ -108,7 +103,7 @@ def proposal_from_call(*, call: Call, user) -> Project:
     project_save(project=project, user=user)
     project.alignments.set(call.alignments.all())
     if call.decision != Call.Decision.GO:
-        with _as(user):
+        with acting_as(user):
             call.decision = Call.Decision.GO
             call.save(update_fields=["decision"])
     return project
@@ -118,7 +113,7 @@ def participation_save(*, participation, user):
     _require_portfolio(user, participation.city)
     participation.country = (participation.country or participation.organisation.country or "").upper()
     participation.full_clean()
-    with _as(user):
+    with acting_as(user):
         participation.save()
     return participation
 
@@ -129,7 +124,7 @@ def project_milestone_add(*, project: Project, user, **fields):
     _require_portfolio(user, project.city)
     milestone = ProjectMilestone(city=project.city, project=project, **fields)
     milestone.full_clean()
-    with _as(user):
+    with acting_as(user):
         milestone.save()
     return milestone
 
@@ -140,7 +135,7 @@ def call_save(*, call: Call, user) -> Call:
 
     _require_portfolio(user, call.city)
     call.full_clean()
-    with _as(user):
+    with acting_as(user):
         call.save()
     rank_calls(call.city, [call])
     return call
@@ -151,7 +146,7 @@ def document_attach(*, project: Project, user, title: str, file):
 
     _require_portfolio(user, project.city)
     document = ProjectDocument(city=project.city, project=project, title=title, file=file, uploaded_by=user)
-    with _as(user):
+    with acting_as(user):
         document.save()
     return document
 

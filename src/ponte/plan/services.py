@@ -2,21 +2,15 @@
 audit trail (django-auditlog, actor set from the request or passed explicitly) live here."""
 
 import datetime
-from contextlib import nullcontext
 
-from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ponte.core import permissions
+from ponte.core.services import acting_as
 
 from .models import Action, ActionDocument, ActionUpdate, Indicator, IndicatorTarget, IndicatorValue, Milestone
-
-
-def _as(user):
-    """Record `user` as the actor of audit entries written outside a request."""
-    return set_actor(user) if user is not None and user.is_authenticated else nullcontext()
 
 
 def _require(allowed: bool):
@@ -30,7 +24,7 @@ def action_save(*, action: Action, user) -> Action:
     if action.status == Action.Status.COMPLETED and action.progress == 0:
         action.progress = 100
     action.full_clean()
-    with _as(user), transaction.atomic():
+    with acting_as(user), transaction.atomic():
         action.save()
     return action
 
@@ -40,7 +34,7 @@ def indicator_save(*, indicator: Indicator, user) -> Indicator:
     allowed = indicator.pk is None and permissions.can_manage_plan(user, indicator.city)
     _require(allowed or (indicator.pk is not None and permissions.can_edit_indicator(user, indicator)))
     indicator.full_clean()
-    with _as(user), transaction.atomic():
+    with acting_as(user), transaction.atomic():
         indicator.save()
     return indicator
 
@@ -48,7 +42,7 @@ def indicator_save(*, indicator: Indicator, user) -> Indicator:
 def indicator_target_record(*, indicator: Indicator, user, target_date, value, note="") -> IndicatorTarget:
     """Set the target of an indicator for a date (one target per date)."""
     _require(permissions.can_edit_indicator(user, indicator))
-    with _as(user), transaction.atomic():
+    with acting_as(user), transaction.atomic():
         target, _created = IndicatorTarget.objects.update_or_create(
             city=indicator.city, indicator=indicator, target_date=target_date, defaults={"value": value, "note": note}
         )
@@ -58,7 +52,7 @@ def indicator_target_record(*, indicator: Indicator, user, target_date, value, n
 def update_record(*, action: Action, user, year: int, semester: int, text: str) -> ActionUpdate:
     """Add or rewrite the narrative update of one period (one per action and semester)."""
     _require(permissions.can_edit_action(user, action))
-    with _as(user), transaction.atomic():
+    with acting_as(user), transaction.atomic():
         update, _created = ActionUpdate.objects.update_or_create(
             city=action.city,
             action=action,
@@ -73,7 +67,7 @@ def milestone_add(*, action: Action, user, title: str, due_date: datetime.date) 
     _require(permissions.can_edit_action(user, action))
     milestone = Milestone(city=action.city, action=action, title=title, due_date=due_date)
     milestone.full_clean()
-    with _as(user):
+    with acting_as(user):
         milestone.save()
     return milestone
 
@@ -82,7 +76,7 @@ def milestone_complete(*, milestone: Milestone, user, done_date: datetime.date) 
     _require(permissions.can_edit_action(user, milestone.action))
     if milestone.done_date != done_date:
         milestone.done_date = done_date
-        with _as(user):
+        with acting_as(user):
             milestone.save()
     return milestone
 
@@ -90,7 +84,7 @@ def milestone_complete(*, milestone: Milestone, user, done_date: datetime.date) 
 def document_attach(*, action: Action, user, title: str, file) -> ActionDocument:
     _require(permissions.can_edit_action(user, action))
     document = ActionDocument(city=action.city, action=action, title=title, file=file, uploaded_by=user)
-    with _as(user):
+    with acting_as(user):
         document.save()
     return document
 
@@ -98,7 +92,7 @@ def document_attach(*, action: Action, user, title: str, file) -> ActionDocument
 def indicator_value_record(*, indicator: Indicator, user, reference_date, value, source="", note="") -> IndicatorValue:
     """Record (or correct) the measured value of an indicator at a reference date."""
     _require(permissions.can_edit_indicator(user, indicator))
-    with _as(user), transaction.atomic():
+    with acting_as(user), transaction.atomic():
         record = IndicatorValue.objects.filter(indicator=indicator, reference_date=reference_date).first()
         if record is None:
             record = IndicatorValue(city=indicator.city, indicator=indicator, reference_date=reference_date)
