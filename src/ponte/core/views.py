@@ -1,9 +1,13 @@
+from functools import partial
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -33,6 +37,19 @@ def home(request):
     if city is None:
         raise Http404("No city loaded yet: run `make run` or `manage.py load_plan`.")
     return redirect(city)
+
+
+def run_service(form, call):
+    """Run a service for a valid form; model validation errors it raises go back on the form.
+
+    Returns the service's result, or None when the form now carries errors."""
+    try:
+        return call()
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        for field, field_messages in errors.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+        return None
 
 
 class CityMixin(AccessMixin):
@@ -156,3 +173,44 @@ class ImportDetailView(CityMixin, TemplateView):
             ImportJob.objects.for_city(self.city).select_related("created_by"), pk=self.kwargs["pk"]
         )
         return super().get_context_data(job=live_progress(job), **kwargs)
+
+
+class ServiceFormView(CityMixin, FormView):
+    """Create (no pk) or edit (pk in the URL) one item through its service; model validation
+    errors raised by the service are shown on the form."""
+
+    template_name = "plan/form.html"
+    permission = staticmethod(permissions.can_manage_plan)
+    model = None
+    service = None  # services.<item>_save(*, <item>, user)
+    new_title = ""
+
+    def get_instance(self):
+        if not hasattr(self, "_instance"):
+            if "pk" in self.kwargs:
+                self._instance = get_object_or_404(self.model.objects.for_city(self.city), pk=self.kwargs["pk"])
+            else:
+                self._instance = self.new_instance()
+        return self._instance
+
+    def new_instance(self):
+        return self.model(city=self.city)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.get_instance(), "city": self.city}
+
+    def form_valid(self, form):
+        argument = self.model._meta.model_name
+        item = run_service(
+            form, partial(self.service, **{argument: form.save(commit=False), "user": self.request.user})
+        )
+        if item is None:
+            return self.form_invalid(form)
+        form.save_m2m()
+        messages.success(self.request, _("Saved."))
+        return redirect(item)
+
+    def get_context_data(self, **kwargs):
+        instance = self.get_instance()
+        title = _("Edit %(item)s") % {"item": instance} if instance.pk else self.new_title
+        return super().get_context_data(title=title, **kwargs)

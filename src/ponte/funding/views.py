@@ -13,9 +13,8 @@ from django.views.generic import FormView, TemplateView, View
 from ponte.core import permissions
 from ponte.core.exports import Column
 from ponte.core.queries import audit_history
-from ponte.core.views import CityMixin, ExportableListView
+from ponte.core.views import CityMixin, ExportableListView, ServiceFormView, run_service
 from ponte.plan.forms import DocumentForm
-from ponte.plan.views import run_service
 
 from . import calendars, partners, queries, services
 from .filters import CallFilter, PartnerFilter, ProjectFilter
@@ -104,47 +103,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
         return [(status, labels[status]) for status in services.allowed_transitions(project)]
 
 
-class PortfolioFormView(PortfolioEditMixin, CityMixin, FormView):
-    """Create (no pk) or edit (pk in the URL) one item through its service; model validation
-    errors raised by the service are shown on the form."""
-
-    template_name = "plan/form.html"
-    model = None
-    service = None  # services.<item>_save(*, <item>, user)
-    new_title = ""
-
-    def get_instance(self):
-        if not hasattr(self, "_instance"):
-            if "pk" in self.kwargs:
-                self._instance = get_object_or_404(self.model.objects.for_city(self.city), pk=self.kwargs["pk"])
-            else:
-                self._instance = self.new_instance()
-        return self._instance
-
-    def new_instance(self):
-        return self.model(city=self.city)
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.get_instance(), "city": self.city}
-
-    def form_valid(self, form):
-        argument = self.model._meta.model_name
-        item = run_service(
-            form, partial(self.service, **{argument: form.save(commit=False), "user": self.request.user})
-        )
-        if item is None:
-            return self.form_invalid(form)
-        form.save_m2m()
-        messages.success(self.request, _("Saved."))
-        return redirect(item)
-
-    def get_context_data(self, **kwargs):
-        instance = self.get_instance()
-        title = _("Edit %(item)s") % {"item": instance} if instance.pk else self.new_title
-        return super().get_context_data(title=title, **kwargs)
-
-
-class ProjectFormView(PortfolioFormView):
+class ProjectFormView(ServiceFormView):
     model, form_class, service = Project, ProjectForm, staticmethod(services.project_save)
     new_title = gettext_lazy("New project")
 
@@ -275,7 +234,7 @@ class PartnerSearchView(ExportableListView):
         return partners.partner_directory(self.city).order_by("-project_count", "name")
 
 
-class CallFormView(PortfolioFormView):
+class CallFormView(ServiceFormView):
     model, form_class, service = Call, CallForm, staticmethod(services.call_save)
     new_title = gettext_lazy("New call")
 

@@ -3,7 +3,7 @@
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from ponte.core import permissions
 from ponte.core.exports import Column
 from ponte.core.importing import ImportFailed
 from ponte.core.queries import audit_history
-from ponte.core.views import CityMixin, ExportableListView
+from ponte.core.views import CityMixin, ExportableListView, run_service
 
 from . import queries, services, spreadsheets
 from .filters import ActionFilter, IndicatorFilter, MilestoneFilter
@@ -33,19 +33,6 @@ from .forms import (
     WorkbookForm,
 )
 from .models import Action, Axis, AxisItem, Indicator, Line, MacroArea, Milestone, current_period
-
-
-def run_service(form, call):
-    """Run a service for a valid form; model validation errors it raises go back on the form.
-
-    Returns the service's result, or None when the form now carries errors."""
-    try:
-        return call()
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-        for field, field_messages in errors.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-        return None
 
 
 class PlanMixin(CityMixin):
