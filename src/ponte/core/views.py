@@ -208,7 +208,10 @@ class ServiceFormView(CityMixin, FormView):
             return self.form_invalid(form)
         form.save_m2m()
         messages.success(self.request, _("Saved."))
-        return redirect(item)
+        return redirect(self.success_url_for(item))
+
+    def success_url_for(self, item):
+        return item.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         instance = self.get_instance()

@@ -84,3 +84,19 @@ def membership_end(*, membership: NetworkMembership, user, date: datetime.date |
     membership.status = NetworkMembership.Status.ENDED
     membership.mandate_end = min(filter(None, [membership.mandate_end, date or timezone.localdate()]))
     return membership_save(membership=membership, user=user)
+
+
+def mission_save(*, mission, user):
+    _require(user, mission.city)
+    mission.full_clean()
+    with acting_as(user):
+        mission.save()
+    return mission
+
+
+def candidacy_save(*, candidacy, user):
+    _require(user, candidacy.city)
+    candidacy.full_clean()
+    with acting_as(user):
+        candidacy.save()
+    return candidacy

@@ -1,0 +1,93 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.forms import StyledFormMixin
+from ponte.core.models import Organisation
+from ponte.plan.forms import CityModelForm, DateInput
+
+from .models import Candidacy, Mission, NetworkMembership, Relation
+
+
+class RelationForm(CityModelForm):
+    class Meta:
+        model = Relation
+        fields = [
+            "partner",
+            "kind",
+            "description",
+            "themes",
+            "signed_on",
+            "signing_act",
+            "responsible_office",
+            "actions",
+            "source",
+        ]
+        widgets = {"signed_on": DateInput()}
+
+
+class RelationStatusForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("new status"), choices=Relation.Status.choices)
+    date = forms.DateField(label=_("date"), widget=DateInput(), required=False)
+
+
+class MembershipForm(CityModelForm):
+    class Meta:
+        model = NetworkMembership
+        fields = [
+            "network",
+            "role",
+            "role_detail",
+            "joined_on",
+            "mandate_start",
+            "mandate_end",
+            "annual_fee",
+            "working_groups",
+            "delegates",
+            "actions",
+            "source",
+        ]
+        widgets = {"joined_on": DateInput(), "mandate_start": DateInput(), "mandate_end": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = self.fields["network"].queryset.filter(kind=Organisation.Kind.NETWORK)
+
+
+class RenewalForm(StyledFormMixin, forms.Form):
+    until = forms.DateField(label=_("new mandate until"), widget=DateInput())
+    role = forms.ChoiceField(label=_("role"), choices=[("", "—"), *NetworkMembership.Role.choices], required=False)
+
+
+class MissionForm(CityModelForm):
+    class Meta:
+        model = Mission
+        fields = [
+            "direction",
+            "title",
+            "counterpart",
+            "country",
+            "start_date",
+            "end_date",
+            "participants",
+            "purpose",
+            "outcomes",
+            "actions",
+            "source",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class CandidacyForm(CityModelForm):
+    class Meta:
+        model = Candidacy
+        fields = ["title", "awarding_body", "year", "deadline", "status", "dossier", "outcome", "actions", "source"]
+        widgets = {"deadline": DateInput()}
+
+
+class FollowUpForm(CityModelForm):
+    class Meta:
+        from ponte.core.models import FollowUp
+
+        model = FollowUp
+        fields = ["title", "owner_office", "owner", "due_date"]
+        widgets = {"due_date": DateInput()}
