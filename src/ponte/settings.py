@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ponte.plan",
     "ponte.funding",
     "ponte.diplomacy",
+    "ponte.governance",
 ]
 
 MIDDLEWARE = [

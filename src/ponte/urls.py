@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:city>/", include("ponte.plan.urls")),
     path("<slug:city>/", include("ponte.funding.urls")),
     path("<slug:city>/diplomazia/", include("ponte.diplomacy.urls")),
+    path("<slug:city>/organismi/", include("ponte.governance.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -46,3 +46,30 @@ class ImportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, sources=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = sources
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CityModelForm(StyledFormMixin, forms.ModelForm):
+    """Model forms whose related choices are limited to the city being edited."""
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "for_city"):
+                field.queryset = queryset.for_city(city)
+
+
+class FollowUpForm(CityModelForm):
+    class Meta:
+        from .models import FollowUp
+
+        model = FollowUp
+        fields = ["title", "owner_office", "owner", "due_date"]
+        widgets = {"due_date": DateInput()}

@@ -7,5 +7,6 @@ app_name = "core"
 urlpatterns = [
     path("organizzazioni/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("importazioni/", views.ImportListView.as_view(), name="import-list"),
+    path("seguiti/<int:task>/fatto/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("importazioni/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
 ]

@@ -9,7 +9,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView, View
 
 from . import permissions
 from .exports import EXPORTERS, Column
@@ -17,8 +17,9 @@ from .filters import OrganisationFilter
 from .forms import ImportForm
 from .importing import IMPORTERS
 from .jobs import live_progress, start_import
-from .models import City, ImportJob
+from .models import City, FollowUp, ImportJob
 from .queries import organisation_list
+from .services import follow_up_done
 
 
 def healthz(request):
@@ -217,3 +218,14 @@ class ServiceFormView(CityMixin, FormView):
         instance = self.get_instance()
         title = _("Edit %(item)s") % {"item": instance} if instance.pk else self.new_title
         return super().get_context_data(title=title, **kwargs)
+
+
+class FollowUpDoneView(CityMixin, View):
+    """Mark a follow-up done (from whatever page shows it) and go back to its origin."""
+
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def post(self, request, *args, **kwargs):
+        task = get_object_or_404(FollowUp.objects.for_city(self.city), pk=kwargs["task"])
+        follow_up_done(task=task, user=request.user)
+        return redirect(task.origin)

@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.forms import StyledFormMixin
+from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
 from ponte.core.models import Organisation
-from ponte.plan.forms import CityModelForm, DateInput
 
 from .models import Candidacy, Mission, NetworkMembership, Relation
 
@@ -82,12 +81,3 @@ class CandidacyForm(CityModelForm):
         model = Candidacy
         fields = ["title", "awarding_body", "year", "deadline", "status", "dossier", "outcome", "actions", "source"]
         widgets = {"deadline": DateInput()}
-
-
-class FollowUpForm(CityModelForm):
-    class Meta:
-        from ponte.core.models import FollowUp
-
-        model = FollowUp
-        fields = ["title", "owner_office", "owner", "due_date"]
-        widgets = {"due_date": DateInput()}

@@ -19,7 +19,6 @@ urlpatterns = [
     path("missioni/<int:pk>/", views.MissionDetailView.as_view(), name="mission-detail"),
     path("missioni/<int:pk>/modifica/", views.MissionFormView.as_view(), name="mission-edit"),
     path("missioni/<int:pk>/seguiti/", views.FollowUpAddView.as_view(), name="follow-up-add"),
-    path("seguiti/<int:task>/fatto/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("candidature/", views.CandidacyListView.as_view(), name="candidacy-list"),
     path("candidature/nuova/", views.CandidacyFormView.as_view(), name="candidacy-create"),
     path("candidature/<int:pk>/modifica/", views.CandidacyFormView.as_view(), name="candidacy-edit"),

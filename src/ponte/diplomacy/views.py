@@ -8,20 +8,19 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from ponte.core import permissions
 from ponte.core.exports import Column
-from ponte.core.models import FollowUp
+from ponte.core.forms import FollowUpForm
 from ponte.core.queries import audit_history
-from ponte.core.services import follow_up_add, follow_up_done
+from ponte.core.services import follow_up_add
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView, run_service
 
 from . import queries, services, worldmap
 from .filters import CandidacyFilter, MembershipFilter, MissionFilter, RelationFilter
 from .forms import (
     CandidacyForm,
-    FollowUpForm,
     MembershipForm,
     MissionForm,
     RelationForm,
@@ -227,15 +226,6 @@ class FollowUpAddView(CityMixin, FormView):
         if run_service(form, add) is None:
             return self.form_invalid(form)
         return redirect(mission)
-
-
-class FollowUpDoneView(CityMixin, View):
-    permission = staticmethod(permissions.can_manage_plan)
-
-    def post(self, request, *args, **kwargs):
-        task = get_object_or_404(FollowUp.objects.for_city(self.city), pk=kwargs["task"])
-        follow_up_done(task=task, user=request.user)
-        return redirect(task.origin)
 
 
 CANDIDACY_COLUMNS = [

@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.forms import StyledFormMixin
+from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
 from ponte.core.models import Organisation
-from ponte.plan.forms import CityModelForm, DateInput
 
 from .models import Call, Participation, Project, ProjectMilestone
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.forms import StyledFormMixin
+from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
 from ponte.core.models import Organisation, Person
 
 from .models import (
@@ -16,24 +16,6 @@ from .models import (
     Milestone,
     Semester,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class CityModelForm(StyledFormMixin, forms.ModelForm):
-    """Model forms whose related choices are limited to the city being edited."""
-
-    def __init__(self, *args, city, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "for_city"):
-                field.queryset = queryset.for_city(city)
 
 
 class ActionForm(CityModelForm):

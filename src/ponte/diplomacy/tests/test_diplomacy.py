@@ -155,7 +155,7 @@ def test_follow_ups_through_the_mission_page(client, users, city, office, object
     )
     task = FollowUp.objects.get()
     assert task.origin == mission
-    client.post(f"/{city.slug}/diplomazia/seguiti/{task.pk}/fatto/")
+    client.post(f"/{city.slug}/seguiti/{task.pk}/fatto/")
     task.refresh_from_db()
     assert task.done_date == datetime.date.today()
 

@@ -1,0 +1,125 @@
+"""Governance pages: bodies with members and meetings, a meeting's page, an iCal feed per body."""
+
+import datetime
+from functools import partial
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, ListView, TemplateView, View
+from icalendar import Calendar, Event
+
+from ponte.core import permissions
+from ponte.core.forms import FollowUpForm
+from ponte.core.queries import audit_history
+from ponte.core.services import follow_up_add
+from ponte.core.views import CityMixin, ServiceFormView, run_service
+
+from . import queries, services
+from .forms import DecisionForm, MeetingForm
+from .models import Body, Meeting
+
+
+class BodyListView(CityMixin, ListView):
+    template_name = "governance/body_list.html"
+
+    def get_queryset(self):
+        return queries.body_list(self.city)
+
+
+class BodyDetailView(CityMixin, TemplateView):
+    template_name = "governance/body_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            body = queries.body_detail(self.city, self.kwargs["pk"])
+        except Body.DoesNotExist:
+            raise Http404 from None
+        return super().get_context_data(
+            body=body, can_edit=permissions.can_manage_plan(self.request.user, self.city), **kwargs
+        )
+
+
+class MeetingDetailView(CityMixin, TemplateView):
+    template_name = "governance/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            meeting = queries.meeting_detail(self.city, self.kwargs["pk"])
+        except Meeting.DoesNotExist:
+            raise Http404 from None
+        present = {member.pk for member in meeting.attendees.all()}
+        return super().get_context_data(
+            meeting=meeting,
+            present=present,
+            can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            decision_form=DecisionForm(),
+            follow_up_form=FollowUpForm(city=self.city),
+            history=audit_history(meeting, meeting.decisions.all(), meeting.follow_ups.all()),
+            **kwargs,
+        )
+
+
+class MeetingFormView(ServiceFormView):
+    model, form_class, service = Meeting, MeetingForm, staticmethod(services.meeting_save)
+    new_title = gettext_lazy("New meeting")
+
+    def new_instance(self):
+        body = get_object_or_404(Body.objects.for_city(self.city), pk=self.kwargs["body"])
+        return Meeting(city=self.city, body=body)
+
+
+class DecisionAddView(CityMixin, FormView):
+    form_class = DecisionForm
+    template_name = "plan/form.html"
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def form_valid(self, form):
+        meeting = get_object_or_404(Meeting.objects.for_city(self.city), pk=self.kwargs["pk"])
+        services.decision_add(meeting=meeting, user=self.request.user, text=form.cleaned_data["text"])
+        return redirect(meeting)
+
+
+class MeetingFollowUpAddView(CityMixin, FormView):
+    form_class = FollowUpForm
+    template_name = "plan/form.html"
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"city": self.city}
+
+    def form_valid(self, form):
+        meeting = get_object_or_404(Meeting.objects.for_city(self.city), pk=self.kwargs["pk"])
+        if (
+            run_service(form, partial(follow_up_add, origin=meeting, user=self.request.user, **form.cleaned_data))
+            is None
+        ):
+            return self.form_invalid(form)
+        return redirect(meeting)
+
+
+class BodyCalendarView(CityMixin, View):
+    """iCalendar feed of a body's meetings."""
+
+    def get(self, request, *args, **kwargs):
+        body = get_object_or_404(Body.objects.for_city(self.city).select_related("organisation"), pk=kwargs["pk"])
+        calendar = Calendar()
+        calendar.add("prodid", "-//Ponte//Organismi//IT")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", f"Ponte · {body}")
+        for meeting in body.meetings.select_related("city"):
+            event = Event()
+            event.add("uid", f"meeting-{meeting.pk}@{self.city.slug}.ponte")
+            event.add("dtstamp", timezone.now())
+            event.add("summary", f"{body}: {meeting.title}")
+            event.add("dtstart", meeting.starts_at)
+            event.add("dtend", meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2))
+            if meeting.location:
+                event.add("location", meeting.location)
+            event.add("url", f"{settings.SITE_URL}{meeting.get_absolute_url()}")
+            calendar.add_component(event)
+        response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{body.organisation.slug}.ics"'
+        return response
