@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ponte.funding",
     "ponte.diplomacy",
     "ponte.governance",
+    "ponte.cooperation",
 ]
 
 MIDDLEWARE = [

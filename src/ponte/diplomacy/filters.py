@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core.filters import CityFilterSet
 
-from .models import Candidacy, Mission, NetworkMembership, Relation, Theme
+from .models import Candidacy, Mission, NetworkMembership, Relation, Representation, Theme
 
 
 class RelationFilter(CityFilterSet):
@@ -58,3 +58,14 @@ class CandidacyFilter(CityFilterSet):
     class Meta:
         model = Candidacy
         fields = ["q", "status", "year"]
+
+
+class RepresentationFilter(CityFilterSet):
+    search_fields = ("organisation__name", "address", "contact__full_name")
+    kind = django_filters.ChoiceFilter(choices=Representation.Kind.choices, label=_("Kind"))
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
+    ordering = django_filters.OrderingFilter(fields=(("country", "country"), ("kind", "kind")), label=_("Sort by"))
+
+    class Meta:
+        model = Representation
+        fields = ["q", "kind", "country"]

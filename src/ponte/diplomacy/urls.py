@@ -20,6 +20,7 @@ urlpatterns = [
     path("missioni/<int:pk>/modifica/", views.MissionFormView.as_view(), name="mission-edit"),
     path("missioni/<int:pk>/seguiti/", views.FollowUpAddView.as_view(), name="follow-up-add"),
     path("candidature/", views.CandidacyListView.as_view(), name="candidacy-list"),
+    path("rappresentanze/", views.RepresentationListView.as_view(), name="representation-list"),
     path("candidature/nuova/", views.CandidacyFormView.as_view(), name="candidacy-create"),
     path("candidature/<int:pk>/modifica/", views.CandidacyFormView.as_view(), name="candidacy-edit"),
 ]

@@ -18,7 +18,7 @@ from ponte.core.services import follow_up_add
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView, run_service
 
 from . import queries, services, worldmap
-from .filters import CandidacyFilter, MembershipFilter, MissionFilter, RelationFilter
+from .filters import CandidacyFilter, MembershipFilter, MissionFilter, RelationFilter, RepresentationFilter
 from .forms import (
     CandidacyForm,
     MembershipForm,
@@ -256,3 +256,26 @@ class CandidacyFormView(ServiceFormView):
 
     def success_url_for(self, item):
         return reverse("diplomacy:candidacy-list", kwargs={"city": self.city.slug})
+
+
+REPRESENTATION_COLUMNS = [
+    Column(gettext_lazy("Kind"), lambda r: r.get_kind_display()),
+    Column(gettext_lazy("Country"), lambda r: r.country),
+    Column(gettext_lazy("Organisation"), lambda r: r.organisation or ""),
+    Column(gettext_lazy("Address"), lambda r: r.address),
+    Column(gettext_lazy("Contact"), lambda r: r.contact or ""),
+    Column(gettext_lazy("Email"), lambda r: r.email),
+    Column(gettext_lazy("Phone"), lambda r: r.phone),
+]
+
+
+class RepresentationListView(ExportableListView):
+    """The consular corps and embassies the city works with, with contacts."""
+
+    template_name = "diplomacy/representation_list.html"
+    filterset_class = RepresentationFilter
+    export_columns = REPRESENTATION_COLUMNS
+    export_name = "rappresentanze"
+
+    def base_queryset(self):
+        return queries.representation_list(self.city)
