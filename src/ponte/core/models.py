@@ -330,3 +330,24 @@ class FollowUp(CityScopedModel):
         from django.utils import timezone
 
         return self.done_date is None and self.due_date < timezone.localdate()
+
+
+class Attachment(CityScopedModel):
+    """A document attached to any item (a relation, a body, …) by a generic relation."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to="attachments/%Y/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.title

@@ -8,7 +8,7 @@ from auditlog.context import set_actor
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from .models import FollowUp
+from .models import Attachment, FollowUp
 
 
 def acting_as(user):
@@ -67,3 +67,17 @@ def send_follow_up_reminders(*, city, today: datetime.date | None = None) -> int
                 reminded.update(task.pk for task in tasks)
     FollowUp.objects.filter(pk__in=reminded).update(reminded_at=timezone.now())
     return sent
+
+
+def attachment_add(*, item, user, title: str, file) -> Attachment:
+    attachment = Attachment(
+        city=item.city,
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        title=title,
+        file=file,
+        uploaded_by=user if user.is_authenticated else None,
+    )
+    with acting_as(user):
+        attachment.save()
+    return attachment

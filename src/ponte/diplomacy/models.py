@@ -8,7 +8,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.models import CityScopedModel, FollowUp, LocalizedNameMixin, Organisation, Person, dates_in_order
+from ponte.core.models import (
+    Attachment,
+    CityScopedModel,
+    FollowUp,
+    LocalizedNameMixin,
+    Organisation,
+    Person,
+    dates_in_order,
+)
 from ponte.plan.models import Action
 
 
@@ -64,6 +72,7 @@ class Relation(CityScopedModel):
         verbose_name=_("responsible office"),
     )
     actions = models.ManyToManyField(Action, blank=True, related_name="relations", verbose_name=_("plan actions"))
+    documents = GenericRelation(Attachment)
     source = models.CharField(_("source in the plan"), max_length=300, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("relazioni/<int:pk>/", views.RelationDetailView.as_view(), name="relation-detail"),
     path("relazioni/<int:pk>/modifica/", views.RelationFormView.as_view(), name="relation-edit"),
     path("relazioni/<int:pk>/stato/", views.RelationStatusView.as_view(), name="relation-status"),
+    path("relazioni/<int:pk>/documenti/", views.RelationDocumentView.as_view(), name="relation-document"),
     path("reti/", views.MembershipListView.as_view(), name="membership-list"),
     path("reti/nuova/", views.MembershipFormView.as_view(), name="membership-create"),
     path("reti/<int:pk>/modifica/", views.MembershipFormView.as_view(), name="membership-edit"),

@@ -14,8 +14,9 @@ from ponte.core import permissions
 from ponte.core.exports import Column
 from ponte.core.forms import FollowUpForm
 from ponte.core.queries import audit_history
-from ponte.core.services import follow_up_add
+from ponte.core.services import attachment_add, follow_up_add
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView, run_service
+from ponte.plan.forms import DocumentForm
 
 from . import queries, services, worldmap
 from .filters import CandidacyFilter, MembershipFilter, MissionFilter, RelationFilter, RepresentationFilter
@@ -83,12 +84,15 @@ class RelationDetailView(CityMixin, TemplateView):
     template_name = "diplomacy/relation_detail.html"
 
     def get_context_data(self, **kwargs):
-        relation = get_object_or_404(queries.relation_list(self.city).prefetch_related("actions"), pk=self.kwargs["pk"])
+        relation = get_object_or_404(
+            queries.relation_list(self.city).prefetch_related("actions", "documents"), pk=self.kwargs["pk"]
+        )
         return super().get_context_data(
             relation=relation,
             can_edit=permissions.can_manage_plan(self.request.user, self.city),
             status_form=RelationStatusForm(),
-            history=audit_history(relation),
+            document_form=DocumentForm(),
+            history=audit_history(relation, relation.documents.all()),
             **kwargs,
         )
 
@@ -96,6 +100,17 @@ class RelationDetailView(CityMixin, TemplateView):
 class RelationFormView(ServiceFormView):
     model, form_class, service = Relation, RelationForm, staticmethod(services.relation_save)
     new_title = gettext_lazy("New relation")
+
+
+class RelationDocumentView(CityMixin, FormView):
+    form_class = DocumentForm
+    template_name = "plan/form.html"
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def form_valid(self, form):
+        relation = get_object_or_404(Relation.objects.for_city(self.city), pk=self.kwargs["pk"])
+        attachment_add(item=relation, user=self.request.user, **form.cleaned_data)
+        return redirect(relation)
 
 
 class RelationStatusView(CityMixin, FormView):

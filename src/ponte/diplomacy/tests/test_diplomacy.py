@@ -230,3 +230,20 @@ def test_bologna_data_set_holds_the_plans_relations_and_networks(db):
     roles = {m.network.slug: m.role for m in NetworkMembership.objects.for_city(bologna).select_related("network")}
     assert roles["eurocities"] == "vice_chair" and roles["eccar"] == "chair" and roles["efus"] == "executive"
     assert len(roles) == 13
+
+
+def test_documents_attached_to_a_relation(client, users, city, objects, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    rel = objects["relation"]
+    client.force_login(users["viewer"])
+    assert client.get(f"/{city.slug}/diplomazia/relazioni/{rel.pk}/documenti/").status_code == 403
+    client.force_login(users["owner"])
+    client.post(
+        f"/{city.slug}/diplomazia/relazioni/{rel.pk}/documenti/",
+        {"title": "Accordo firmato", "file": SimpleUploadedFile("accordo.pdf", b"%PDF-1.4")},
+    )
+    page = client.get(rel.get_absolute_url())
+    assert [d.title for d in page.context["relation"].documents.all()] == ["Accordo firmato"]
+    assert any(e.content_type.model == "attachment" for e in page.context["history"])
