@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ponte.diplomacy",
     "ponte.governance",
     "ponte.cooperation",
+    "ponte.participation",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:city>/", include("ponte.funding.urls")),
     path("<slug:city>/diplomazia/", include("ponte.diplomacy.urls")),
     path("<slug:city>/organismi/", include("ponte.governance.urls")),
+    path("<slug:city>/eventi/", include("ponte.participation.urls")),
     path("<slug:city>/", include("ponte.cooperation.urls")),
 ]
 if settings.DEBUG:

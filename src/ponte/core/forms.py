@@ -21,7 +21,9 @@ def style_for_bootstrap_italia(form: forms.BaseForm) -> None:
             css = "form-control-file"
         else:
             css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:  # styling twice (forms that add fields later) changes nothing
+            widget.attrs["class"] = " ".join([*classes, css])
         if field.help_text:
             widget.attrs.setdefault("aria-describedby", f"{form[name].auto_id}_help")
 

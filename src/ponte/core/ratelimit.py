@@ -1,0 +1,20 @@
+"""A small rate limit for public forms, kept in the shared cache (no third-party service)."""
+
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def allow(request, scope: str, *, limit: int, window: int = 3600) -> bool:
+    """True while this client has made fewer than `limit` attempts in `window` seconds."""
+    key = f"ponte:rate:{scope}:{client_address(request)}"
+    if cache.add(key, 1, window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, window)
+        return True
+    return count <= limit

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "ponte.participation"
+    label = "participation"
+    verbose_name = _("Events and participation")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from ponte.plan.loading import register_file
+
+        from .loading import FILE, load_participation
+        from .models import Event, EventSeries
+
+        register_file(FILE, load_participation)
+        auditlog.register(EventSeries)
+        auditlog.register(Event)

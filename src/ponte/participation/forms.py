@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.forms import CityModelForm, StyledFormMixin, style_for_bootstrap_italia
+
+from .models import Event
+
+
+class RegistrationForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name and surname"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    consent = forms.BooleanField(label=_("I agree that my data are used to manage this registration."))
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(event.questions.all())
+        for question in self.questions:
+            name = f"question_{question.pk}"
+            if question.choice_list:
+                field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in question.choice_list])
+            else:
+                field = forms.CharField(max_length=500)
+            field.label, field.required = question.label, question.required
+            self.fields[name] = field
+        style_for_bootstrap_italia(self)
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):  # a honeypot: people leave it empty, bots fill it
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+    def answers(self):
+        return {q.label: self.cleaned_data.get(f"question_{q.pk}", "") for q in self.questions}
+
+
+class EventForm(CityModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "series",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+            "organiser",
+            "action",
+            "audience",
+            "language",
+            "capacity",
+            "registration_open",
+            "waiting_list",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }

@@ -1,0 +1,140 @@
+"""Events with public registration, capacity and waiting list; recurring formats as series."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.models import CityScopedModel, Organisation, WebAddressField, dates_in_order
+from ponte.plan.models import Action
+
+
+class EventSeries(CityScopedModel):
+    """A recurring format (Caffè Europa, Giramondo, Europe Direct activities, …)."""
+
+    slug = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    action = models.ForeignKey(
+        Action,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_series",
+        verbose_name=_("plan action"),
+    )
+    organiser = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_series",
+        verbose_name=_("organiser"),
+    )
+    audience = models.CharField(_("audience"), max_length=200, blank=True)
+    source = models.CharField(_("source in the plan"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["city", "slug"], name="eventseries_unique_slug")]
+
+    def __str__(self):
+        return self.name
+
+
+class Event(CityScopedModel):
+    series = models.ForeignKey(
+        EventSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="events", verbose_name=_("series")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    online_url = WebAddressField(_("online link"), blank=True)
+    organiser = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("organiser"),
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="events", verbose_name=_("plan action")
+    )
+    audience = models.CharField(_("audience"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=40, default="italiano")
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, help_text=_("Empty: no limit."))
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    waiting_list = models.BooleanField(_("waiting list when full"), default=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        constraints = [dates_in_order("event_times_ordered", start="starts_at", end="ends_at")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("participation:event-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+
+class Registration(CityScopedModel):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("name and surname"), max_length=200)
+    email = models.EmailField(_("email"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    attended = models.BooleanField(_("present"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "email"], name="registration_once_per_event")]
+        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+
+    def __str__(self):
+        return f"{self.name} · {self.event}"
+
+
+CONFIRMED_Q = Q(status=Registration.Status.CONFIRMED)
+
+
+class EventQuestion(CityScopedModel):
+    """A question the organiser adds to an event's registration form."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(_("question"), max_length=300)
+    choices = models.CharField(
+        _("choices"), max_length=500, blank=True, help_text=_("Separated by “|”; empty for a free answer.")
+    )
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def choice_list(self):
+        return [choice.strip() for choice in self.choices.split("|") if choice.strip()]

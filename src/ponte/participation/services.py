@@ -1,0 +1,100 @@
+"""Registrations: seats are counted under a lock on the event row, so the last seat is never
+given twice; cancelling promotes the first person on the waiting list. Every step is harmless
+to repeat (registering, cancelling twice)."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ponte.core.mail import mailer
+
+from .models import Event, Registration
+
+Status = Registration.Status
+
+
+class EventFull(ValidationError):
+    pass
+
+
+def _mail(registration, template):
+    event = registration.event
+    with mailer() as mail:
+        mail.send(
+            to=registration.email,
+            template=f"participation/email/{template}",
+            context={"registration": registration, "event": event, "city": event.city},
+        )
+
+
+def register(*, event: Event, name: str, email: str, answers: dict | None = None) -> Registration:
+    email = email.strip().lower()
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if not locked.registration_open:
+            raise ValidationError(_("Registration for this event is closed."))
+        existing = Registration.objects.filter(event=locked, email=email).first()
+        if existing and existing.status != Status.CANCELLED:
+            return existing  # registering twice changes nothing
+        taken = Registration.objects.filter(event=locked, status=Status.CONFIRMED).count()
+        if locked.capacity is None or taken < locked.capacity:
+            status = Status.CONFIRMED
+        elif locked.waiting_list:
+            status = Status.WAITLISTED
+        else:
+            raise EventFull(_("The event is full."))
+        registration = existing or Registration(city=locked.city, event=locked, email=email)
+        registration.name, registration.answers, registration.status = name.strip(), answers or {}, status
+        registration.token = uuid.uuid4()
+        registration.save()
+    transaction.on_commit(lambda: _mail(registration, "registered"))
+    return registration
+
+
+def cancel(*, token) -> Registration | None:
+    """Cancel by the link in the confirmation mail; a freed seat goes to the waiting list."""
+    with transaction.atomic():
+        registration = Registration.objects.select_related("event").filter(token=token).first()
+        if registration is None or registration.status == Status.CANCELLED:
+            return registration
+        Event.objects.select_for_update().get(pk=registration.event_id)
+        was_confirmed = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.save(update_fields=["status"])
+        promoted = None
+        if was_confirmed:
+            promoted = (
+                Registration.objects.select_for_update()
+                .filter(event_id=registration.event_id, status=Status.WAITLISTED)
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if promoted:
+                promoted.status, promoted.promoted_at = Status.CONFIRMED, timezone.now()
+                promoted.save(update_fields=["status", "promoted_at"])
+    if promoted:
+        transaction.on_commit(lambda: _mail(promoted, "promoted"))
+    return registration
+
+
+def check_in(*, registration: Registration, attended: bool = True) -> Registration:
+    registration.attended = attended
+    registration.save(update_fields=["attended"])
+    return registration
+
+
+def event_save(*, event: Event, user) -> Event:
+    from django.core.exceptions import PermissionDenied
+
+    from ponte.core import permissions
+    from ponte.core.services import acting_as
+
+    if not permissions.can_manage_plan(user, event.city):
+        raise PermissionDenied
+    event.full_clean()
+    with acting_as(user):
+        event.save()
+    return event

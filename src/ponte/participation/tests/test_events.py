@@ -1,0 +1,177 @@
+"""Events: the registration / waiting list / promotion cycle over real SMTP, the last seat under
+concurrent registrations (PostgreSQL), harmless repeats, abuse protection, iCal, permissions."""
+
+import datetime
+import re
+import threading
+from email.header import decode_header, make_header
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from icalendar import Calendar
+
+from ponte.participation import services
+from ponte.participation.models import Event, EventQuestion, EventSeries, Registration
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def event(city):
+    return Event.objects.create(
+        city=city,
+        title="Caffè Europa: il nuovo Parlamento",
+        capacity=2,
+        starts_at=timezone.now() + datetime.timedelta(days=10),
+        venue="Sala Borsa",
+    )
+
+
+def register(client, city, event, name, email, **extra):
+    return client.post(f"/{city.slug}/eventi/{event.pk}/", {"name": name, "email": email, "consent": "on", **extra})
+
+
+def cancel_link(message):
+    return re.search(r"http://[^\s]+/disdetta/[0-9a-f-]+/", message.get_payload()).group(0)
+
+
+@pytest.mark.django_db(transaction=True)  # mails leave on commit, as in production
+def test_full_cycle_registration_waitlist_promotion(client, city, event, smtp_server):
+    for name in ("Anna", "Bruno", "Carla"):
+        assert register(client, city, event, name, f"{name.lower()}@example.org").status_code == 302
+    statuses = dict(Registration.objects.values_list("name", "status"))
+    assert statuses == {"Anna": "confirmed", "Bruno": "confirmed", "Carla": "waitlisted"}
+    mails = {m["To"]: m for m in smtp_server.messages}
+    subject = str(make_header(decode_header(mails["carla@example.org"]["Subject"]))).lower()
+    assert "waiting list" in subject or "attesa" in subject
+
+    link = cancel_link(mails["anna@example.org"]).replace("http://127.0.0.1:8000", "")
+    assert client.get(link).status_code == 200
+    client.post(link)
+    client.post(link)  # cancelling twice is harmless
+    statuses = dict(Registration.objects.values_list("name", "status"))
+    assert statuses == {"Anna": "cancelled", "Bruno": "confirmed", "Carla": "confirmed"}
+    promoted = [m for m in smtp_server.messages if m["To"] == "carla@example.org"]
+    assert len(promoted) == 2 and Registration.objects.get(name="Carla").promoted_at is not None
+    assert len(smtp_server.messages) == 4  # three confirmations + one promotion, no mail for repeats
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registering_twice_is_harmless(client, city, event, smtp_server):
+    register(client, city, event, "Anna", "anna@example.org")
+    register(client, city, event, "Anna", "ANNA@example.org")
+    assert Registration.objects.count() == 1 and len(smtp_server.messages) == 1
+
+
+def test_full_event_without_waiting_list_refuses_clearly(client, city, event, smtp_server):
+    event.waiting_list = False
+    event.save()
+    register(client, city, event, "Anna", "anna@example.org")
+    register(client, city, event, "Bruno", "bruno@example.org")
+    response = register(client, city, event, "Carla", "carla@example.org")
+    assert (
+        response.status_code == 200
+        and "full" in str(response.context["form"].non_field_errors()).lower()
+        or "completo" in str(response.context["form"].non_field_errors()).lower()
+    )
+    assert Registration.objects.filter(status="confirmed").count() == 2
+
+
+def test_form_validation_custom_questions_and_honeypot(client, city, event, smtp_server):
+    EventQuestion.objects.create(city=city, event=event, label="Ente di appartenenza", required=True)
+    EventQuestion.objects.create(
+        city=city, event=event, label="Partecipazione", choices="In presenza|Online", required=True
+    )
+    response = client.post(f"/{city.slug}/eventi/{event.pk}/", {"name": "", "email": "non-valida"})
+    form = response.context["form"]
+    assert {"name", "email", "consent"} <= set(form.errors) and len(form.errors) == 5
+    bot = register(client, city, event, "Bot", "bot@example.org", website="http://spam.example")
+    assert bot.status_code == 200 and not Registration.objects.exists()
+    questions = {q.label: f"question_{q.pk}" for q in event.questions.all()}
+    register(
+        client,
+        city,
+        event,
+        "Anna",
+        "anna@example.org",
+        **{questions["Ente di appartenenza"]: "Comune", questions["Partecipazione"]: "Online"},
+    )
+    assert Registration.objects.get().answers == {"Ente di appartenenza": "Comune", "Partecipazione": "Online"}
+
+
+def test_public_registration_is_rate_limited(client, city, event, smtp_server):
+    event.capacity = None
+    event.save()
+    codes = [register(client, city, event, f"P{i}", f"p{i}@example.org").status_code for i in range(22)]
+    assert codes[:20] == [302] * 20 and codes[20:] == [429, 429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_last_seat_never_overbooks_under_concurrent_registrations(city, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    event = Event.objects.create(
+        city=city,
+        title="Ultimo posto",
+        capacity=1,
+        waiting_list=False,
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    barrier, results = threading.Barrier(8), []
+
+    def attempt(n):
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            services.register(event=event, name=f"P{n}", email=f"p{n}@example.org")
+            results.append("ok")
+        except services.EventFull:
+            results.append("full")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("ok") == 1 and results.count("full") == 7
+    assert Registration.objects.filter(event=event, status="confirmed").count() == 1
+
+
+def test_calendars_parse_back(client, city, event):
+    series = EventSeries.objects.create(city=city, slug="caffe-europa", name="Caffè Europa")
+    event.series = series
+    event.save()
+    Event.objects.create(city=city, title="Altro", starts_at=timezone.now() + datetime.timedelta(days=3))
+    all_events = Calendar.from_ical(client.get(f"/{city.slug}/eventi/calendario.ics").content).walk("VEVENT")
+    assert len(all_events) == 2
+    one_series = Calendar.from_ical(client.get(f"/{city.slug}/eventi/calendario.ics?serie=caffe-europa").content)
+    assert [str(e["summary"]) for e in one_series.walk("VEVENT")] == [event.title]
+    single = Calendar.from_ical(client.get(f"/{city.slug}/eventi/{event.pk}.ics").content).walk("VEVENT")[0]
+    assert single.decoded("dtstart") == event.starts_at.replace(microsecond=0)
+    assert str(single["location"]) == "Sala Borsa"
+
+
+def test_registrants_list_exports_and_check_in_are_for_plan_owners(client, users, city, event, smtp_server):
+    register(Client(), city, event, "Anna", "anna@example.org")
+    url = f"/{city.slug}/eventi/{event.pk}/iscritti/"
+    for role, code in (("viewer", 403), ("editor", 403), ("owner", 200)):
+        client.force_login(users[role])
+        assert client.get(url).status_code == code
+    registration = Registration.objects.get()
+    client.post(url, {"registration": registration.pk, "attended": "1"})
+    registration.refresh_from_db()
+    assert registration.attended
+    rows = b"".join(client.get(url + "?export=csv").streaming_content).decode("utf-8-sig").splitlines()
+    assert len(rows) == 2 and "anna@example.org" in rows[1]
+    assert "Anna" in client.get(url + "?print=1").content.decode()
+    assert client.get(f"/{city.slug}/eventi/").status_code == 200  # the programme is public

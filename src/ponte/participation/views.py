@@ -1,0 +1,186 @@
+"""Events: public programme and registration, cancellation link, staff registrants and check-in."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, ListView, TemplateView, View
+
+from ponte.core import permissions, ratelimit
+from ponte.core.exports import Column
+from ponte.core.views import CityMixin, ExportableListView, ServiceFormView
+
+from . import calendars, services
+from .filters import RegistrationFilter
+from .forms import EventForm, RegistrationForm
+from .models import Event, EventSeries, Registration
+
+REGISTRATIONS_PER_HOUR = 20
+
+
+def upcoming(city):
+    return (
+        Event.objects.for_city(city)
+        .select_related("city", "series", "organiser")
+        .filter(starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
+    )
+
+
+class EventListView(CityMixin, ListView):
+    login_required = False
+    template_name = "participation/event_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return upcoming(self.city)
+
+
+class EventDetailView(CityMixin, FormView):
+    """An event's page with its registration form (public; rate limited)."""
+
+    login_required = False
+    template_name = "participation/event_detail.html"
+    form_class = RegistrationForm
+
+    def get_event(self):
+        if not hasattr(self, "_event"):
+            self._event = get_object_or_404(
+                Event.objects.for_city(self.city)
+                .select_related("city", "series", "organiser")
+                .prefetch_related("questions"),
+                pk=self.kwargs["pk"],
+            )
+        return self._event
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"event": self.get_event()}
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.allow(request, "register", limit=REGISTRATIONS_PER_HOUR):
+            response = self.render_to_response(self.get_context_data(form=self.get_form(), limited=True))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            registration = services.register(
+                event=self.get_event(), name=data["name"], email=data["email"], answers=form.answers()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        if registration.status == Registration.Status.CONFIRMED:
+            messages.success(
+                self.request,
+                _("You are registered: we sent a confirmation to %(email)s.") % {"email": registration.email},
+            )
+        else:
+            messages.info(
+                self.request,
+                _("The event is full: you are on the waiting list (%(email)s).") % {"email": registration.email},
+            )
+        return redirect(self.get_event())
+
+    def get_context_data(self, **kwargs):
+        event = self.get_event()
+        taken = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        free = None if event.capacity is None else max(0, event.capacity - taken)
+        return super().get_context_data(event=event, free=free, **kwargs)
+
+
+class CancelView(CityMixin, TemplateView):
+    """The link in the confirmation mail: GET asks, POST cancels (twice is harmless)."""
+
+    login_required = False
+    template_name = "participation/cancel.html"
+
+    def get_context_data(self, **kwargs):
+        registration = (
+            Registration.objects.select_related("event").filter(token=self.kwargs["token"], city=self.city).first()
+        )
+        return super().get_context_data(registration=registration, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        registration = services.cancel(token=kwargs["token"])
+        if registration is not None:
+            messages.success(request, _("Your registration is cancelled."))
+        return redirect("participation:cancel", city=self.city.slug, token=kwargs["token"])
+
+
+REGISTRATION_COLUMNS = [
+    Column(gettext_lazy("Name"), lambda r: r.name),
+    Column(gettext_lazy("Email"), lambda r: r.email),
+    Column(gettext_lazy("Status"), lambda r: r.get_status_display()),
+    Column(gettext_lazy("Registered at"), lambda r: timezone.localtime(r.created_at).replace(tzinfo=None)),
+    Column(gettext_lazy("Present"), lambda r: r.attended),
+    Column(gettext_lazy("Answers"), lambda r: "; ".join(f"{k}: {v}" for k, v in r.answers.items())),
+]
+
+
+class RegistrantsView(ExportableListView):
+    """Staff: registrants of an event, exports, printable sign-in sheet, check-in."""
+
+    template_name = "participation/registrants.html"
+    filterset_class = RegistrationFilter
+    export_columns = REGISTRATION_COLUMNS
+    export_name = "iscritti"
+    permission = staticmethod(permissions.can_manage_plan)
+    paginate_by = 500
+
+    def get_event(self):
+        return get_object_or_404(Event.objects.for_city(self.city), pk=self.kwargs["pk"])
+
+    def base_queryset(self):
+        return Registration.objects.for_city(self.city).filter(event_id=self.kwargs["pk"])
+
+    def get_template_names(self):
+        return ["participation/sign_in_sheet.html"] if self.request.GET.get("print") else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.get_event(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        registration = get_object_or_404(
+            Registration.objects.for_city(self.city), pk=request.POST.get("registration"), event_id=kwargs["pk"]
+        )
+        services.check_in(registration=registration, attended=request.POST.get("attended") == "1")
+        return redirect(request.get_full_path())
+
+
+class EventFormView(ServiceFormView):
+    model, form_class = Event, EventForm
+    service = staticmethod(services.event_save)
+    new_title = gettext_lazy("New event")
+
+
+class CalendarView(CityMixin, View):
+    """All public events, or one series (?serie=slug), as an iCalendar feed."""
+
+    login_required = False
+
+    def get(self, request, *args, **kwargs):
+        events = Event.objects.for_city(self.city).select_related("city")
+        name = _("Events of %(city)s") % {"city": self.city.name}
+        if request.GET.get("serie"):
+            series = get_object_or_404(EventSeries.objects.for_city(self.city), slug=request.GET["serie"])
+            events, name = events.filter(series=series), series.name
+        return ics_response(calendars.events_calendar(name, events), f"eventi-{self.city.slug}")
+
+
+class EventCalendarView(CityMixin, View):
+    login_required = False
+
+    def get(self, request, *args, **kwargs):
+        event = get_object_or_404(Event.objects.for_city(self.city).select_related("city"), pk=kwargs["pk"])
+        return ics_response(calendars.events_calendar(event.title, [event]), f"evento-{event.pk}")
+
+
+def ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
+    return response
