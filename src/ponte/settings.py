@@ -166,6 +166,9 @@ TASKS = {
     }
 }
 
+# Seconds between two newsletter messages (a relay's rate limit).
+NEWSLETTER_THROTTLE = float(os.environ.get("NEWSLETTER_THROTTLE", "0.2"))
+
 # The city shown at "/" and used by commands when none is named.
 PONTE_DEFAULT_CITY = os.environ.get("PONTE_DEFAULT_CITY", "bologna")
 

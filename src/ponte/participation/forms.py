@@ -61,3 +61,51 @@ class EventForm(CityModelForm):
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
+
+
+class SubscribeForm(StyledFormMixin, forms.Form):
+    CONSENT = _("I agree that the City uses my address to send me the newsletter; I can unsubscribe at any time.")
+
+    email = forms.EmailField(label=_("Email"))
+    segments = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Interests"), widget=forms.CheckboxSelectMultiple
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=[("it", "Italiano"), ("en", "English")])
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    consent = forms.BooleanField(label=CONSENT)
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Segment
+
+        self.fields["segments"].queryset = Segment.objects.for_city(city)
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+
+class PreferencesForm(StyledFormMixin, forms.Form):
+    segments = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Interests"), widget=forms.CheckboxSelectMultiple
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=[("it", "Italiano"), ("en", "English")])
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Segment
+
+        self.fields["segments"].queryset = Segment.objects.for_city(city)
+
+
+class CampaignForm(CityModelForm):
+    class Meta:
+        from .models import Campaign
+
+        model = Campaign
+        fields = ["subject", "body", "segment"]

@@ -138,3 +138,101 @@ class EventQuestion(CityScopedModel):
     @property
     def choice_list(self):
         return [choice.strip() for choice in self.choices.split("|") if choice.strip()]
+
+
+class Segment(CityScopedModel):
+    """An interest subscribers choose (EU funds, events, cooperation, …)."""
+
+    slug = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("newsletter interest")
+        verbose_name_plural = _("newsletter interests")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["city", "slug"], name="segment_unique_slug")]
+
+    def __str__(self):
+        return self.name
+
+
+class Subscriber(CityScopedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        ACTIVE = "active", _("Subscribed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=5, default="it")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    segments = models.ManyToManyField(Segment, blank=True, related_name="subscribers", verbose_name=_("interests"))
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    consent_text = models.TextField(_("consent given"), blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_from = models.GenericIPAddressField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(fields=["city", "email"], name="subscriber_once_per_city")]
+
+    def __str__(self):
+        return self.email
+
+
+class Campaign(CityScopedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    segment = models.ForeignKey(
+        Segment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("to the subscribers interested in"),
+        help_text=_("Empty: every subscriber."),
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("newsletter campaign")
+        verbose_name_plural = _("newsletter campaigns")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+
+class Delivery(CityScopedModel):
+    """One campaign to one subscriber: sent once, retried only when it failed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        BOUNCED = "bounced", _("Bounced")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [models.UniqueConstraint(fields=["campaign", "subscriber"], name="delivery_once")]
+
+    def __str__(self):
+        return f"{self.campaign} → {self.subscriber}"

@@ -98,3 +98,17 @@ def event_save(*, event: Event, user) -> Event:
     with acting_as(user):
         event.save()
     return event
+
+
+def campaign_save(*, campaign, user):
+    from django.core.exceptions import PermissionDenied
+
+    from ponte.core import permissions
+    from ponte.core.services import acting_as
+
+    if not permissions.can_manage_plan(user, campaign.city):
+        raise PermissionDenied
+    campaign.full_clean()
+    with acting_as(user):
+        campaign.save()
+    return campaign

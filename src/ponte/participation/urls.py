@@ -13,4 +13,12 @@ urlpatterns = [
     path("<int:pk>/modifica/", views.EventFormView.as_view(), name="event-edit"),
     path("<int:pk>/iscritti/", views.RegistrantsView.as_view(), name="registrants"),
     path("disdetta/<uuid:token>/", views.CancelView.as_view(), name="cancel"),
+    path("newsletter/", views.SubscribeView.as_view(), name="subscribe"),
+    path("newsletter/conferma/<uuid:token>/", views.ConfirmView.as_view(), name="confirm"),
+    path("newsletter/disiscrizione/<uuid:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+    path("newsletter/preferenze/<uuid:token>/", views.PreferencesView.as_view(), name="preferences"),
+    path("newsletter/campagne/", views.CampaignListView.as_view(), name="campaign-list"),
+    path("newsletter/campagne/nuova/", views.CampaignFormView.as_view(), name="campaign-create"),
+    path("newsletter/campagne/<int:pk>/modifica/", views.CampaignFormView.as_view(), name="campaign-edit"),
+    path("newsletter/campagne/<int:pk>/invio/", views.CampaignSendView.as_view(), name="campaign-send"),
 ]

@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,10 +16,10 @@ from ponte.core import permissions, ratelimit
 from ponte.core.exports import Column
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView
 
-from . import calendars, services
+from . import calendars, newsletter, services
 from .filters import RegistrationFilter
-from .forms import EventForm, RegistrationForm
-from .models import Event, EventSeries, Registration
+from .forms import CampaignForm, EventForm, PreferencesForm, RegistrationForm, SubscribeForm
+from .models import Campaign, Delivery, Event, EventSeries, Registration, Subscriber
 
 REGISTRATIONS_PER_HOUR = 20
 
@@ -184,3 +187,124 @@ def ics_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     return response
+
+
+class SubscribeView(CityMixin, FormView):
+    login_required = False
+    template_name = "participation/subscribe.html"
+    form_class = SubscribeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"city": self.city}
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.allow(request, "subscribe", limit=REGISTRATIONS_PER_HOUR):
+            response = self.render_to_response(self.get_context_data(form=self.get_form(), limited=True))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        newsletter.subscribe(
+            city=self.city,
+            email=data["email"],
+            segments=list(data["segments"]),
+            language=data["language"],
+            consent_text=str(SubscribeForm.CONSENT),
+            address=ratelimit.client_address(self.request),
+        )
+        messages.success(self.request, _("Almost done: confirm your subscription from the mail we sent you."))
+        return redirect("participation:subscribe", city=self.city.slug)
+
+
+class ConfirmView(CityMixin, TemplateView):
+    login_required = False
+    template_name = "participation/confirm.html"
+
+    def get_context_data(self, **kwargs):
+        subscriber, outcome = newsletter.confirm(token=self.kwargs["token"])
+        return super().get_context_data(subscriber=subscriber, outcome=outcome, **kwargs)
+
+
+class UnsubscribeView(CityMixin, TemplateView):
+    """GET asks; POST unsubscribes — also the one-click POST of mail clients (RFC 8058)."""
+
+    login_required = False
+    template_name = "participation/unsubscribe.html"
+
+    def get_context_data(self, **kwargs):
+        subscriber = Subscriber.objects.filter(token=self.kwargs["token"], city=self.city).first()
+        return super().get_context_data(subscriber=subscriber, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        newsletter.unsubscribe(token=kwargs["token"])
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(status=204)
+        return self.get(request, *args, **kwargs)
+
+
+class PreferencesView(CityMixin, FormView):
+    login_required = False
+    template_name = "participation/preferences.html"
+    form_class = PreferencesForm
+
+    def get_subscriber(self):
+        return get_object_or_404(Subscriber, token=self.kwargs["token"], city=self.city)
+
+    def get_initial(self):
+        subscriber = self.get_subscriber()
+        return {"segments": subscriber.segments.all(), "language": subscriber.language}
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"city": self.city}
+
+    def form_valid(self, form):
+        subscriber = self.get_subscriber()
+        subscriber.language = form.cleaned_data["language"]
+        subscriber.save(update_fields=["language"])
+        subscriber.segments.set(form.cleaned_data["segments"])
+        messages.success(self.request, _("Preferences saved."))
+        return redirect(self.request.path)
+
+
+class CampaignListView(CityMixin, ListView):
+    template_name = "participation/campaign_list.html"
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def get_queryset(self):
+        return (
+            Campaign.objects.for_city(self.city)
+            .select_related("segment")
+            .annotate(
+                sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+                failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+                total=Count("deliveries"),
+            )
+        )
+
+
+class CampaignFormView(ServiceFormView):
+    model, form_class, service = Campaign, CampaignForm, staticmethod(services.campaign_save)
+    new_title = gettext_lazy("New campaign")
+
+    def success_url_for(self, item):
+        return reverse("participation:campaign-list", kwargs={"city": self.city.slug})
+
+
+class CampaignSendView(CityMixin, View):
+    """POST: send a test to oneself (?test=1) or queue the sending to the segment."""
+
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def post(self, request, *args, **kwargs):
+        campaign = get_object_or_404(Campaign.objects.for_city(self.city).select_related("city"), pk=kwargs["pk"])
+        if request.POST.get("test"):
+            probe = Subscriber(city=self.city, email=request.user.email, language="it")
+            with get_connection() as connection:
+                newsletter.campaign_message(campaign, probe, connection).send()
+            messages.success(request, _("Test sent to %(email)s.") % {"email": request.user.email})
+        else:
+            newsletter.send_campaign_task.enqueue(campaign.pk)
+            messages.success(request, _("Sending queued."))
+        return redirect("participation:campaign-list", city=self.city.slug)

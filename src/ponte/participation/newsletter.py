@@ -1,0 +1,126 @@
+"""Newsletter: double opt-in with expiring confirmation, consent recorded, one-click unsubscribe
+(RFC 8058 headers), preferences; campaigns sent in the background with throttling, one delivery
+per subscriber, resumable after an interruption without sending anything twice."""
+
+import datetime
+import time
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from ponte.core.mail import mailer
+
+from .models import Campaign, Delivery, Subscriber
+
+CONFIRMATION_VALID = datetime.timedelta(hours=48)
+Status = Subscriber.Status
+
+
+def subscribe(*, city, email: str, segments, language: str, consent_text: str, address: str | None) -> Subscriber:
+    """Record the request and consent and mail the confirmation link (again, if still pending)."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        subscriber, _created = Subscriber.objects.select_for_update().get_or_create(city=city, email=email)
+        if subscriber.status == Status.ACTIVE:
+            subscriber.segments.add(*segments)  # already subscribed: just more interests
+            return subscriber
+        subscriber.status, subscriber.language = Status.PENDING, language
+        subscriber.consent_text, subscriber.consent_at, subscriber.consent_from = consent_text, timezone.now(), address
+        subscriber.confirmation_sent_at = timezone.now()
+        subscriber.save()
+        subscriber.segments.set(segments)
+    with translation.override(language), mailer() as mail:
+        mail.send(
+            to=email,
+            template="participation/email/confirm_subscription",
+            context={"city": city, "subscriber": subscriber},
+        )
+    return subscriber
+
+
+def confirm(*, token) -> tuple[Subscriber | None, str]:
+    """("ok" | "already" | "expired" | "unknown"): confirming twice is harmless."""
+    subscriber = Subscriber.objects.filter(token=token).first()
+    if subscriber is None:
+        return None, "unknown"
+    if subscriber.status == Status.ACTIVE:
+        return subscriber, "already"
+    if subscriber.status != Status.PENDING or timezone.now() - subscriber.confirmation_sent_at > CONFIRMATION_VALID:
+        return subscriber, "expired"
+    subscriber.status, subscriber.confirmed_at = Status.ACTIVE, timezone.now()
+    subscriber.save(update_fields=["status", "confirmed_at"])
+    return subscriber, "ok"
+
+
+def unsubscribe(*, token) -> Subscriber | None:
+    subscriber = Subscriber.objects.filter(token=token).first()
+    if subscriber and subscriber.status != Status.UNSUBSCRIBED:
+        subscriber.status, subscriber.unsubscribed_at = Status.UNSUBSCRIBED, timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at"])
+    return subscriber
+
+
+def recipients(campaign: Campaign):
+    subscribers = Subscriber.objects.for_city(campaign.city).filter(status=Status.ACTIVE)
+    if campaign.segment_id:
+        subscribers = subscribers.filter(segments=campaign.segment_id)
+    return subscribers
+
+
+def campaign_message(campaign: Campaign, subscriber: Subscriber, connection) -> EmailMessage:
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "participation:unsubscribe", kwargs={"city": campaign.city.slug, "token": subscriber.token}
+    )
+    context = {
+        "campaign": campaign,
+        "subscriber": subscriber,
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": settings.SITE_URL
+        + reverse("participation:preferences", kwargs={"city": campaign.city.slug, "token": subscriber.token}),
+    }
+    with translation.override(subscriber.language):
+        body = render_to_string("participation/email/campaign.txt", context)
+    return EmailMessage(
+        subject=campaign.subject,
+        body=body,
+        to=[subscriber.email],
+        connection=connection,
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+
+
+def send_campaign(campaign: Campaign, *, throttle: float | None = None, retry_failed: bool = True) -> dict:
+    """Queue one delivery per recipient (idempotent) and send those not sent yet."""
+    throttle = settings.NEWSLETTER_THROTTLE if throttle is None else throttle
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
+    for subscriber_id in recipients(campaign).values_list("pk", flat=True):
+        Delivery.objects.get_or_create(city=campaign.city, campaign=campaign, subscriber_id=subscriber_id)
+    pending = [Delivery.Status.QUEUED] + ([Delivery.Status.FAILED] if retry_failed else [])
+    deliveries = campaign.deliveries.filter(status__in=pending).select_related("subscriber")
+    with get_connection() as connection:
+        for delivery in deliveries.iterator():
+            try:
+                campaign_message(campaign, delivery.subscriber, connection).send()
+            except OSError as exc:
+                delivery.status, delivery.error = Delivery.Status.FAILED, str(exc)[:300]
+            else:
+                delivery.status, delivery.error, delivery.sent_at = Delivery.Status.SENT, "", timezone.now()
+            delivery.save(update_fields=["status", "error", "sent_at"])
+            if throttle:
+                time.sleep(throttle)
+    counts = dict.fromkeys(Delivery.Status.values, 0)
+    for status in campaign.deliveries.values_list("status", flat=True):
+        counts[status] += 1
+    if not counts[Delivery.Status.QUEUED] and not counts[Delivery.Status.FAILED]:
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENT, sent_at=timezone.now())
+    return counts
+
+
+@task()
+def send_campaign_task(campaign_id: int) -> dict:
+    return send_campaign(Campaign.objects.select_related("city").get(pk=campaign_id))

@@ -1,0 +1,146 @@
+"""Newsletter over real SMTP: double opt-in, consent, one-click unsubscribe, preferences, and
+campaigns that resume after an interruption without sending anything twice."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from ponte.participation import newsletter
+from ponte.participation.models import Campaign, Delivery, Segment, Subscriber
+
+
+@pytest.fixture(autouse=True)
+def no_throttle(settings):
+    settings.NEWSLETTER_THROTTLE = 0
+    cache.clear()
+
+
+@pytest.fixture
+def segments(city):
+    return {slug: Segment.objects.create(city=city, slug=slug, name=slug.title()) for slug in ("fondi", "eventi")}
+
+
+def link(message, kind):
+    return (
+        re.search(rf"http://[^\s]+/newsletter/{kind}/[0-9a-f-]+/", message.get_payload())
+        .group(0)
+        .replace("http://127.0.0.1:8000", "")
+    )
+
+
+def test_double_opt_in_with_consent_and_expiry(client, city, segments, smtp_server):
+    response = client.post(
+        f"/{city.slug}/eventi/newsletter/",
+        {"email": "Anna@Example.org", "segments": [segments["fondi"].pk], "language": "it", "consent": "on"},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    assert response.status_code == 302
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.email, subscriber.status, subscriber.consent_from) == (
+        "anna@example.org",
+        "pending",
+        "192.0.2.10",
+    )
+    assert "newsletter" in subscriber.consent_text.lower() and subscriber.consent_at is not None
+    confirm = link(smtp_server.messages[0], "conferma")
+    assert client.get(confirm).context["outcome"] == "ok"
+    assert client.get(confirm).context["outcome"] == "already"  # twice is harmless
+    subscriber.refresh_from_db()
+    assert subscriber.status == "active" and list(subscriber.segments.all()) == [segments["fondi"]]
+
+    client.post(f"/{city.slug}/eventi/newsletter/", {"email": "bruno@example.org", "language": "en", "consent": "on"})
+    late = Subscriber.objects.get(email="bruno@example.org")
+    Subscriber.objects.filter(pk=late.pk).update(confirmation_sent_at=timezone.now() - datetime.timedelta(days=3))
+    assert client.get(link(smtp_server.messages[1], "conferma")).context["outcome"] == "expired"
+    late.refresh_from_db()
+    assert late.status == "pending"
+
+
+def test_subscription_needs_consent_and_refuses_bots(client, city, smtp_server):
+    response = client.post(f"/{city.slug}/eventi/newsletter/", {"email": "anna@example.org", "language": "it"})
+    assert "consent" in response.context["form"].errors
+    client.post(
+        f"/{city.slug}/eventi/newsletter/",
+        {"email": "bot@example.org", "language": "it", "consent": "on", "website": "x"},
+    )
+    assert not Subscriber.objects.exists() and not smtp_server.messages
+
+
+def active(city, email, *segments):
+    subscriber = Subscriber.objects.create(city=city, email=email, status="active", confirmed_at=timezone.now())
+    subscriber.segments.set(segments)
+    return subscriber
+
+
+def test_campaign_to_a_segment_with_unsubscribe_headers(client, city, segments, smtp_server):
+    anna = active(city, "anna@example.org", segments["fondi"])
+    active(city, "bruno@example.org", segments["eventi"])
+    campaign = Campaign.objects.create(
+        city=city, subject="Bandi aperti", body="Tre bandi per la città.", segment=segments["fondi"]
+    )
+    counts = newsletter.send_campaign(campaign)
+    assert counts["sent"] == 1 and [m["To"] for m in smtp_server.messages] == ["anna@example.org"]
+    message = smtp_server.messages[0]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe_url = "".join(message["List-Unsubscribe"].split()).strip("<>").replace("http://127.0.0.1:8000", "")
+    assert client.post(unsubscribe_url, {"List-Unsubscribe": "One-Click"}).status_code == 204
+    assert client.post(unsubscribe_url, {"List-Unsubscribe": "One-Click"}).status_code == 204  # twice: harmless
+    anna.refresh_from_db()
+    assert anna.status == "unsubscribed"
+    campaign.refresh_from_db()
+    assert campaign.status == "sent"
+
+
+def test_interrupted_campaign_resumes_without_duplicates(city, segments, smtp_server, monkeypatch):
+    for n in range(6):
+        active(city, f"p{n}@example.org")
+    campaign = Campaign.objects.create(city=city, subject="Notizie", body="…")
+    original, calls = EmailMessage.send, {"n": 0}
+
+    def crash_after_three(message, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt  # the worker is stopped mid-send
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", crash_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        newsletter.send_campaign(campaign)
+    assert len(smtp_server.messages) == 3
+    monkeypatch.setattr(EmailMessage, "send", original)
+    counts = newsletter.send_campaign(campaign)
+    recipients = sorted(m["To"] for m in smtp_server.messages)
+    assert recipients == sorted(f"p{n}@example.org" for n in range(6))  # each exactly once
+    assert counts["sent"] == 6 and Delivery.objects.count() == 6
+
+
+def test_failed_deliveries_are_retried_alone(city, smtp_server, settings):
+    active(city, "anna@example.org")
+    campaign = Campaign.objects.create(city=city, subject="Notizie", body="…")
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 9  # relay down
+    with pytest.raises(OSError):
+        newsletter.send_campaign(campaign)
+    settings.EMAIL_PORT = port
+    counts = newsletter.send_campaign(campaign)
+    assert counts["sent"] == 1 and len(smtp_server.messages) == 1
+
+
+def test_preferences_page_changes_interests(client, city, segments):
+    anna = active(city, "anna@example.org", segments["fondi"])
+    client.post(
+        f"/{city.slug}/eventi/newsletter/preferenze/{anna.token}/",
+        {"segments": [segments["eventi"].pk], "language": "en"},
+    )
+    anna.refresh_from_db()
+    assert list(anna.segments.all()) == [segments["eventi"]] and anna.language == "en"
+
+
+def test_campaign_pages_are_for_plan_owners(client, users, city):
+    for role, code in (("viewer", 403), ("owner", 200)):
+        client.force_login(users[role])
+        assert client.get(f"/{city.slug}/eventi/newsletter/campagne/").status_code == code
