@@ -13,8 +13,8 @@ class ParticipationConfig(AppConfig):
         from ponte.plan.loading import register_file
 
         from .loading import FILE, load_participation
-        from .models import Event, EventSeries
+        from .models import Campaign, Event, EventSeries, Question, Segment
 
         register_file(FILE, load_participation)
-        auditlog.register(EventSeries)
-        auditlog.register(Event)
+        for model in (EventSeries, Event, Segment, Campaign, Question):
+            auditlog.register(model)

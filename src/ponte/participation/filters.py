@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core.filters import CityFilterSet
 
-from .models import Registration
+from .models import Question, Registration
 
 
 class RegistrationFilter(CityFilterSet):
@@ -15,4 +15,16 @@ class RegistrationFilter(CityFilterSet):
 
     class Meta:
         model = Registration
+        fields = ["q", "status"]
+
+
+class QuestionFilter(CityFilterSet):
+    search_fields = ("subject", "text", "name", "email")
+    status = django_filters.ChoiceFilter(choices=Question.Status.choices, label=_("Status"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("created_at", "received"), ("status", "status")), label=_("Sort by")
+    )
+
+    class Meta:
+        model = Question
         fields = ["q", "status"]

@@ -109,3 +109,26 @@ class CampaignForm(CityModelForm):
 
         model = Campaign
         fields = ["subject", "body", "segment"]
+
+
+class QuestionForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name and surname"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    consent = forms.BooleanField(label=_("I agree that my data are used to answer my question."))
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+
+class AnswerForm(StyledFormMixin, forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
+    publish_in_faq = forms.BooleanField(label=_("Publish question and answer in the FAQ"), required=False)

@@ -1,6 +1,6 @@
 """`participation.yaml` of a city's data set: the recurring formats (event series) the plan names."""
 
-from .models import EventSeries
+from .models import EventSeries, Segment
 
 FILE = "participation.yaml"
 
@@ -23,3 +23,8 @@ def load_participation(loader, document):
         }
         if slug:
             loader.upsert_row(FILE, item.line, EventSeries, {"slug": slug}, values)
+    for item in loader.items(FILE, document, "newsletter_interests"):
+        slug = loader.text(FILE, item, "slug", required=True, max_length=60)
+        values = {"name": loader.text(FILE, item, "name", required=True, max_length=120)}
+        if slug:
+            loader.upsert_row(FILE, item.line, Segment, {"slug": slug}, values)

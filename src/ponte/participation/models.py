@@ -236,3 +236,39 @@ class Delivery(CityScopedModel):
 
     def __str__(self):
         return f"{self.campaign} → {self.subscriber}"
+
+
+class Question(CityScopedModel):
+    """A question to the Europe Direct desk, handled as a ticket: new → assigned → answered → closed."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ASSIGNED = "assigned", _("Assigned")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("question"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="desk_questions",
+        verbose_name=_("assigned to"),
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    in_faq = models.BooleanField(_("published in the FAQ"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("question to Europe Direct")
+        verbose_name_plural = _("questions to Europe Direct")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject

@@ -14,12 +14,21 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from ponte.core import permissions, ratelimit
 from ponte.core.exports import Column
+from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView
 
-from . import calendars, newsletter, services
-from .filters import RegistrationFilter
-from .forms import CampaignForm, EventForm, PreferencesForm, RegistrationForm, SubscribeForm
-from .models import Campaign, Delivery, Event, EventSeries, Registration, Subscriber
+from . import calendars, desk, newsletter, services
+from .filters import QuestionFilter, RegistrationFilter
+from .forms import (
+    AnswerForm,
+    CampaignForm,
+    EventForm,
+    PreferencesForm,
+    QuestionForm,
+    RegistrationForm,
+    SubscribeForm,
+)
+from .models import Campaign, Delivery, Event, EventSeries, Question, Registration, Subscriber
 
 REGISTRATIONS_PER_HOUR = 20
 
@@ -308,3 +317,108 @@ class CampaignSendView(CityMixin, View):
             newsletter.send_campaign_task.enqueue(campaign.pk)
             messages.success(request, _("Sending queued."))
         return redirect("participation:campaign-list", city=self.city.slug)
+
+
+class AskView(CityMixin, FormView):
+    """The public question form of the Europe Direct desk (honeypot and rate limit, no third party)."""
+
+    login_required = False
+    template_name = "participation/ask.html"
+    form_class = QuestionForm
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.allow(request, "ask", limit=10):
+            response = self.render_to_response(self.get_context_data(form=self.get_form(), limited=True))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        desk.ask(city=self.city, name=data["name"], email=data["email"], subject=data["subject"], text=data["text"])
+        messages.success(self.request, _("Thank you: the Europe Direct desk will answer by email."))
+        return redirect("participation:ask", city=self.city.slug)
+
+
+class FaqView(CityMixin, ListView):
+    login_required = False
+    template_name = "participation/faq.html"
+
+    def get_queryset(self):
+        return Question.objects.for_city(self.city).filter(in_faq=True).exclude(answer="").order_by("-answered_at")
+
+
+QUESTION_COLUMNS = [
+    Column(gettext_lazy("Received"), lambda q: timezone.localtime(q.created_at).replace(tzinfo=None)),
+    Column(gettext_lazy("Subject"), lambda q: q.subject),
+    Column(gettext_lazy("Status"), lambda q: q.get_status_display()),
+    Column(gettext_lazy("Assigned to"), lambda q: q.assigned_to or ""),
+    Column(
+        gettext_lazy("Answered"),
+        lambda q: timezone.localtime(q.answered_at).replace(tzinfo=None) if q.answered_at else None,
+    ),
+]
+
+
+class DeskView(ExportableListView):
+    """Staff: the desk's tickets, with monthly response times."""
+
+    template_name = "participation/desk.html"
+    permission = staticmethod(permissions.can_manage_plan)
+    filterset_class = QuestionFilter
+    export_columns = QUESTION_COLUMNS
+    export_name = "europe-direct"
+
+    def base_queryset(self):
+        return Question.objects.for_city(self.city).select_related("assigned_to")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(response_times=desk.response_times(self.city), **kwargs)
+
+
+class QuestionView(CityMixin, FormView):
+    """Staff: one ticket — take it, answer it (mailed), close it."""
+
+    template_name = "participation/question.html"
+    form_class = AnswerForm
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def get_question(self):
+        return get_object_or_404(
+            Question.objects.for_city(self.city).select_related("assigned_to"), pk=self.kwargs["pk"]
+        )
+
+    def get_initial(self):
+        question = self.get_question()
+        return {"answer": question.answer, "publish_in_faq": question.in_faq}
+
+    def post(self, request, *args, **kwargs):
+        question = self.get_question()
+        try:
+            if "take" in request.POST:
+                desk.assign(question=question, user=request.user, to=request.user)
+            elif "close" in request.POST:
+                desk.close(question=question, user=request.user)
+            else:
+                return super().post(request, *args, **kwargs)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(request.path)
+
+    def form_valid(self, form):
+        try:
+            desk.answer(
+                question=self.get_question(),
+                user=self.request.user,
+                text=form.cleaned_data["answer"],
+                publish_in_faq=form.cleaned_data["publish_in_faq"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Answer sent."))
+        return redirect(self.request.path)
+
+    def get_context_data(self, **kwargs):
+        question = self.get_question()
+        return super().get_context_data(question=question, history=audit_history(question), **kwargs)
