@@ -43,3 +43,12 @@ class MeetingForm(CityModelForm):
 
 class DecisionForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PostForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class PositionPaperForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("title"), max_length=300)
+    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 8}))

@@ -1,11 +1,12 @@
 """Governance bodies (Cabina di Regia, Tavolo Cittadino, NGO table, …), members and meetings."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.models import CityScopedModel, FollowUp, Organisation, Person, dates_in_order
+from ponte.core.models import Attachment, CityScopedModel, FollowUp, Organisation, Person, dates_in_order
 from ponte.plan.models import Action
 
 
@@ -20,6 +21,7 @@ class Body(CityScopedModel):
     established_on = models.DateField(_("established on"), null=True, blank=True)
     established_by = models.CharField(_("established by"), max_length=300, blank=True)
     actions = models.ManyToManyField(Action, blank=True, related_name="bodies", verbose_name=_("plan actions"))
+    documents = GenericRelation(Attachment)
     source = models.CharField(_("source in the plan"), max_length=300, blank=True)
 
     class Meta:
@@ -116,3 +118,43 @@ class Decision(CityScopedModel):
 
     def __str__(self):
         return self.text[:80]
+
+
+class PositionPaper(CityScopedModel):
+    """A position a body (e.g. a working group of the Tavolo Cittadino) drafts and adopts."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="position_papers")
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("position paper")
+        verbose_name_plural = _("position papers")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Post(CityScopedModel):
+    """A message in a body's members-only discussion."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

@@ -4,21 +4,25 @@ import datetime
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
-from icalendar import Calendar, Event
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
 
 from ponte.core import permissions
 from ponte.core.forms import FollowUpForm
 from ponte.core.queries import audit_history
-from ponte.core.services import follow_up_add
+from ponte.core.services import attachment_add, follow_up_add
 from ponte.core.views import CityMixin, ServiceFormView, run_service
+from ponte.participation.models import Event
+from ponte.plan.forms import DocumentForm
 
 from . import queries, services
-from .forms import DecisionForm, MeetingForm
+from .forms import DecisionForm, MeetingForm, PositionPaperForm, PostForm
 from .models import Body, Meeting
 
 
@@ -37,8 +41,16 @@ class BodyDetailView(CityMixin, TemplateView):
             body = queries.body_detail(self.city, self.kwargs["pk"])
         except Body.DoesNotExist:
             raise Http404 from None
+        events = Event.objects.for_city(self.city).filter(organiser=body.organisation).select_related("city")
         return super().get_context_data(
-            body=body, can_edit=permissions.can_manage_plan(self.request.user, self.city), **kwargs
+            body=body,
+            can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            is_member=services.is_member(self.request.user, body),
+            events=events,
+            papers=body.position_papers.all(),
+            documents=body.documents.all(),
+            document_form=DocumentForm(),
+            **kwargs,
         )
 
 
@@ -110,7 +122,7 @@ class BodyCalendarView(CityMixin, View):
         calendar.add("version", "2.0")
         calendar.add("x-wr-calname", f"Ponte · {body}")
         for meeting in body.meetings.select_related("city"):
-            event = Event()
+            event = CalendarEvent()
             event.add("uid", f"meeting-{meeting.pk}@{self.city.slug}.ponte")
             event.add("dtstamp", timezone.now())
             event.add("summary", f"{body}: {meeting.title}")
@@ -123,3 +135,69 @@ class BodyCalendarView(CityMixin, View):
         response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{body.organisation.slug}.ics"'
         return response
+
+
+class BodyMemberMixin(CityMixin):
+    """Pages for the members of a body (and plan owners) only."""
+
+    def get_body(self):
+        if not hasattr(self, "_body"):
+            self._body = get_object_or_404(
+                Body.objects.for_city(self.city).select_related("organisation"), pk=self.kwargs["pk"]
+            )
+        return self._body
+
+    def check_member(self):
+        if not services.is_member(self.request.user, self.get_body()):
+            raise PermissionDenied
+
+
+class DiscussionView(BodyMemberMixin, FormView):
+    template_name = "governance/discussion.html"
+    form_class = PostForm
+
+    def get(self, request, *args, **kwargs):
+        self.check_member()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_member()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.post_add(body=self.get_body(), user=self.request.user, text=form.cleaned_data["text"])
+        return redirect(self.request.path)
+
+    def get_context_data(self, **kwargs):
+        body = self.get_body()
+        return super().get_context_data(body=body, posts=body.posts.select_related("author"), **kwargs)
+
+
+class PositionPaperAddView(BodyMemberMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = PositionPaperForm
+
+    def get(self, request, *args, **kwargs):
+        self.check_member()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_member()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.position_paper_add(body=self.get_body(), user=self.request.user, **form.cleaned_data)
+        return redirect(self.get_body())
+
+
+class BodyDocumentView(BodyMemberMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = DocumentForm
+
+    def post(self, request, *args, **kwargs):
+        self.check_member()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        attachment_add(item=self.get_body(), user=self.request.user, **form.cleaned_data)
+        return redirect(self.get_body())
