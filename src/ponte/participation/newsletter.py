@@ -65,6 +65,21 @@ def unsubscribe(*, token) -> Subscriber | None:
     return subscriber
 
 
+def upcoming_events_text(city, limit: int = 5) -> str:
+    """Plain-text list of the next public events, pulled into a new campaign."""
+    from django.utils.formats import date_format
+
+    from .models import Event
+
+    events = Event.objects.for_city(city).filter(starts_at__gte=timezone.now()).order_by("starts_at")[:limit]
+    lines = [
+        f"- {date_format(timezone.localtime(event.starts_at), 'DATETIME_FORMAT')} · {event.title}\n"
+        f"  {settings.SITE_URL}{event.get_absolute_url()}"
+        for event in events.select_related("city")
+    ]
+    return "\n".join(lines)
+
+
 def recipients(campaign: Campaign):
     subscribers = Subscriber.objects.for_city(campaign.city).filter(status=Status.ACTIVE)
     if campaign.segment_id:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("newsletter/campagne/nuova/", views.CampaignFormView.as_view(), name="campaign-create"),
     path("newsletter/campagne/<int:pk>/modifica/", views.CampaignFormView.as_view(), name="campaign-edit"),
     path("newsletter/campagne/<int:pk>/invio/", views.CampaignSendView.as_view(), name="campaign-send"),
+    path("newsletter/campagne/<int:pk>/anteprima/", views.CampaignPreviewView.as_view(), name="campaign-preview"),
 ]

@@ -297,6 +297,12 @@ class CampaignFormView(ServiceFormView):
     model, form_class, service = Campaign, CampaignForm, staticmethod(services.campaign_save)
     new_title = gettext_lazy("New campaign")
 
+    def get_initial(self):
+        """A new campaign starts with the city's upcoming events, to edit or remove."""
+        if "pk" in self.kwargs:
+            return super().get_initial()
+        return {"body": newsletter.upcoming_events_text(self.city)}
+
     def success_url_for(self, item):
         return reverse("participation:campaign-list", kwargs={"city": self.city.slug})
 
@@ -422,3 +428,22 @@ class QuestionView(CityMixin, FormView):
     def get_context_data(self, **kwargs):
         question = self.get_question()
         return super().get_context_data(question=question, history=audit_history(question), **kwargs)
+
+
+class CampaignPreviewView(CityMixin, TemplateView):
+    """The campaign exactly as a subscriber will receive it."""
+
+    template_name = "participation/campaign_preview.html"
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def get_context_data(self, **kwargs):
+        campaign = get_object_or_404(Campaign.objects.for_city(self.city).select_related("city"), pk=self.kwargs["pk"])
+        probe = Subscriber(city=self.city, email=self.request.user.email or "anteprima@example.org", language="it")
+        message = newsletter.campaign_message(campaign, probe, connection=None)
+        return super().get_context_data(
+            campaign=campaign,
+            message=message,
+            unsubscribe_header=message.extra_headers["List-Unsubscribe"],
+            recipients=newsletter.recipients(campaign).count(),
+            **kwargs,
+        )

@@ -144,3 +144,23 @@ def test_campaign_pages_are_for_plan_owners(client, users, city):
     for role, code in (("viewer", 403), ("owner", 200)):
         client.force_login(users[role])
         assert client.get(f"/{city.slug}/eventi/newsletter/campagne/").status_code == code
+
+
+def test_new_campaign_pulls_in_events_and_previews(client, users, city, segments):
+    import datetime as dt
+
+    from ponte.participation.models import Event
+
+    Event.objects.create(city=city, title="Caffè Europa di dicembre", starts_at=timezone.now() + dt.timedelta(days=7))
+    active(city, "anna@example.org", segments["fondi"])
+    client.force_login(users["owner"])
+    form = client.get(f"/{city.slug}/eventi/newsletter/campagne/nuova/").context["form"]
+    assert "Caffè Europa di dicembre" in form.initial["body"]
+    client.post(
+        f"/{city.slug}/eventi/newsletter/campagne/nuova/",
+        {"subject": "Dicembre", "body": form.initial["body"], "segment": segments["fondi"].pk},
+    )
+    campaign = Campaign.objects.get()
+    page = client.get(f"/{city.slug}/eventi/newsletter/campagne/{campaign.pk}/anteprima/")
+    assert page.context["recipients"] == 1 and "Caffè Europa di dicembre" in page.content.decode()
+    assert page.context["unsubscribe_header"].startswith("<http") and "disiscrizione" in page.content.decode()
