@@ -18,6 +18,7 @@ def load_participation(loader, document):
             "description": loader.text(FILE, item, "description"),
             "organiser": loader.org_ref(FILE, item, "organiser") if item.get("organiser") else None,
             "audience": loader.text(FILE, item, "audience", max_length=200),
+            "internal": bool(item.get("internal", False)),
             "action": action,
             "source": loader.text(FILE, item, "source", max_length=300),
         }

@@ -2,12 +2,14 @@
 
 import uuid
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.models import CityScopedModel, Organisation, WebAddressField, dates_in_order
+from ponte.core.models import Attachment, CityScopedModel, Organisation, WebAddressField, dates_in_order
 from ponte.plan.models import Action
 
 
@@ -34,6 +36,8 @@ class EventSeries(CityScopedModel):
         verbose_name=_("organiser"),
     )
     audience = models.CharField(_("audience"), max_length=200, blank=True)
+    internal = models.BooleanField(_("internal training for city staff"), default=False)
+    materials = GenericRelation(Attachment)
     source = models.CharField(_("source in the plan"), max_length=300, blank=True)
 
     class Meta:
@@ -253,7 +257,7 @@ class Question(CityScopedModel):
     text = models.TextField(_("question"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     assigned_to = models.ForeignKey(
-        "auth.User",
+        settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

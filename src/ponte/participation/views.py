@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,7 +15,9 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from ponte.core import permissions, ratelimit
 from ponte.core.exports import Column
 from ponte.core.queries import audit_history
+from ponte.core.services import attachment_add
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView
+from ponte.plan.forms import DocumentForm
 
 from . import calendars, desk, newsletter, services
 from .filters import QuestionFilter, RegistrationFilter
@@ -447,3 +449,29 @@ class CampaignPreviewView(CityMixin, TemplateView):
             recipients=newsletter.recipients(campaign).count(),
             **kwargs,
         )
+
+
+class TrainingView(CityMixin, TemplateView):
+    """The internal training catalogue: courses for city staff, their next dates and materials."""
+
+    template_name = "participation/training.html"
+
+    def get_context_data(self, **kwargs):
+        series = (
+            EventSeries.objects.for_city(self.city)
+            .filter(internal=True)
+            .select_related("action")
+            .prefetch_related("materials", Prefetch("events", queryset=upcoming(self.city)))
+        )
+        return super().get_context_data(series_list=series, document_form=DocumentForm(), **kwargs)
+
+
+class TrainingMaterialView(CityMixin, FormView):
+    template_name = "plan/form.html"
+    form_class = DocumentForm
+    permission = staticmethod(permissions.can_manage_plan)
+
+    def form_valid(self, form):
+        series = get_object_or_404(EventSeries.objects.for_city(self.city), pk=self.kwargs["pk"], internal=True)
+        attachment_add(item=series, user=self.request.user, **form.cleaned_data)
+        return redirect("participation:training", city=self.city.slug)

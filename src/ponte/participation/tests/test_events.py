@@ -175,3 +175,29 @@ def test_registrants_list_exports_and_check_in_are_for_plan_owners(client, users
     assert len(rows) == 2 and "anna@example.org" in rows[1]
     assert "Anna" in client.get(url + "?print=1").content.decode()
     assert client.get(f"/{city.slug}/eventi/").status_code == 200  # the programme is public
+
+
+def test_internal_training_catalogue(client, users, city, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    course = EventSeries.objects.create(city=city, slug="fondi-ue", name="Progettare sui fondi UE", internal=True)
+    EventSeries.objects.create(city=city, slug="pubblico", name="Caffè aperto al pubblico")
+    Event.objects.create(
+        city=city,
+        series=course,
+        title="Modulo 1: il ciclo del progetto",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    client.force_login(users["owner"])
+    client.post(
+        f"/{city.slug}/eventi/formazione/{course.pk}/materiali/",
+        {"title": "Manuale di rendicontazione", "file": SimpleUploadedFile("manuale.pdf", b"%PDF-1.4")},
+    )
+    client.force_login(users["viewer"])
+    page = client.get(f"/{city.slug}/eventi/formazione/").content.decode()
+    assert "Progettare sui fondi UE" in page and "Modulo 1" in page and "Manuale di rendicontazione" in page
+    assert "Caffè aperto al pubblico" not in page
+    assert client.post(f"/{city.slug}/eventi/formazione/{course.pk}/materiali/", {"title": "x"}).status_code == 403
+    client.logout()
+    assert client.get(f"/{city.slug}/eventi/formazione/").status_code == 302  # staff only
