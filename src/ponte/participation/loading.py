@@ -26,6 +26,9 @@ def load_participation(loader, document):
             loader.upsert_row(FILE, item.line, EventSeries, {"slug": slug}, values)
     for item in loader.items(FILE, document, "newsletter_interests"):
         slug = loader.text(FILE, item, "slug", required=True, max_length=60)
-        values = {"name": loader.text(FILE, item, "name", required=True, max_length=120)}
+        values = {
+            "name": loader.text(FILE, item, "name", required=True, max_length=120),
+            "action": loader.actions.get(str(item.get("action", ""))),
+        }
         if slug:
             loader.upsert_row(FILE, item.line, Segment, {"slug": slug}, values)

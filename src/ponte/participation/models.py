@@ -149,6 +149,14 @@ class Segment(CityScopedModel):
 
     slug = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=120)
+    action = models.ForeignKey(
+        Action,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsletter_interests",
+        verbose_name=_("plan action"),
+    )
 
     class Meta:
         verbose_name = _("newsletter interest")

@@ -201,3 +201,21 @@ def test_internal_training_catalogue(client, users, city, settings, tmp_path):
     assert client.post(f"/{city.slug}/eventi/formazione/{course.pk}/materiali/", {"title": "x"}).status_code == 403
     client.logout()
     assert client.get(f"/{city.slug}/eventi/formazione/").status_code == 302  # staff only
+
+
+def test_bologna_recurring_formats_and_newsletter_linked_to_actions(db):
+    import io
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from ponte.core.models import City
+    from ponte.participation.models import Segment
+
+    call_command("load_plan", str(Path(__file__).resolve().parents[4] / "data" / "bologna"), stdout=io.StringIO())
+    bologna = City.objects.get(slug="bologna")
+    series = {s.slug: s for s in EventSeries.objects.for_city(bologna).select_related("action")}
+    assert series["caffe-europa"].action.code == "1.2.1" and series["caffe-europa"].internal
+    assert series["giramondo"].action.code == "1.3.3" and series["europe-direct"].action.code == "1.3.1"
+    assert series["casa-europa"].action.code == "1.1.3"
+    assert {s.action.code for s in Segment.objects.for_city(bologna).select_related("action")} == {"1.3.4"}
