@@ -1,17 +1,12 @@
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from ponte.core import permissions
-from ponte.core.services import acting_as
+from ponte.core.services import checked_save
 
 
 def _save(item, user):
-    if not permissions.can_manage_plan(user, item.city):
-        raise PermissionDenied(_("Only plan owners manage cooperation initiatives and good practices."))
-    item.full_clean()
-    with acting_as(user):
-        item.save()
-    return item
+    refusal = _("Only plan owners manage cooperation initiatives and good practices.")
+    return checked_save(item, user=user, allowed=permissions.can_manage_plan(user, item.city), refusal=refusal)
 
 
 def initiative_save(*, initiative, user):

@@ -34,6 +34,22 @@ class StyledFormMixin:
         style_for_bootstrap_italia(self)
 
 
+class HoneypotMixin(forms.Form):
+    """A field people leave empty (it is hidden from them) and bots fill in: spam protection for
+    public forms without any third-party service."""
+
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+
 class StyledAuthenticationForm(StyledFormMixin, AuthenticationForm):
     pass
 

@@ -6,7 +6,9 @@ from contextlib import nullcontext
 
 from auditlog.context import set_actor
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Attachment, FollowUp
 
@@ -14,6 +16,16 @@ from .models import Attachment, FollowUp
 def acting_as(user):
     """Record `user` as the actor of the audit entries written inside the block."""
     return set_actor(user) if user is not None and user.is_authenticated else nullcontext()
+
+
+def checked_save(instance, *, user, allowed: bool, refusal: str = ""):
+    """Validate and save an item the user may change, with the user as the audit actor."""
+    if not allowed:
+        raise PermissionDenied(refusal or _("You cannot change this item."))
+    instance.full_clean()
+    with acting_as(user):
+        instance.save()
+    return instance
 
 
 def follow_up_add(*, origin, user, title: str, due_date: datetime.date, owner_office=None, owner=None) -> FollowUp:

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ponte.core import permissions
-from ponte.core.services import acting_as
+from ponte.core.services import acting_as, checked_save
 
 from .models import NetworkMembership, Relation
 
@@ -23,17 +24,16 @@ RELATION_TRANSITIONS = {
 }
 
 
+REFUSAL = _lazy("Only plan owners manage international relations.")
+
+
 def _require(user, city):
     if not permissions.can_manage_plan(user, city):
-        raise PermissionDenied(_("Only plan owners manage international relations."))
+        raise PermissionDenied(REFUSAL)
 
 
 def relation_save(*, relation: Relation, user) -> Relation:
-    _require(user, relation.city)
-    relation.full_clean()
-    with acting_as(user):
-        relation.save()
-    return relation
+    return checked_save(relation, user=user, allowed=permissions.can_manage_plan(user, relation.city), refusal=REFUSAL)
 
 
 def relation_set_status(*, relation: Relation, status: str, user, date: datetime.date | None = None) -> Relation:
@@ -56,11 +56,9 @@ def relation_set_status(*, relation: Relation, status: str, user, date: datetime
 
 
 def membership_save(*, membership: NetworkMembership, user) -> NetworkMembership:
-    _require(user, membership.city)
-    membership.full_clean()
-    with acting_as(user):
-        membership.save()
-    return membership
+    return checked_save(
+        membership, user=user, allowed=permissions.can_manage_plan(user, membership.city), refusal=REFUSAL
+    )
 
 
 def membership_renew(*, membership: NetworkMembership, user, until: datetime.date, role=None) -> NetworkMembership:
@@ -87,16 +85,10 @@ def membership_end(*, membership: NetworkMembership, user, date: datetime.date |
 
 
 def mission_save(*, mission, user):
-    _require(user, mission.city)
-    mission.full_clean()
-    with acting_as(user):
-        mission.save()
-    return mission
+    return checked_save(mission, user=user, allowed=permissions.can_manage_plan(user, mission.city), refusal=REFUSAL)
 
 
 def candidacy_save(*, candidacy, user):
-    _require(user, candidacy.city)
-    candidacy.full_clean()
-    with acting_as(user):
-        candidacy.save()
-    return candidacy
+    return checked_save(
+        candidacy, user=user, allowed=permissions.can_manage_plan(user, candidacy.city), refusal=REFUSAL
+    )

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from ponte.core import permissions
-from ponte.core.services import acting_as
+from ponte.core.services import acting_as, checked_save
 
 from .models import Decision, Meeting
 
@@ -15,11 +15,12 @@ def _require(user, city):
 
 
 def meeting_save(*, meeting: Meeting, user) -> Meeting:
-    _require(user, meeting.city)
-    meeting.full_clean()
-    with acting_as(user):
-        meeting.save()
-    return meeting
+    return checked_save(
+        meeting,
+        user=user,
+        allowed=permissions.can_manage_plan(user, meeting.city),
+        refusal=_("Only plan owners manage governance bodies."),
+    )
 
 
 def decision_add(*, meeting: Meeting, user, text: str) -> Decision:

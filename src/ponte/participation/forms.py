@@ -1,19 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.forms import CityModelForm, StyledFormMixin, style_for_bootstrap_italia
+from ponte.core.forms import CityModelForm, HoneypotMixin, StyledFormMixin, style_for_bootstrap_italia
 
 from .models import Event
 
 
-class RegistrationForm(StyledFormMixin, forms.Form):
+class RegistrationForm(StyledFormMixin, HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Name and surname"), max_length=200)
     email = forms.EmailField(label=_("Email"))
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
     consent = forms.BooleanField(label=_("I agree that my data are used to manage this registration."))
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -28,11 +23,6 @@ class RegistrationForm(StyledFormMixin, forms.Form):
             field.label, field.required = question.label, question.required
             self.fields[name] = field
         style_for_bootstrap_italia(self)
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):  # a honeypot: people leave it empty, bots fill it
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
 
     def answers(self):
         return {q.label: self.cleaned_data.get(f"question_{q.pk}", "") for q in self.questions}
@@ -63,7 +53,7 @@ class EventForm(CityModelForm):
         }
 
 
-class SubscribeForm(StyledFormMixin, forms.Form):
+class SubscribeForm(StyledFormMixin, HoneypotMixin, forms.Form):
     CONSENT = _("I agree that the City uses my address to send me the newsletter; I can unsubscribe at any time.")
 
     email = forms.EmailField(label=_("Email"))
@@ -71,11 +61,6 @@ class SubscribeForm(StyledFormMixin, forms.Form):
         queryset=None, required=False, label=_("Interests"), widget=forms.CheckboxSelectMultiple
     )
     language = forms.ChoiceField(label=_("Language"), choices=[("it", "Italiano"), ("en", "English")])
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
     consent = forms.BooleanField(label=CONSENT)
 
     def __init__(self, *args, city, **kwargs):
@@ -83,11 +68,6 @@ class SubscribeForm(StyledFormMixin, forms.Form):
         from .models import Segment
 
         self.fields["segments"].queryset = Segment.objects.for_city(city)
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
 
 
 class PreferencesForm(StyledFormMixin, forms.Form):
@@ -111,22 +91,12 @@ class CampaignForm(CityModelForm):
         fields = ["subject", "body", "segment"]
 
 
-class QuestionForm(StyledFormMixin, forms.Form):
+class QuestionForm(StyledFormMixin, HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Name and surname"), max_length=200)
     email = forms.EmailField(label=_("Email"))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
     consent = forms.BooleanField(label=_("I agree that my data are used to answer my question."))
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
 
 
 class AnswerForm(StyledFormMixin, forms.Form):

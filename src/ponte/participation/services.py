@@ -87,28 +87,14 @@ def check_in(*, registration: Registration, attended: bool = True) -> Registrati
 
 
 def event_save(*, event: Event, user) -> Event:
-    from django.core.exceptions import PermissionDenied
-
     from ponte.core import permissions
-    from ponte.core.services import acting_as
+    from ponte.core.services import checked_save
 
-    if not permissions.can_manage_plan(user, event.city):
-        raise PermissionDenied
-    event.full_clean()
-    with acting_as(user):
-        event.save()
-    return event
+    return checked_save(event, user=user, allowed=permissions.can_manage_plan(user, event.city))
 
 
 def campaign_save(*, campaign, user):
-    from django.core.exceptions import PermissionDenied
-
     from ponte.core import permissions
-    from ponte.core.services import acting_as
+    from ponte.core.services import checked_save
 
-    if not permissions.can_manage_plan(user, campaign.city):
-        raise PermissionDenied
-    campaign.full_clean()
-    with acting_as(user):
-        campaign.save()
-    return campaign
+    return checked_save(campaign, user=user, allowed=permissions.can_manage_plan(user, campaign.city))

@@ -52,7 +52,7 @@ class EventListView(CityMixin, ListView):
         return upcoming(self.city)
 
 
-class EventDetailView(CityMixin, FormView):
+class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     """An event's page with its registration form (public; rate limited)."""
 
     login_required = False
@@ -72,12 +72,7 @@ class EventDetailView(CityMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"event": self.get_event()}
 
-    def post(self, request, *args, **kwargs):
-        if not ratelimit.allow(request, "register", limit=REGISTRATIONS_PER_HOUR):
-            response = self.render_to_response(self.get_context_data(form=self.get_form(), limited=True))
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
+    rate_scope, rate_limit = "register", REGISTRATIONS_PER_HOUR
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -200,7 +195,7 @@ def ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class SubscribeView(CityMixin, FormView):
+class SubscribeView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     login_required = False
     template_name = "participation/subscribe.html"
     form_class = SubscribeForm
@@ -208,12 +203,7 @@ class SubscribeView(CityMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"city": self.city}
 
-    def post(self, request, *args, **kwargs):
-        if not ratelimit.allow(request, "subscribe", limit=REGISTRATIONS_PER_HOUR):
-            response = self.render_to_response(self.get_context_data(form=self.get_form(), limited=True))
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
+    rate_scope, rate_limit = "subscribe", REGISTRATIONS_PER_HOUR
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -327,19 +317,14 @@ class CampaignSendView(CityMixin, View):
         return redirect("participation:campaign-list", city=self.city.slug)
 
 
-class AskView(CityMixin, FormView):
+class AskView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     """The public question form of the Europe Direct desk (honeypot and rate limit, no third party)."""
 
     login_required = False
     template_name = "participation/ask.html"
     form_class = QuestionForm
 
-    def post(self, request, *args, **kwargs):
-        if not ratelimit.allow(request, "ask", limit=10):
-            response = self.render_to_response(self.get_context_data(form=self.get_form(), limited=True))
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
+    rate_scope, rate_limit = "ask", 10
 
     def form_valid(self, form):
         data = form.cleaned_data
