@@ -12,9 +12,8 @@ from ponte.cooperation.models import GoodPractice, Initiative
 from ponte.core.models import City
 from ponte.diplomacy.models import Representation
 from ponte.factories import OrganisationFactory
+from ponte.testing import EDIT, READ
 
-READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
-EDIT = {"admin": 200, "owner": 200, "editor": 403, "viewer": 403, "outsider": 403, "anonymous": 302}
 PAGES = [
     ("/{c}/cooperazione/", READ),
     ("/{c}/cooperazione/?export=csv", READ),

@@ -17,9 +17,7 @@ from ponte.core.services import follow_up_add
 from ponte.diplomacy import services
 from ponte.diplomacy.models import Mission, NetworkMembership, Relation, Theme
 from ponte.factories import OrganisationFactory
-
-READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
-EDIT = {"admin": 200, "owner": 200, "editor": 403, "viewer": 403, "outsider": 403, "anonymous": 302}
+from ponte.testing import EDIT, READ
 
 
 def relation(city, name="Barcellona", country="ES", kind="partnership", status="active", lat="41.38", lon="2.17"):

@@ -11,9 +11,7 @@ from icalendar import Calendar
 from ponte.factories import ActionFactory, AxisFactory, AxisItemFactory, IndicatorFactory
 from ponte.funding.models import Call, Project
 from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProgrammeFactory, ProjectFactory
-
-READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
-EDIT = {"admin": 200, "owner": 200, "editor": 403, "viewer": 403, "outsider": 403, "anonymous": 302}
+from ponte.testing import EDIT, READ
 
 
 @pytest.fixture

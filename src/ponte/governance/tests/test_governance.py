@@ -15,9 +15,7 @@ from icalendar import Calendar
 from ponte.core.models import City, FollowUp
 from ponte.factories import OrganisationFactory
 from ponte.governance.models import Body, BodyMember, Meeting
-
-READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
-EDIT = {"admin": 200, "owner": 200, "editor": 403, "viewer": 403, "outsider": 403, "anonymous": 302}
+from ponte.testing import EDIT, READ
 
 
 @pytest.fixture

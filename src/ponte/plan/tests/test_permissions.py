@@ -3,11 +3,11 @@
 import pytest
 
 from ponte.factories import ActionFactory, IndicatorFactory, MilestoneFactory
+from ponte.testing import EDIT, READ
 
 ROLES = ["admin", "owner", "editor", "viewer", "outsider", "anonymous"]
-READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
 OWN_EDIT = {"admin": 200, "owner": 200, "editor": 200, "viewer": 403, "outsider": 403, "anonymous": 302}
-PLAN_EDIT = {"admin": 200, "owner": 200, "editor": 403, "viewer": 403, "outsider": 403, "anonymous": 302}
+PLAN_EDIT = EDIT
 PUBLIC = dict.fromkeys(ROLES, 200)
 
 
