@@ -89,6 +89,13 @@ class CampaignForm(CityModelForm):
 
         model = Campaign
         fields = ["subject", "body", "segment"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18, "class": "font-monospace"})}
+        help_texts = {
+            "body": _(
+                "Formatted with Markdown: **bold**, *italic*, [text](https://link), lists with “- ”, "
+                "headings with “## ”. Subscribers receive it formatted, with this text as the plain version."
+            )
+        }
 
 
 class QuestionForm(StyledFormMixin, HoneypotMixin, forms.Form):

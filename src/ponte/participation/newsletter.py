@@ -5,12 +5,17 @@ per subscriber, resumable after an interruption without sending anything twice."
 import datetime
 import time
 
+import markdown
+import nh3
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from ponte.core.mail import mailer
@@ -65,19 +70,42 @@ def unsubscribe(*, token) -> Subscriber | None:
     return subscriber
 
 
-def upcoming_events_text(city, limit: int = 5) -> str:
-    """Plain-text list of the next public events, pulled into a new campaign."""
-    from django.utils.formats import date_format
+def rich_text(source: str) -> str:
+    """A campaign's Markdown as HTML safe to mail and to show: whatever tag or attribute is not
+    plain formatting (scripts, styles, event handlers, javascript: links) is removed."""
+    html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+    return mark_safe(nh3.clean(html, url_schemes={"http", "https", "mailto"}))  # noqa: S308 - sanitised above
+
+
+def starter_body(city, limit: int = 5) -> str:
+    """The draft of a new campaign, in Markdown: the latest news of the plan (its actions'
+    narrative updates) and the next public events, each with its link, to edit or remove."""
+    from ponte.plan.models import ActionUpdate
 
     from .models import Event
 
-    events = Event.objects.for_city(city).filter(starts_at__gte=timezone.now()).order_by("starts_at")[:limit]
-    lines = [
-        f"- {date_format(timezone.localtime(event.starts_at), 'DATETIME_FORMAT')} · {event.title}\n"
-        f"  {settings.SITE_URL}{event.get_absolute_url()}"
-        for event in events.select_related("city")
+    updates = (
+        ActionUpdate.objects.for_city(city)
+        .select_related("action__city")
+        .order_by("-year", "-semester", "-created_at")[:limit]
+    )
+    events = Event.objects.for_city(city).filter(starts_at__gte=timezone.now()).select_related("city")
+    sections = []
+    if updates:
+        news = [
+            f"- **[{u.action.code} {u.action.title}]({settings.SITE_URL}{u.action.get_absolute_url()})** "
+            f"({u.year}, S{u.semester}): {' '.join(u.text.split())[:300]}"
+            for u in updates
+        ]
+        sections.append("## " + _("News from the plan") + "\n\n" + "\n".join(news))
+    upcoming = [
+        f"- {date_format(timezone.localtime(event.starts_at), 'DATETIME_FORMAT')} · "
+        f"[{event.title}]({settings.SITE_URL}{event.get_absolute_url()})"
+        for event in events.order_by("starts_at")[:limit]
     ]
-    return "\n".join(lines)
+    if upcoming:
+        sections.append("## " + _("Upcoming events") + "\n\n" + "\n".join(upcoming))
+    return "\n\n".join(sections)
 
 
 def recipients(campaign: Campaign):
@@ -87,12 +115,15 @@ def recipients(campaign: Campaign):
     return subscribers
 
 
-def campaign_message(campaign: Campaign, subscriber: Subscriber, connection) -> EmailMessage:
+def campaign_message(campaign: Campaign, subscriber: Subscriber, connection) -> EmailMultiAlternatives:
+    """The campaign for one subscriber: the Markdown source as the plain-text part, its HTML
+    rendering as the alternative, and the RFC 8058 one-click unsubscribe headers."""
     unsubscribe_url = settings.SITE_URL + reverse(
         "participation:unsubscribe", kwargs={"city": campaign.city.slug, "token": subscriber.token}
     )
     context = {
         "campaign": campaign,
+        "html": rich_text(campaign.body),
         "subscriber": subscriber,
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": settings.SITE_URL
@@ -100,13 +131,16 @@ def campaign_message(campaign: Campaign, subscriber: Subscriber, connection) -> 
     }
     with translation.override(subscriber.language):
         body = render_to_string("participation/email/campaign.txt", context)
-    return EmailMessage(
+        html = render_to_string("participation/email/campaign.html", context)
+    message = EmailMultiAlternatives(
         subject=campaign.subject,
         body=body,
         to=[subscriber.email],
         connection=connection,
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def send_campaign(campaign: Campaign, *, throttle: float | None = None, retry_failed: bool = True) -> dict:

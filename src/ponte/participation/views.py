@@ -290,10 +290,10 @@ class CampaignFormView(ServiceFormView):
     new_title = gettext_lazy("New campaign")
 
     def get_initial(self):
-        """A new campaign starts with the city's upcoming events, to edit or remove."""
+        """A new campaign starts with the plan's latest news and the upcoming events, to edit or remove."""
         if "pk" in self.kwargs:
             return super().get_initial()
-        return {"body": newsletter.upcoming_events_text(self.city)}
+        return {"body": newsletter.starter_body(self.city)}
 
     def success_url_for(self, item):
         return reverse("participation:campaign-list", kwargs={"city": self.city.slug})
@@ -430,6 +430,7 @@ class CampaignPreviewView(CityMixin, TemplateView):
         return super().get_context_data(
             campaign=campaign,
             message=message,
+            html=newsletter.rich_text(campaign.body),
             unsubscribe_header=message.extra_headers["List-Unsubscribe"],
             recipients=newsletter.recipients(campaign).count(),
             **kwargs,

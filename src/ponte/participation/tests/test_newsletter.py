@@ -146,21 +146,54 @@ def test_campaign_pages_are_for_plan_owners(client, users, city):
         assert client.get(f"/{city.slug}/eventi/newsletter/campagne/").status_code == code
 
 
-def test_new_campaign_pulls_in_events_and_previews(client, users, city, segments):
+def parts(message) -> dict:
+    """The decoded text parts of a received message, by content type."""
+    return {
+        part.get_content_type(): part.get_payload(decode=True).decode(part.get_content_charset())
+        for part in message.walk()
+        if not part.is_multipart()
+    }
+
+
+def test_new_campaign_pulls_in_plan_news_and_events_and_previews(client, users, city, segments, smtp_server):
     import datetime as dt
 
+    from ponte.factories import ActionFactory
     from ponte.participation.models import Event
+    from ponte.plan.models import ActionUpdate
 
+    action = ActionFactory(line__city=city, code="3.2.1", title="Giramondo")
+    ActionUpdate.objects.create(city=city, action=action, year=2026, semester=2, text="Partiti 40 studenti.")
     Event.objects.create(city=city, title="Caffè Europa di dicembre", starts_at=timezone.now() + dt.timedelta(days=7))
+    Event.objects.create(city=city, title="Festa passata", starts_at=timezone.now() - dt.timedelta(days=7))
     active(city, "anna@example.org", segments["fondi"])
     client.force_login(users["owner"])
-    form = client.get(f"/{city.slug}/eventi/newsletter/campagne/nuova/").context["form"]
-    assert "Caffè Europa di dicembre" in form.initial["body"]
+    body = client.get(f"/{city.slug}/eventi/newsletter/campagne/nuova/").context["form"].initial["body"]
+    assert "Caffè Europa di dicembre" in body and "Festa passata" not in body
+    assert "Giramondo" in body and "Partiti 40 studenti." in body and "/azioni/3.2.1/" in body
     client.post(
         f"/{city.slug}/eventi/newsletter/campagne/nuova/",
-        {"subject": "Dicembre", "body": form.initial["body"], "segment": segments["fondi"].pk},
+        {"subject": "Dicembre", "body": body, "segment": segments["fondi"].pk},
     )
     campaign = Campaign.objects.get()
     page = client.get(f"/{city.slug}/eventi/newsletter/campagne/{campaign.pk}/anteprima/")
-    assert page.context["recipients"] == 1 and "Caffè Europa di dicembre" in page.content.decode()
-    assert page.context["unsubscribe_header"].startswith("<http") and "disiscrizione" in page.content.decode()
+    html = page.content.decode()
+    assert page.context["recipients"] == 1 and "Caffè Europa di dicembre" in html and "disiscrizione" in html
+    assert "<h2>Notizie dal piano</h2>" in html and "<strong><a href=" in html  # rendered, not raw Markdown
+    assert page.context["unsubscribe_header"].startswith("<http")
+    newsletter.send_campaign(campaign)
+    received = parts(smtp_server.messages[0])
+    assert "**[3.2.1 Giramondo]" in received["text/plain"]  # the Markdown source is the plain version
+    assert '<strong><a href="http://127.0.0.1:8000/' in received["text/html"]
+
+
+def test_campaign_html_keeps_formatting_and_drops_anything_active(city, smtp_server):
+    active(city, "anna@example.org")
+    body = (
+        "Ciao *tutti*\n\n<script>alert(1)</script>\n\n"
+        '[sito](javascript:alert(2)) <img src=x onerror="alert(3)"> [bandi](https://example.org/bandi)'
+    )
+    newsletter.send_campaign(Campaign.objects.create(city=city, subject="Notizie", body=body))
+    html = parts(smtp_server.messages[0])["text/html"]
+    assert "<em>tutti</em>" in html and '<a href="https://example.org/bandi"' in html
+    assert "<script" not in html and "javascript:" not in html and "onerror" not in html
