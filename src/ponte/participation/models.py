@@ -173,6 +173,7 @@ class Subscriber(CityScopedModel):
         PENDING = "pending", _("Waiting for confirmation")
         ACTIVE = "active", _("Subscribed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Address rejected")
 
     email = models.EmailField(_("email"))
     language = models.CharField(_("language"), max_length=5, default="it")

@@ -2,7 +2,9 @@
 (RFC 8058 headers), preferences; campaigns sent in the background with throttling, one delivery
 per subscriber, resumable after an interruption without sending anything twice."""
 
+import dataclasses
 import datetime
+import email.message
 import time
 
 import markdown
@@ -23,6 +25,7 @@ from ponte.core.mail import mailer
 from .models import Campaign, Delivery, Subscriber
 
 CONFIRMATION_VALID = datetime.timedelta(hours=48)
+DELIVERY_HEADER = "X-Ponte-Delivery"  # campaign.subscriber, read back from the bounces
 Status = Subscriber.Status
 
 
@@ -137,7 +140,11 @@ def campaign_message(campaign: Campaign, subscriber: Subscriber, connection) -> 
         body=body,
         to=[subscriber.email],
         connection=connection,
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            DELIVERY_HEADER: f"{campaign.pk}.{subscriber.pk}",
+        },
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -173,3 +180,59 @@ def send_campaign(campaign: Campaign, *, throttle: float | None = None, retry_fa
 @task()
 def send_campaign_task(campaign_id: int) -> dict:
     return send_campaign(Campaign.objects.select_related("city").get(pk=campaign_id))
+
+
+@dataclasses.dataclass(frozen=True)
+class Bounce:
+    """One failed recipient of a delivery status notification (RFC 3464)."""
+
+    recipient: str
+    status: str  # the enhanced status code, e.g. 5.1.1
+    diagnostic: str
+    delivery: str  # the DELIVERY_HEADER of the returned message, "" when the report did not include it
+
+    @property
+    def permanent(self) -> bool:
+        return self.status.startswith("5")
+
+
+def bounces_in(message: email.message.Message) -> list[Bounce]:
+    """The failed recipients a bounce reports; [] for any other message (auto-replies, spam)."""
+    if message.get_content_type() != "multipart/report" or message.get_param("report-type") != "delivery-status":
+        return []
+    returned, reports = "", []
+    for part in message.walk():
+        if part.get_content_type() in ("text/rfc822-headers", "message/rfc822"):
+            payload = part.get_payload()
+            original = payload[0] if isinstance(payload, list) else email.message_from_string(payload)
+            returned = returned or (original.get(DELIVERY_HEADER) or "").strip()
+        elif part.get_content_type() == "message/delivery-status":
+            # the per-message block comes first, then one block per recipient
+            reports = [block for block in part.get_payload()[1:] if block.get("Action", "").lower() == "failed"]
+    return [
+        Bounce(
+            recipient=block.get("Final-Recipient", "").split(";")[-1].strip().lower(),
+            status=block.get("Status", "").strip(),
+            diagnostic=" ".join(block.get("Diagnostic-Code", "").split(";")[-1].split())[:300],
+            delivery=returned,
+        )
+        for block in reports
+    ]
+
+
+def record_bounce(city, bounce: Bounce) -> Delivery | None:
+    """Mark the delivery that came back as bounced; a permanent failure (5.x.x) also stops mailing
+    that address. Recording the same bounce twice changes nothing more."""
+    deliveries = Delivery.objects.for_city(city).filter(subscriber__email__iexact=bounce.recipient)
+    campaign_id, _dot, subscriber_id = bounce.delivery.partition(".")
+    if campaign_id.isdigit() and subscriber_id.isdigit():
+        deliveries = deliveries.filter(campaign_id=campaign_id, subscriber_id=subscriber_id)
+    delivery = deliveries.select_related("subscriber").order_by("-sent_at", "-pk").first()
+    if delivery is None:
+        return None
+    delivery.status, delivery.error = Delivery.Status.BOUNCED, f"{bounce.status} {bounce.diagnostic}".strip()
+    delivery.save(update_fields=["status", "error"])
+    if bounce.permanent and delivery.subscriber.status == Status.ACTIVE:
+        delivery.subscriber.status = Status.BOUNCED
+        delivery.subscriber.save(update_fields=["status"])
+    return delivery

@@ -280,6 +280,7 @@ class CampaignListView(CityMixin, ListView):
             .annotate(
                 sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
                 failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+                bounced=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.BOUNCED)),
                 total=Count("deliveries"),
             )
         )
