@@ -13,7 +13,6 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from ponte.participation import services
 from ponte.participation.models import Event, EventQuestion, EventSeries, Registration
 
 
@@ -113,7 +112,11 @@ def test_public_registration_is_rate_limited(client, city, event, smtp_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_last_seat_never_overbooks_under_concurrent_registrations(city, settings):
+@pytest.mark.parametrize("waiting_list", [False, True], ids=["refuses", "waitlists"])
+def test_last_seat_never_overbooks_under_parallel_requests(city, settings, waiting_list):
+    """Eight people post the public form for the last seat at the same moment, each request on
+    its own thread and database connection: one gets the seat, the others are refused cleanly
+    (or put on the waiting list)."""
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -121,20 +124,18 @@ def test_last_seat_never_overbooks_under_concurrent_registrations(city, settings
         city=city,
         title="Ultimo posto",
         capacity=1,
-        waiting_list=False,
+        waiting_list=waiting_list,
         starts_at=timezone.now() + datetime.timedelta(days=1),
     )
-    barrier, results = threading.Barrier(8), []
+    barrier, codes = threading.Barrier(8), []
 
     def attempt(n):
         from django.db import connections
 
+        browser = Client(REMOTE_ADDR=f"192.0.2.{n + 1}")  # eight different people
         barrier.wait()
         try:
-            services.register(event=event, name=f"P{n}", email=f"p{n}@example.org")
-            results.append("ok")
-        except services.EventFull:
-            results.append("full")
+            codes.append(register(browser, city, event, f"P{n}", f"p{n}@example.org").status_code)
         finally:
             connections.close_all()
 
@@ -143,8 +144,11 @@ def test_last_seat_never_overbooks_under_concurrent_registrations(city, settings
         thread.start()
     for thread in threads:
         thread.join()
-    assert results.count("ok") == 1 and results.count("full") == 7
-    assert Registration.objects.filter(event=event, status="confirmed").count() == 1
+    statuses = sorted(Registration.objects.filter(event=event).values_list("status", flat=True))
+    if waiting_list:
+        assert codes == [302] * 8 and statuses == ["confirmed"] + ["waitlisted"] * 7
+    else:
+        assert sorted(codes) == [200] * 7 + [302] and statuses == ["confirmed"]
 
 
 def test_calendars_parse_back(client, city, event):
