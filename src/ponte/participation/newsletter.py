@@ -5,6 +5,7 @@ per subscriber, resumable after an interruption without sending anything twice."
 import dataclasses
 import datetime
 import email.message
+import functools
 import time
 
 import markdown
@@ -73,9 +74,11 @@ def unsubscribe(*, token) -> Subscriber | None:
     return subscriber
 
 
+@functools.lru_cache(maxsize=16)
 def rich_text(source: str) -> str:
     """A campaign's Markdown as HTML safe to mail and to show: whatever tag or attribute is not
-    plain formatting (scripts, styles, event handlers, javascript: links) is removed."""
+    plain formatting (scripts, styles, event handlers, javascript: links) is removed. Cached: a
+    send renders the same body for every recipient."""
     html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
     return mark_safe(nh3.clean(html, url_schemes={"http", "https", "mailto"}))  # noqa: S308 - sanitised above
 
@@ -93,22 +96,18 @@ def starter_body(city, limit: int = 5) -> str:
         .order_by("-year", "-semester", "-created_at")[:limit]
     )
     events = Event.objects.for_city(city).filter(starts_at__gte=timezone.now()).select_related("city")
-    sections = []
-    if updates:
-        news = [
-            f"- **[{u.action.code} {u.action.title}]({settings.SITE_URL}{u.action.get_absolute_url()})** "
-            f"({u.year}, S{u.semester}): {' '.join(u.text.split())[:300]}"
-            for u in updates
-        ]
-        sections.append("## " + _("News from the plan") + "\n\n" + "\n".join(news))
+    news = [
+        f"- **[{u.action.code} {u.action.title}]({settings.SITE_URL}{u.action.get_absolute_url()})** "
+        f"({u.year}, S{u.semester}): {' '.join(u.text.split())[:300]}"
+        for u in updates
+    ]
     upcoming = [
         f"- {date_format(timezone.localtime(event.starts_at), 'DATETIME_FORMAT')} · "
         f"[{event.title}]({settings.SITE_URL}{event.get_absolute_url()})"
         for event in events.order_by("starts_at")[:limit]
     ]
-    if upcoming:
-        sections.append("## " + _("Upcoming events") + "\n\n" + "\n".join(upcoming))
-    return "\n\n".join(sections)
+    sections = ((_("News from the plan"), news), (_("Upcoming events"), upcoming))
+    return "\n\n".join(f"## {title}\n\n" + "\n".join(lines) for title, lines in sections if lines)
 
 
 def recipients(campaign: Campaign):
