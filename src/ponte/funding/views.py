@@ -4,13 +4,14 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from ponte.core import permissions
+from ponte.core.calendars import calendar_response
 from ponte.core.exports import Column
 from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView, run_service
@@ -258,7 +259,9 @@ class CallCalendarView(CityMixin, View):
     """iCalendar feed of the deadlines of the calls still open or forthcoming."""
 
     def get(self, request, *args, **kwargs):
-        body = calendars.calls_calendar(self.city, queries.call_list(self.city))
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="bandi-{self.city.slug}.ics"'
-        return response
+        return calendar_response(
+            f"Ponte · {self.city.name} · scadenze dei bandi",
+            "Bandi",
+            calendars.call_entries(self.city, queries.call_list(self.city)),
+            f"bandi-{self.city.slug}",
+        )

@@ -5,15 +5,13 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 
 from ponte.core import permissions
+from ponte.core.calendars import Entry, calendar_response
 from ponte.core.forms import FollowUpForm
 from ponte.core.queries import audit_history
 from ponte.core.services import attachment_add, follow_up_add
@@ -117,24 +115,18 @@ class BodyCalendarView(CityMixin, View):
 
     def get(self, request, *args, **kwargs):
         body = get_object_or_404(Body.objects.for_city(self.city).select_related("organisation"), pk=kwargs["pk"])
-        calendar = Calendar()
-        calendar.add("prodid", "-//Ponte//Organismi//IT")
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", f"Ponte · {body}")
-        for meeting in body.meetings.select_related("city"):
-            event = CalendarEvent()
-            event.add("uid", f"meeting-{meeting.pk}@{self.city.slug}.ponte")
-            event.add("dtstamp", timezone.now())
-            event.add("summary", f"{body}: {meeting.title}")
-            event.add("dtstart", meeting.starts_at)
-            event.add("dtend", meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2))
-            if meeting.location:
-                event.add("location", meeting.location)
-            event.add("url", f"{settings.SITE_URL}{meeting.get_absolute_url()}")
-            calendar.add_component(event)
-        response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{body.organisation.slug}.ics"'
-        return response
+        entries = (
+            Entry(
+                uid=f"meeting-{meeting.pk}@{self.city.slug}.ponte",
+                summary=f"{body}: {meeting.title}",
+                start=meeting.starts_at,
+                end=meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2),
+                url=f"{settings.SITE_URL}{meeting.get_absolute_url()}",
+                location=meeting.location,
+            )
+            for meeting in body.meetings.select_related("city")
+        )
+        return calendar_response(f"Ponte · {body}", "Organismi", entries, body.organisation.slug)
 
 
 class BodyMemberMixin(CityMixin):

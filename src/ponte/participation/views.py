@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ponte.core import permissions, ratelimit
+from ponte.core.calendars import calendar_response
 from ponte.core.exports import Column
 from ponte.core.queries import audit_history
 from ponte.core.services import attachment_add
@@ -178,7 +179,7 @@ class CalendarView(CityMixin, View):
         if request.GET.get("serie"):
             series = get_object_or_404(EventSeries.objects.for_city(self.city), slug=request.GET["serie"])
             events, name = events.filter(series=series), series.name
-        return ics_response(calendars.events_calendar(name, events), f"eventi-{self.city.slug}")
+        return calendar_response(name, "Eventi", calendars.event_entries(events), f"eventi-{self.city.slug}")
 
 
 class EventCalendarView(CityMixin, View):
@@ -186,13 +187,7 @@ class EventCalendarView(CityMixin, View):
 
     def get(self, request, *args, **kwargs):
         event = get_object_or_404(Event.objects.for_city(self.city).select_related("city"), pk=kwargs["pk"])
-        return ics_response(calendars.events_calendar(event.title, [event]), f"evento-{event.pk}")
-
-
-def ics_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
-    return response
+        return calendar_response(event.title, "Eventi", calendars.event_entries([event]), f"evento-{event.pk}")
 
 
 class SubscribeView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
