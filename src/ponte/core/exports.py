@@ -52,11 +52,15 @@ def xlsx_workbook(rows: Iterable, columns: list[Column], title: str) -> Workbook
     return workbook
 
 
-def xlsx_response(rows: Iterable, columns: list[Column], filename: str) -> HttpResponse:
+def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    xlsx_workbook(rows, columns, filename).save(response)
+    workbook.save(response)
     return response
+
+
+def xlsx_response(rows: Iterable, columns: list[Column], filename: str) -> HttpResponse:
+    return workbook_response(xlsx_workbook(rows, columns, filename), filename)
 
 
 EXPORTERS = {"csv": csv_response, "xlsx": xlsx_response}

@@ -4,14 +4,14 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from ponte.core import permissions
-from ponte.core.exports import Column
+from ponte.core.exports import Column, workbook_response
 from ponte.core.importing import ImportFailed
 from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView, run_service
@@ -496,10 +496,7 @@ class WorkbookView(PlanMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("download"):
-            response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            response["Content-Disposition"] = 'attachment; filename="piano.xlsx"'
-            spreadsheets.export_workbook(self.city).save(response)
-            return response
+            return workbook_response(spreadsheets.export_workbook(self.city), "piano")
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
