@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from ponte.core.models import City, Membership, Organisation, Person
+from ponte.core.models import City, Membership, Organisation, Person, Publication
 from ponte.plan.models import Action, Axis, AxisItem, Indicator, IndicatorValue, Line, MacroArea, Milestone, Plan
 
 
@@ -91,6 +91,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     line = factory.SubFactory(LineFactory)
     city = factory.LazyAttribute(lambda a: a.line.city)
+    publication = Publication.PUBLISHED
     code = factory.Sequence(lambda n: f"A{n}")
     title = factory.Sequence(lambda n: f"Action {n}")
     weight = Decimal("1")
@@ -131,6 +132,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 
     action = factory.SubFactory(ActionFactory)
     city = factory.LazyAttribute(lambda i: i.action.city)
+    publication = Publication.PUBLISHED
     plan = factory.LazyAttribute(lambda i: i.action.line.macro_area.plan)
     code = factory.Sequence(lambda n: f"IND-{n}")
     name = factory.Sequence(lambda n: f"Indicator {n}")

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from ponte.core import views as core_views
 from ponte.core.forms import StyledAuthenticationForm
+from ponte.portal import views as portal_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -13,14 +14,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accesso/", auth_views.LoginView.as_view(authentication_form=StyledAuthenticationForm), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sitemap.xml", portal_views.sitemap, name="sitemap"),
+    path("api/", include("ponte.api.urls")),
     path("", core_views.home, name="home"),
-    path("<slug:city>/", include("ponte.core.urls")),
-    path("<slug:city>/", include("ponte.plan.urls")),
-    path("<slug:city>/", include("ponte.funding.urls")),
-    path("<slug:city>/diplomazia/", include("ponte.diplomacy.urls")),
-    path("<slug:city>/organismi/", include("ponte.governance.urls")),
+    # The public portal owns /<city>/; the back office lives under /<city>/gestione/.
+    path("<slug:city>/", include("ponte.portal.urls")),
     path("<slug:city>/eventi/", include("ponte.participation.urls")),
-    path("<slug:city>/", include("ponte.cooperation.urls")),
+    path("<slug:city>/gestione/", include("ponte.core.urls")),
+    path("<slug:city>/gestione/", include("ponte.plan.urls")),
+    path("<slug:city>/gestione/", include("ponte.funding.urls")),
+    path("<slug:city>/gestione/diplomazia/", include("ponte.diplomacy.urls")),
+    path("<slug:city>/gestione/organismi/", include("ponte.governance.urls")),
+    path("<slug:city>/gestione/", include("ponte.cooperation.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

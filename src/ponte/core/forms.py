@@ -82,6 +82,13 @@ class CityModelForm(StyledFormMixin, forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_city"):
                 field.queryset = queryset.for_city(city)
+        if "publication" in self.fields:
+            # Publishing is a choice shown on every form of a publishable item; a post that
+            # leaves it out (an older form, an integration) keeps what the item had.
+            self.fields["publication"].required = False
+
+    def clean_publication(self):
+        return self.cleaned_data.get("publication") or self.instance.publication
 
 
 class FollowUpForm(CityModelForm):

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext as _
 
+from .models import Publication, Publishable
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -90,12 +92,16 @@ def parse_decimal(value) -> Decimal | None:
 def upsert(model: type[models.Model], lookup: dict, values: dict, report: ImportReport | None = None):
     """Create or update one row by its natural key, saving only when something differs.
 
-    Saving only real changes keeps re-imports silent in the audit trail.
+    Saving only real changes keeps re-imports silent in the audit trail. Rows of a data set
+    or an open-data source are public: a publishable row is published when created, and a
+    later re-import leaves the publication staff chose alone.
     """
     instance = model._base_manager.filter(**lookup).first()
     created = instance is None
     if created:
         instance = model(**lookup, **values)
+        if isinstance(instance, Publishable):
+            instance.publication = Publication.PUBLISHED
         changed = True
     else:
         changed = False

@@ -45,6 +45,13 @@ class City(models.Model):
         blank=True,
         help_text=_("Codice fiscale of the Comune: selects the projects it implements in PNRR open data."),
     )
+    ipa_code = models.CharField(
+        _("IPA code"),
+        max_length=20,
+        blank=True,
+        help_text=_("Code of the Comune in the Indice della Pubblica Amministrazione: publisher of its open data."),
+    )
+    website = WebAddressField(_("website"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -97,6 +104,41 @@ class CityScopedModel(models.Model):
             target = getattr(self, field.name)
             if target.city_id != self.city_id:
                 raise ValidationError({field.name: _("%(target)s belongs to another city.") % {"target": target}})
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishableQuerySet(CityQuerySet):
+    def published(self):
+        """What the public portal, the API, the feeds and the open data may show."""
+        return self.filter(publication=Publication.PUBLISHED)
+
+
+class Publishable(models.Model):
+    """An item staff choose to publish: drafts never reach the portal, API, feeds or open data.
+
+    New items start as drafts; items of a loaded data set or of a public open-data source
+    are published when created (`PUBLISHED_ON_CREATE`), and later edits by staff stand.
+    """
+
+    publication = models.CharField(
+        _("publication"), max_length=10, choices=Publication.choices, default=Publication.DRAFT, db_index=True
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.publication == Publication.PUBLISHED
+
+
+PUBLISHED_ON_CREATE = {"publication": Publication.PUBLISHED}
 
 
 class LocalizedNameMixin:

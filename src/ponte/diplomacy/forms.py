@@ -20,6 +20,7 @@ class RelationForm(CityModelForm):
             "responsible_office",
             "actions",
             "source",
+            "publication",
         ]
         widgets = {"signed_on": DateInput()}
 

@@ -15,6 +15,7 @@ from ponte.core.models import (
     LocalizedNameMixin,
     Organisation,
     Person,
+    Publishable,
     dates_in_order,
 )
 from ponte.plan.models import Action
@@ -37,7 +38,7 @@ class Theme(LocalizedNameMixin, CityScopedModel):
         return self.localized_name
 
 
-class Relation(CityScopedModel):
+class Relation(Publishable, CityScopedModel):
     """A relation with another city or territory. Status changes go through the services."""
 
     class Kind(models.TextChoices):
@@ -89,6 +90,9 @@ class Relation(CityScopedModel):
 
     def get_absolute_url(self):
         return reverse("diplomacy:relation-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+    def get_public_url(self):
+        return reverse("portal:relations", kwargs={"city": self.city.slug}) + f"#relation-{self.pk}"
 
 
 class NetworkMembership(CityScopedModel):

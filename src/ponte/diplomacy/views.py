@@ -62,22 +62,7 @@ class RelationListView(ExportableListView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        relations = list(self.filterset.qs)
-        countries = {relation.partner.country for relation in relations}
-        markers = []
-        for relation in relations:
-            partner = relation.partner
-            if partner.latitude is not None and partner.longitude is not None:
-                x, y = worldmap.project(float(partner.longitude), float(partner.latitude))
-                markers.append({"x": x, "y": y, "relation": relation})
-        return super().get_context_data(
-            map_width=worldmap.WIDTH,
-            map_height=worldmap.HEIGHT,
-            countries=worldmap.countries(),
-            partner_countries=countries,
-            markers=markers,
-            **kwargs,
-        )
+        return super().get_context_data(**worldmap.map_context(list(self.filterset.qs)), **kwargs)
 
 
 class RelationDetailView(CityMixin, TemplateView):

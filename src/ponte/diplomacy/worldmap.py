@@ -75,3 +75,23 @@ def countries() -> tuple[Country, ...]:
         if data:
             shapes.append(Country(_alpha2(str(geometry.get("id", ""))), geometry["properties"]["name"], data))
     return tuple(shapes)
+
+
+def map_context(relations=(), shaded=None) -> dict:
+    """What `diplomacy/_world_map.html` draws: a marker per relation whose partner has
+    coordinates, and the countries to shade (by default the partners' countries)."""
+    markers = []
+    for relation in relations:
+        partner = relation.partner
+        if partner.latitude is not None and partner.longitude is not None:
+            x, y = project(float(partner.longitude), float(partner.latitude))
+            markers.append({"x": x, "y": y, "relation": relation})
+    if shaded is None:
+        shaded = {relation.partner.country for relation in relations}
+    return {
+        "map_width": WIDTH,
+        "map_height": HEIGHT,
+        "countries": countries(),
+        "highlighted_countries": set(shaded),
+        "markers": markers,
+    }

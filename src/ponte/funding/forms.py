@@ -25,9 +25,11 @@ class ProjectForm(CityModelForm):
             "cofinancing",
             "start_date",
             "end_date",
+            "place",
             "responsible_office",
             "actions",
             "alignments",
+            "publication",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 

@@ -28,7 +28,7 @@ from ponte.core.importing import (
     parse_decimal,
     register_importer,
 )
-from ponte.core.models import Organisation
+from ponte.core.models import Organisation, Publication
 
 from .models import CUP_PATTERN, Call, Participation, Programme, Project
 
@@ -164,13 +164,14 @@ class ProjectImporter(RowImporter):
             updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COPY_COLUMNS[1:])
             cursor.execute(
                 f"""WITH upserted AS (
-                    INSERT INTO funding_project AS p (city_id, origin, grant_agreement, updated_at, {columns})
-                    SELECT %s, %s, '', now(), {columns} FROM ponte_import_project
+                    INSERT INTO funding_project AS p
+                        (city_id, origin, grant_agreement, publication, updated_at, {columns})
+                    SELECT %s, %s, '', %s, now(), {columns} FROM ponte_import_project
                     ON CONFLICT (city_id, origin, external_id) WHERE NOT (external_id = '')
                     DO UPDATE SET {updates}, updated_at = now() WHERE {changed_test}
                     RETURNING (xmax = 0) AS inserted
                 ) SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted""",  # noqa: S608 - names are constants
-                [self.city.pk, self.origin],
+                [self.city.pk, self.origin, Publication.PUBLISHED],
             )
             created, updated = cursor.fetchone()
             cursor.execute("DROP TABLE ponte_import_project")  # ON COMMIT DROP covers failures
@@ -192,7 +193,15 @@ class ProjectImporter(RowImporter):
             values = typed(row)
             project = existing.get(row["external_id"])
             if project is None:
-                new.append(Project(city=self.city, origin=self.origin, external_id=row["external_id"], **values))
+                new.append(
+                    Project(
+                        city=self.city,
+                        origin=self.origin,
+                        external_id=row["external_id"],
+                        publication=Publication.PUBLISHED,  # open data: public at the source
+                        **values,
+                    )
+                )
                 continue
             if any(getattr(project, name) != value for name, value in values.items()):
                 for name, value in values.items():

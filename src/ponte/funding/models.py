@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.models import CityScopedModel, LocalizedNameMixin, Organisation, WebAddressField, dates_in_order
+from ponte.core.models import (
+    CityScopedModel,
+    LocalizedNameMixin,
+    Organisation,
+    Publishable,
+    WebAddressField,
+    dates_in_order,
+)
 from ponte.plan.models import Action, AxisItem, Indicator
 
 CUP_PATTERN = re.compile(r"^[A-Z][0-9]{2}[A-Z][0-9]{2}[A-Z0-9]{9}$")
@@ -139,7 +146,7 @@ class Call(CityScopedModel):
         return reverse("funding:call-detail", kwargs={"city": self.city.slug, "pk": self.pk})
 
 
-class Project(CityScopedModel):
+class Project(Publishable, CityScopedModel):
     """A project from idea to audit. Status changes go through `services.project_transition`."""
 
     class Status(models.TextChoices):
@@ -177,6 +184,9 @@ class Project(CityScopedModel):
     cofinancing = money_field(_("co-financing (€)"))
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("Where the project happens: a district, a site, the city.")
+    )
     responsible_office = models.ForeignKey(
         Organisation,
         null=True,
@@ -207,6 +217,9 @@ class Project(CityScopedModel):
 
     def get_absolute_url(self):
         return reverse("funding:project-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+    def get_public_url(self):
+        return reverse("portal:project", kwargs={"city": self.city.slug, "pk": self.pk})
 
     def clean_fields(self, exclude=None):
         self.cup = (self.cup or "").strip().upper()  # CUPs are typed in any case, with spaces

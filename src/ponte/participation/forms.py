@@ -46,6 +46,7 @@ class EventForm(CityModelForm):
             "capacity",
             "registration_open",
             "waiting_list",
+            "publication",
         ]
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.models import Attachment, CityScopedModel, Organisation, WebAddressField, dates_in_order
+from ponte.core.models import Attachment, CityScopedModel, Organisation, Publishable, WebAddressField, dates_in_order
 from ponte.plan.models import Action
 
 
@@ -50,7 +50,7 @@ class EventSeries(CityScopedModel):
         return self.name
 
 
-class Event(CityScopedModel):
+class Event(Publishable, CityScopedModel):
     series = models.ForeignKey(
         EventSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="events", verbose_name=_("series")
     )
@@ -88,6 +88,8 @@ class Event(CityScopedModel):
 
     def get_absolute_url(self):
         return reverse("participation:event-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+    get_public_url = get_absolute_url  # the event's page is public (registration)
 
 
 class Registration(CityScopedModel):

@@ -87,17 +87,18 @@ def starter_body(city, limit: int = 5) -> str:
     """The draft of a new campaign, in Markdown: the latest news of the plan (its actions'
     narrative updates) and the next public events, each with its link, to edit or remove."""
     from ponte.plan.models import ActionUpdate
+    from ponte.portal import public
 
-    from .models import Event
-
+    # Subscribers are the public: only published actions and events, linked on the portal.
     updates = (
         ActionUpdate.objects.for_city(city)
+        .filter(action__in=public.actions(city).values("pk"))
         .select_related("action__city")
         .order_by("-year", "-semester", "-created_at")[:limit]
     )
-    events = Event.objects.for_city(city).filter(starts_at__gte=timezone.now()).select_related("city")
+    events = public.events(city).filter(starts_at__gte=timezone.now())
     news = [
-        f"- **[{u.action.code} {u.action.title}]({settings.SITE_URL}{u.action.get_absolute_url()})** "
+        f"- **[{u.action.code} {u.action.title}]({settings.SITE_URL}{u.action.get_public_url()})** "
         f"({u.year}, S{u.semester}): {' '.join(u.text.split())[:300]}"
         for u in updates
     ]

@@ -19,6 +19,7 @@ from ponte.core.queries import audit_history
 from ponte.core.services import attachment_add
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView
 from ponte.plan.forms import DocumentForm
+from ponte.portal import public
 
 from . import calendars, desk, newsletter, services
 from .filters import QuestionFilter, RegistrationFilter
@@ -36,12 +37,16 @@ from .models import Campaign, Delivery, Event, EventSeries, Question, Registrati
 REGISTRATIONS_PER_HOUR = 20
 
 
-def upcoming(city):
-    return (
-        Event.objects.for_city(city)
-        .select_related("city", "series", "organiser")
-        .filter(starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
-    )
+def upcoming(events):
+    return events.filter(starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
+
+
+def visible_events(request, city):
+    """The public sees published events open to it; the city's staff also see drafts and
+    internal training, so they can check a page before publishing it."""
+    if permissions.can_view(request.user, city):
+        return Event.objects.for_city(city).select_related("city", "series", "organiser")
+    return public.events(city)
 
 
 class EventListView(CityMixin, ListView):
@@ -50,7 +55,7 @@ class EventListView(CityMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        return upcoming(self.city)
+        return upcoming(visible_events(self.request, self.city))
 
 
 class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
@@ -63,10 +68,7 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     def get_event(self):
         if not hasattr(self, "_event"):
             self._event = get_object_or_404(
-                Event.objects.for_city(self.city)
-                .select_related("city", "series", "organiser")
-                .prefetch_related("questions"),
-                pk=self.kwargs["pk"],
+                visible_events(self.request, self.city).prefetch_related("questions"), pk=self.kwargs["pk"]
             )
         return self._event
 
@@ -174,7 +176,7 @@ class CalendarView(CityMixin, View):
     login_required = False
 
     def get(self, request, *args, **kwargs):
-        events = Event.objects.for_city(self.city).select_related("city")
+        events = public.events(self.city)
         name = _("Events of %(city)s") % {"city": self.city.name}
         if request.GET.get("serie"):
             series = get_object_or_404(EventSeries.objects.for_city(self.city), slug=request.GET["serie"])
@@ -186,7 +188,7 @@ class EventCalendarView(CityMixin, View):
     login_required = False
 
     def get(self, request, *args, **kwargs):
-        event = get_object_or_404(Event.objects.for_city(self.city).select_related("city"), pk=kwargs["pk"])
+        event = get_object_or_404(visible_events(request, self.city), pk=kwargs["pk"])
         return calendar_response(event.title, "Eventi", calendars.event_entries([event]), f"evento-{event.pk}")
 
 
@@ -443,7 +445,10 @@ class TrainingView(CityMixin, TemplateView):
             EventSeries.objects.for_city(self.city)
             .filter(internal=True)
             .select_related("action")
-            .prefetch_related("materials", Prefetch("events", queryset=upcoming(self.city)))
+            .prefetch_related(
+                "materials",
+                Prefetch("events", queryset=upcoming(Event.objects.for_city(self.city).select_related("city"))),
+            )
         )
         return super().get_context_data(series_list=series, document_form=DocumentForm(), **kwargs)
 

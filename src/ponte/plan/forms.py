@@ -34,6 +34,7 @@ class ActionForm(CityModelForm):
             "alignments",
             "weight",
             "source",
+            "publication",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
@@ -46,7 +47,7 @@ class ActionForm(CityModelForm):
         self.fields["alignments"].queryset = AxisItem.objects.for_city(kwargs["city"]).select_related("axis")
         if not can_manage_plan:
             # Office editors report on their actions; ownership and weights are the plan owner's.
-            for name in ("owner_office", "weight"):
+            for name in ("owner_office", "weight", "publication"):
                 self.fields[name].disabled = True
 
 
@@ -73,6 +74,7 @@ class IndicatorForm(CityModelForm):
             "owner_office",
             "alignments",
             "source",
+            "publication",
         ]
         widgets = {"baseline_date": DateInput()}
         help_texts = {"action": _("Choose at most one level; none means the plan as a whole.")}

@@ -192,6 +192,8 @@ class DatasetLoader(_Reader):
             "country": self.text(file, city_doc, "country") or "IT",
             "istat_code": self.text(file, city_doc, "istat_code", max_length=6),
             "tax_code": self.text(file, city_doc, "tax_code", max_length=16),
+            "ipa_code": self.text(file, city_doc, "ipa_code", max_length=20),
+            "website": self.text(file, city_doc, "website", max_length=200),
         }
         city = upsert(City, {"slug": slug}, city_values, self.report)
         plan_values = {

@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.models import CityScopedModel, LocalizedNameMixin, Organisation, Person, dates_in_order
+from ponte.core.models import (
+    CityScopedModel,
+    LocalizedNameMixin,
+    Organisation,
+    Person,
+    Publishable,
+    PublishableQuerySet,
+    dates_in_order,
+)
 
 POSITIVE_WEIGHT = [MinValueValidator(Decimal("0.01"))]
 
@@ -103,10 +111,7 @@ class Line(CityScopedModel):
         return f"{self.code} {self.title}"
 
 
-class ActionQuerySet(models.QuerySet):
-    def for_city(self, city):
-        return self.filter(city=city)
-
+class ActionQuerySet(PublishableQuerySet):
     def with_tree(self):
         return self.select_related("city", "line__macro_area__plan", "owner_office", "responsible")
 
@@ -116,7 +121,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(Q(responsible__user=user) | Q(owner_office__in=offices))
 
 
-class Action(CityScopedModel):
+class Action(Publishable, CityScopedModel):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -177,6 +182,9 @@ class Action(CityScopedModel):
 
     def get_absolute_url(self):
         return reverse("plan:action-detail", kwargs={"city": self.city.slug, "code": self.code})
+
+    def get_public_url(self):
+        return reverse("portal:action", kwargs={"city": self.city.slug, "code": self.code})
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -304,7 +312,7 @@ class AxisItem(LocalizedNameMixin, CityScopedModel):
         return reverse("plan:axis-item", kwargs={"city": self.city.slug, "axis": self.axis.slug, "code": self.code})
 
 
-class Indicator(LocalizedNameMixin, CityScopedModel):
+class Indicator(LocalizedNameMixin, Publishable, CityScopedModel):
     """A measure on any level of the plan: the plan itself, a macro area, a line or an action."""
 
     class Kind(models.TextChoices):

@@ -118,22 +118,25 @@ def actions_serving(item: AxisItem):
     )
 
 
-def axis_summary(axis):
+def axis_summary(axis, *, published_only=False):
     """Items of an axis, each with `action_count`, `progress` and `depth`, in a fixed number
     of queries: actions count for an item when they, their line or their macro area carry
-    the item or one of its sub-items."""
+    the item or one of its sub-items. The public portal counts published actions only."""
     items = list(axis.items.select_related("city", "axis"))
     city = axis.city
+    counted = Action.objects.for_city(city)
+    if published_only:
+        counted = counted.published()
     actions = {
         pk: (line_id, macro_id, progress, weight)
-        for pk, line_id, macro_id, progress, weight in Action.objects.for_city(city).values_list(
+        for pk, line_id, macro_id, progress, weight in counted.values_list(
             "pk", "line_id", "line__macro_area_id", "progress", "weight"
         )
     }
     direct = defaultdict(set)
-    for action_id, item_id in Action.alignments.through.objects.filter(axisitem__axis=axis).values_list(
-        "action_id", "axisitem_id"
-    ):
+    for action_id, item_id in Action.alignments.through.objects.filter(
+        axisitem__axis=axis, action_id__in=counted.values("pk")
+    ).values_list("action_id", "axisitem_id"):
         direct[item_id].add(action_id)
     for model, index in ((Line, 0), (MacroArea, 1)):
         owner = f"{model._meta.model_name}_id"

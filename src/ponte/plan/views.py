@@ -44,9 +44,9 @@ class PlanMixin(CityMixin):
 
 
 class OverviewView(PlanMixin, TemplateView):
-    """The whole plan with the progress of every level (public)."""
+    """The whole plan with the progress of every level, drafts included (staff; the public
+    reads the portal's plan page)."""
 
-    login_required = False
     template_name = "plan/overview.html"
 
     def get_context_data(self, **kwargs):

@@ -15,13 +15,13 @@ from ponte.factories import OrganisationFactory
 from ponte.testing import EDIT, READ
 
 PAGES = [
-    ("/{c}/cooperazione/", READ),
-    ("/{c}/cooperazione/?export=csv", READ),
-    ("/{c}/cooperazione/nuova/", EDIT),
-    ("/{c}/buone-pratiche/", READ),
-    ("/{c}/buone-pratiche/nuova/", EDIT),
-    ("/{c}/diplomazia/rappresentanze/", READ),
-    ("/{c}/diplomazia/rappresentanze/?export=xlsx", READ),
+    ("/{c}/gestione/cooperazione/", READ),
+    ("/{c}/gestione/cooperazione/?export=csv", READ),
+    ("/{c}/gestione/cooperazione/nuova/", EDIT),
+    ("/{c}/gestione/buone-pratiche/", READ),
+    ("/{c}/gestione/buone-pratiche/nuova/", EDIT),
+    ("/{c}/gestione/diplomazia/rappresentanze/", READ),
+    ("/{c}/gestione/diplomazia/rappresentanze/?export=xlsx", READ),
 ]
 
 
@@ -41,7 +41,7 @@ def test_initiatives_filter_by_kind_and_country(client, users, city):
     client.force_login(users["viewer"])
 
     def titles(query):
-        return [i.title for i in client.get(f"/{city.slug}/cooperazione/?{query}").context["object_list"]]
+        return [i.title for i in client.get(f"/{city.slug}/gestione/cooperazione/?{query}").context["object_list"]]
 
     assert titles("kind=humanitarian") == ["Emergenza a Kharkiv"]
     assert titles("country=ma") == ["Diaspora"]
@@ -51,7 +51,7 @@ def test_plan_owner_adds_a_searchable_good_practice(client, users, city):
     client.force_login(users["owner"])
     origin = OrganisationFactory(city=city, kind="city", name="Casalecchio di Reno")
     response = client.post(
-        f"/{city.slug}/buone-pratiche/nuova/",
+        f"/{city.slug}/gestione/buone-pratiche/nuova/",
         {
             "title": "Sportello unico per i bandi",
             "theme": "Fondi europei",
@@ -61,12 +61,14 @@ def test_plan_owner_adds_a_searchable_good_practice(client, users, city):
     )
     assert response.status_code == 302 and GoodPractice.objects.get().source_organisation == origin
     client.force_login(users["viewer"])
-    found = client.get(f"/{city.slug}/buone-pratiche/?q=sportello").context["object_list"]
+    found = client.get(f"/{city.slug}/gestione/buone-pratiche/?q=sportello").context["object_list"]
     assert [p.title for p in found] == ["Sportello unico per i bandi"]
-    assert not client.get(f"/{city.slug}/buone-pratiche/?q=assente").context["object_list"]
+    assert not client.get(f"/{city.slug}/gestione/buone-pratiche/?q=assente").context["object_list"]
 
 
-@pytest.mark.parametrize("url", ["/{c}/cooperazione/", "/{c}/buone-pratiche/", "/{c}/diplomazia/rappresentanze/"])
+@pytest.mark.parametrize(
+    "url", ["/{c}/gestione/cooperazione/", "/{c}/gestione/buone-pratiche/", "/{c}/gestione/diplomazia/rappresentanze/"]
+)
 def test_query_counts_do_not_grow(client, users, city, url):
     client.force_login(users["viewer"])
 

@@ -52,6 +52,6 @@ def test_pages_of_one_city_never_show_another_citys_action(two_cities, client, d
     ActionFactory(line=LineFactory(city=modena), code="9.9.9", title="Azione di Modena")
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
     client.force_login(admin)
-    assert client.get("/bologna/azioni/9.9.9/").status_code == 404
-    assert client.get("/modena/azioni/9.9.9/").status_code == 200
-    assert b"Azione di Modena" not in client.get("/bologna/azioni/").content
+    assert client.get("/bologna/gestione/azioni/9.9.9/").status_code == 404
+    assert client.get("/modena/gestione/azioni/9.9.9/").status_code == 200
+    assert b"Azione di Modena" not in client.get("/bologna/gestione/azioni/").content

@@ -48,21 +48,21 @@ def objects(city):
 
 
 PAGES = [
-    ("/{c}/diplomazia/relazioni/", READ),
-    ("/{c}/diplomazia/relazioni/?export=geojson", READ),
-    ("/{c}/diplomazia/relazioni/?export=xlsx", READ),
-    ("/{c}/diplomazia/relazioni/{relation.pk}/", READ),
-    ("/{c}/diplomazia/relazioni/nuova/", EDIT),
-    ("/{c}/diplomazia/relazioni/{relation.pk}/modifica/", EDIT),
-    ("/{c}/diplomazia/relazioni/{relation.pk}/stato/", EDIT),
-    ("/{c}/diplomazia/reti/", READ),
-    ("/{c}/diplomazia/reti/nuova/", EDIT),
-    ("/{c}/diplomazia/reti/{membership.pk}/rinnovo/", EDIT),
-    ("/{c}/diplomazia/missioni/", READ),
-    ("/{c}/diplomazia/missioni/{mission.pk}/", READ),
-    ("/{c}/diplomazia/missioni/{mission.pk}/seguiti/", EDIT),
-    ("/{c}/diplomazia/candidature/", READ),
-    ("/{c}/diplomazia/candidature/nuova/", EDIT),
+    ("/{c}/gestione/diplomazia/relazioni/", READ),
+    ("/{c}/gestione/diplomazia/relazioni/?export=geojson", READ),
+    ("/{c}/gestione/diplomazia/relazioni/?export=xlsx", READ),
+    ("/{c}/gestione/diplomazia/relazioni/{relation.pk}/", READ),
+    ("/{c}/gestione/diplomazia/relazioni/nuova/", EDIT),
+    ("/{c}/gestione/diplomazia/relazioni/{relation.pk}/modifica/", EDIT),
+    ("/{c}/gestione/diplomazia/relazioni/{relation.pk}/stato/", EDIT),
+    ("/{c}/gestione/diplomazia/reti/", READ),
+    ("/{c}/gestione/diplomazia/reti/nuova/", EDIT),
+    ("/{c}/gestione/diplomazia/reti/{membership.pk}/rinnovo/", EDIT),
+    ("/{c}/gestione/diplomazia/missioni/", READ),
+    ("/{c}/gestione/diplomazia/missioni/{mission.pk}/", READ),
+    ("/{c}/gestione/diplomazia/missioni/{mission.pk}/seguiti/", EDIT),
+    ("/{c}/gestione/diplomazia/candidature/", READ),
+    ("/{c}/gestione/diplomazia/candidature/nuova/", EDIT),
 ]
 
 
@@ -92,8 +92,10 @@ def test_relation_lifecycle(users, city):
 def test_relation_status_through_http_refuses_illegal_steps(client, users, city, objects):
     rel = objects["relation"]
     client.force_login(users["owner"])
-    client.post(f"/{city.slug}/diplomazia/relazioni/{rel.pk}/stato/", {"status": "ended", "date": "2026-02-01"})
-    response = client.post(f"/{city.slug}/diplomazia/relazioni/{rel.pk}/stato/", {"status": "active"})
+    client.post(
+        f"/{city.slug}/gestione/diplomazia/relazioni/{rel.pk}/stato/", {"status": "ended", "date": "2026-02-01"}
+    )
+    response = client.post(f"/{city.slug}/gestione/diplomazia/relazioni/{rel.pk}/stato/", {"status": "active"})
     assert response.status_code == 200 and response.context["form"].errors
     rel.refresh_from_db()
     assert rel.status == "ended"
@@ -148,12 +150,12 @@ def test_follow_ups_through_the_mission_page(client, users, city, office, object
     mission = objects["mission"]
     client.force_login(users["owner"])
     client.post(
-        f"/{city.slug}/diplomazia/missioni/{mission.pk}/seguiti/",
+        f"/{city.slug}/gestione/diplomazia/missioni/{mission.pk}/seguiti/",
         {"title": "Scrivere al sindaco", "owner_office": office.pk, "due_date": "2027-01-15"},
     )
     task = FollowUp.objects.get()
     assert task.origin == mission
-    client.post(f"/{city.slug}/seguiti/{task.pk}/fatto/")
+    client.post(f"/{city.slug}/gestione/seguiti/{task.pk}/fatto/")
     task.refresh_from_db()
     assert task.done_date == datetime.date.today()
 
@@ -165,7 +167,7 @@ def test_geojson_of_the_filtered_relations(client, users, city):
     relation(city, name="Portland", country="US", kind="twinning", lat="45.5152", lon="-122.6784")
     relation(city, name="Somewhere", country="", lat="", lon="")
     client.force_login(users["viewer"])
-    response = client.get(f"/{city.slug}/diplomazia/relazioni/?export=geojson")
+    response = client.get(f"/{city.slug}/gestione/diplomazia/relazioni/?export=geojson")
     assert response["Content-Type"] == "application/geo+json"
     data = json.loads(response.content)
     assert data["type"] == "FeatureCollection" and len(data["features"]) == 3
@@ -173,7 +175,9 @@ def test_geojson_of_the_filtered_relations(client, users, city):
     assert portland["geometry"] == {"type": "Point", "coordinates": [-122.6784, 45.5152]}  # longitude first
     assert portland["properties"]["kind"] == "twinning"
     assert next(f for f in data["features"] if f["properties"]["partner"] == "Somewhere")["geometry"] is None
-    filtered = json.loads(client.get(f"/{city.slug}/diplomazia/relazioni/?export=geojson&theme={digital.pk}").content)
+    filtered = json.loads(
+        client.get(f"/{city.slug}/gestione/diplomazia/relazioni/?export=geojson&theme={digital.pk}").content
+    )
     assert [f["properties"]["partner"] for f in filtered["features"]] == ["Barcellona"]
     assert filtered["features"][0]["properties"]["themes"] == ["Politiche digitali"]
 
@@ -181,7 +185,7 @@ def test_geojson_of_the_filtered_relations(client, users, city):
 def test_map_shows_countries_and_markers(client, users, city):
     relation(city)
     client.force_login(users["viewer"])
-    page = client.get(f"/{city.slug}/diplomazia/relazioni/").content.decode()
+    page = client.get(f"/{city.slug}/gestione/diplomazia/relazioni/").content.decode()
     assert page.count("<path") > 150  # the world's countries, from the shipped map data
     assert "map-partner-country" in page and 'class="map-marker map-partnership' in page
     assert 'cx="485.8"' in page  # Barcelona, 2.17° E → (2.17 + 180) / 360 × 960, never localised
@@ -190,10 +194,10 @@ def test_map_shows_countries_and_markers(client, users, city):
 @pytest.mark.parametrize(
     "url",
     [
-        "/{c}/diplomazia/relazioni/",
-        "/{c}/diplomazia/relazioni/?export=geojson",
-        "/{c}/diplomazia/reti/",
-        "/{c}/diplomazia/missioni/",
+        "/{c}/gestione/diplomazia/relazioni/",
+        "/{c}/gestione/diplomazia/relazioni/?export=geojson",
+        "/{c}/gestione/diplomazia/reti/",
+        "/{c}/gestione/diplomazia/missioni/",
     ],
 )
 def test_query_count_constant_as_relations_grow(client, users, city, url):
@@ -236,10 +240,10 @@ def test_documents_attached_to_a_relation(client, users, city, objects, settings
     settings.MEDIA_ROOT = tmp_path
     rel = objects["relation"]
     client.force_login(users["viewer"])
-    assert client.get(f"/{city.slug}/diplomazia/relazioni/{rel.pk}/documenti/").status_code == 403
+    assert client.get(f"/{city.slug}/gestione/diplomazia/relazioni/{rel.pk}/documenti/").status_code == 403
     client.force_login(users["owner"])
     client.post(
-        f"/{city.slug}/diplomazia/relazioni/{rel.pk}/documenti/",
+        f"/{city.slug}/gestione/diplomazia/relazioni/{rel.pk}/documenti/",
         {"title": "Accordo firmato", "file": SimpleUploadedFile("accordo.pdf", b"%PDF-1.4")},
     )
     page = client.get(rel.get_absolute_url())

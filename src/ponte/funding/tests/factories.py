@@ -1,5 +1,6 @@
 import factory
 
+from ponte.core.models import Publication
 from ponte.factories import CityFactory
 from ponte.funding.models import Call, Participation, Programme, Project
 
@@ -29,6 +30,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     city = factory.LazyAttribute(lambda p: p.programme.city)
+    publication = Publication.PUBLISHED
     title = factory.Sequence(lambda n: f"Project {n}")
     acronym = factory.Sequence(lambda n: f"PRJ{n}")
 

@@ -162,10 +162,12 @@ def test_missing_columns_are_named(bologna, tmp_path, capsys):
 def test_back_office_upload_runs_in_the_background_and_reports(client, users, bologna, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(users["editor"])
-    assert client.get(f"/{bologna.slug}/importazioni/").status_code == 403
+    assert client.get(f"/{bologna.slug}/gestione/importazioni/").status_code == 403
     client.force_login(users["owner"])
     with (FIXTURES / "cordis_organization.csv").open("rb") as orgs, (FIXTURES / "cordis_project.csv").open("rb") as prj:
-        response = client.post(f"/{bologna.slug}/importazioni/", {"source": "cordis", "file": orgs, "extra_file": prj})
+        response = client.post(
+            f"/{bologna.slug}/gestione/importazioni/", {"source": "cordis", "file": orgs, "extra_file": prj}
+        )
     job = ImportJob.objects.get()
     assert response["Location"].endswith(f"/importazioni/{job.pk}/")
     page = client.get(response["Location"])
@@ -179,7 +181,7 @@ def test_back_office_upload_shows_every_error(client, users, bologna, settings, 
     bad = broken(tmp_path, "PNRR_Progetti_sample.csv", "12500000,00", "dodici milioni")
     client.force_login(users["owner"])
     with bad.open("rb") as handle:
-        response = client.post(f"/{bologna.slug}/importazioni/", {"source": "pnrr", "file": handle})
+        response = client.post(f"/{bologna.slug}/gestione/importazioni/", {"source": "pnrr", "file": handle})
     page = client.get(response["Location"]).content.decode()
     assert "dodici milioni" in page and "Finanziamento PNRR" in page
     assert not Project.objects.exists()

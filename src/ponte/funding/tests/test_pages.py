@@ -39,23 +39,23 @@ def portfolio(city, action):
 
 
 PAGES = [
-    ("/{c}/fondi/", READ),
-    ("/{c}/fondi/progetti/", READ),
-    ("/{c}/fondi/progetti/?export=xlsx", READ),
-    ("/{c}/fondi/progetti/{project.pk}/", READ),
-    ("/{c}/fondi/progetti/nuovo/", EDIT),
-    ("/{c}/fondi/progetti/{project.pk}/modifica/", EDIT),
-    ("/{c}/fondi/progetti/{project.pk}/stato/", EDIT),
-    ("/{c}/fondi/progetti/{project.pk}/partner/", EDIT),
-    ("/{c}/fondi/progetti/{project.pk}/scadenze/", EDIT),
-    ("/{c}/fondi/bandi/", READ),
-    ("/{c}/fondi/bandi/{call.pk}/", READ),
-    ("/{c}/fondi/bandi/nuovo/", EDIT),
-    ("/{c}/fondi/bandi/{call.pk}/modifica/", EDIT),
-    ("/{c}/fondi/bandi/scadenze.ics", READ),
-    ("/{c}/fondi/progetti/{project.pk}/documenti/", EDIT),
-    ("/{c}/fondi/partner/", READ),
-    ("/{c}/importazioni/", EDIT),
+    ("/{c}/gestione/fondi/", READ),
+    ("/{c}/gestione/fondi/progetti/", READ),
+    ("/{c}/gestione/fondi/progetti/?export=xlsx", READ),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/", READ),
+    ("/{c}/gestione/fondi/progetti/nuovo/", EDIT),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/modifica/", EDIT),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/stato/", EDIT),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/partner/", EDIT),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/scadenze/", EDIT),
+    ("/{c}/gestione/fondi/bandi/", READ),
+    ("/{c}/gestione/fondi/bandi/{call.pk}/", READ),
+    ("/{c}/gestione/fondi/bandi/nuovo/", EDIT),
+    ("/{c}/gestione/fondi/bandi/{call.pk}/modifica/", EDIT),
+    ("/{c}/gestione/fondi/bandi/scadenze.ics", READ),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/documenti/", EDIT),
+    ("/{c}/gestione/fondi/partner/", READ),
+    ("/{c}/gestione/importazioni/", EDIT),
 ]
 
 
@@ -69,13 +69,13 @@ def test_permission_matrix(client, users, city, portfolio, role, url, expected):
 
 def test_totals_roll_up_the_programme_tree_and_reconcile_with_the_plan(client, users, city, portfolio):
     client.force_login(users["viewer"])
-    lines = {line.programme.slug: line for line in client.get(f"/{city.slug}/fondi/").context["programmes"]}
+    lines = {line.programme.slug: line for line in client.get(f"/{city.slug}/gestione/fondi/").context["programmes"]}
     assert lines["pnrr"].total.projects == 2
     assert lines["pnrr"].total.eu_contribution == Decimal("3000000.75")
     assert lines["pnrr"].stated == Decimal("660000000")
     assert lines["pnrr"].difference == Decimal("3000000.75") - Decimal("660000000")
     assert lines["horizon"].total.projects == 0 and lines["horizon"].difference is None
-    context = client.get(f"/{city.slug}/fondi/").context
+    context = client.get(f"/{city.slug}/gestione/fondi/").context
     assert context["by_year"][2023].eu_contribution == Decimal("1000000.50")
     assert list(context["by_kind"].values())[0].projects == 2
     assert sum(total.projects for total in context["by_area"].values()) == 1
@@ -86,14 +86,14 @@ def test_totals_by_sdg_use_project_and_action_alignment(client, users, city, por
     goal = AxisItemFactory(axis=sdg, code="11", name="Città")
     action.alignments.add(AxisItemFactory(axis=sdg, code="11.2", parent=goal))
     client.force_login(users["viewer"])
-    by_sdg = client.get(f"/{city.slug}/fondi/").context["by_sdg"]
+    by_sdg = client.get(f"/{city.slug}/gestione/fondi/").context["by_sdg"]
     assert list(by_sdg) == ["11 Città"] and by_sdg["11 Città"].projects == 1
 
 
 def test_project_created_and_moved_through_http(client, users, city, portfolio):
     client.force_login(users["owner"])
     response = client.post(
-        f"/{city.slug}/fondi/progetti/nuovo/",
+        f"/{city.slug}/gestione/fondi/progetti/nuovo/",
         {
             "title": "Scuole aperte",
             "programme": portfolio["pnrr"].pk,
@@ -107,10 +107,12 @@ def test_project_created_and_moved_through_http(client, users, city, portfolio):
     assert response.status_code == 302 and project.cup == "J22F24000140002"
     assert project.total_budget == Decimal("1500000.50")
     bad = client.post(
-        f"/{city.slug}/fondi/progetti/{project.pk}/stato/", {"to_status": "running", "date": "2025-01-01"}
+        f"/{city.slug}/gestione/fondi/progetti/{project.pk}/stato/", {"to_status": "running", "date": "2025-01-01"}
     )
     assert bad.status_code == 200 and "to_status" in bad.context["form"].errors
-    client.post(f"/{city.slug}/fondi/progetti/{project.pk}/stato/", {"to_status": "proposal", "date": "2025-01-01"})
+    client.post(
+        f"/{city.slug}/gestione/fondi/progetti/{project.pk}/stato/", {"to_status": "proposal", "date": "2025-01-01"}
+    )
     project.refresh_from_db()
     assert project.status == "proposal"
 
@@ -118,7 +120,7 @@ def test_project_created_and_moved_through_http(client, users, city, portfolio):
 def test_bad_cup_is_explained_on_the_form(client, users, city, portfolio):
     client.force_login(users["owner"])
     response = client.post(
-        f"/{city.slug}/fondi/progetti/nuovo/",
+        f"/{city.slug}/gestione/fondi/progetti/nuovo/",
         {"title": "X", "programme": portfolio["pnrr"].pk, "cup": "123", "role": "beneficiary"},
     )
     assert response.status_code == 200 and "cup" in response.context["form"].errors
@@ -128,7 +130,7 @@ def test_bad_cup_is_explained_on_the_form(client, users, city, portfolio):
 def test_calls_calendar_parses_back(client, users, city, portfolio):
     CallFactory(city=city, deadline=datetime.date(2026, 1, 1), status="closed")
     client.force_login(users["viewer"])
-    response = client.get(f"/{city.slug}/fondi/bandi/scadenze.ics")
+    response = client.get(f"/{city.slug}/gestione/fondi/bandi/scadenze.ics")
     assert response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert len(events) == 1
@@ -138,7 +140,7 @@ def test_calls_calendar_parses_back(client, users, city, portfolio):
 
 def test_start_a_proposal_through_http(client, users, city, portfolio):
     client.force_login(users["owner"])
-    response = client.post(f"/{city.slug}/fondi/bandi/{portfolio['call'].pk}/proposta/")
+    response = client.post(f"/{city.slug}/gestione/fondi/bandi/{portfolio['call'].pk}/proposta/")
     project = Project.objects.get(call=portfolio["call"])
     assert response["Location"].endswith(f"/fondi/progetti/{project.pk}/modifica/")
 
@@ -146,12 +148,12 @@ def test_start_a_proposal_through_http(client, users, city, portfolio):
 @pytest.mark.parametrize(
     "url",
     [
-        "/{c}/fondi/",
-        "/{c}/fondi/progetti/",
-        "/{c}/fondi/bandi/",
-        "/{c}/fondi/progetti/{pk}/",
-        "/{c}/fondi/partner/",
-        "/{c}/fondi/bandi/{call}/",
+        "/{c}/gestione/fondi/",
+        "/{c}/gestione/fondi/progetti/",
+        "/{c}/gestione/fondi/bandi/",
+        "/{c}/gestione/fondi/progetti/{pk}/",
+        "/{c}/gestione/fondi/partner/",
+        "/{c}/gestione/fondi/bandi/{call}/",
     ],
 )
 def test_query_counts_do_not_grow_with_the_portfolio(client, users, city, portfolio, action, url):
@@ -185,7 +187,7 @@ def test_funds_to_the_city_count_its_share_of_a_consortium(client, users, city, 
         city_share=Decimal("1200000"),
     )
     client.force_login(users["viewer"])
-    lines = {line.programme.slug: line for line in client.get(f"/{city.slug}/fondi/").context["programmes"]}
+    lines = {line.programme.slug: line for line in client.get(f"/{city.slug}/gestione/fondi/").context["programmes"]}
     assert lines["horizon"].total.eu_contribution == Decimal("8000000")
     assert lines["horizon"].total.city_funds == Decimal("1200000")
     assert lines["pnrr"].total.city_funds == Decimal("3000000.75")  # sole beneficiary: the whole contribution
@@ -194,7 +196,7 @@ def test_funds_to_the_city_count_its_share_of_a_consortium(client, users, city, 
 def test_a_typed_call_is_saved_and_scored(client, users, city, portfolio):
     client.force_login(users["owner"])
     response = client.post(
-        f"/{city.slug}/fondi/bandi/nuovo/",
+        f"/{city.slug}/gestione/fondi/bandi/nuovo/",
         {
             "identifier": "LIFE-2027-CLIMA",
             "title": "Adattamento climatico urbano",

@@ -42,7 +42,7 @@ def test_suggestions_complete_three_countries_and_explain(client, users, city, d
         keywords="climate neutrality citizens",
     )
     client.force_login(users["viewer"])
-    consortium = client.get(f"/{city.slug}/fondi/bandi/{call.pk}/").context["consortium"]
+    consortium = client.get(f"/{city.slug}/gestione/fondi/bandi/{call.pk}/").context["consortium"]
     names = [s.organisation.name for s in consortium.suggestions]
     assert names[0] == "Athens research institute"  # shared history and relevant experience
     assert "Barcelona" in names  # a partner city brings a third country
@@ -56,11 +56,11 @@ def test_partner_search_by_topic_country_and_experience(client, users, city, dir
     client.force_login(users["viewer"])
 
     def names(query):
-        return [o.name for o in client.get(f"/{city.slug}/fondi/partner/?{query}").context["object_list"]]
+        return [o.name for o in client.get(f"/{city.slug}/gestione/fondi/partner/?{query}").context["object_list"]]
 
     assert names("topic=climate") == ["Athens research institute", "Boston lab"]
     assert names("topic=citizens") == ["Athens research institute"]  # found through its projects
     assert names("country=fr") == ["Lyon energy agency"]
     assert names("min_projects=1") == ["Athens research institute"]
     assert names(f"programme={directory['horizon'].pk}") == ["Athens research institute"]
-    assert client.get(f"/{city.slug}/fondi/partner/?topic=climate&export=csv").status_code == 200
+    assert client.get(f"/{city.slug}/gestione/fondi/partner/?topic=climate&export=csv").status_code == 200

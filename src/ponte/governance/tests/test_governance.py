@@ -41,14 +41,14 @@ def meeting(city, body):
 
 
 PAGES = [
-    ("/{c}/organismi/", READ),
-    ("/{c}/organismi/{b}/", READ),
-    ("/{c}/organismi/{b}/riunioni.ics", READ),
-    ("/{c}/organismi/{b}/riunioni/nuova/", EDIT),
-    ("/{c}/organismi/riunioni/{m}/", READ),
-    ("/{c}/organismi/riunioni/{m}/modifica/", EDIT),
-    ("/{c}/organismi/riunioni/{m}/decisioni/", EDIT),
-    ("/{c}/organismi/riunioni/{m}/seguiti/", EDIT),
+    ("/{c}/gestione/organismi/", READ),
+    ("/{c}/gestione/organismi/{b}/", READ),
+    ("/{c}/gestione/organismi/{b}/riunioni.ics", READ),
+    ("/{c}/gestione/organismi/{b}/riunioni/nuova/", EDIT),
+    ("/{c}/gestione/organismi/riunioni/{m}/", READ),
+    ("/{c}/gestione/organismi/riunioni/{m}/modifica/", EDIT),
+    ("/{c}/gestione/organismi/riunioni/{m}/decisioni/", EDIT),
+    ("/{c}/gestione/organismi/riunioni/{m}/seguiti/", EDIT),
 ]
 
 
@@ -64,7 +64,7 @@ def test_a_meeting_from_agenda_to_follow_ups(client, users, city, body, office):
     client.force_login(users["owner"])
     members = list(body.members.all())
     response = client.post(
-        f"/{city.slug}/organismi/{body.pk}/riunioni/nuova/",
+        f"/{city.slug}/gestione/organismi/{body.pk}/riunioni/nuova/",
         {
             "title": "Riunione di aprile",
             "starts_at": "2026-04-14T15:00",
@@ -78,9 +78,11 @@ def test_a_meeting_from_agenda_to_follow_ups(client, users, city, body, office):
     )
     meeting = Meeting.objects.get(title="Riunione di aprile")
     assert response["Location"] == meeting.get_absolute_url()
-    client.post(f"/{city.slug}/organismi/riunioni/{meeting.pk}/decisioni/", {"text": "Partecipare al bando LIFE."})
     client.post(
-        f"/{city.slug}/organismi/riunioni/{meeting.pk}/seguiti/",
+        f"/{city.slug}/gestione/organismi/riunioni/{meeting.pk}/decisioni/", {"text": "Partecipare al bando LIFE."}
+    )
+    client.post(
+        f"/{city.slug}/gestione/organismi/riunioni/{meeting.pk}/seguiti/",
         {"title": "Preparare la scheda", "owner_office": office.pk, "due_date": "2026-05-01"},
     )
     page = client.get(meeting.get_absolute_url())
@@ -94,7 +96,7 @@ def test_a_meeting_from_agenda_to_follow_ups(client, users, city, body, office):
 def test_meeting_that_ends_before_it_starts_is_refused(client, users, city, body):
     client.force_login(users["owner"])
     response = client.post(
-        f"/{city.slug}/organismi/{body.pk}/riunioni/nuova/",
+        f"/{city.slug}/gestione/organismi/{body.pk}/riunioni/nuova/",
         {"title": "Sbagliata", "starts_at": "2026-04-14T15:00", "ends_at": "2026-04-14T13:00"},
     )
     assert response.status_code == 200 and not Meeting.objects.filter(title="Sbagliata").exists()
@@ -102,12 +104,16 @@ def test_meeting_that_ends_before_it_starts_is_refused(client, users, city, body
 
 def test_body_calendar_parses_back(client, users, city, body, meeting):
     client.force_login(users["viewer"])
-    events = Calendar.from_ical(client.get(f"/{city.slug}/organismi/{body.pk}/riunioni.ics").content).walk("VEVENT")
+    events = Calendar.from_ical(client.get(f"/{city.slug}/gestione/organismi/{body.pk}/riunioni.ics").content).walk(
+        "VEVENT"
+    )
     assert len(events) == 1 and "Riunione di marzo" in str(events[0]["summary"])
     assert events[0].decoded("dtstart") == meeting.starts_at
 
 
-@pytest.mark.parametrize("url", ["/{c}/organismi/", "/{c}/organismi/{b}/", "/{c}/organismi/riunioni/{m}/"])
+@pytest.mark.parametrize(
+    "url", ["/{c}/gestione/organismi/", "/{c}/gestione/organismi/{b}/", "/{c}/gestione/organismi/riunioni/{m}/"]
+)
 def test_query_counts_do_not_grow(client, users, city, body, meeting, url):
     client.force_login(users["viewer"])
 

@@ -36,7 +36,7 @@ def member(city, group, users):
 
 
 def test_only_members_and_plan_owners_join_the_discussion(client, users, city, group, member):
-    url = f"/{city.slug}/organismi/{group.pk}/discussione/"
+    url = f"/{city.slug}/gestione/organismi/{group.pk}/discussione/"
     for user, code in ((users["viewer"], 403), (users["editor"], 403), (member, 200), (users["owner"], 200)):
         client.force_login(user)
         assert client.get(url).status_code == code
@@ -61,11 +61,11 @@ def test_group_page_shows_events_papers_and_documents(client, users, city, group
     )
     client.force_login(member)
     client.post(
-        f"/{city.slug}/organismi/{group.pk}/posizioni/nuova/",
+        f"/{city.slug}/gestione/organismi/{group.pk}/posizioni/nuova/",
         {"title": "Le priorità europee delle scuole", "text": "Proponiamo…"},
     )
     client.post(
-        f"/{city.slug}/organismi/{group.pk}/documenti/",
+        f"/{city.slug}/gestione/organismi/{group.pk}/documenti/",
         {"title": "Verbale del gruppo", "file": SimpleUploadedFile("verbale.pdf", b"%PDF-1.4")},
     )
     page = client.get(group.get_absolute_url()).content.decode()
@@ -74,6 +74,8 @@ def test_group_page_shows_events_papers_and_documents(client, users, city, group
     assert PositionPaper.objects.get().status == "draft"
     client.force_login(users["viewer"])
     assert (
-        client.post(f"/{city.slug}/organismi/{group.pk}/posizioni/nuova/", {"title": "x", "text": "y"}).status_code
+        client.post(
+            f"/{city.slug}/gestione/organismi/{group.pk}/posizioni/nuova/", {"title": "x", "text": "y"}
+        ).status_code
         == 403
     )

@@ -25,6 +25,7 @@ def fresh_rate_limits():
 def event(city):
     return Event.objects.create(
         city=city,
+        publication="published",
         title="Caffè Europa: il nuovo Parlamento",
         capacity=2,
         starts_at=timezone.now() + datetime.timedelta(days=10),
@@ -122,6 +123,7 @@ def test_last_seat_never_overbooks_under_parallel_requests(city, settings, waiti
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     event = Event.objects.create(
         city=city,
+        publication="published",
         title="Ultimo posto",
         capacity=1,
         waiting_list=waiting_list,
@@ -155,7 +157,9 @@ def test_calendars_parse_back(client, city, event):
     series = EventSeries.objects.create(city=city, slug="caffe-europa", name="Caffè Europa")
     event.series = series
     event.save()
-    Event.objects.create(city=city, title="Altro", starts_at=timezone.now() + datetime.timedelta(days=3))
+    Event.objects.create(
+        city=city, publication="published", title="Altro", starts_at=timezone.now() + datetime.timedelta(days=3)
+    )
     all_events = Calendar.from_ical(client.get(f"/{city.slug}/eventi/calendario.ics").content).walk("VEVENT")
     assert len(all_events) == 2
     one_series = Calendar.from_ical(client.get(f"/{city.slug}/eventi/calendario.ics?serie=caffe-europa").content)
@@ -189,6 +193,7 @@ def test_internal_training_catalogue(client, users, city, settings, tmp_path):
     EventSeries.objects.create(city=city, slug="pubblico", name="Caffè aperto al pubblico")
     Event.objects.create(
         city=city,
+        publication="published",
         series=course,
         title="Modulo 1: il ciclo del progetto",
         starts_at=timezone.now() + datetime.timedelta(days=3),

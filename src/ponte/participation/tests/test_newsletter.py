@@ -164,8 +164,15 @@ def test_new_campaign_pulls_in_plan_news_and_events_and_previews(client, users, 
 
     action = ActionFactory(line__city=city, code="3.2.1", title="Giramondo")
     ActionUpdate.objects.create(city=city, action=action, year=2026, semester=2, text="Partiti 40 studenti.")
-    Event.objects.create(city=city, title="Caffè Europa di dicembre", starts_at=timezone.now() + dt.timedelta(days=7))
-    Event.objects.create(city=city, title="Festa passata", starts_at=timezone.now() - dt.timedelta(days=7))
+    Event.objects.create(
+        city=city,
+        publication="published",
+        title="Caffè Europa di dicembre",
+        starts_at=timezone.now() + dt.timedelta(days=7),
+    )
+    Event.objects.create(
+        city=city, publication="published", title="Festa passata", starts_at=timezone.now() - dt.timedelta(days=7)
+    )
     active(city, "anna@example.org", segments["fondi"])
     client.force_login(users["owner"])
     body = client.get(f"/{city.slug}/eventi/newsletter/campagne/nuova/").context["form"].initial["body"]

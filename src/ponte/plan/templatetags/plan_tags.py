@@ -43,6 +43,7 @@ def indicator_chart(indicator):
     markers = [{"x": x(d), "y": y(v), "kind": kind, "date": d, "value": v} for kind, d, v in points]
     return {
         "empty": False,
+        "uid": indicator.pk,
         "width": WIDTH,
         "height": HEIGHT,
         "pad": PAD,

@@ -8,7 +8,7 @@ from ponte.factories import IndicatorFactory
 def test_editing_an_action_is_audited_with_actor_and_values(client, users, action, city):
     client.force_login(users["editor"])
     client.post(
-        f"/{city.slug}/azioni/{action.code}/modifica/",
+        f"/{city.slug}/gestione/azioni/{action.code}/modifica/",
         {"title": action.title, "status": "delayed", "progress": "35", "weight": "1"},
     )
     entry = LogEntry.objects.get_for_object(action).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
@@ -16,7 +16,7 @@ def test_editing_an_action_is_audited_with_actor_and_values(client, users, actio
     assert entry.changes_dict["progress"] == ["0", "35"]
     assert entry.changes_dict["status"] == ["not_started", "delayed"]
 
-    page = client.get(f"/{city.slug}/azioni/{action.code}/").content.decode()
+    page = client.get(f"/{city.slug}/gestione/azioni/{action.code}/").content.decode()
     assert users["editor"].username in page
     assert "0 → 35" in page
 
@@ -24,7 +24,9 @@ def test_editing_an_action_is_audited_with_actor_and_values(client, users, actio
 def test_recording_an_indicator_value_is_audited(client, users, action, city):
     indicator = IndicatorFactory(action=action)
     client.force_login(users["owner"])
-    client.post(f"/{city.slug}/indicatori/{indicator.pk}/valori/", {"reference_date": "2025-06-30", "value": "12.5"})
+    client.post(
+        f"/{city.slug}/gestione/indicatori/{indicator.pk}/valori/", {"reference_date": "2025-06-30", "value": "12.5"}
+    )
     value = indicator.values.get()
     entry = LogEntry.objects.get_for_object(value).get()
     assert entry.actor == users["owner"] and entry.action == LogEntry.Action.CREATE
@@ -33,7 +35,7 @@ def test_recording_an_indicator_value_is_audited(client, users, action, city):
 def test_partner_changes_are_audited(client, users, action, city, other_office):
     client.force_login(users["owner"])
     client.post(
-        f"/{city.slug}/azioni/{action.code}/modifica/",
+        f"/{city.slug}/gestione/azioni/{action.code}/modifica/",
         {"title": action.title, "status": "in_progress", "progress": "0", "weight": "1", "partners": [other_office.pk]},
     )
     assert list(action.partners.all()) == [other_office]
@@ -43,9 +45,13 @@ def test_partner_changes_are_audited(client, users, action, city, other_office):
 
 def test_action_history_includes_its_milestones_and_updates(client, users, action, city):
     client.force_login(users["editor"])
-    client.post(f"/{city.slug}/azioni/{action.code}/traguardi/", {"title": "Primo incontro", "due_date": "2025-03-31"})
-    client.post(f"/{city.slug}/azioni/{action.code}/aggiornamenti/", {"year": 2025, "semester": 1, "text": "Avviato."})
-    page = client.get(f"/{city.slug}/azioni/{action.code}/")
+    client.post(
+        f"/{city.slug}/gestione/azioni/{action.code}/traguardi/", {"title": "Primo incontro", "due_date": "2025-03-31"}
+    )
+    client.post(
+        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/", {"year": 2025, "semester": 1, "text": "Avviato."}
+    )
+    page = client.get(f"/{city.slug}/gestione/azioni/{action.code}/")
     described = " ".join(f"{e.content_type.model}:{e.object_repr}" for e in page.context["history"])
     assert "milestone:Primo incontro" in described
     assert f"actionupdate:{action.code} 2025-S1" in described

@@ -45,14 +45,14 @@ def grow(city, line, office, axis_item, n):
 @pytest.mark.parametrize(
     "url",
     [
-        "/{c}/",
-        "/{c}/azioni/",
-        "/{c}/azioni/mie/",
-        "/{c}/azioni/scadenze/",
-        "/{c}/indicatori/",
-        "/{c}/allineamento/{axis}/",
-        "/{c}/allineamento/{axis}/{item}/",
-        "/{c}/azioni/?export=csv",
+        "/{c}/gestione/",
+        "/{c}/gestione/azioni/",
+        "/{c}/gestione/azioni/mie/",
+        "/{c}/gestione/azioni/scadenze/",
+        "/{c}/gestione/indicatori/",
+        "/{c}/gestione/allineamento/{axis}/",
+        "/{c}/gestione/allineamento/{axis}/{item}/",
+        "/{c}/gestione/azioni/?export=csv",
     ],
 )
 def test_query_count_is_constant_as_actions_grow_tenfold(staff, city, office, url):
@@ -82,7 +82,7 @@ def test_filter_search_and_sort(staff, city, office, other_office):
     ActionFactory(line=line, code="3", title="Giramondo", status="in_progress", owner_office=other_office, progress=50)
 
     def codes(query):
-        return [a.code for a in staff.get(f"/{city.slug}/azioni/?{query}").context["object_list"]]
+        return [a.code for a in staff.get(f"/{city.slug}/gestione/azioni/?{query}").context["object_list"]]
 
     assert codes("status=in_progress&ordering=code") == ["1", "3"]
     assert codes("q=europ&ordering=-code") == ["2", "1"]
@@ -94,10 +94,10 @@ def test_exports_carry_the_filtered_rows(staff, city):
     line = LineFactory(city=city)
     ActionFactory(line=line, code="1", title="Caffè Europa", status="in_progress", progress=10)
     ActionFactory(line=line, code="2", title="Altro", status="completed", progress=100)
-    response = staff.get(f"/{city.slug}/azioni/?status=in_progress&export=csv")
+    response = staff.get(f"/{city.slug}/gestione/azioni/?status=in_progress&export=csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][:2] == ["1", "Caffè Europa"]
-    response = staff.get(f"/{city.slug}/azioni/?export=xlsx")
+    response = staff.get(f"/{city.slug}/gestione/azioni/?export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 3
     assert sheet.cell(row=2, column=6).value == 10  # progress is a number, not text
@@ -105,7 +105,7 @@ def test_exports_carry_the_filtered_rows(staff, city):
 
 def test_indicator_list_exports(staff, city, action):
     IndicatorValueFactory(indicator=IndicatorFactory(action=action, name="Iscritti"), value=42)
-    response = staff.get(f"/{city.slug}/indicatori/?export=xlsx")
+    response = staff.get(f"/{city.slug}/gestione/indicatori/?export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=2, column=2).value == "Iscritti"
     assert sheet.cell(row=2, column=8).value == 42
@@ -119,24 +119,24 @@ def test_overdue_milestones_list_filters_and_exports(staff, city, action, other_
     )
     titles = [
         m.title
-        for m in staff.get(f"/{city.slug}/traguardi/scaduti/?owner_office={action.owner_office.pk}").context[
+        for m in staff.get(f"/{city.slug}/gestione/traguardi/scaduti/?owner_office={action.owner_office.pk}").context[
             "object_list"
         ]
     ]
     assert titles == ["Scaduto"]
-    sheet = load_workbook(io.BytesIO(staff.get(f"/{city.slug}/traguardi/scaduti/?export=xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(staff.get(f"/{city.slug}/gestione/traguardi/scaduti/?export=xlsx").content)).active
     assert sheet.max_row == 3
 
 
 def test_organisation_directory(staff, city, office, other_office):
     OrganisationFactory(city=city, kind="network", name="Eurocities", country="BE")
-    names = [o.name for o in staff.get(f"/{city.slug}/organizzazioni/?kind=network").context["object_list"]]
+    names = [o.name for o in staff.get(f"/{city.slug}/gestione/organizzazioni/?kind=network").context["object_list"]]
     assert names == ["Eurocities"]
-    assert [o.name for o in staff.get(f"/{city.slug}/organizzazioni/?country=be").context["object_list"]] == [
+    assert [o.name for o in staff.get(f"/{city.slug}/gestione/organizzazioni/?country=be").context["object_list"]] == [
         "Eurocities"
     ]
     rows = (
-        b"".join(staff.get(f"/{city.slug}/organizzazioni/?export=csv").streaming_content)
+        b"".join(staff.get(f"/{city.slug}/gestione/organizzazioni/?export=csv").streaming_content)
         .decode("utf-8-sig")
         .splitlines()
     )

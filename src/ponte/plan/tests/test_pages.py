@@ -18,7 +18,7 @@ def test_action_page_shows_chart_milestones_and_overdue(client, users, action, c
     IndicatorTarget.objects.create(city=city, indicator=indicator, target_date=datetime.date(2027, 12, 31), value=20)
     MilestoneFactory(action=action, title="Primo incontro", due_date=datetime.date(2020, 1, 1))
     client.force_login(users["viewer"])
-    page = client.get(f"/{city.slug}/azioni/{action.code}/").content.decode()
+    page = client.get(f"/{city.slug}/gestione/azioni/{action.code}/").content.decode()
     assert "<svg" in page and "<polyline" in page and "Incontri svolti" in page
     assert page.count("<circle") == 3  # baseline, measured value, target
     assert "Primo incontro" in page and "badge bg-danger" in page
@@ -34,36 +34,40 @@ def test_which_actions_serve_sdg_11(client, users, city, line):
     ActionFactory(line=line, code="B", progress=0).alignments.add(other)
     client.force_login(users["viewer"])
 
-    response = client.get(f"/{city.slug}/allineamento/sdg/11/")
+    response = client.get(f"/{city.slug}/gestione/allineamento/sdg/11/")
     assert [a.code for a in response.context["object_list"]] == ["A"]
     assert response.context["progress"] == 80
 
     line.alignments.add(goal)  # tagging a line makes all its actions serve the goal
-    response = client.get(f"/{city.slug}/allineamento/sdg/11/")
+    response = client.get(f"/{city.slug}/gestione/allineamento/sdg/11/")
     assert sorted(a.code for a in response.context["object_list"]) == ["A", "B"]
     assert response.context["progress"] == 40
 
-    summary = {item.code: item.action_count for item in client.get(f"/{city.slug}/allineamento/sdg/").context["items"]}
+    summary = {
+        item.code: item.action_count for item in client.get(f"/{city.slug}/gestione/allineamento/sdg/").context["items"]
+    }
     assert summary == {"11": 2, "11.2": 1, "4": 1}
 
 
 def test_my_actions_lists_the_offices_actions(client, users, action, other_office, city):
     ActionFactory(line=action.line, owner_office=other_office, code="X")
     client.force_login(users["editor"])
-    assert [a.code for a in client.get(f"/{city.slug}/azioni/mie/").context["object_list"]] == [action.code]
+    assert [a.code for a in client.get(f"/{city.slug}/gestione/azioni/mie/").context["object_list"]] == [action.code]
 
 
 def test_milestone_done_and_document_attached(client, users, action, city, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     milestone = MilestoneFactory(action=action, due_date=datetime.date(2020, 1, 1))
     client.force_login(users["editor"])
-    client.post(f"/{city.slug}/azioni/{action.code}/traguardi/{milestone.pk}/fatto/", {"done_date": "2024-05-01"})
+    client.post(
+        f"/{city.slug}/gestione/azioni/{action.code}/traguardi/{milestone.pk}/fatto/", {"done_date": "2024-05-01"}
+    )
     milestone.refresh_from_db()
     assert milestone.done_date == datetime.date(2024, 5, 1)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.post(
-        f"/{city.slug}/azioni/{action.code}/documenti/",
+        f"/{city.slug}/gestione/azioni/{action.code}/documenti/",
         {"title": "Verbale", "file": SimpleUploadedFile("verbale.pdf", b"%PDF-1.4 test")},
     )
     assert action.documents.get().title == "Verbale"
@@ -71,8 +75,8 @@ def test_milestone_done_and_document_attached(client, users, action, city, setti
 
 def test_italian_by_default_english_on_request(client, users, action, city):
     client.force_login(users["viewer"])
-    page = client.get(f"/{city.slug}/azioni/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    page = client.get(f"/{city.slug}/gestione/azioni/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Le mie azioni" in page and '<html lang="it">' in page  # the browser's language does not decide
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    page = client.get(f"/{city.slug}/azioni/").content.decode()
+    page = client.get(f"/{city.slug}/gestione/azioni/").content.decode()
     assert "My actions" in page and '<html lang="en">' in page

@@ -25,34 +25,35 @@ def objects(action, other_office):
 
 PAGES = [
     ("/{c}/", PUBLIC),
-    ("/{c}/azioni/", READ),
-    ("/{c}/azioni/?export=csv", READ),
-    ("/{c}/azioni/mie/", READ),
-    ("/{c}/azioni/scadenze/", READ),
-    ("/{c}/traguardi/scaduti/", READ),
-    ("/{c}/traguardi/scaduti/?export=xlsx", READ),
-    ("/{c}/organizzazioni/", READ),
-    ("/{c}/organizzazioni/?export=csv", READ),
-    ("/{c}/azioni/{action.code}/", READ),
-    ("/{c}/azioni/{action.code}/modifica/", OWN_EDIT),
-    ("/{c}/azioni/{action.code}/aggiornamenti/", OWN_EDIT),
-    ("/{c}/azioni/{action.code}/traguardi/", OWN_EDIT),
-    ("/{c}/azioni/{action.code}/documenti/", OWN_EDIT),
-    ("/{c}/azioni/{action.code}/traguardi/{milestone.pk}/fatto/", OWN_EDIT),
-    ("/{c}/azioni/{foreign.code}/modifica/", PLAN_EDIT),
-    ("/{c}/azioni/{foreign.code}/aggiornamenti/", PLAN_EDIT),
-    ("/{c}/indicatori/", READ),
-    ("/{c}/indicatori/{indicator.pk}/", READ),
-    ("/{c}/indicatori/{indicator.pk}/valori/", OWN_EDIT),
-    ("/{c}/indicatori/{indicator.pk}/obiettivi/", OWN_EDIT),
-    ("/{c}/indicatori/{foreign_indicator.pk}/obiettivi/", PLAN_EDIT),
-    ("/{c}/indicatori/nuovo/", PLAN_EDIT),
-    ("/{c}/linee/{action.line.pk}/nuova-azione/", PLAN_EDIT),
-    ("/{c}/indicatori/{foreign_indicator.pk}/valori/", PLAN_EDIT),
-    ("/{c}/aree/{action.line.macro_area.pk}/modifica/", PLAN_EDIT),
-    ("/{c}/linee/{action.line.pk}/modifica/", PLAN_EDIT),
-    ("/{c}/allineamento/", READ),
-    ("/{c}/foglio/", READ),
+    ("/{c}/gestione/", READ),
+    ("/{c}/gestione/azioni/", READ),
+    ("/{c}/gestione/azioni/?export=csv", READ),
+    ("/{c}/gestione/azioni/mie/", READ),
+    ("/{c}/gestione/azioni/scadenze/", READ),
+    ("/{c}/gestione/traguardi/scaduti/", READ),
+    ("/{c}/gestione/traguardi/scaduti/?export=xlsx", READ),
+    ("/{c}/gestione/organizzazioni/", READ),
+    ("/{c}/gestione/organizzazioni/?export=csv", READ),
+    ("/{c}/gestione/azioni/{action.code}/", READ),
+    ("/{c}/gestione/azioni/{action.code}/modifica/", OWN_EDIT),
+    ("/{c}/gestione/azioni/{action.code}/aggiornamenti/", OWN_EDIT),
+    ("/{c}/gestione/azioni/{action.code}/traguardi/", OWN_EDIT),
+    ("/{c}/gestione/azioni/{action.code}/documenti/", OWN_EDIT),
+    ("/{c}/gestione/azioni/{action.code}/traguardi/{milestone.pk}/fatto/", OWN_EDIT),
+    ("/{c}/gestione/azioni/{foreign.code}/modifica/", PLAN_EDIT),
+    ("/{c}/gestione/azioni/{foreign.code}/aggiornamenti/", PLAN_EDIT),
+    ("/{c}/gestione/indicatori/", READ),
+    ("/{c}/gestione/indicatori/{indicator.pk}/", READ),
+    ("/{c}/gestione/indicatori/{indicator.pk}/valori/", OWN_EDIT),
+    ("/{c}/gestione/indicatori/{indicator.pk}/obiettivi/", OWN_EDIT),
+    ("/{c}/gestione/indicatori/{foreign_indicator.pk}/obiettivi/", PLAN_EDIT),
+    ("/{c}/gestione/indicatori/nuovo/", PLAN_EDIT),
+    ("/{c}/gestione/linee/{action.line.pk}/nuova-azione/", PLAN_EDIT),
+    ("/{c}/gestione/indicatori/{foreign_indicator.pk}/valori/", PLAN_EDIT),
+    ("/{c}/gestione/aree/{action.line.macro_area.pk}/modifica/", PLAN_EDIT),
+    ("/{c}/gestione/linee/{action.line.pk}/modifica/", PLAN_EDIT),
+    ("/{c}/gestione/allineamento/", READ),
+    ("/{c}/gestione/foglio/", READ),
 ]
 
 
@@ -71,7 +72,7 @@ def test_only_allowed_roles_change_an_action(client, users, objects, city, role)
         client.force_login(users[role])
     action = objects["action"]
     response = client.post(
-        f"/{city.slug}/azioni/{action.code}/modifica/",
+        f"/{city.slug}/gestione/azioni/{action.code}/modifica/",
         {"title": action.title, "status": "in_progress", "progress": "40", "weight": "1"},
     )
     action.refresh_from_db()
@@ -83,7 +84,7 @@ def test_office_editor_cannot_change_owner_or_weight(client, users, objects, cit
     client.force_login(users["editor"])
     action = objects["action"]
     client.post(
-        f"/{city.slug}/azioni/{action.code}/modifica/",
+        f"/{city.slug}/gestione/azioni/{action.code}/modifica/",
         {
             "title": "Nuovo titolo",
             "status": "in_progress",

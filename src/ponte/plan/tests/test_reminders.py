@@ -58,14 +58,14 @@ def test_an_unreachable_server_records_nothing_so_the_next_run_retries(settings,
 
 def test_writing_the_update_removes_the_action_from_the_due_list(client, users, action, city):
     client.force_login(users["editor"])
-    assert action in client.get(f"/{city.slug}/azioni/scadenze/").context["object_list"]
+    assert action in client.get(f"/{city.slug}/gestione/azioni/scadenze/").context["object_list"]
     year, semester = current_period()
     client.post(
-        f"/{city.slug}/azioni/{action.code}/aggiornamenti/",
+        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/",
         {"year": year, "semester": semester, "text": "Svolti due incontri."},
     )
-    assert action not in client.get(f"/{city.slug}/azioni/scadenze/").context["object_list"]
-    assert "Svolti due incontri." in client.get(f"/{city.slug}/azioni/{action.code}/").content.decode()
+    assert action not in client.get(f"/{city.slug}/gestione/azioni/scadenze/").context["object_list"]
+    assert "Svolti due incontri." in client.get(f"/{city.slug}/gestione/azioni/{action.code}/").content.decode()
 
 
 def test_current_period_is_the_semester():

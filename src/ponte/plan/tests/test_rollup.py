@@ -38,16 +38,18 @@ def test_changing_a_weight_changes_the_rollup(tree, client, users):
     plan, area_a, area_b, *_ = tree
     client.force_login(users["owner"])
     response = client.post(
-        f"/{plan.city.slug}/aree/{area_b.pk}/modifica/",
+        f"/{plan.city.slug}/gestione/aree/{area_b.pk}/modifica/",
         {"title": area_b.title, "description": "", "weight": "3"},
     )
     assert response.status_code == 302
     assert rollup(plan).plan == Decimal("28.8")  # (37.5*3 + 20*3) / 6 = 28.75
 
 
-def test_overview_shows_the_progress_of_every_level(tree, client):
+@pytest.mark.parametrize("page", ["/{c}/gestione/", "/{c}/piano/"])
+def test_overview_shows_the_progress_of_every_level(tree, client, users, page):
     plan = tree[0]
-    response = client.get(f"/{plan.city.slug}/")
+    client.force_login(users["viewer"])  # the back office's overview is staff-only; the portal's is public
+    response = client.get(page.format(c=plan.city.slug))
     assert response.status_code == 200
     content = response.content.decode()
     for shown in ("33,1%", "37,5%", "20,0%", "25,0%"):  # Italian number format

@@ -36,12 +36,12 @@ def setup(action, other_office):
 
 
 def upload(client, city, buffer):
-    return client.post(f"/{city.slug}/foglio/", {"file": buffer})
+    return client.post(f"/{city.slug}/gestione/foglio/", {"file": buffer})
 
 
 def test_export_then_import_is_a_no_op(client, users, setup, city):
     client.force_login(users["owner"])
-    exported = client.get(f"/{city.slug}/foglio/?download=1")
+    exported = client.get(f"/{city.slug}/gestione/foglio/?download=1")
     assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(exported.content))
     assert book["actions"]["A1"].value == "code" and book["actions"].max_row == 3

@@ -1,0 +1,193 @@
+from rest_framework import serializers
+
+from ponte.core.models import City
+from ponte.funding.models import Project
+from ponte.participation.models import Event
+from ponte.plan.models import Action, ActionUpdate, Indicator, IndicatorTarget, IndicatorValue
+from ponte.portal.models import News
+
+
+class CitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = City
+        fields = ["slug", "name", "country", "istat_code", "ipa_code", "website"]
+
+
+class AxisReferenceField(serializers.StringRelatedField):
+    def to_representation(self, value):
+        return value.reference
+
+
+class LineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    progress = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+
+
+class MacroAreaSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    progress = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    lines = LineSerializer(many=True)
+
+
+class PlanSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    start_year = serializers.IntegerField()
+    end_year = serializers.IntegerField()
+    description = serializers.CharField()
+    progress = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    macro_areas = MacroAreaSerializer(many=True)
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    macro_area = serializers.CharField(source="line.macro_area.code", read_only=True)
+    line = serializers.CharField(source="line.code", read_only=True)
+    owner_office = serializers.StringRelatedField()
+    alignments = AxisReferenceField(many=True)
+    url = serializers.URLField(source="get_public_url", read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "code",
+            "title",
+            "description",
+            "macro_area",
+            "line",
+            "status",
+            "progress",
+            "start_date",
+            "end_date",
+            "owner_office",
+            "alignments",
+            "source",
+            "url",
+        ]
+
+
+class ValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorValue
+        fields = ["reference_date", "value", "source", "note"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorTarget
+        fields = ["target_date", "value", "note"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    action = serializers.CharField(source="action.code", default=None, read_only=True)
+    values = ValueSerializer(many=True, read_only=True)
+    targets = TargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "unit",
+            "action",
+            "baseline_value",
+            "baseline_date",
+            "values",
+            "targets",
+            "source",
+        ]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    programme = serializers.CharField(source="programme.name", read_only=True)
+    programme_kind = serializers.CharField(source="programme.kind", read_only=True)
+    alignments = AxisReferenceField(many=True)
+    url = serializers.URLField(source="get_public_url", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "acronym",
+            "title",
+            "description",
+            "programme",
+            "programme_kind",
+            "status",
+            "cup",
+            "total_budget",
+            "eu_contribution",
+            "city_share",
+            "start_date",
+            "end_date",
+            "place",
+            "alignments",
+            "origin",
+            "external_id",
+            "url",
+        ]
+
+
+class RelationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    partner = serializers.CharField(source="partner.name")
+    country = serializers.CharField(source="partner.country")
+    latitude = serializers.DecimalField(source="partner.latitude", max_digits=8, decimal_places=5, allow_null=True)
+    longitude = serializers.DecimalField(source="partner.longitude", max_digits=8, decimal_places=5, allow_null=True)
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    signed_on = serializers.DateField(allow_null=True)
+    themes = serializers.StringRelatedField(many=True)
+    description = serializers.CharField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    series = serializers.StringRelatedField()
+    organiser = serializers.StringRelatedField()
+    url = serializers.URLField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+            "series",
+            "organiser",
+            "url",
+        ]
+
+
+class NewsSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = News
+        fields = ["slug", "title", "summary", "body", "published_on", "url"]
+
+
+class UpdateWriteSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    semester = serializers.ChoiceField(choices=[1, 2])
+    text = serializers.CharField(max_length=20000)
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    action = serializers.CharField(source="action.code", read_only=True)
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["action", "year", "semester", "text", "created_at"]
+
+
+class ValueWriteSerializer(serializers.Serializer):
+    reference_date = serializers.DateField()
+    value = serializers.DecimalField(max_digits=20, decimal_places=4)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -1,0 +1,26 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ponte.funding.filters import ProjectFilter
+from ponte.plan.models import AxisItem
+
+from .public import FUNDED
+
+
+class PublicProjectFilter(ProjectFilter):
+    """The back office's project filter, plus theme and place, without internal statuses."""
+
+    status = django_filters.ChoiceFilter(choices=[(status.value, status.label) for status in FUNDED], label=_("Status"))
+    theme = django_filters.ModelChoiceFilter(
+        field_name="alignments", queryset=AxisItem.objects.all(), distinct=True, label=_("Theme (alignment)")
+    )
+    place = django_filters.CharFilter(field_name="place", lookup_expr="icontains", label=_("Place"))
+
+    class Meta(ProjectFilter.Meta):
+        fields = ["q", "programme", "kind", "status", "year", "theme", "place"]
+
+    def __init__(self, *args, city=None, **kwargs):
+        super().__init__(*args, city=city, **kwargs)
+        self.filters["theme"].queryset = (
+            AxisItem.objects.for_city(city).filter(parent__isnull=True).select_related("axis").order_by("axis", "order")
+        )

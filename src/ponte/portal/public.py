@@ -1,0 +1,106 @@
+"""What the public may see: the one definition that the portal, the API, the feeds, the
+sitemap, the search and the open data all read, so a draft cannot leak through one of them.
+"""
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from ponte.core.models import Publication
+from ponte.funding.models import Participation, Project
+from ponte.governance.models import Body, Meeting
+from ponte.participation.models import Event
+from ponte.plan.models import Action, ActionUpdate, Indicator, MacroArea
+from ponte.plan.queries import alignments_prefetch
+
+from .models import News
+
+#: A project is shown once it is funded: ideas, proposals and rejections stay internal.
+FUNDED = [Project.Status.GRANTED, Project.Status.RUNNING, Project.Status.CLOSED, Project.Status.AUDITED]
+
+
+def actions(city):
+    return (
+        Action.objects.for_city(city)
+        .published()
+        .with_tree()
+        .prefetch_related(alignments_prefetch())
+        .order_by("line__macro_area__order", "line__order", "order", "code")
+    )
+
+
+def indicators(city):
+    """Published indicators; one of an action is public only with its action."""
+    return (
+        Indicator.objects.for_city(city)
+        .published()
+        .filter(Q(action__isnull=True) | Q(action__publication=Publication.PUBLISHED))
+        .select_related("city", "plan", "macro_area", "line", "action")
+        .prefetch_related("values", "targets")
+    )
+
+
+def action_detail(city, code):
+    return (
+        actions(city)
+        .prefetch_related(
+            "partners",
+            "milestones",
+            Prefetch("updates", queryset=ActionUpdate.objects.order_by("-year", "-semester")),
+            Prefetch("indicators", queryset=indicators(city), to_attr="public_indicators"),
+            Prefetch("projects", queryset=projects(city), to_attr="public_projects"),
+            Prefetch("events", queryset=events(city), to_attr="public_events"),
+        )
+        .get(code=code)
+    )
+
+
+def projects(city):
+    return (
+        Project.objects.for_city(city)
+        .published()
+        .filter(status__in=FUNDED)
+        .select_related("city", "programme", "programme__parent", "responsible_office")
+        .prefetch_related(
+            alignments_prefetch(),
+            Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
+        )
+    )
+
+
+def relations(city):
+    from ponte.diplomacy.queries import relation_list
+
+    return relation_list(city).published()
+
+
+def events(city, *, upcoming=False):
+    """Published events open to the public (internal training never is)."""
+    queryset = (
+        Event.objects.for_city(city)
+        .published()
+        .exclude(series__internal=True)
+        .select_related("city", "series", "organiser")
+    )
+    if upcoming:
+        queryset = queryset.filter(starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
+    return queryset
+
+
+def news(city):
+    return News.objects.for_city(city).published().filter(published_on__lte=timezone.now()).select_related("city")
+
+
+def bodies(city):
+    return Body.objects.for_city(city).select_related("city", "organisation")
+
+
+def public_meetings(body):
+    """Meetings whose minutes the body made public."""
+    return Meeting.objects.filter(body=body, minutes_public=True).prefetch_related("decisions")
+
+
+def macro_areas(city):
+    from ponte.plan.queries import current_plan
+
+    plan = current_plan(city)
+    return plan.macro_areas.all() if plan else MacroArea.objects.none()

@@ -1,0 +1,336 @@
+"""The public portal: thin views over `public.py`, the one definition of what is public."""
+
+from decimal import Decimal
+
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.db.models import Prefetch, Q, Sum
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView, TemplateView, View
+
+from ponte.core.views import CityMixin
+from ponte.diplomacy import worldmap
+from ponte.participation.newsletter import rich_text
+from ponte.plan import queries as plan_queries
+from ponte.plan.models import Axis
+
+from . import opendata, public
+from .filters import PublicProjectFilter
+from .sitemaps import sitemaps
+
+
+def sitemap(request):
+    return sitemap_view(request, sitemaps=sitemaps())
+
+
+class PortalMixin(CityMixin):
+    """A public page; `crumbs` (or `get_crumbs`) gives the breadcrumb trail after Home."""
+
+    login_required = False
+    crumbs: list = []
+
+    def url(self, name, **kwargs):
+        return reverse(name, kwargs={"city": self.city.slug, **kwargs})
+
+    def get_crumbs(self, context):
+        return [(label, self.url(name) if name else None) for label, name in self.crumbs]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(public=True, **kwargs)
+        trail = self.get_crumbs(context)
+        if trail:
+            context["breadcrumbs"] = [(_("Home"), self.url("portal:home")), *trail]
+        return context
+
+
+class StaticPageView(PortalMixin, TemplateView):
+    title = ""
+
+    def get_crumbs(self, context):
+        return [(self.title, None)]
+
+
+class HomeView(PortalMixin, TemplateView):
+    """The plan in numbers, the latest news and the next events."""
+
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        plan = plan_queries.current_plan(self.city)
+        rollup = plan_queries.rollup(plan) if plan else None
+        actions = public.actions(self.city)
+        funded = public.projects(self.city).aggregate(total=Sum("total_budget"), contribution=Sum("eu_contribution"))
+        figures = {
+            "macro_areas": plan.macro_areas.count() if plan else 0,
+            "actions": actions.count(),
+            "completed": actions.filter(status="completed").count(),
+            "projects": public.projects(self.city).count(),
+            "contribution": funded["contribution"] or Decimal(0),
+            "relations": public.relations(self.city).count(),
+            "events": public.events(self.city, upcoming=True).count(),
+        }
+        return super().get_context_data(
+            plan=plan,
+            progress=rollup.plan if rollup else None,
+            figures=figures,
+            news=public.news(self.city)[:3],
+            events=public.events(self.city, upcoming=True)[:3],
+            **kwargs,
+        )
+
+
+class PlanMixin(PortalMixin):
+    def get_plan(self):
+        plan = plan_queries.current_plan(self.city)
+        if plan is None:
+            raise Http404
+        return plan
+
+
+class PlanView(PlanMixin, TemplateView):
+    """The plan by macro area and line with progress; links to every published action."""
+
+    template_name = "portal/plan.html"
+    crumbs = [(_("The plan"), None)]
+
+    def get_context_data(self, **kwargs):
+        plan = self.get_plan()
+        rollup = plan_queries.rollup(plan)
+        macro_areas = list(plan.macro_areas.prefetch_related("lines"))
+        by_line = {}
+        for action in public.actions(self.city):
+            by_line.setdefault(action.line_id, []).append(action)
+        for macro in macro_areas:
+            macro.progress = rollup.macro_areas.get(macro.pk)
+            for line in macro.lines.all():
+                line.progress = rollup.lines.get(line.pk)
+                line.public_actions = by_line.get(line.pk, [])
+        return super().get_context_data(
+            plan=plan, progress=rollup.plan, macro_areas=macro_areas, axes=Axis.objects.for_city(self.city), **kwargs
+        )
+
+
+class MacroAreaView(PlanMixin, TemplateView):
+    template_name = "portal/macro_area.html"
+
+    def get_crumbs(self, context):
+        return [(_("The plan"), self.url("portal:plan")), (str(context["macro"]), None)]
+
+    def get_context_data(self, **kwargs):
+        plan = self.get_plan()
+        macro = get_object_or_404(plan.macro_areas.prefetch_related("lines"), code=self.kwargs["code"])
+        rollup = plan_queries.rollup(plan)
+        actions = list(public.actions(self.city).filter(line__macro_area=macro))
+        for line in macro.lines.all():
+            line.progress = rollup.lines.get(line.pk)
+            line.public_actions = [action for action in actions if action.line_id == line.pk]
+        return super().get_context_data(
+            macro=macro,
+            progress=rollup.macro_areas.get(macro.pk),
+            indicators=public.indicators(self.city).filter(macro_area=macro),
+            **kwargs,
+        )
+
+
+class ActionView(PortalMixin, TemplateView):
+    template_name = "portal/action.html"
+
+    def get_crumbs(self, context):
+        macro = context["action"].line.macro_area
+        return [
+            (_("The plan"), self.url("portal:plan")),
+            (str(macro), self.url("portal:macro-area", code=macro.code)),
+            (context["action"].code, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        try:
+            action = public.action_detail(self.city, self.kwargs["code"])
+        except public.Action.DoesNotExist:
+            raise Http404 from None
+        return super().get_context_data(action=action, **kwargs)
+
+
+class AxisView(PortalMixin, TemplateView):
+    template_name = "portal/axis.html"
+
+    def get_crumbs(self, context):
+        return [(_("The plan"), self.url("portal:plan")), (context["axis"].localized_name, None)]
+
+    def get_context_data(self, **kwargs):
+        axis = get_object_or_404(Axis.objects.for_city(self.city), slug=self.kwargs["axis"])
+        return super().get_context_data(
+            axis=axis,
+            items=plan_queries.axis_summary(axis, published_only=True),
+            axes=Axis.objects.for_city(self.city),
+            **kwargs,
+        )
+
+
+class ProjectListView(PortalMixin, ListView):
+    """Funded projects, filtered by programme, kind, year, theme and place, with a map of the
+    countries of their partners."""
+
+    template_name = "portal/project_list.html"
+    crumbs = [(_("Funded projects"), None)]
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = PublicProjectFilter(
+            self.request.GET or None, queryset=public.projects(self.city), request=self.request, city=self.city
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        queryset = self.filterset.qs
+        totals = queryset.aggregate(budget=Sum("total_budget"), contribution=Sum("eu_contribution"))
+        countries = set(queryset.exclude(participations__country="").values_list("participations__country", flat=True))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset,
+            totals=totals,
+            querystring=query.urlencode(),
+            **worldmap.map_context(shaded=countries),
+            **kwargs,
+        )
+
+
+class ProjectView(PortalMixin, TemplateView):
+    template_name = "portal/project.html"
+
+    def get_crumbs(self, context):
+        return [(_("Funded projects"), self.url("portal:project-list")), (str(context["project"]), None)]
+
+    def get_context_data(self, **kwargs):
+        project = get_object_or_404(
+            public.projects(self.city).prefetch_related(
+                Prefetch("actions", queryset=public.actions(self.city), to_attr="public_actions")
+            ),
+            pk=self.kwargs["pk"],
+        )
+        return super().get_context_data(project=project, **kwargs)
+
+
+class RelationMapView(PortalMixin, TemplateView):
+    template_name = "portal/relations.html"
+    crumbs = [(_("International relations"), None)]
+
+    def get_context_data(self, **kwargs):
+        relations = list(public.relations(self.city))
+        return super().get_context_data(relations=relations, **worldmap.map_context(relations), **kwargs)
+
+
+class BodyListView(PortalMixin, ListView):
+    template_name = "portal/body_list.html"
+    crumbs = [(_("Governance"), None)]
+
+    def get_queryset(self):
+        return public.bodies(self.city)
+
+
+class BodyView(PortalMixin, TemplateView):
+    template_name = "portal/body.html"
+
+    def get_crumbs(self, context):
+        return [(_("Governance"), self.url("portal:body-list")), (str(context["body"]), None)]
+
+    def get_context_data(self, **kwargs):
+        body = get_object_or_404(
+            public.bodies(self.city).prefetch_related("members__organisation"), pk=self.kwargs["pk"]
+        )
+        return super().get_context_data(body=body, meetings=public.public_meetings(body), **kwargs)
+
+
+class NewsListView(PortalMixin, ListView):
+    template_name = "portal/news_list.html"
+    crumbs = [(_("News"), None)]
+    paginate_by = 20
+
+    def get_queryset(self):
+        return public.news(self.city)
+
+
+class NewsView(PortalMixin, TemplateView):
+    template_name = "portal/news.html"
+
+    def get_crumbs(self, context):
+        return [(_("News"), self.url("portal:news-list")), (context["item"].title, None)]
+
+    def get_context_data(self, **kwargs):
+        item = get_object_or_404(public.news(self.city).select_related("action"), slug=self.kwargs["slug"])
+        action = item.action if item.action and item.action.is_published else None
+        return super().get_context_data(item=item, body=rich_text(item.body), action=action, **kwargs)
+
+
+class SearchView(PortalMixin, TemplateView):
+    """One search over everything public: actions, projects, relations, events, news."""
+
+    template_name = "portal/search.html"
+    crumbs = [(_("Search"), None)]
+    per_kind = 20
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:200]
+        results = []
+        if query:
+            city = self.city
+            kinds = [
+                (public.actions(city), ("code", "title", "description")),
+                (public.projects(city), ("acronym", "title", "description", "place")),
+                (public.relations(city), ("partner__name", "partner__name_en", "description")),
+                (public.events(city), ("title", "description", "venue")),
+                (public.news(city), ("title", "summary", "body")),
+            ]
+            for queryset, fields in kinds:
+                condition = Q()
+                for field in fields:
+                    condition |= Q(**{f"{field}__icontains": query})
+                found = list(queryset.filter(condition)[: self.per_kind])
+                if found:
+                    results.append((queryset.model._meta.verbose_name_plural, found))
+        return super().get_context_data(query=query, results=results, **kwargs)
+
+
+class OpenDataView(PortalMixin, TemplateView):
+    template_name = "portal/open_data.html"
+    crumbs = [(_("Open data"), None)]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(datasets=opendata.DATASETS.values(), licence=opendata.licence(), **kwargs)
+
+
+class DatasetMixin(PortalMixin):
+    def get_dataset(self):
+        dataset = opendata.DATASETS.get(self.kwargs["dataset"])
+        if dataset is None:
+            raise Http404
+        return dataset
+
+
+class DatasetDownloadView(DatasetMixin, View):
+    format = "csv"
+
+    def get(self, request, *args, **kwargs):
+        dataset = self.get_dataset()
+        if self.format == "csv":
+            return opendata.csv_response(dataset, self.city)
+        return opendata.json_response(dataset, self.city)
+
+
+class DatasetSchemaView(DatasetMixin, View):
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(opendata.table_schema(self.get_dataset()), json_dumps_params={"ensure_ascii": False})
+
+
+class CatalogueView(PortalMixin, View):
+    """The catalogue's DCAT-AP_IT metadata, as Turtle or JSON-LD."""
+
+    format = "turtle"
+    content_types = {"turtle": "text/turtle; charset=utf-8", "json-ld": "application/ld+json"}
+
+    def get(self, request, *args, **kwargs):
+        graph = opendata.catalogue_graph(self.city, request)
+        return HttpResponse(graph.serialize(format=self.format), content_type=self.content_types[self.format])
