@@ -1,5 +1,6 @@
 import django_filters
 
+from ponte.core.filters import YearFilter
 from ponte.funding.models import Programme, Project
 from ponte.participation.models import Event
 from ponte.plan.models import Action, Indicator
@@ -29,7 +30,7 @@ class IndicatorFilter(django_filters.FilterSet):
 
 class ProjectFilter(django_filters.FilterSet):
     programme_kind = django_filters.ChoiceFilter(field_name="programme__kind", choices=Programme.Kind.choices)
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", help_text="Start year")
+    year = YearFilter(field_name="start_date", lookup_expr="year", help_text="Start year")
 
     class Meta:
         model = Project

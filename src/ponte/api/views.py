@@ -9,10 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ponte.core.models import City
+from ponte.diplomacy.models import Relation
+from ponte.funding.models import Project
+from ponte.participation.models import Event
 from ponte.plan import queries as plan_queries
 from ponte.plan import services as plan_services
 from ponte.plan.models import Action, Indicator
 from ponte.portal import public
+from ponte.portal.models import News
 
 from . import filters, serializers
 
@@ -68,23 +72,30 @@ class PlanView(CityScoped, APIView):
         return Response(serializers.PlanSerializer(data).data)
 
 
-class PublicList(CityScoped, generics.ListAPIView):
-    """A list of one kind of published item; `reader` is the function of `public.py`."""
+class Published(CityScoped):
+    """Reads one kind of published item; `reader` is the function of `public.py`."""
 
     reader = None
+    model = None
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no city in the path
+            return self.model.objects.none()
         return type(self).reader(self.city)
 
 
-class PublicDetail(PublicList, generics.RetrieveAPIView):
+class PublicList(Published, generics.ListAPIView):
+    pass
+
+
+class PublicDetail(Published, generics.RetrieveAPIView):
     pass
 
 
 class ActionList(PublicList):
     """Published actions of the plan. Filter by status, macro area, line or alignment."""
 
-    reader = public.actions
+    reader, model = public.actions, Action
     serializer_class = serializers.ActionSerializer
     filterset_class = filters.ActionFilter
     search_fields = ["code", "title", "description"]
@@ -92,13 +103,13 @@ class ActionList(PublicList):
 
 
 class ActionDetail(PublicDetail):
-    reader = public.actions
+    reader, model = public.actions, Action
     serializer_class = serializers.ActionSerializer
     lookup_field = "code"
 
 
 class IndicatorList(PublicList):
-    reader = public.indicators
+    reader, model = public.indicators, Indicator
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
     search_fields = ["code", "name", "name_en"]
@@ -106,7 +117,7 @@ class IndicatorList(PublicList):
 
 
 class IndicatorDetail(PublicDetail):
-    reader = public.indicators
+    reader, model = public.indicators, Indicator
     serializer_class = serializers.IndicatorSerializer
     lookup_field = "code"
 
@@ -120,7 +131,7 @@ class IndicatorDetail(PublicDetail):
 class ProjectList(PublicList):
     """Funded projects (granted, running, closed or audited) that staff published."""
 
-    reader = public.projects
+    reader, model = public.projects, Project
     serializer_class = serializers.ProjectSerializer
     filterset_class = filters.ProjectFilter
     search_fields = ["acronym", "title", "description", "cup", "place"]
@@ -128,12 +139,12 @@ class ProjectList(PublicList):
 
 
 class ProjectDetail(PublicDetail):
-    reader = public.projects
+    reader, model = public.projects, Project
     serializer_class = serializers.ProjectSerializer
 
 
 class RelationList(PublicList):
-    reader = public.relations
+    reader, model = public.relations, Relation
     serializer_class = serializers.RelationSerializer
     filterset_fields = ["kind", "status"]
     search_fields = ["partner__name", "partner__name_en", "description"]
@@ -141,12 +152,12 @@ class RelationList(PublicList):
 
 
 class RelationDetail(PublicDetail):
-    reader = public.relations
+    reader, model = public.relations, Relation
     serializer_class = serializers.RelationSerializer
 
 
 class EventList(PublicList):
-    reader = public.events
+    reader, model = public.events, Event
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilter
     search_fields = ["title", "description", "venue"]
@@ -154,19 +165,19 @@ class EventList(PublicList):
 
 
 class EventDetail(PublicDetail):
-    reader = public.events
+    reader, model = public.events, Event
     serializer_class = serializers.EventSerializer
 
 
 class NewsList(PublicList):
-    reader = public.news
+    reader, model = public.news, News
     serializer_class = serializers.NewsSerializer
     search_fields = ["title", "summary", "body"]
     ordering_fields = ["published_on"]
 
 
 class NewsDetail(PublicDetail):
-    reader = public.news
+    reader, model = public.news, News
     serializer_class = serializers.NewsSerializer
     lookup_field = "slug"
 

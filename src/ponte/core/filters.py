@@ -6,6 +6,15 @@ from .forms import StyledFormMixin
 from .models import Organisation
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A year: bounded, so a wild number is a form error rather than a database overflow."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2200)
+        super().__init__(*args, **kwargs)
+
+
 class CityFilterSet(django_filters.FilterSet):
     """A filter set whose choices come from the current city only."""
 

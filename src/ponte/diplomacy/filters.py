@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.filters import CityFilterSet
+from ponte.core.filters import CityFilterSet, YearFilter
 
 from .models import Candidacy, Mission, NetworkMembership, Relation, Representation, Theme
 
@@ -50,7 +50,7 @@ class MissionFilter(CityFilterSet):
 class CandidacyFilter(CityFilterSet):
     search_fields = ("title", "outcome")
     status = django_filters.ChoiceFilter(choices=Candidacy.Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     ordering = django_filters.OrderingFilter(
         fields=(("year", "year"), ("deadline", "deadline"), ("title", "title")), label=_("Sort by")
     )

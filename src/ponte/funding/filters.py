@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.filters import CityFilterSet
+from ponte.core.filters import CityFilterSet, YearFilter
 from ponte.core.models import Organisation
 
 from .models import Call, Programme, Project
@@ -14,7 +14,7 @@ class ProjectFilter(CityFilterSet):
     )
     kind = django_filters.ChoiceFilter(field_name="programme__kind", choices=Programme.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Project.Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("Start year"))
+    year = YearFilter(field_name="start_date", lookup_expr="year", label=_("Start year"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("acronym", "acronym"),
@@ -63,7 +63,11 @@ class PartnerFilter(CityFilterSet):
     country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
     min_projects = django_filters.NumberFilter(
-        field_name="project_count", lookup_expr="gte", label=_("At least this many projects")
+        field_name="project_count",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=10**6,
+        label=_("At least this many projects"),
     )
     programme = django_filters.ModelChoiceFilter(
         field_name="participations__project__programme",

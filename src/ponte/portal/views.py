@@ -160,6 +160,7 @@ class AxisView(PortalMixin, TemplateView):
         return [(_("The plan"), self.url("portal:plan")), (context["axis"].localized_name, None)]
 
     def get_context_data(self, **kwargs):
+        kwargs.pop("axis", None)  # the URL's slug; the context's `axis` is the object
         axis = get_object_or_404(Axis.objects.for_city(self.city), slug=self.kwargs["axis"])
         return super().get_context_data(
             axis=axis,

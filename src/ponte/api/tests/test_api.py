@@ -1,0 +1,98 @@
+"""The REST API: published data only, pagination, filtering, ordering, problem details,
+token writes through the services, and a schema that validates."""
+
+import json
+
+import pytest
+from drf_spectacular.validation import validate_schema
+from rest_framework.authtoken.models import Token
+
+from ponte.plan.models import ActionUpdate, IndicatorValue
+from ponte.portal.tests.world import SECRET, build_world
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def world(city):
+    return build_world(city, n=3)
+
+
+def get(client, url, **kwargs):
+    response = client.get(url, **kwargs)
+    return response, json.loads(response.content)
+
+
+def test_schema_is_valid_openapi_3(client, db):
+    response, schema = get(client, "/api/schema/?format=json")
+    assert response.status_code == 200 and schema["openapi"].startswith("3.")
+    validate_schema(schema)  # raises on an invalid document
+    assert "/api/v1/{city}/actions/" in schema["paths"]
+    assert "post" in schema["paths"]["/api/v1/{city}/actions/{code}/updates/"]
+    assert client.get("/api/docs/").status_code == 200
+    assert b"cdn" not in client.get("/api/docs/").content.lower()  # Swagger UI is served by the app
+
+
+def test_lists_paginate_filter_search_and_order(client, city, world):
+    c = city.slug
+    _, page = get(client, f"/api/v1/{c}/actions/?page_size=2&ordering=-code")
+    assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
+    assert [row["code"] for row in page["results"]] == ["P.2", "P.1"]
+    _, found = get(client, f"/api/v1/{c}/actions/?search=pubblica 1")
+    assert [row["code"] for row in found["results"]] == ["P.1"]
+    _, aligned = get(client, f"/api/v1/{c}/actions/?alignment=sdg:11")
+    assert {row["code"] for row in aligned["results"]} == {"P.0", "P.1", "P.2"}  # the draft S.1 is aligned too
+    _, projects = get(client, f"/api/v1/{c}/projects/?status=running&ordering=title")
+    assert [row["title"] for row in projects["results"]] == [f"Progetto pubblico {i}" for i in range(3)]
+    _, indicator = get(client, f"/api/v1/{c}/indicators/IND-P0/")
+    assert indicator["values"] and indicator["action"] == "P.0"
+
+
+def test_errors_are_problem_details(client, city, world):
+    response, body = get(client, "/api/v1/nowhere/actions/")
+    assert response.status_code == 404 and response["Content-Type"] == PROBLEM
+    assert set(body) >= {"type", "title", "status", "detail"} and body["status"] == 404
+    response, body = get(client, f"/api/v1/{city.slug}/nothing-here/")
+    assert response.status_code == 404 and response["Content-Type"] == PROBLEM
+    response, body = get(client, f"/api/v1/{city.slug}/projects/?status=nonsense")
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+    assert body["errors"][0]["field"] == "status"
+
+
+def token_client(client, user):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.create(user=user).key}"
+    return client
+
+
+def test_writes_need_a_token_and_the_right_role(client, city, world, users, office):
+    action = world.published["actions"][0]
+    action.owner_office = office
+    action.save()
+    url = f"/api/v1/{city.slug}/actions/{action.code}/updates/"
+    payload = {"year": 2026, "semester": 2, "text": "Secondo semestre: firmato l'accordo."}
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 401 and response["Content-Type"] == PROBLEM
+    response = token_client(client, users["viewer"]).post(url, payload, content_type="application/json")
+    assert response.status_code == 403 and json.loads(response.content)["status"] == 403
+    response = token_client(client, users["editor"]).post(url, payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert ActionUpdate.objects.get(action=action, year=2026, semester=2).text == payload["text"]
+
+
+def test_a_bad_write_names_the_field_and_changes_nothing(client, city, world, users):
+    client = token_client(client, users["owner"])
+    url = f"/api/v1/{city.slug}/indicators/IND-P0/values/"
+    before = IndicatorValue.objects.count()
+    response = client.post(url, {"reference_date": "31/12/2025", "value": "abc"}, content_type="application/json")
+    body = json.loads(response.content)
+    assert response.status_code == 400 and {e["field"] for e in body["errors"]} == {"reference_date", "value"}
+    assert IndicatorValue.objects.count() == before
+    response = client.post(url, {"reference_date": "2025-12-31", "value": "12.5"}, content_type="application/json")
+    assert response.status_code == 201
+    assert IndicatorValue.objects.count() == before + 1
+
+
+def test_no_draft_in_any_list(client, city, world):
+    for kind in ("actions", "indicators", "projects", "relations", "events", "news"):
+        response = client.get(f"/api/v1/{city.slug}/{kind}/?page_size=500")
+        assert response.status_code == 200 and SECRET not in response.content.decode(), kind
