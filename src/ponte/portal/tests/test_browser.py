@@ -1,0 +1,219 @@
+"""The public pages in headless Chromium (Debian's, driven by Playwright): axe-core finds no
+WCAG 2.1 A/AA violation on any public page template, the main flows work with the keyboard
+alone, and every page is photographed at desktop and mobile widths (test artefacts).
+
+`make test` installs Chromium with apt when it is missing; the path can be changed with
+CHROMIUM (default /usr/bin/chromium), the artefacts' folder with TEST_ARTEFACTS.
+"""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from ponte.governance.models import Body
+from ponte.participation.models import EventQuestion, Question, Registration, Segment, Subscriber
+
+from .world import build_world
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+# (fixtures, assertions) are synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+playwright_api = pytest.importorskip("playwright.sync_api")  # a dev dependency: always installed
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+ARTEFACTS = Path(os.environ.get("TEST_ARTEFACTS", Path(settings.BASE_DIR) / "var" / "test-artefacts")) / "screenshots"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 375, "height": 812}}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings):
+    """The Bologna-like test city with published content behind every public template."""
+    from ponte.factories import CityFactory
+
+    city = CityFactory(slug="testopoli", name="Testopoli")
+    world = build_world(city, n=2)
+    event = world.published["events"][0]
+    EventQuestion.objects.create(city=city, event=event, label="Ente di appartenenza", required=False)
+    Segment.objects.create(city=city, slug="fondi", name="Fondi europei")
+    Question.objects.create(
+        city=city,
+        name="A",
+        email="a@example.org",
+        subject="Erasmus+",
+        text="Come?",
+        answer="Così.",
+        status="answered",
+        in_faq=True,
+    )
+    registration = Registration.objects.create(
+        city=city, event=event, name="Ada", email="ada@example.org", status="confirmed"
+    )
+    subscriber = Subscriber.objects.create(city=city, email="bea@example.org", status="active")
+    settings.ALLOWED_HOSTS = ["*"]
+    return {
+        "url": live_server.url,
+        "city": city,
+        "world": world,
+        "registration": registration,
+        "subscriber": subscriber,
+        "body": Body.objects.get(city=city),
+    }
+
+
+def public_pages(site):
+    c = site["city"].slug
+    world = site["world"]
+    action = world.published["actions"][0]
+    return {
+        "home": f"/{c}/",
+        "plan": f"/{c}/piano/",
+        "macro-area": f"/{c}/piano/aree/{action.line.macro_area.code}/",
+        "action": action.get_public_url(),
+        "axis": f"/{c}/piano/allineamento/sdg/",
+        "projects": f"/{c}/progetti/",
+        "project": world.published["projects"][0].get_public_url(),
+        "relations": f"/{c}/relazioni-internazionali/",
+        "bodies": f"/{c}/organismi/",
+        "body": f"/{c}/organismi/{site['body'].pk}/",
+        "news-list": f"/{c}/notizie/",
+        "news": world.published["news"][0].get_public_url(),
+        "search": f"/{c}/cerca/?q=pubblic",
+        "open-data": f"/{c}/dati/",
+        "accessibility": f"/{c}/accessibilita/",
+        "privacy": f"/{c}/privacy/",
+        "events": f"/{c}/eventi/",
+        "event": world.published["events"][0].get_public_url(),
+        "cancel": f"/{c}/eventi/disdetta/{site['registration'].token}/",
+        "subscribe": f"/{c}/eventi/newsletter/",
+        "confirm": f"/{c}/eventi/newsletter/conferma/{uuid.uuid4()}/",
+        "unsubscribe": f"/{c}/eventi/newsletter/disiscrizione/{site['subscriber'].token}/",
+        "preferences": f"/{c}/eventi/newsletter/preferenze/{site['subscriber'].token}/",
+        "ask": f"/{c}/eventi/europe-direct/",
+        "faq": f"/{c}/eventi/europe-direct/faq/",
+        "login": "/accesso/",
+    }
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+def test_every_public_template_has_no_axe_violation(browser, site):
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    report = {}
+    for width, viewport in WIDTHS.items():
+        context = browser.new_context(viewport=viewport, locale="it-IT")
+        page = context.new_page()
+        for name, path in public_pages(site).items():
+            response = page.goto(site["url"] + path)
+            assert response.status == 200, path
+            page.screenshot(path=str(ARTEFACTS / f"{name}-{width}.png"), full_page=True)
+            found = axe_violations(page)
+            if found:
+                report[f"{name} ({width})"] = found
+        context.close()
+    assert report == {}
+
+
+def tab_to(page, selector, limit=80):
+    """Press Tab until the element is focused: proves it is reachable by keyboard."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} is never reached with the Tab key")
+
+
+def submit(page):
+    """Reach the form's button with Tab and press Enter; wait for the answer page."""
+    tab_to(page, "main button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.screenshot(path=str(ARTEFACTS / f"keyboard-{page.url.rstrip('/').rsplit('/', 1)[-1]}.png"))
+
+
+@pytest.fixture
+def keyboard_page(browser, site):
+    context = browser.new_context(viewport=WIDTHS["desktop"], locale="it-IT")
+    yield context.new_page()
+    context.close()
+
+
+def test_skip_link_is_the_first_stop(keyboard_page, site):
+    page = keyboard_page
+    page.goto(site["url"] + f"/{site['city'].slug}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_subscribe_with_the_keyboard_only(keyboard_page, site, smtp_server):
+    page = keyboard_page
+    page.goto(site["url"] + f"/{site['city'].slug}/eventi/newsletter/")
+    tab_to(page, "#id_email")
+    page.keyboard.type("carla@example.org")
+    tab_to(page, "input[name=segments]")
+    page.keyboard.press("Space")
+    tab_to(page, "#id_consent")
+    page.keyboard.press("Space")
+    submit(page)
+    subscriber = Subscriber.objects.get(email="carla@example.org")
+    assert subscriber.status == "pending" and subscriber.segments.count() == 1
+    assert any("carla@example.org" in message["To"] for message in smtp_server.messages)
+
+
+def test_register_for_an_event_with_the_keyboard_only(keyboard_page, site, smtp_server):
+    page = keyboard_page
+    event = site["world"].published["events"][1]
+    page.goto(site["url"] + event.get_public_url())
+    tab_to(page, "#id_name")
+    page.keyboard.type("Dario Rossi")
+    tab_to(page, "#id_email")
+    page.keyboard.type("dario@example.org")
+    tab_to(page, "#id_consent")
+    page.keyboard.press("Space")
+    submit(page)
+    assert Registration.objects.get(event=event, email="dario@example.org").status == "confirmed"
+    assert page.locator("[role=status]").count() >= 1
+
+
+def test_ask_europe_direct_with_the_keyboard_only(keyboard_page, site, smtp_server):
+    page = keyboard_page
+    page.goto(site["url"] + f"/{site['city'].slug}/eventi/europe-direct/")
+    for selector, text in (
+        ("#id_name", "Elena Bianchi"),
+        ("#id_email", "elena@example.org"),
+        ("#id_subject", "Corpo europeo di solidarietà"),
+        ("#id_text", "Come si partecipa?"),
+    ):
+        tab_to(page, selector)
+        page.keyboard.type(text)
+    tab_to(page, "#id_consent")
+    page.keyboard.press("Space")
+    submit(page)
+    assert Question.objects.get(email="elena@example.org").subject == "Corpo europeo di solidarietà"
