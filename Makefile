@@ -8,7 +8,7 @@ PORT ?= 8000
 DATASET ?= data/bologna
 export DEBUG ?= 1
 
-.PHONY: run test lint install assets migrate load messages makemessages serve worker bench clean
+.PHONY: run test lint install assets browser migrate load messages makemessages serve worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 assets: node_modules/.installed
+
+# The browser tests drive Debian's Chromium (headless); install it when it is missing.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium > /dev/null; }
+	@test -x $(CHROMIUM) || { echo "Chromium could not be installed at $(CHROMIUM)"; exit 1; }
 
 # Refresh the Italian catalogue after changing strings; review every "fuzzy" entry it marks.
 makemessages: install
@@ -56,7 +63,7 @@ lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 
-test: install assets messages lint
+test: install assets browser messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 	$(BIN)/pytest
 

@@ -26,6 +26,7 @@ PUBLISHED = Publication.PUBLISHED
 class World:
     published: dict = field(default_factory=dict)
     hidden: dict = field(default_factory=dict)
+    shared: dict = field(default_factory=dict)
 
 
 def partner(city, name, country, lat, lon):
@@ -36,41 +37,14 @@ def partner(city, name, country, lat, lon):
 
 def build_world(city, n: int = 1) -> World:
     world = World()
-    line = LineFactory(city=city)
-    item = AxisItemFactory(axis__city=city, axis__slug="sdg", code="11")
-    programme = ProgrammeFactory(city=city, name="Horizon Europe")
+    world.shared = {
+        "line": LineFactory(city=city),
+        "item": AxisItemFactory(axis__city=city, axis__slug="sdg", code="11"),
+        "programme": ProgrammeFactory(city=city, name="Horizon Europe"),
+    }
+    add_published(city, world, range(n))
+    line, item, programme = world.shared["line"], world.shared["item"], world.shared["programme"]
     soon = timezone.now() + dt.timedelta(days=10)
-    for i in range(n):
-        action = ActionFactory(line=line, code=f"P.{i}", title=f"Azione pubblica {i}", status="in_progress")
-        action.alignments.add(item)
-        ActionUpdate.objects.create(city=city, action=action, year=2026, semester=1, text=f"Fatto {i}")
-        indicator = IndicatorFactory(action=action, code=f"IND-P{i}", name=f"Indicatore pubblico {i}")
-        IndicatorValueFactory(indicator=indicator)
-        project = ProjectFactory(programme=programme, title=f"Progetto pubblico {i}", status="running")
-        project.actions.add(action)
-        ParticipationFactory(project=project, country="ES")
-        relation = Relation.objects.create(
-            city=city,
-            partner=partner(city, f"Pubblicata{i}", "ES", "41.38", "2.17"),
-            kind="twinning",
-            publication=PUBLISHED,
-        )
-        event = Event.objects.create(city=city, title=f"Evento pubblico {i}", starts_at=soon, publication=PUBLISHED)
-        news = News.objects.create(
-            city=city,
-            title=f"Notizia pubblica {i}",
-            slug=f"notizia-{i}",
-            body="Testo.",
-            publication=PUBLISHED,
-            action=action,
-        )
-        world.published.setdefault("actions", []).append(action)
-        world.published.setdefault("indicators", []).append(indicator)
-        world.published.setdefault("projects", []).append(project)
-        world.published.setdefault("relations", []).append(relation)
-        world.published.setdefault("events", []).append(event)
-        world.published.setdefault("news", []).append(news)
-
     hidden_action = ActionFactory(
         line=line, code="S.1", title=f"Azione {SECRET}", publication=DRAFT, description=SECRET
     )
@@ -130,3 +104,43 @@ def build_world(city, n: int = 1) -> World:
     )
     Meeting.objects.create(city=city, body=body, title=f"Riunione {SECRET}", starts_at=soon, minutes=SECRET)
     return world
+
+
+def add_published(city, world: World, indexes) -> None:
+    """Published items of every kind, numbered by `indexes` (so a test can add more)."""
+    line, item, programme = world.shared["line"], world.shared["item"], world.shared["programme"]
+    soon = timezone.now() + dt.timedelta(days=10)
+    for i in indexes:
+        action = ActionFactory(line=line, code=f"P.{i}", title=f"Azione pubblica {i}", status="in_progress")
+        action.alignments.add(item)
+        ActionUpdate.objects.create(city=city, action=action, year=2026, semester=1, text=f"Fatto {i}")
+        indicator = IndicatorFactory(action=action, code=f"IND-P{i}", name=f"Indicatore pubblico {i}")
+        IndicatorValueFactory(indicator=indicator)
+        project = ProjectFactory(programme=programme, title=f"Progetto pubblico {i}", status="running")
+        project.actions.add(action)
+        project.alignments.add(item)
+        ParticipationFactory(project=project, country="ES")
+        relation = Relation.objects.create(
+            city=city,
+            partner=partner(city, f"Pubblicata{i}", "ES", "41.38", "2.17"),
+            kind="twinning",
+            publication=PUBLISHED,
+        )
+        event = Event.objects.create(city=city, title=f"Evento pubblico {i}", starts_at=soon, publication=PUBLISHED)
+        news = News.objects.create(
+            city=city,
+            title=f"Notizia pubblica {i}",
+            slug=f"notizia-{i}",
+            body="Testo.",
+            publication=PUBLISHED,
+            action=action,
+        )
+        for kind, row in (
+            ("actions", action),
+            ("indicators", indicator),
+            ("projects", project),
+            ("relations", relation),
+            ("events", event),
+            ("news", news),
+        ):
+            world.published.setdefault(kind, []).append(row)
