@@ -1,4 +1,5 @@
-"""Benchmark of the plan back office: data-set load and the main pages as the plan grows.
+"""Benchmark of the plan's pages: data-set load, the back office's main pages and the public
+portal's (pages, open data, API, DCAT catalogue) as the plan and the funded projects grow.
 
 Run: `make bench` (or `.venv/bin/python bench/plan_pages.py [--actions 86 860 8600]`).
 Prints, for each size, the median time and the query count of each page, and the time to
@@ -64,6 +65,8 @@ def run(args):
 
     from ponte.core.models import City
     from ponte.factories import ActionFactory, IndicatorFactory, IndicatorValueFactory, MilestoneFactory, UserFactory
+    from ponte.funding.models import Programme
+    from ponte.funding.tests.factories import ProjectFactory
     from ponte.plan.models import Action, AxisItem, Line
 
     devnull = open(os.devnull, "w")  # noqa: SIM115
@@ -76,25 +79,39 @@ def run(args):
     client = Client()
     client.force_login(UserFactory(is_superuser=True))
     sdg11 = AxisItem.objects.get(axis__slug="sdg", code="11")
+    public = Client()
     pages = {
-        "overview": "/bologna/",
-        "action list": "/bologna/azioni/",
-        "action list CSV (all)": "/bologna/azioni/?export=csv",
-        "action list XLSX (all)": "/bologna/azioni/?export=xlsx",
-        "due updates": "/bologna/azioni/scadenze/",
-        "indicators": "/bologna/indicatori/",
-        "SDG axis (186 items)": "/bologna/allineamento/sdg/",
-        "SDG 11 actions": "/bologna/allineamento/sdg/11/",
-        "action detail": "/bologna/azioni/1.1.1/",
+        "overview": "/bologna/gestione/",
+        "action list": "/bologna/gestione/azioni/",
+        "action list CSV (all)": "/bologna/gestione/azioni/?export=csv",
+        "action list XLSX (all)": "/bologna/gestione/azioni/?export=xlsx",
+        "due updates": "/bologna/gestione/azioni/scadenze/",
+        "indicators": "/bologna/gestione/indicatori/",
+        "SDG axis (186 items)": "/bologna/gestione/allineamento/sdg/",
+        "SDG 11 actions": "/bologna/gestione/allineamento/sdg/11/",
+        "action detail": "/bologna/gestione/azioni/1.1.1/",
+        "portal: home": "/bologna/",
+        "portal: plan": "/bologna/piano/",
+        "portal: action": "/bologna/piano/azioni/1.1.1/",
+        "portal: SDG axis": "/bologna/piano/allineamento/sdg/",
+        "portal: projects (page 1)": "/bologna/progetti/",
+        "open data: actions CSV": "/bologna/dati/azioni.csv",
+        "open data: projects JSON": "/bologna/dati/progetti.json",
+        "open data: DCAT Turtle": "/bologna/dati/catalogo.ttl",
+        "API: actions (50)": "/api/v1/bologna/actions/",
+        "API: projects (500)": "/api/v1/bologna/projects/?page_size=500",
+        "sitemap.xml": "/sitemap.xml",
     }
 
     def fetch(url):
-        response = client.get(url)
+        response = (client if "/gestione/" in url else public).get(url)  # the portal as the public sees it
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
         assert response.status_code == 200, url
 
     lines = list(Line.objects.for_city(city))
+    programme = Programme.objects.for_city(city).first()
+    print("each added action comes with a milestone, an indicator value and a funded project")
     print(f"{'page':28}" + "".join(f"{f'{n} actions':>22}" for n in args.actions))
     results = {name: [] for name in pages}
     for size in args.actions:
@@ -104,6 +121,8 @@ def run(args):
             action.alignments.add(sdg11)
             MilestoneFactory(action=action)
             IndicatorValueFactory(indicator=IndicatorFactory(action=action))
+            project = ProjectFactory(programme=programme, status="running", total_budget=1000 + i, place="Bologna")
+            project.actions.add(action)
         for name, url in pages.items():
             fetch(url)  # warm up
             counter = QueryCounter()
