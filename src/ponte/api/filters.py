@@ -1,4 +1,9 @@
+import datetime
+
 import django_filters
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from ponte.core.filters import YearFilter
 from ponte.funding.models import Programme, Project
@@ -37,9 +42,30 @@ class ProjectFilter(django_filters.FilterSet):
         fields = ["status", "programme_kind", "year"]
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant, brought to UTC here: an offset the database refuses (say +22:17)
+    or a date that leaves the calendar becomes a 400 naming the parameter, not a 500."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            value = value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(_("Date out of range.")) from None
+        if not 1900 <= value.year <= 2200:
+            raise ValidationError(_("Date out of range."))
+        return value
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class EventFilter(django_filters.FilterSet):
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UtcDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Event

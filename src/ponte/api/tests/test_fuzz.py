@@ -5,7 +5,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -25,7 +27,13 @@ def api_schema(client, city):
                     parameter["schema"] = {"type": "string", "enum": [city.slug]}
     schema = schemathesis.openapi.from_dict(document)
     schema.app = get_wsgi_application()
-    return schema
+    # As Django's test client does: the test's transaction lives on one connection, which the
+    # end of each WSGI request must not close.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schema
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_no_server_error(api_schema):
