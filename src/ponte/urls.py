@@ -26,6 +26,7 @@ urlpatterns = [
     path("<slug:city>/gestione/diplomazia/", include("ponte.diplomacy.urls")),
     path("<slug:city>/gestione/organismi/", include("ponte.governance.urls")),
     path("<slug:city>/gestione/", include("ponte.cooperation.urls")),
+    path("<slug:city>/gestione/notizie/", include("ponte.portal.newsdesk")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,59 @@
+"""Plan owners write the portal's news in the back office; a draft appears nowhere public
+until they publish it."""
+
+import pytest
+
+from ponte.portal.models import News
+from ponte.testing import EDIT, READ
+
+PAGES = [
+    ("/{c}/gestione/notizie/", READ),
+    ("/{c}/gestione/notizie/?export=csv", READ),
+    ("/{c}/gestione/notizie/nuova/", EDIT),
+]
+
+
+@pytest.mark.parametrize("role", list(READ))
+@pytest.mark.parametrize(("url", "expected"), PAGES, ids=[page[0] for page in PAGES])
+def test_permission_matrix(client, users, city, role, url, expected):
+    if role != "anonymous":
+        client.force_login(users[role])
+    assert client.get(url.format(c=city.slug)).status_code == expected[role]
+
+
+def test_draft_then_published(client, users, city, line):
+    client.force_login(users["owner"])
+    form = {
+        "title": "Bologna capitale europea dei giovani",
+        "slug": "capitale-giovani",
+        "summary": "La candidatura è stata presentata.",
+        "body": "Il **dossier** è online.",
+        "published_on": "2026-11-20T10:00",
+        "publication": "draft",
+    }
+    response = client.post(f"/{city.slug}/gestione/notizie/nuova/", form)
+    assert response.status_code == 302
+    news = News.objects.get(slug="capitale-giovani")
+    assert news.author == users["owner"] and not news.is_published
+    client.logout()
+    assert client.get(f"/{city.slug}/notizie/capitale-giovani/").status_code == 404
+    assert b"capitale europea" not in client.get(f"/{city.slug}/notizie/rss/").content
+
+    client.force_login(users["owner"])
+    client.post(f"/{city.slug}/gestione/notizie/{news.pk}/modifica/", form | {"publication": "published"})
+    client.logout()
+    page = client.get(f"/{city.slug}/notizie/capitale-giovani/").content.decode()
+    assert "<strong>dossier</strong>" in page  # Markdown rendered (and sanitised)
+    assert b"capitale europea" in client.get(f"/{city.slug}/notizie/rss/").content
+    assert b"capitale europea" in client.get(f"/{city.slug}/notizie/atom/").content
+
+
+def test_a_duplicate_address_is_explained(client, users, city):
+    client.force_login(users["owner"])
+    News.objects.create(city=city, title="Prima", slug="stessa", body="x")
+    response = client.post(
+        f"/{city.slug}/gestione/notizie/nuova/",
+        {"title": "Seconda", "slug": "stessa", "body": "y", "published_on": "2026-11-20T10:00"},
+    )
+    assert response.status_code == 200 and News.objects.filter(slug="stessa").count() == 1
+    assert response.context["form"].errors
