@@ -165,8 +165,8 @@ class ProjectImporter(RowImporter):
             cursor.execute(
                 f"""WITH upserted AS (
                     INSERT INTO funding_project AS p
-                        (city_id, origin, grant_agreement, publication, updated_at, {columns})
-                    SELECT %s, %s, '', %s, now(), {columns} FROM ponte_import_project
+                        (city_id, origin, grant_agreement, place, publication, updated_at, {columns})
+                    SELECT %s, %s, '', '', %s, now(), {columns} FROM ponte_import_project
                     ON CONFLICT (city_id, origin, external_id) WHERE NOT (external_id = '')
                     DO UPDATE SET {updates}, updated_at = now() WHERE {changed_test}
                     RETURNING (xmax = 0) AS inserted
