@@ -8,7 +8,7 @@ PORT ?= 8000
 DATASET ?= data/bologna
 export DEBUG ?= 1
 
-.PHONY: run test lint install assets browser migrate load messages makemessages serve worker bench clean
+.PHONY: run test lint install assets system browser migrate load messages makemessages serve worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +26,22 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 
-# The browser tests drive Debian's Chromium (headless); install it when it is missing.
-CHROMIUM ?= /usr/bin/chromium
+# Debian packages: WeasyPrint (PDF reports) needs Pango and a font at run time; the tests drive
+# Chromium (headless) and render report pages with poppler's pdftoppm. Installed when missing.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-browser:
-	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium > /dev/null; }
-	@test -x $(CHROMIUM) || { echo "Chromium could not be installed at $(CHROMIUM)"; exit 1; }
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_DEBS := chromium poppler-utils
+define apt_ensure
+	@missing=""; for package in $(1); do dpkg -s $$package > /dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then echo "apt-get install$$missing"; $(SUDO) apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing > /dev/null; fi
+endef
+
+system:
+	$(call apt_ensure,$(RUNTIME_DEBS))
+
+browser: system
+	$(call apt_ensure,$(TEST_DEBS))
 
 # Refresh the Italian catalogue after changing strings; review every "fuzzy" entry it marks.
 makemessages: install
@@ -48,11 +58,11 @@ load: migrate
 	$(BIN)/python manage.py load_plan $(DATASET)
 	$(BIN)/python manage.py ensure_admin
 
-run: assets load
+run: system assets load
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style serving: DEBUG off, static files collected and served by WhiteNoise.
-serve: assets load
+serve: system assets load
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput > /dev/null
 	DEBUG=0 $(BIN)/gunicorn ponte.wsgi --chdir src --bind 127.0.0.1:$(PORT)
 
@@ -72,3 +82,4 @@ clean:
 
 bench: install messages
 	$(BIN)/python bench/plan_pages.py
+	$(BIN)/python bench/reports.py

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ponte.cooperation",
     "ponte.participation",
     "ponte.portal",
+    "ponte.reports",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -132,6 +133,8 @@ STATICFILES_DIRS = [BASE_DIR / "src" / "ponte" / "static"]
 # Bootstrap Italia comes from npm (`npm ci` in the Makefile) and is served by the app, never a CDN.
 if (BASE_DIR / "node_modules" / "bootstrap-italia" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/bootstrap-italia", BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"))
+if (BASE_DIR / "node_modules" / "chart.js" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -197,6 +200,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # PDF writing and charts narrate every step at INFO: keep their warnings only.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "matplotlib", "PIL")},
 }
 
 # Open data: the licence of every data set (an SPDX id known to `ponte.portal.opendata`) and the

@@ -27,6 +27,7 @@ urlpatterns = [
     path("<slug:city>/gestione/organismi/", include("ponte.governance.urls")),
     path("<slug:city>/gestione/", include("ponte.cooperation.urls")),
     path("<slug:city>/gestione/notizie/", include("ponte.portal.newsdesk")),
+    path("<slug:city>/gestione/", include("ponte.reports.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,47 @@
+"""The plan's headline figures, computed once here for the report, the dashboard and the tests
+that check the API and the open data say the same."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from ponte.funding.models import Project
+from ponte.plan import queries as plan_queries
+from ponte.plan.models import Action
+
+FUNDED = [Project.Status.GRANTED, Project.Status.RUNNING, Project.Status.CLOSED, Project.Status.AUDITED]
+
+
+@dataclass(frozen=True)
+class Totals:
+    actions: int
+    completed: int
+    in_progress: int
+    late: int  # delayed or suspended
+    progress: Decimal | None  # the plan's weighted progress
+    funded_projects: int
+    funds: Decimal  # EU / programme contribution of the funded projects
+    budget: Decimal  # their total budget
+
+
+def totals(city) -> Totals:
+    plan = plan_queries.current_plan(city)
+    counts = Action.objects.for_city(city).aggregate(
+        actions=Count("pk"),
+        completed=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
+        in_progress=Count("pk", filter=Q(status=Action.Status.IN_PROGRESS)),
+        late=Count("pk", filter=Q(status__in=[Action.Status.DELAYED, Action.Status.SUSPENDED])),
+    )
+    money = (
+        Project.objects.for_city(city)
+        .filter(status__in=FUNDED)
+        .aggregate(n=Count("pk"), funds=Sum("eu_contribution"), budget=Sum("total_budget"))
+    )
+    return Totals(
+        progress=plan_queries.rollup(plan).plan if plan else None,
+        funded_projects=money["n"],
+        funds=money["funds"] or Decimal(0),
+        budget=money["budget"] or Decimal(0),
+        **counts,
+    )

@@ -1,0 +1,83 @@
+"""Report generation: queue a report for a scope, write its three files as a background task
+with progress, keep it in the archive with who asked for it and when."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ponte.core import permissions
+
+from . import content as report_content
+from . import writers
+from .models import Report, ReportDefinition
+
+logger = logging.getLogger(__name__)
+SCOPE_FIELDS = ["start_date", "end_date", "axis_item", "programme", "office"]
+
+
+def _require(user, city):
+    if not permissions.can_manage_plan(user, city):
+        raise PermissionDenied(_("Only plan owners generate reports."))
+
+
+def definition_save(*, definition: ReportDefinition, user, macro_areas=()) -> ReportDefinition:
+    _require(user, definition.city)
+    if definition.created_by_id is None:
+        definition.created_by = user
+    definition.full_clean()
+    definition.save()
+    definition.macro_areas.set(macro_areas)
+    return definition
+
+
+def request_report(*, city, user, scope, macro_areas=(), title="", definition=None) -> Report:
+    """Create the archive entry for a scope (copied, so later edits of a definition do not
+    change what an old report says) and queue its generation after the transaction commits."""
+    from .tasks import generate_report_task
+
+    _require(user, city)
+    values = {name: getattr(scope, name) for name in SCOPE_FIELDS}
+    report = Report(city=city, generated_by=user, definition=definition, **values)
+    report.title = title or _("Annual implementation report %(start)s – %(end)s") % {
+        "start": values["start_date"].strftime("%d/%m/%Y"),
+        "end": values["end_date"].strftime("%d/%m/%Y"),
+    }
+    report.full_clean()
+    report.save()
+    report.macro_areas.set(macro_areas)
+    transaction.on_commit(lambda: generate_report_task.enqueue(report.pk))
+    return report
+
+
+def _progress(report, percent):
+    Report.objects.filter(pk=report.pk).update(progress=percent)
+
+
+def generate(report: Report) -> Report:
+    """Write the DOCX, PDF and XLSX of a queued report (the worker's task)."""
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, progress=1)
+    try:
+        data = report_content.build(report, on_progress=lambda percent: _progress(report, percent // 2))
+        name = slugify(report.title)[:80] or "relazione"
+        for step, (field, writer, extension) in enumerate(
+            (
+                ("xlsx", writers.write_xlsx, "xlsx"),
+                ("docx", writers.write_docx, "docx"),
+                ("pdf", writers.write_pdf, "pdf"),
+            )
+        ):
+            getattr(report, field).save(f"{name}.{extension}", ContentFile(writer(data, report.title)), save=False)
+            _progress(report, 40 + 20 * (step + 1))
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the report, never lost
+        logger.exception("report %s failed", report.pk)
+        report.status, report.error = Report.Status.FAILED, f"{exc.__class__.__name__}: {exc}"
+    else:
+        report.status, report.progress = Report.Status.DONE, 100
+    report.finished_at = timezone.now()
+    report.save()
+    return report

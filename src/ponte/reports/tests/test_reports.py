@@ -1,0 +1,201 @@
+"""The yearly implementation report for the Bologna data set, in DOCX, PDF and XLSX: generated
+through the builder as a background task, archived, read back with python-docx, pypdf and
+openpyxl; builder choices narrow it; only plan owners generate."""
+
+import datetime
+import io
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from ponte.core.models import City, Membership, Organisation
+from ponte.factories import MembershipFactory
+from ponte.funding.models import Programme, Project
+from ponte.plan.models import Action, ActionUpdate, Milestone
+from ponte.reports.figures import totals
+from ponte.reports.models import Report, ReportDefinition
+
+
+@pytest.fixture
+def bologna(db, settings, tmp_path):  # noqa: F811 - the pytest-django fixture
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_plan", str(settings.BASE_DIR / "data" / "bologna"), verbosity=0)
+    city = City.objects.get(slug="bologna")
+    action = Action.objects.get(city=city, code="1.1.1")
+    ActionUpdate.objects.create(city=city, action=action, year=2025, semester=2, text="Rete consolidata nel 2025.")
+    Milestone.objects.create(
+        city=city, action=action, title="Seminario annuale", due_date="2025-10-01", done_date="2025-09-20"
+    )
+    programme = (
+        Programme.objects.get(city=city, slug="horizon-europe")
+        if Programme.objects.filter(city=city, slug="horizon-europe").exists()
+        else Programme.objects.for_city(city).first()
+    )
+    project = Project.objects.create(
+        city=city,
+        programme=programme,
+        title="Progetto finanziato",
+        acronym="FUND",
+        status="running",
+        total_budget=Decimal("1200000"),
+        eu_contribution=Decimal("1000000"),
+        start_date="2025-01-01",
+        publication="published",
+    )
+    project.actions.add(action)
+    return city
+
+
+@pytest.fixture
+def owner(client, bologna):
+    user = MembershipFactory(city=bologna, role=Membership.Role.PLAN_OWNER).user
+    client.force_login(user)
+    return user
+
+
+def generate(client, city, on_commit, **choices):
+    """Post the builder; the generation task runs when the transaction commits (here: at once)."""
+    data = {"start_date": "2025-01-01", "end_date": "2025-12-31", "title": "", "save_as": ""} | choices
+    with on_commit(execute=True):
+        response = client.post(reverse("reports:create", kwargs={"city": city.slug}), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = Report.objects.latest("requested_at")
+    page = client.get(response["Location"]).content.decode()
+    assert report.status == Report.Status.DONE, report.error
+    return report, page
+
+
+def download(client, city, report, fmt):
+    response = client.get(reverse("reports:file", kwargs={"city": city.slug, "pk": report.pk, "fmt": fmt}))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_full_report_in_three_formats(client, bologna, owner, django_capture_on_commit_callbacks):
+    report, page = generate(client, bologna, django_capture_on_commit_callbacks)
+    assert report.generated_by == owner and report.finished_at and report.progress == 100
+    assert "DOCX" in page and "PDF" in page and "XLSX" in page
+    figures = totals(bologna)
+
+    # XLSX: one sheet per section, typed cells, the summary's totals
+    workbook = load_workbook(io.BytesIO(download(client, bologna, report, "xlsx")))
+    assert workbook.sheetnames == [
+        "Sintesi",
+        "Azioni",
+        "Indicatori",
+        "Traguardi",
+        "Aggiornamenti",
+        "Fondi",
+        "Relazioni",
+        "Eventi",
+    ]
+    summary = list(workbook["Sintesi"].iter_rows(values_only=True))
+    total = next(row for row in summary if row[0] == "Totale")
+    assert total[1] == figures.actions == 86 and total[2] == figures.completed
+    assert total[5] == pytest.approx(float(figures.progress))
+    assert total[9] == pytest.approx(float(figures.funds)) == 1_000_000
+    actions = list(workbook["Azioni"].iter_rows(values_only=True))
+    assert len(actions) == 87 and isinstance(actions[1][5], int)
+    funds = list(workbook["Fondi"].iter_rows(values_only=True))
+    assert funds[1][0] == "FUND" and funds[1][5] == 1_000_000 and isinstance(funds[1][6], datetime.datetime)
+
+    # DOCX: headings per macro area, line and action, a table of contents field, the summary table
+    document = Document(io.BytesIO(download(client, bologna, report, "docx")))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert sum(1 for p in document.paragraphs if p.style.name == "Heading 1") >= 7 + 4
+    assert any(text.startswith("1.1.1 ") for text in headings)
+    assert 'TOC \\o "1-3"' in document.element.xml
+    summary_table = document.tables[0]
+    assert summary_table.rows[-1].cells[0].text == "Totale" and summary_table.rows[-1].cells[1].text == "86"
+    assert document.inline_shapes  # the charts
+
+    # PDF: tagged (PDF/UA), fonts embedded, the text of the report
+    pdf = download(client, bologna, report, "pdf")
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert str(root.get("/Lang", "")).startswith("it")
+    fonts = [font.get_object() for page in reader.pages for font in (page["/Resources"].get("/Font") or {}).values()]
+    assert fonts and all(
+        "/FontFile2" in f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        or "/FontFile3" in f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        for f in fonts
+        if "/DescendantFonts" in f
+    )
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Sintesi" in text and "1.1.1" in text and "Rete consolidata nel 2025." in text
+    # pages rendered to PNG with poppler (installed by `make test`), kept with the test artefacts
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: `make test` installs Debian's poppler-utils"
+    artefacts = Path(os.environ.get("TEST_ARTEFACTS", settings.BASE_DIR / "var" / "test-artefacts")) / "report"
+    artefacts.mkdir(parents=True, exist_ok=True)
+    (artefacts / "relazione.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "3",
+            str(artefacts / "relazione.pdf"),
+            str(artefacts / "pagina"),
+        ],
+        check=True,
+    )
+    pages = sorted(artefacts.glob("pagina-*.png"))
+    assert len(pages) == 3 and all(page.stat().st_size > 10_000 for page in pages)
+
+
+def test_builder_narrows_to_an_alignment_item_and_saves_the_definition(
+    client, bologna, owner, django_capture_on_commit_callbacks
+):
+    from ponte.plan.models import AxisItem
+    from ponte.plan.queries import actions_serving
+
+    sdg11 = AxisItem.objects.get(city=bologna, axis__slug="sdg", code="11")
+    report, _page = generate(
+        client, bologna, django_capture_on_commit_callbacks, axis_item=sdg11.pk, save_as="Tutto ciò che serve l'SDG 11"
+    )
+    workbook = load_workbook(io.BytesIO(download(client, bologna, report, "xlsx")))
+    codes = {row[0] for row in list(workbook["Azioni"].iter_rows(values_only=True))[1:]}
+    assert codes == set(actions_serving(sdg11).values_list("code", flat=True)) and 0 < len(codes) < 86
+    definition = ReportDefinition.objects.get(name="Tutto ciò che serve l'SDG 11")
+    assert definition.axis_item == sdg11 and report.definition == definition
+    # the definition prefills the builder next time
+    form = client.get(reverse("reports:create", kwargs={"city": bologna.slug}) + f"?definizione={definition.pk}")
+    assert form.context["form"].initial["axis_item"] == sdg11.pk or form.context["form"].instance == definition
+
+
+def test_bad_period_is_explained_and_nothing_is_queued(client, bologna, owner):
+    response = client.post(
+        reverse("reports:create", kwargs={"city": bologna.slug}), {"start_date": "2025-12-31", "end_date": "2025-01-01"}
+    )
+    assert response.status_code == 200 and "end_date" in response.context["form"].errors
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "expected"), [("viewer", 403), ("editor", 403), ("owner", 200)])
+def test_only_plan_owners_generate(client, bologna, role, expected):
+    roles = {
+        "viewer": Membership.Role.VIEWER,
+        "editor": Membership.Role.OFFICE_EDITOR,
+        "owner": Membership.Role.PLAN_OWNER,
+    }
+    office = Organisation.objects.filter(city=bologna, kind=Organisation.Kind.CITY_OFFICE).first()
+    membership = MembershipFactory(city=bologna, role=roles[role], office=office if role == "editor" else None)
+    client.force_login(membership.user)
+    assert client.get(reverse("reports:create", kwargs={"city": bologna.slug})).status_code == expected
+    assert client.get(reverse("reports:list", kwargs={"city": bologna.slug})).status_code == 200

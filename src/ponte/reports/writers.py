@@ -1,0 +1,400 @@
+"""The three formats of a report: DOCX (editable, styles, table of contents), PDF (tagged,
+PDF/UA, fonts embedded; WeasyPrint from an HTML template) and XLSX (one sheet per section,
+typed cells). All three write the same `ReportContent`."""
+
+import base64
+import io
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from . import charts
+
+
+def _pct(value):
+    return "—" if value is None else f"{formats.number_format(value, 1)}%"
+
+
+def _money(value):
+    return formats.number_format(value or Decimal(0), 2, use_l10n=True, force_grouping=True) + " €"
+
+
+def summary_rows(content):
+    """The executive summary table: one row per chapter and the total (same rows everywhere)."""
+    header = [
+        _("Macro area"),
+        _("Actions"),
+        _("Completed"),
+        _("In progress"),
+        _("Delayed or suspended"),
+        _("Progress"),
+        _("Milestones met"),
+        _("Milestones missed"),
+        _("Updates"),
+        _("Funds (€)"),
+    ]
+    rows = [
+        [
+            f"{c.macro.code}. {c.macro.title}",
+            len(c.action_blocks),
+            c.count("completed"),
+            c.count("in_progress"),
+            c.count("delayed", "suspended"),
+            c.progress,
+            c.milestones_met,
+            c.milestones_missed,
+            c.updates,
+            c.funds,
+        ]
+        for c in content.chapters
+    ]
+    total = [
+        _("Total"),
+        content.action_count,
+        content.count("completed"),
+        content.count("in_progress"),
+        content.count("delayed", "suspended"),
+        content.progress,
+        sum(r[6] for r in rows),
+        sum(r[7] for r in rows),
+        sum(r[8] for r in rows),
+        content.funds,
+    ]
+    return header, rows, total
+
+
+def report_charts(content):
+    found = [charts.progress_by_chapter(content, _("Progress by macro area"))]
+    funds = charts.funds_by_programme(content, _("Funds obtained by programme (M€)"))
+    if funds:
+        found.append(funds)
+    return found
+
+
+# -- PDF ---------------------------------------------------------------------------------
+def write_pdf(content, title) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "reports/report.html",
+        {
+            "content": content,
+            "title": title,
+            "summary": summary_rows(content),
+            "charts": [
+                {"title": c.title, "alt": c.alt, "src": "data:image/png;base64," + base64.b64encode(c.png).decode()}
+                for c in report_charts(content)
+            ],
+        },
+    )
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, full_fonts=False)
+
+
+# -- DOCX --------------------------------------------------------------------------------
+def _table(document, header, rows, widths=None):
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = _text(value)
+    return table
+
+
+def _text(value):
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return formats.number_format(value, 2 if value >= 1000 else 1, force_grouping=True)
+    return str(value)
+
+
+def _toc(document):
+    """A table-of-contents field: Word and LibreOffice fill it in when the file is opened."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run()
+    begin, instruction, separate, placeholder, end = (
+        OxmlElement(tag) for tag in ("w:fldChar", "w:instrText", "w:fldChar", "w:t", "w:fldChar")
+    )
+    begin.set(qn("w:fldCharType"), "begin")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = 'TOC \\o "1-3" \\h \\z \\u'
+    separate.set(qn("w:fldCharType"), "separate")
+    placeholder.text = _("Update the field to show the table of contents.")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instruction, separate, placeholder, end):
+        run._r.append(element)
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def write_docx(content, title) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
+    document = Document()
+    document.core_properties.title = title
+    document.core_properties.language = "it-IT"
+    document.add_heading(title, level=0)
+    document.add_paragraph(_period_text(content))
+    document.add_heading(_("Contents"), level=1)
+    _toc(document)
+    document.add_heading(_("Executive summary"), level=1)
+    header, rows, total = summary_rows(content)
+    _table(document, header, [*rows, total])
+    for chart in report_charts(content):
+        document.add_picture(io.BytesIO(chart.png), width=Cm(16))
+        document.add_paragraph(chart.alt, style="Caption")
+    for chapter in content.chapters:
+        document.add_heading(f"{chapter.macro.code}. {chapter.macro.title}", level=1)
+        document.add_paragraph(_("Progress") + f": {_pct(chapter.progress)}")
+        for line in chapter.lines:
+            document.add_heading(f"{line.line.code} {line.line.title}", level=2)
+            for block in line.actions:
+                _docx_action(document, block)
+    document.add_heading(_("Funds obtained"), level=1)
+    _table(document, *_projects_table(content))
+    document.add_heading(_("International relations"), level=1)
+    _table(document, *_relations_table(content))
+    document.add_heading(_("Events"), level=1)
+    _table(document, *_events_table(content))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_action(document, block):
+    action = block.action
+    document.add_heading(f"{action.code} {action.title}", level=3)
+    document.add_paragraph(
+        f"{_('Status')}: {action.get_status_display()} · {_('Progress')}: {action.progress}% · "
+        f"{_('Owning office')}: {action.owner_office or '—'}"
+    )
+    if block.milestones:
+        _table(
+            document,
+            [_("Milestone"), _("Due"), _("Done")],
+            [[m.title, m.due_date, m.done_date] for m in block.milestones],
+        )
+    if block.indicators:
+        _table(document, *_indicator_table(block))
+    for update in block.updates:
+        document.add_paragraph(f"{update.year} · {update.get_semester_display()}: {update.text}")
+
+
+def _indicator_table(block):
+    header = [_("Indicator"), _("Unit"), _("Baseline"), _("Latest value"), _("Target"), _("Toward target")]
+    rows = [
+        [
+            f"{row.indicator.code} {row.indicator.localized_name}",
+            row.indicator.unit,
+            row.baseline,
+            row.latest.value if row.latest else None,
+            row.target.value if row.target else None,
+            _pct(row.toward_target),
+        ]
+        for row in block.indicators
+    ]
+    return header, rows
+
+
+def _projects_table(content):
+    header = [_("Project"), _("Programme"), _("Status"), _("Total budget (€)"), _("Contribution (€)")]
+    rows = [
+        [p.acronym or p.title, p.programme.localized_name, p.get_status_display(), p.total_budget, p.eu_contribution]
+        for p in content.projects
+    ]
+    return header, rows
+
+
+def _relations_table(content):
+    header = [_("Partner"), _("Country"), _("Kind"), _("Status")]
+    rows = [
+        [r.partner.localized_name, r.partner.country, r.get_kind_display(), r.get_status_display()]
+        for r in content.relations
+    ]
+    return header, rows
+
+
+def _events_table(content):
+    header = [_("Event"), _("Date"), _("Venue")]
+    rows = [[e.title, formats.date_format(e.starts_at, "SHORT_DATE_FORMAT"), e.venue] for e in content.events]
+    return header, rows
+
+
+def _period_text(content):
+    text = _("Period: %(start)s – %(end)s") % {
+        "start": formats.date_format(content.start, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(content.end, "SHORT_DATE_FORMAT"),
+    }
+    if content.scope_notes:
+        text += " · " + _("Scope") + ": " + "; ".join(content.scope_notes)
+    return text
+
+
+# -- XLSX --------------------------------------------------------------------------------
+def write_xlsx(content, title) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Executive summary")[:31]
+    summary.append([title])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([_period_text(content)])
+    summary.append([])
+    header, rows, total = summary_rows(content)
+    _sheet_rows(summary, header, [*rows, total], percent_columns={5})
+
+    sheets = {
+        _("Actions"): (
+            [
+                _("Code"),
+                _("Title"),
+                _("Macro area"),
+                _("Line"),
+                _("Status"),
+                _("Progress (%)"),
+                _("Start"),
+                _("End"),
+                _("Owning office"),
+                _("Milestones met"),
+                _("Milestones missed"),
+                _("Funds (€)"),
+            ],
+            [
+                [
+                    b.action.code,
+                    b.action.title,
+                    b.action.line.macro_area.code,
+                    b.action.line.code,
+                    b.action.get_status_display(),
+                    b.action.progress,
+                    b.action.start_date,
+                    b.action.end_date,
+                    str(b.action.owner_office or ""),
+                    b.milestones_met,
+                    b.milestones_missed,
+                    b.funds,
+                ]
+                for c in content.chapters
+                for b in c.action_blocks
+            ],
+        ),
+        _("Indicators"): (
+            [
+                _("Action"),
+                _("Indicator"),
+                _("Unit"),
+                _("Baseline"),
+                _("Latest value"),
+                _("Date of the value"),
+                _("Target"),
+                _("Target date"),
+                _("Toward target (%)"),
+            ],
+            [
+                [
+                    b.action.code,
+                    f"{r.indicator.code} {r.indicator.localized_name}",
+                    r.indicator.unit,
+                    r.baseline,
+                    r.latest.value if r.latest else None,
+                    r.latest.reference_date if r.latest else None,
+                    r.target.value if r.target else None,
+                    r.target.target_date if r.target else None,
+                    r.toward_target,
+                ]
+                for c in content.chapters
+                for b in c.action_blocks
+                for r in b.indicators
+            ],
+        ),
+        _("Milestones"): (
+            [_("Action"), _("Milestone"), _("Due"), _("Done")],
+            [
+                [b.action.code, m.title, m.due_date, m.done_date]
+                for c in content.chapters
+                for b in c.action_blocks
+                for m in b.milestones
+            ],
+        ),
+        _("Updates"): (
+            [_("Action"), _("Year"), _("Semester"), _("Text")],
+            [
+                [b.action.code, u.year, u.semester, u.text]
+                for c in content.chapters
+                for b in c.action_blocks
+                for u in b.updates
+            ],
+        ),
+        _("Funds"): (
+            [
+                _("Project"),
+                _("Programme"),
+                _("Status"),
+                "CUP",
+                _("Total budget (€)"),
+                _("Contribution (€)"),
+                _("Start"),
+                _("End"),
+            ],
+            [
+                [
+                    p.acronym or p.title,
+                    p.programme.localized_name,
+                    p.get_status_display(),
+                    p.cup,
+                    p.total_budget,
+                    p.eu_contribution,
+                    p.start_date,
+                    p.end_date,
+                ]
+                for p in content.projects
+            ],
+        ),
+        _("Relations"): _relations_table(content),
+        _("Events"): (
+            [_("Event"), _("Starts at"), _("Venue")],
+            [[e.title, e.starts_at.replace(tzinfo=None), e.venue] for e in content.events],
+        ),
+    }
+    for name, (header, rows) in sheets.items():
+        _sheet_rows(workbook.create_sheet(name[:31]), header, rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_rows(sheet, header, rows, percent_columns=()):
+    from openpyxl.styles import Font
+
+    sheet.append([str(h) for h in header])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_typed(value) for value in row])
+        for index in percent_columns:
+            sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.0"
+    sheet.freeze_panes = sheet.cell(row=sheet.max_row - len(rows) + 1, column=1)
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = min(
+            60, max(10, *(len(str(c.value or "")) for c in column))
+        )
+
+
+def _typed(value):
+    """Numbers stay numbers (Decimal → float with full precision kept by openpyxl), dates dates."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
