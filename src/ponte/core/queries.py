@@ -6,6 +6,17 @@ from django.contrib.contenttypes.models import ContentType
 from .models import Organisation
 
 
+def with_descendants(node) -> list[int]:
+    """The pk of a node of a tree (a model with a `parent` key to itself) and of every node
+    under it, one query per level: PNRR and its missions, SDG 11 and its targets."""
+    model = type(node)
+    ids, frontier = [node.pk], [node.pk]
+    while frontier:
+        frontier = list(model.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
 def organisation_list(city):
     return Organisation.objects.for_city(city).select_related("parent")
 

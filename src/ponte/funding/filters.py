@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core.filters import CityFilterSet, YearFilter
 from ponte.core.models import Organisation
+from ponte.core.queries import with_descendants
 
 from .models import Call, Programme, Project
 
@@ -32,11 +33,7 @@ class ProjectFilter(CityFilterSet):
 
     def in_programme(self, queryset, name, value):
         """A programme and everything under it (e.g. PNRR and its missions)."""
-        ids, frontier = {value.pk}, [value.pk]
-        while frontier:
-            frontier = list(Programme.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.update(frontier)
-        return queryset.filter(programme_id__in=ids)
+        return queryset.filter(programme_id__in=with_descendants(value))
 
 
 class CallFilter(CityFilterSet):

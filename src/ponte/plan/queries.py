@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from ponte.core.queries import with_descendants
+
 from .models import Action, ActionUpdate, AxisItem, Indicator, Line, MacroArea, Milestone, Plan, current_period
 
 
@@ -100,11 +102,7 @@ def indicator_list(city):
 
 
 def items_with_descendants(item: AxisItem) -> list[int]:
-    ids, frontier = [item.pk], [item.pk]
-    while frontier:
-        frontier = list(AxisItem.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids += frontier
-    return ids
+    return with_descendants(item)
 
 
 def actions_serving(item: AxisItem):

@@ -2,9 +2,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from ponte.funding.filters import ProjectFilter
+from ponte.funding.queries import FUNDED
 from ponte.plan.models import AxisItem
-
-from .public import FUNDED
 
 
 class PublicProjectFilter(ProjectFilter):

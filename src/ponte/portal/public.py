@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ponte.core.models import Publication
 from ponte.funding.models import Participation, Project
+from ponte.funding.queries import FUNDED
 from ponte.governance.models import Body, Meeting
 from ponte.participation.models import Event
 from ponte.plan.models import Action, ActionUpdate, Indicator, MacroArea
@@ -14,8 +15,7 @@ from ponte.plan.queries import alignments_prefetch
 
 from .models import News
 
-#: A project is shown once it is funded: ideas, proposals and rejections stay internal.
-FUNDED = [Project.Status.GRANTED, Project.Status.RUNNING, Project.Status.CLOSED, Project.Status.AUDITED]
+#: A project is shown once it is funded (FUNDED): ideas, proposals and rejections stay internal.
 
 
 def actions(city):

@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from ponte.core.queries import with_descendants
 from ponte.diplomacy.models import Relation
-from ponte.funding.models import Programme, Project
+from ponte.funding.models import Project
+from ponte.funding.queries import FUNDED
 from ponte.participation.models import Event
 from ponte.plan import queries as plan_queries
 from ponte.plan.models import Action, ActionUpdate, Indicator, Milestone
-
-from .figures import FUNDED
 
 
 @dataclass
@@ -142,14 +142,6 @@ def _semesters_in(start, end):
     return pairs
 
 
-def programme_ids(programme):
-    ids, frontier = {programme.pk}, [programme.pk]
-    while frontier:
-        frontier = list(Programme.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids.update(frontier)
-    return ids
-
-
 def build(scope, *, on_progress=lambda percent: None) -> ReportContent:
     """Everything the report shows for `scope` (a Report or ReportDefinition), in a fixed
     number of queries whatever the size of the plan."""
@@ -175,7 +167,7 @@ def build(scope, *, on_progress=lambda percent: None) -> ReportContent:
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=end), Q(end_date__isnull=True) | Q(end_date__gte=start))
     )
     if scope.programme_id:
-        projects = projects.filter(programme_id__in=programme_ids(scope.programme))
+        projects = projects.filter(programme_id__in=with_descendants(scope.programme))
         notes.append(str(scope.programme))
     projects = projects.select_related("programme", "city").order_by("programme__name", "title")
     period_updates = Q()

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from ponte.diplomacy.models import Candidacy, Mission, Relation
 from ponte.funding.models import Call, Project, ProjectMilestone
+from ponte.funding.queries import FUNDED
 from ponte.plan import queries as plan_queries
 from ponte.plan.models import Action, Axis, Milestone
 
-from .figures import FUNDED, totals
+from .figures import totals
 
 HORIZON_DAYS = 90
 

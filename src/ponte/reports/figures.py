@@ -7,10 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from ponte.funding.models import Project
+from ponte.funding.queries import FUNDED
 from ponte.plan import queries as plan_queries
 from ponte.plan.models import Action
-
-FUNDED = [Project.Status.GRANTED, Project.Status.RUNNING, Project.Status.CLOSED, Project.Status.AUDITED]
 
 
 @dataclass(frozen=True)
