@@ -199,3 +199,27 @@ def test_only_plan_owners_generate(client, bologna, role, expected):
     client.force_login(membership.user)
     assert client.get(reverse("reports:create", kwargs={"city": bologna.slug})).status_code == expected
     assert client.get(reverse("reports:list", kwargs={"city": bologna.slug})).status_code == 200
+
+
+def test_queued_report_shows_progress_and_a_failure_is_recorded(
+    client, bologna, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    url = reverse("reports:create", kwargs={"city": bologna.slug})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, {"start_date": "2025-01-01", "end_date": "2025-12-31"})
+    report = Report.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert report.status == Report.Status.QUEUED and 'http-equiv="refresh"' in page and "<progress" in page
+    assert (
+        client.get(reverse("reports:file", kwargs={"city": bologna.slug, "pk": report.pk, "fmt": "pdf"})).status_code
+        == 404
+    )
+
+    def broken(content, title):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("ponte.reports.writers.write_pdf", broken)
+    callbacks[0]()  # the worker runs the queued task
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED and "disk full" in report.error and report.finished_at
+    assert "disk full" in client.get(response["Location"]).content.decode()
