@@ -7,6 +7,7 @@ step and the size of each file; uses a throw-away test database like `plan_pages
 
 import argparse
 import datetime
+import io
 import os
 import sys
 import time
@@ -14,7 +15,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ponte.settings_test")
 
 
@@ -42,6 +42,7 @@ def run(args):
     from django.core.management import call_command
     from django.db import connection
     from django.utils import translation
+    from pypdf import PdfReader
 
     from ponte.core.models import City
     from ponte.factories import ActionFactory, IndicatorFactory, IndicatorValueFactory, MilestoneFactory
@@ -84,7 +85,7 @@ def run(args):
             start = time.perf_counter()
             sizes[name] = writer(data, scope.title)
             timings[name] = time.perf_counter() - start
-        pages = sizes["pdf"].count(b"/Type /Page\n") or sizes["pdf"].count(b"/Type /Page")
+        pages = len(PdfReader(io.BytesIO(sizes["pdf"])).pages)
         print(
             f"{size:>8} {timings['content']:>8.2f}s {timings['xlsx']:>8.2f}s {timings['docx']:>8.2f}s "
             f"{timings['pdf']:>8.2f}s {pages:>10} {len(sizes['pdf']) / 1024:>8.0f}kB"
