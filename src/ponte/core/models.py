@@ -63,7 +63,7 @@ class City(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("plan:overview", kwargs={"city": self.slug})
+        return reverse("portal:home", kwargs={"city": self.slug})
 
 
 class CityQuerySet(models.QuerySet):

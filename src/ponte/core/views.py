@@ -34,9 +34,12 @@ def healthz(request):
 
 
 def home(request):
+    """The default city's public portal; its back office for the city's staff (after login)."""
     city = City.objects.filter(slug=settings.PONTE_DEFAULT_CITY).first() or City.objects.first()
     if city is None:
         raise Http404("No city loaded yet: run `make run` or `manage.py load_plan`.")
+    if permissions.can_view(request.user, city):
+        return redirect("plan:overview", city=city.slug)
     return redirect(city)
 
 

@@ -69,7 +69,6 @@ class HomeView(PortalMixin, TemplateView):
             "projects": public.projects(self.city).count(),
             "contribution": funded["contribution"] or Decimal(0),
             "relations": public.relations(self.city).count(),
-            "events": public.events(self.city, upcoming=True).count(),
         }
         return super().get_context_data(
             plan=plan,

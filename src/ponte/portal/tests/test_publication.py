@@ -153,3 +153,10 @@ def test_publishing_is_a_choice_on_the_staff_form(client, city, users, world):
     client.force_login(users["owner"])
     form = client.get(reverse("plan:action-edit", kwargs={"city": city.slug, "code": action.code}))
     assert 'name="publication"' in form.content.decode()
+
+
+def test_the_site_root_opens_the_portal_and_staff_land_in_the_back_office(client, city, users, settings):
+    settings.PONTE_DEFAULT_CITY = city.slug
+    assert client.get("/")["Location"] == f"/{city.slug}/"
+    client.force_login(users["viewer"])
+    assert client.get("/")["Location"] == f"/{city.slug}/gestione/"
