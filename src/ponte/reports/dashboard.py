@@ -31,13 +31,14 @@ class Deadline:
     url: str
 
 
-def build(city) -> dict:
+def build(city, axis_slug: str = "sdg") -> dict:
     plan = plan_queries.current_plan(city)
     rollup = plan_queries.rollup(plan) if plan else None
     today = timezone.localdate()
     macro_areas = list(plan.macro_areas.all()) if plan else []
-    sdg = Axis.objects.for_city(city).filter(slug="sdg").first()
-    goals = [item for item in plan_queries.axis_summary(sdg) if item.depth == 0] if sdg else []
+    axes = list(Axis.objects.for_city(city))
+    axis = next((a for a in axes if a.slug == axis_slug), axes[0] if axes else None)
+    goals = [item for item in plan_queries.axis_summary(axis) if item.depth == 0] if axis else []
     late = (
         plan_queries.action_list(city)
         .filter(
@@ -69,6 +70,8 @@ def build(city) -> dict:
         .order_by("year")
     )
     return {
+        "axes": axes,
+        "axis": axis,
         "totals": totals(city),
         "progress": [
             {"label": f"{m.code}. {m.title}", "value": _number(rollup.macro_areas.get(m.pk))} for m in macro_areas

@@ -18,7 +18,7 @@ class DashboardView(CityMixin, TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        data = dashboard.build(self.city)
+        data = dashboard.build(self.city, self.request.GET.get("asse", "sdg"))
         charts = {
             name: data[name] for name in ("progress", "goals", "by_programme", "by_year", "relations", "missions")
         }

@@ -72,3 +72,18 @@ def test_dashboard_query_count_is_constant(staff, city):
     few = queries()
     grow(27)
     assert queries() == few
+
+
+def test_progress_by_any_alignment_axis(staff, city):
+    from ponte.factories import AxisItemFactory
+
+    line = LineFactory(city=city)
+    sdg = AxisItemFactory(axis__city=city, axis__slug="sdg", axis__name="SDG", code="11")
+    eu = AxisItemFactory(axis__city=city, axis__slug="eu", axis__name="Priorità UE", code="green")
+    ActionFactory(line=line, progress=40).alignments.add(sdg)
+    ActionFactory(line=line, progress=80).alignments.add(eu)
+    default = staff.get(f"/{city.slug}/gestione/cruscotto/").context["data"]
+    assert default["axis"] == sdg.axis and [g["value"] for g in default["goals"]] == [40.0]
+    chosen = staff.get(f"/{city.slug}/gestione/cruscotto/?asse=eu")
+    assert chosen.context["data"]["axis"] == eu.axis and [g["value"] for g in chosen.context["data"]["goals"]] == [80.0]
+    assert 'href="?asse=sdg"' in chosen.content.decode()
