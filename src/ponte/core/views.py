@@ -80,16 +80,14 @@ class CityMixin(AccessMixin):
         return super().get_context_data(**kwargs)
 
 
-class ExportableListView(CityMixin, ListView):
-    """A list that filters (django-filter), sorts, searches and exports CSV/XLSX.
+class FilteredListView(CityMixin, ListView):
+    """A list that filters, sorts and searches (django-filter) and paginates keeping the filter.
 
-    Subclasses give `filterset_class`, `export_columns` and `export_name`.
+    Subclasses give `filterset_class` and `base_queryset()`.
     """
 
     paginate_by = 50
     filterset_class = None
-    export_columns: list = []
-    export_name = "export"
 
     def base_queryset(self):
         raise NotImplementedError
@@ -100,12 +98,6 @@ class ExportableListView(CityMixin, ListView):
         )
         return self.filterset.qs
 
-    def get(self, request, *args, **kwargs):
-        exporter = EXPORTERS.get(request.GET.get("export", ""))
-        if exporter:
-            return exporter(self.get_queryset(), self.export_columns, self.export_name)
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
@@ -113,6 +105,22 @@ class ExportableListView(CityMixin, ListView):
         query.pop("export", None)
         context.update(filter=self.filterset, querystring=query.urlencode())
         return context
+
+
+class ExportableListView(FilteredListView):
+    """A filtered list that also exports CSV/XLSX (`?export=csv|xlsx`).
+
+    Subclasses give `filterset_class`, `base_queryset()`, `export_columns` and `export_name`.
+    """
+
+    export_columns: list = []
+    export_name = "export"
+
+    def get(self, request, *args, **kwargs):
+        exporter = EXPORTERS.get(request.GET.get("export", ""))
+        if exporter:
+            return exporter(self.get_queryset(), self.export_columns, self.export_name)
+        return super().get(request, *args, **kwargs)
 
 
 ORGANISATION_COLUMNS = [

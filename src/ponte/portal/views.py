@@ -3,14 +3,14 @@
 from decimal import Decimal
 
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView, View
 
-from ponte.core.views import CityMixin
+from ponte.core.views import CityMixin, FilteredListView
 from ponte.diplomacy import worldmap
 from ponte.participation.newsletter import rich_text
 from ponte.plan import queries as plan_queries
@@ -61,12 +61,12 @@ class HomeView(PortalMixin, TemplateView):
         plan = plan_queries.current_plan(self.city)
         rollup = plan_queries.rollup(plan) if plan else None
         actions = public.actions(self.city)
-        funded = public.projects(self.city).aggregate(total=Sum("total_budget"), contribution=Sum("eu_contribution"))
+        funded = public.projects(self.city).aggregate(n=Count("pk"), contribution=Sum("eu_contribution"))
         figures = {
             "macro_areas": plan.macro_areas.count() if plan else 0,
             "actions": actions.count(),
             "completed": actions.filter(status="completed").count(),
-            "projects": public.projects(self.city).count(),
+            "projects": funded["n"],
             "contribution": funded["contribution"] or Decimal(0),
             "relations": public.relations(self.city).count(),
         }
@@ -169,33 +169,23 @@ class AxisView(PortalMixin, TemplateView):
         )
 
 
-class ProjectListView(PortalMixin, ListView):
+class ProjectListView(PortalMixin, FilteredListView):
     """Funded projects, filtered by programme, kind, year, theme and place, with a map of the
     countries of their partners."""
 
     template_name = "portal/project_list.html"
     crumbs = [(_("Funded projects"), None)]
+    filterset_class = PublicProjectFilter
     paginate_by = 25
 
-    def get_queryset(self):
-        self.filterset = PublicProjectFilter(
-            self.request.GET or None, queryset=public.projects(self.city), request=self.request, city=self.city
-        )
-        return self.filterset.qs
+    def base_queryset(self):
+        return public.projects(self.city)
 
     def get_context_data(self, **kwargs):
         queryset = self.filterset.qs
         totals = queryset.aggregate(budget=Sum("total_budget"), contribution=Sum("eu_contribution"))
         countries = set(queryset.exclude(participations__country="").values_list("participations__country", flat=True))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(
-            filter=self.filterset,
-            totals=totals,
-            querystring=query.urlencode(),
-            **worldmap.map_context(shaded=countries),
-            **kwargs,
-        )
+        return super().get_context_data(totals=totals, **worldmap.map_context(shaded=countries), **kwargs)
 
 
 class ProjectView(PortalMixin, TemplateView):
