@@ -58,7 +58,10 @@ load: migrate
 	$(BIN)/python manage.py load_plan $(DATASET)
 	$(BIN)/python manage.py ensure_admin
 
+# The background worker (imports, reports, newsletters, reminders) runs beside the server and
+# stops with it.
 run: system assets load
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style serving: DEBUG off, static files collected and served by WhiteNoise.
