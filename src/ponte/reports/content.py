@@ -136,8 +136,8 @@ def _semesters_in(start, end):
     """(year, semester) pairs whose half-year overlaps the period."""
     pairs = set()
     for year in range(start.year, end.year + 1):
-        for semester, (first, last) in ((1, (1, 6)), (2, (7, 12))):
-            if datetime.date(year, first, 1) <= end and start <= datetime.date(year, last, 28):
+        for semester, first, last in ((1, (1, 1), (6, 30)), (2, (7, 1), (12, 31))):
+            if datetime.date(year, *first) <= end and start <= datetime.date(year, *last):
                 pairs.add((year, semester))
     return pairs
 

@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import charts
@@ -227,7 +227,10 @@ def _relations_table(content):
 
 def _events_table(content):
     header = [_("Event"), _("Date"), _("Venue")]
-    rows = [[e.title, formats.date_format(e.starts_at, "SHORT_DATE_FORMAT"), e.venue] for e in content.events]
+    rows = [
+        [e.title, formats.date_format(timezone.localtime(e.starts_at), "SHORT_DATE_FORMAT"), e.venue]
+        for e in content.events
+    ]
     return header, rows
 
 
@@ -366,7 +369,8 @@ def write_xlsx(content, title) -> bytes:
         _("Relations"): _relations_table(content),
         _("Events"): (
             [_("Event"), _("Starts at"), _("Venue")],
-            [[e.title, e.starts_at.replace(tzinfo=None), e.venue] for e in content.events],
+            # spreadsheets have no time zones: the local time, as the portal shows it
+            [[e.title, timezone.localtime(e.starts_at).replace(tzinfo=None), e.venue] for e in content.events],
         ),
     }
     for name, (header, rows) in sheets.items():

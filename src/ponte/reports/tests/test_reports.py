@@ -223,3 +223,31 @@ def test_queued_report_shows_progress_and_a_failure_is_recorded(
     report.refresh_from_db()
     assert report.status == Report.Status.FAILED and "disk full" in report.error and report.finished_at
     assert "disk full" in client.get(response["Location"]).content.decode()
+
+
+def test_event_times_are_local_and_a_half_year_counts_to_its_last_day(bologna):
+    """An event at 00:30 in Rome on 1 July is 22:30 UTC on 30 June; an update of the first
+    semester belongs to a period that starts on 30 June."""
+    import zoneinfo
+
+    from ponte.participation.models import Event
+    from ponte.reports import content, writers
+
+    rome = zoneinfo.ZoneInfo("Europe/Rome")
+    Event.objects.create(
+        city=bologna, title="Notte europea", starts_at=datetime.datetime(2025, 7, 1, 0, 30, tzinfo=rome)
+    )
+    scope = Report(city=bologna, start_date=datetime.date(2025, 6, 30), end_date=datetime.date(2025, 7, 31))
+    ActionUpdate.objects.create(
+        city=bologna,
+        action=Action.objects.get(city=bologna, code="1.1.2"),
+        year=2025,
+        semester=1,
+        text="Primo semestre",
+    )
+    data = content.build(scope)
+    workbook = load_workbook(io.BytesIO(writers.write_xlsx(data, "Estate 2025")))
+    events = list(workbook["Eventi"].iter_rows(values_only=True))[1:]
+    assert events == [("Notte europea", datetime.datetime(2025, 7, 1, 0, 30), None)]
+    updates = [row[3] for row in list(workbook["Aggiornamenti"].iter_rows(values_only=True))[1:]]
+    assert "Primo semestre" in updates
