@@ -67,15 +67,12 @@ class LineBlock:
     actions: list = field(default_factory=list)
 
 
-@dataclass
-class ChapterBlock:
-    macro: object
-    progress: Decimal | None
-    lines: list = field(default_factory=list)
+class BlockTotals:
+    """Figures over `action_blocks`: a chapter's, or the whole report's."""
 
     @property
-    def action_blocks(self):
-        return [block for line in self.lines for block in line.actions]
+    def action_count(self):
+        return len(self.action_blocks)
 
     def count(self, *statuses):
         return sum(1 for block in self.action_blocks if block.action.status in statuses)
@@ -92,13 +89,25 @@ class ChapterBlock:
     def updates(self):
         return sum(len(block.updates) for block in self.action_blocks)
 
+
+@dataclass
+class ChapterBlock(BlockTotals):
+    macro: object
+    progress: Decimal | None
+    lines: list = field(default_factory=list)
+
+    @property
+    def action_blocks(self):
+        return [block for line in self.lines for block in line.actions]
+
     @property
     def funds(self) -> Decimal:
+        """Funds of the projects linked to the chapter's actions."""
         return sum((block.funds for block in self.action_blocks), Decimal(0))
 
 
 @dataclass
-class ReportContent:
+class ReportContent(BlockTotals):
     city: object
     plan: object
     start: datetime.date
@@ -111,14 +120,12 @@ class ReportContent:
     events: list
 
     @property
-    def action_count(self):
-        return sum(len(chapter.action_blocks) for chapter in self.chapters)
-
-    def count(self, *statuses):
-        return sum(chapter.count(*statuses) for chapter in self.chapters)
+    def action_blocks(self):
+        return [block for chapter in self.chapters for block in chapter.action_blocks]
 
     @property
     def funds(self) -> Decimal:
+        """Funds of every funded project active in the period, linked to an action or not."""
         return sum((p.eu_contribution or Decimal(0) for p in self.projects), Decimal(0))
 
     @property

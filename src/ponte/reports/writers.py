@@ -17,10 +17,6 @@ def _pct(value):
     return "—" if value is None else f"{formats.number_format(value, 1)}%"
 
 
-def _money(value):
-    return formats.number_format(value or Decimal(0), 2, use_l10n=True, force_grouping=True) + " €"
-
-
 def summary_rows(content):
     """The executive summary table: one row per chapter and the total (same rows everywhere)."""
     header = [
@@ -35,33 +31,22 @@ def summary_rows(content):
         _("Updates"),
         _("Funds (€)"),
     ]
-    rows = [
-        [
-            f"{c.macro.code}. {c.macro.title}",
-            len(c.action_blocks),
-            c.count("completed"),
-            c.count("in_progress"),
-            c.count("delayed", "suspended"),
-            c.progress,
-            c.milestones_met,
-            c.milestones_missed,
-            c.updates,
-            c.funds,
+
+    def figures(totals):
+        return [
+            totals.action_count,
+            totals.count("completed"),
+            totals.count("in_progress"),
+            totals.count("delayed", "suspended"),
+            totals.progress,
+            totals.milestones_met,
+            totals.milestones_missed,
+            totals.updates,
+            totals.funds,
         ]
-        for c in content.chapters
-    ]
-    total = [
-        _("Total"),
-        content.action_count,
-        content.count("completed"),
-        content.count("in_progress"),
-        content.count("delayed", "suspended"),
-        content.progress,
-        sum(r[6] for r in rows),
-        sum(r[7] for r in rows),
-        sum(r[8] for r in rows),
-        content.funds,
-    ]
+
+    rows = [[f"{c.macro.code}. {c.macro.title}", *figures(c)] for c in content.chapters]
+    total = [_("Total"), *figures(content)]
     return header, rows, total
 
 
@@ -93,7 +78,7 @@ def write_pdf(content, title) -> bytes:
 
 
 # -- DOCX --------------------------------------------------------------------------------
-def _table(document, header, rows, widths=None):
+def _table(document, header, rows):
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Light Grid Accent 1"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -290,8 +275,7 @@ def write_xlsx(content, title) -> bytes:
                     b.milestones_missed,
                     b.funds,
                 ]
-                for c in content.chapters
-                for b in c.action_blocks
+                for b in content.action_blocks
             ],
         ),
         _("Indicators"): (
@@ -318,28 +302,17 @@ def write_xlsx(content, title) -> bytes:
                     r.target.target_date if r.target else None,
                     r.toward_target,
                 ]
-                for c in content.chapters
-                for b in c.action_blocks
+                for b in content.action_blocks
                 for r in b.indicators
             ],
         ),
         _("Milestones"): (
             [_("Action"), _("Milestone"), _("Due"), _("Done")],
-            [
-                [b.action.code, m.title, m.due_date, m.done_date]
-                for c in content.chapters
-                for b in c.action_blocks
-                for m in b.milestones
-            ],
+            [[b.action.code, m.title, m.due_date, m.done_date] for b in content.action_blocks for m in b.milestones],
         ),
         _("Updates"): (
             [_("Action"), _("Year"), _("Semester"), _("Text")],
-            [
-                [b.action.code, u.year, u.semester, u.text]
-                for c in content.chapters
-                for b in c.action_blocks
-                for u in b.updates
-            ],
+            [[b.action.code, u.year, u.semester, u.text] for b in content.action_blocks for u in b.updates],
         ),
         _("Funds"): (
             [
@@ -398,7 +371,7 @@ def _sheet_rows(sheet, header, rows, percent_columns=()):
 
 
 def _typed(value):
-    """Numbers stay numbers (Decimal → float with full precision kept by openpyxl), dates dates."""
+    """Numbers stay numbers (Decimal → float: spreadsheet cells are doubles), dates stay dates."""
     if isinstance(value, Decimal):
         return float(value)
     return value
