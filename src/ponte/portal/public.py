@@ -10,7 +10,7 @@ from ponte.funding.models import Participation, Project
 from ponte.funding.queries import FUNDED
 from ponte.governance.models import Body, Meeting
 from ponte.participation.models import Event
-from ponte.plan.models import Action, ActionUpdate, Indicator, MacroArea
+from ponte.plan.models import Action, ActionUpdate, Axis, Indicator, MacroArea
 from ponte.plan.queries import alignments_prefetch
 
 from .models import News
@@ -104,3 +104,8 @@ def macro_areas(city):
 
     plan = current_plan(city)
     return plan.macro_areas.all() if plan else MacroArea.objects.none()
+
+
+def axes(city):
+    """The alignment axes (the plan is public by each of them)."""
+    return Axis.objects.for_city(city)

@@ -34,43 +34,31 @@ class SectionSitemap(Sitemap):
 
 
 class ItemSitemap(Sitemap):
-    """The published rows of one kind (`reader` is a function of `public.py`)."""
+    """The published rows of one kind: `reader` is a function of `public.py`, `field` the
+    value that goes into the address (as the URL argument `kwarg`, by default the same name)."""
 
-    def __init__(self, reader, url):
-        self.reader, self.url = reader, url
+    def __init__(self, reader, field, url_name, kwarg=None):
+        self.reader, self.field, self.url_name, self.kwarg = reader, field, url_name, kwarg or field
 
     def items(self):
         rows = []
         for city in City.objects.all():
-            rows += [(city.slug, key) for key in self.reader(city)]
+            rows += [(city.slug, key) for key in self.reader(city).values_list(self.field, flat=True)]
         return rows
 
     def location(self, item):
         city, key = item
-        name, kwarg = self.url
-        return reverse(name, kwargs={"city": city, kwarg: key})
-
-
-def keys(reader, field):
-    return lambda city: reader(city).values_list(field, flat=True)
+        return reverse(self.url_name, kwargs={"city": city, self.kwarg: key})
 
 
 def sitemaps():
     return {
         "sections": SectionSitemap(),
-        "macro-areas": ItemSitemap(
-            lambda city: public.macro_areas(city).values_list("code", flat=True), ("portal:macro-area", "code")
-        ),
-        "actions": ItemSitemap(keys(public.actions, "code"), ("portal:action", "code")),
-        "axes": ItemSitemap(lambda city: city_axes(city), ("portal:axis", "axis")),
-        "projects": ItemSitemap(keys(public.projects, "pk"), ("portal:project", "pk")),
-        "bodies": ItemSitemap(keys(public.bodies, "pk"), ("portal:body", "pk")),
-        "news": ItemSitemap(keys(public.news, "slug"), ("portal:news-detail", "slug")),
-        "events": ItemSitemap(keys(public.events, "pk"), ("participation:event-detail", "pk")),
+        "macro-areas": ItemSitemap(public.macro_areas, "code", "portal:macro-area"),
+        "actions": ItemSitemap(public.actions, "code", "portal:action"),
+        "axes": ItemSitemap(public.axes, "slug", "portal:axis", "axis"),
+        "projects": ItemSitemap(public.projects, "pk", "portal:project"),
+        "bodies": ItemSitemap(public.bodies, "pk", "portal:body"),
+        "news": ItemSitemap(public.news, "slug", "portal:news-detail"),
+        "events": ItemSitemap(public.events, "pk", "participation:event-detail"),
     }
-
-
-def city_axes(city):
-    from ponte.plan.models import Axis
-
-    return Axis.objects.for_city(city).values_list("slug", flat=True)

@@ -14,7 +14,6 @@ from ponte.core.views import CityMixin, FilteredListView
 from ponte.diplomacy import worldmap
 from ponte.participation.newsletter import rich_text
 from ponte.plan import queries as plan_queries
-from ponte.plan.models import Axis
 
 from . import opendata, public
 from .filters import PublicProjectFilter
@@ -107,7 +106,7 @@ class PlanView(PlanMixin, TemplateView):
                 line.progress = rollup.lines.get(line.pk)
                 line.public_actions = by_line.get(line.pk, [])
         return super().get_context_data(
-            plan=plan, progress=rollup.plan, macro_areas=macro_areas, axes=Axis.objects.for_city(self.city), **kwargs
+            plan=plan, progress=rollup.plan, macro_areas=macro_areas, axes=public.axes(self.city), **kwargs
         )
 
 
@@ -160,11 +159,11 @@ class AxisView(PortalMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.pop("axis", None)  # the URL's slug; the context's `axis` is the object
-        axis = get_object_or_404(Axis.objects.for_city(self.city), slug=self.kwargs["axis"])
+        axis = get_object_or_404(public.axes(self.city), slug=self.kwargs["axis"])
         return super().get_context_data(
             axis=axis,
             items=plan_queries.axis_summary(axis, published_only=True),
-            axes=Axis.objects.for_city(self.city),
+            axes=public.axes(self.city),
             **kwargs,
         )
 
