@@ -121,7 +121,8 @@ class Publishable(models.Model):
     """An item staff choose to publish: drafts never reach the portal, API, feeds or open data.
 
     New items start as drafts; items of a loaded data set or of a public open-data source
-    are published when created (`PUBLISHED_ON_CREATE`), and later edits by staff stand.
+    are published when created (`core.importing.upsert`, the funding importers' bulk path),
+    and later edits by staff stand.
     """
 
     publication = models.CharField(
@@ -136,9 +137,6 @@ class Publishable(models.Model):
     @property
     def is_published(self):
         return self.publication == Publication.PUBLISHED
-
-
-PUBLISHED_ON_CREATE = {"publication": Publication.PUBLISHED}
 
 
 class LocalizedNameMixin:
