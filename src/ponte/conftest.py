@@ -76,3 +76,35 @@ def smtp_server(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (each test opens its own context)."""
+    import os
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from ponte.browsing import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests
+    # themselves (fixtures, assertions) are synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def visit(browser, live_server, transactional_db, settings):
+    """`visit(path, user=..., width="desktop"|"mobile")` → a Playwright page at that width,
+    signed in as `user` through the login form when one is given."""
+    from ponte.browsing import Visitor
+
+    settings.ALLOWED_HOSTS = ["*"]
+    visitor = Visitor(browser, live_server.url)
+    yield visitor
+    visitor.close()

@@ -238,6 +238,11 @@ class Membership(CityScopedModel):
         PLAN_OWNER = "owner", _("Plan owner")
         OFFICE_EDITOR = "editor", _("Office editor")
         VIEWER = "viewer", _("Viewer")
+        FUNDS_OFFICER = "funds", _("EU funds officer")
+        DIPLOMACY_OFFICER = "diplomacy", _("City diplomacy officer")
+        GOVERNANCE_SECRETARIAT = "governance", _("Governance secretariat")
+        EVENTS_OFFICER = "events", _("Events and communication officer")
+        EUROPE_DIRECT = "desk", _("Europe Direct desk")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)

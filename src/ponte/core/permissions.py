@@ -1,10 +1,19 @@
 """Who may do what, in one place. Views, exports, imports and the admin all ask here.
 
-Roles (per city, see `Membership`):
-- administrator: everything, including staff accounts and taxonomies;
-- plan owner: everything in the plan (structure, weights, every action and indicator, imports);
+Roles (per city, see `Membership`); every role reads the whole back office of its city:
+- administrator: everything, including staff accounts and roles;
+- plan owner (the Europe & International office): everything in the plan (structure, weights,
+  every action and indicator, imports) and every chapter's work below;
 - office editor: only the actions and indicators its office owns;
+- EU funds officer: the funding portfolio, calls, partner search, funding imports, partners;
+- city diplomacy officer: relations, networks, missions, candidacies, consulates, cooperation;
+- governance secretariat: governance bodies, meetings, minutes, decisions, follow-ups;
+- events and communication officer: events, registrations, newsletter campaigns, news, training;
+- Europe Direct desk: the citizens' questions and the FAQ;
 - viewer: reads the back office, changes nothing.
+
+Each `can_manage_<chapter>(user, city)` answers for one chapter; views name one of them as
+their `permission`, and the back-office menu shows an entry only to the roles its view admits.
 """
 
 from .models import Membership
@@ -34,6 +43,42 @@ def can_view(user, city) -> bool:
 
 def can_manage_plan(user, city) -> bool:
     return role(user, city) in {Role.ADMINISTRATOR, Role.PLAN_OWNER}
+
+
+# The roles that do each chapter's work, beside the administrator and the plan owner.
+CHAPTER_ROLES = {
+    "funds": {Role.FUNDS_OFFICER},
+    "diplomacy": {Role.DIPLOMACY_OFFICER},
+    "governance": {Role.GOVERNANCE_SECRETARIAT},
+    "events": {Role.EVENTS_OFFICER},
+    "desk": {Role.EUROPE_DIRECT},
+    # Partner organisations and people are kept by whoever meets them.
+    "organisations": {Role.FUNDS_OFFICER, Role.DIPLOMACY_OFFICER, Role.GOVERNANCE_SECRETARIAT, Role.EVENTS_OFFICER},
+}
+
+
+def _manages(chapter):
+    allowed = {Role.ADMINISTRATOR, Role.PLAN_OWNER} | CHAPTER_ROLES[chapter]
+
+    def check(user, city) -> bool:
+        return role(user, city) in allowed
+
+    check.__name__ = f"can_manage_{chapter}"
+    check.__doc__ = f"May do the {chapter} chapter's work in `city`."
+    return check
+
+
+can_manage_funds = _manages("funds")
+can_manage_diplomacy = _manages("diplomacy")
+can_manage_governance = _manages("governance")
+can_manage_events = _manages("events")
+can_manage_desk = _manages("desk")
+can_manage_organisations = _manages("organisations")
+
+
+def can_manage_users(user, city) -> bool:
+    """Invite staff, give and take away roles: the city's administrators only."""
+    return role(user, city) == Role.ADMINISTRATOR
 
 
 def _edits_office(user, city, office_id) -> bool:

@@ -1,0 +1,65 @@
+"""Browser journeys: a person in Debian's Chromium (driven by Playwright) with a real mouse,
+keyboard and screen width. Shared by every app's journey tests through the fixtures in
+`ponte.conftest` (`browser`, `visit`).
+
+A journey clicks and types as a person does (`page.get_by_label(...).fill(...)`,
+`page.get_by_role("button", name=...).click()`), never posts forms behind the page's back, and
+asserts what the person sees and what the database and the SMTP inbox hold.
+
+`make test` installs Chromium with apt when it is missing; the path can be changed with CHROMIUM
+(default /usr/bin/chromium), the screenshots' folder with TEST_ARTEFACTS.
+"""
+
+import os
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTEFACTS = Path(os.environ.get("TEST_ARTEFACTS", Path(settings.BASE_DIR) / "var" / "test-artefacts")) / "screenshots"
+# The two widths every journey runs at: an office desktop and a phone.
+WIDTHS = {"desktop": {"width": 1366, "height": 900}, "mobile": {"width": 375, "height": 812}}
+PASSWORD = "pw-for-tests"  # ponte.factories.UserFactory's password
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+def log_in(page, base_url, user, password=PASSWORD):
+    """Sign in through the login page, typing like a person."""
+    page.goto(base_url + "/accesso/")
+    page.locator("#id_username").fill(user.get_username())
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert "/accesso/" not in page.url, f"login of {user} failed"
+
+
+def shoot(page, name):
+    """A full-page screenshot under the artefacts' folder (look at it with an image viewer)."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
+    path = ARTEFACTS / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+class Visitor:
+    """Opens pages for a person at one width, signed in or not; closes what it opened."""
+
+    def __init__(self, browser, base_url):
+        self.browser, self.base_url, self.contexts = browser, base_url, []
+
+    def __call__(self, path="/", *, user=None, width="desktop"):
+        context = self.browser.new_context(viewport=WIDTHS[width], locale="it-IT")
+        context.set_default_timeout(10_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.width_name = width
+        if user is not None:
+            log_in(page, self.base_url, user)
+        page.goto(self.base_url + path)
+        return page
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
