@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.filters import CityFilterSet
+from ponte.core.filters import CityFilterSet, sort_by
 
 from .models import Question, Registration
 
@@ -9,9 +9,7 @@ from .models import Question, Registration
 class RegistrationFilter(CityFilterSet):
     search_fields = ("name", "email")
     status = django_filters.ChoiceFilter(choices=Registration.Status.choices, label=_("Status"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("created_at", "registered")), label=_("Sort by")
-    )
+    ordering = sort_by(("name", "name", _("Name")), ("created_at", "registered", _("Registration date")))
 
     class Meta:
         model = Registration
@@ -19,11 +17,9 @@ class RegistrationFilter(CityFilterSet):
 
 
 class QuestionFilter(CityFilterSet):
-    search_fields = ("subject", "text", "name", "email")
+    search_fields = ("ticket", "subject", "text", "name", "email")
     status = django_filters.ChoiceFilter(choices=Question.Status.choices, label=_("Status"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("created_at", "received"), ("status", "status")), label=_("Sort by")
-    )
+    ordering = sort_by(("created_at", "received", _("Date received")), ("status", "status", _("Status")))
 
     class Meta:
         model = Question

@@ -109,4 +109,22 @@ class QuestionForm(StyledFormMixin, HoneypotMixin, forms.Form):
 
 class AnswerForm(StyledFormMixin, forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
-    publish_in_faq = forms.BooleanField(label=_("Publish question and answer in the FAQ"), required=False)
+
+
+class FaqForm(StyledFormMixin, forms.Form):
+    """The question and answer as the public FAQ shows them, rewritten by the desk."""
+
+    prefix = "faq"
+    faq_question = forms.CharField(
+        label=_("Question for the FAQ"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Rewritten in general terms, without the citizen's name or personal details."),
+    )
+    faq_answer = forms.CharField(label=_("Answer for the FAQ"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class TestSendForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Send a test to"), help_text=_("The test shows the campaign exactly as a subscriber receives it.")
+    )

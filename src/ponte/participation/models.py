@@ -275,8 +275,12 @@ class Question(CityScopedModel):
         related_name="desk_questions",
         verbose_name=_("assigned to"),
     )
+    ticket = models.CharField(_("ticket number"), max_length=20, editable=False)
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The FAQ never shows what the citizen wrote: the desk rewrites question and answer for it.
+    faq_question = models.TextField(_("question as published in the FAQ"), blank=True)
+    faq_answer = models.TextField(_("answer as published in the FAQ"), blank=True)
     in_faq = models.BooleanField(_("published in the FAQ"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -284,6 +288,7 @@ class Question(CityScopedModel):
         verbose_name = _("question to Europe Direct")
         verbose_name_plural = _("questions to Europe Direct")
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["city", "ticket"], name="question_unique_ticket")]
 
     def __str__(self):
-        return self.subject
+        return f"{self.ticket} · {self.subject}" if self.ticket else self.subject

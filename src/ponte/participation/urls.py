@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/iscritti/", views.RegistrantsView.as_view(), name="registrants"),
     path("disdetta/<uuid:token>/", views.CancelView.as_view(), name="cancel"),
     path("europe-direct/", views.AskView.as_view(), name="ask"),
+    path("europe-direct/grazie/", views.AskedView.as_view(), name="asked"),
     path("europe-direct/faq/", views.FaqView.as_view(), name="faq"),
     path("europe-direct/sportello/", views.DeskView.as_view(), name="desk"),
     path("europe-direct/sportello/<int:pk>/", views.QuestionView.as_view(), name="question"),

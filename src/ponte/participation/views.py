@@ -17,7 +17,7 @@ from ponte.core.calendars import calendar_response
 from ponte.core.exports import Column
 from ponte.core.queries import audit_history
 from ponte.core.services import attachment_add
-from ponte.core.views import CityMixin, ExportableListView, ServiceFormView
+from ponte.core.views import CityMixin, ExportableListView, ServiceFormView, run_service
 from ponte.plan.forms import DocumentForm
 from ponte.portal import public
 
@@ -27,6 +27,7 @@ from .forms import (
     AnswerForm,
     CampaignForm,
     EventForm,
+    FaqForm,
     PreferencesForm,
     QuestionForm,
     RegistrationForm,
@@ -141,7 +142,7 @@ class RegistrantsView(ExportableListView):
     filterset_class = RegistrationFilter
     export_columns = REGISTRATION_COLUMNS
     export_name = "iscritti"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_events)
     paginate_by = 500
 
     def get_event(self):
@@ -165,6 +166,7 @@ class RegistrantsView(ExportableListView):
 
 
 class EventFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_events)
     model, form_class = Event, EventForm
     service = staticmethod(services.event_save)
     new_title = gettext_lazy("New event")
@@ -268,7 +270,7 @@ class PreferencesView(CityMixin, FormView):
 
 class CampaignListView(CityMixin, ListView):
     template_name = "participation/campaign_list.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_events)
 
     def get_queryset(self):
         return (
@@ -284,6 +286,7 @@ class CampaignListView(CityMixin, ListView):
 
 
 class CampaignFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_events)
     model, form_class, service = Campaign, CampaignForm, staticmethod(services.campaign_save)
     new_title = gettext_lazy("New campaign")
 
@@ -300,7 +303,7 @@ class CampaignFormView(ServiceFormView):
 class CampaignSendView(CityMixin, View):
     """POST: send a test to oneself (?test=1) or queue the sending to the segment."""
 
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_events)
 
     def post(self, request, *args, **kwargs):
         campaign = get_object_or_404(Campaign.objects.for_city(self.city).select_related("city"), pk=kwargs["pk"])
@@ -326,9 +329,25 @@ class AskView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        desk.ask(city=self.city, name=data["name"], email=data["email"], subject=data["subject"], text=data["text"])
-        messages.success(self.request, _("Thank you: the Europe Direct desk will answer by email."))
-        return redirect("participation:ask", city=self.city.slug)
+        question = desk.ask(
+            city=self.city, name=data["name"], email=data["email"], subject=data["subject"], text=data["text"]
+        )
+        self.request.session[ASKED_SESSION_KEY] = question.pk
+        return redirect("participation:asked", city=self.city.slug)
+
+
+ASKED_SESSION_KEY = "ponte_desk_question"
+
+
+class AskedView(CityMixin, TemplateView):
+    """The thank-you page after a question: its ticket number, for this browser only."""
+
+    login_required = False
+    template_name = "participation/asked.html"
+
+    def get_context_data(self, **kwargs):
+        question = Question.objects.for_city(self.city).filter(pk=self.request.session.get(ASKED_SESSION_KEY)).first()
+        return super().get_context_data(question=question, **kwargs)
 
 
 class FaqView(CityMixin, ListView):
@@ -336,10 +355,18 @@ class FaqView(CityMixin, ListView):
     template_name = "participation/faq.html"
 
     def get_queryset(self):
-        return Question.objects.for_city(self.city).filter(in_faq=True).exclude(answer="").order_by("-answered_at")
+        return (
+            Question.objects.for_city(self.city)
+            .filter(in_faq=True)
+            .exclude(faq_question="")
+            .exclude(faq_answer="")
+            .only("faq_question", "faq_answer", "answered_at")
+            .order_by("-answered_at")
+        )
 
 
 QUESTION_COLUMNS = [
+    Column(gettext_lazy("Ticket"), lambda q: q.ticket),
     Column(gettext_lazy("Received"), lambda q: timezone.localtime(q.created_at).replace(tzinfo=None)),
     Column(gettext_lazy("Subject"), lambda q: q.subject),
     Column(gettext_lazy("Status"), lambda q: q.get_status_display()),
@@ -355,7 +382,7 @@ class DeskView(ExportableListView):
     """Staff: the desk's tickets, with monthly response times."""
 
     template_name = "participation/desk.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_desk)
     filterset_class = QuestionFilter
     export_columns = QUESTION_COLUMNS
     export_name = "europe-direct"
@@ -367,51 +394,68 @@ class DeskView(ExportableListView):
         return super().get_context_data(response_times=desk.response_times(self.city), **kwargs)
 
 
-class QuestionView(CityMixin, FormView):
-    """Staff: one ticket — take it, answer it (mailed), close it."""
+class QuestionView(CityMixin, TemplateView):
+    """Staff: one ticket — take it, answer it (mailed), rewrite it for the FAQ and publish or
+    withdraw it, close it."""
 
     template_name = "participation/question.html"
-    form_class = AnswerForm
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_desk)
 
     def get_question(self):
         return get_object_or_404(
             Question.objects.for_city(self.city).select_related("assigned_to"), pk=self.kwargs["pk"]
         )
 
-    def get_initial(self):
-        question = self.get_question()
-        return {"answer": question.answer, "publish_in_faq": question.in_faq}
-
     def post(self, request, *args, **kwargs):
         question = self.get_question()
+        answer_form = faq_form = None
         try:
             if "take" in request.POST:
                 desk.assign(question=question, user=request.user, to=request.user)
+                messages.success(request, _("The question is assigned to you."))
             elif "close" in request.POST:
                 desk.close(question=question, user=request.user)
+                messages.success(request, _("The question is closed."))
+            elif "publish" in request.POST:
+                faq_form = FaqForm(request.POST)
+                if not faq_form.is_valid():
+                    return self.render_to_response(self.get_context_data(faq_form=faq_form))
+                publish = request.POST["publish"] == "1"
+                if (
+                    run_service(
+                        faq_form,
+                        lambda: desk.faq_save(
+                            question=question, user=request.user, publish=publish, **faq_form.cleaned_data
+                        ),
+                    )
+                    is None
+                ):
+                    return self.render_to_response(self.get_context_data(faq_form=faq_form))
+                messages.success(
+                    request, _("Published in the FAQ.") if publish else _("Saved; not published in the FAQ.")
+                )
             else:
-                return super().post(request, *args, **kwargs)
+                answer_form = AnswerForm(request.POST)
+                if (
+                    not answer_form.is_valid()
+                    or run_service(
+                        answer_form,
+                        lambda: desk.answer(
+                            question=question, user=request.user, text=answer_form.cleaned_data["answer"]
+                        ),
+                    )
+                    is None
+                ):
+                    return self.render_to_response(self.get_context_data(answer_form=answer_form))
+                messages.success(request, _("Answer sent to %(email)s.") % {"email": question.email})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(request.path)
 
-    def form_valid(self, form):
-        try:
-            desk.answer(
-                question=self.get_question(),
-                user=self.request.user,
-                text=form.cleaned_data["answer"],
-                publish_in_faq=form.cleaned_data["publish_in_faq"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Answer sent."))
-        return redirect(self.request.path)
-
     def get_context_data(self, **kwargs):
         question = self.get_question()
+        kwargs.setdefault("answer_form", AnswerForm(initial={"answer": question.answer}))
+        kwargs.setdefault("faq_form", FaqForm(initial=desk.faq_draft(question)))
         return super().get_context_data(question=question, history=audit_history(question), **kwargs)
 
 
@@ -419,7 +463,7 @@ class CampaignPreviewView(CityMixin, TemplateView):
     """The campaign exactly as a subscriber will receive it."""
 
     template_name = "participation/campaign_preview.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_events)
 
     def get_context_data(self, **kwargs):
         campaign = get_object_or_404(Campaign.objects.for_city(self.city).select_related("city"), pk=self.kwargs["pk"])
@@ -456,7 +500,7 @@ class TrainingView(CityMixin, TemplateView):
 class TrainingMaterialView(CityMixin, FormView):
     template_name = "plan/form.html"
     form_class = DocumentForm
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_events)
 
     def form_valid(self, form):
         series = get_object_or_404(EventSeries.objects.for_city(self.city), pk=self.kwargs["pk"], internal=True)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ponte.participation import desk
@@ -27,22 +28,77 @@ def ask(client, city, **extra):
     return client.post(f"/{city.slug}/eventi/europe-direct/", data)
 
 
-def test_question_to_answer_to_faq(client, users, city, smtp_server):
-    assert ask(client, city).status_code == 302
+@pytest.mark.django_db(transaction=True)  # the acknowledgement leaves on commit, as in production
+def test_question_to_answer_to_edited_faq(client, users, city, smtp_server):
+    response = ask(client, city, text="Sono Anna Rossi (anna@example.org): come posso partecipare?")
     question = Question.objects.get()
-    assert question.status == "new"
+    assert question.status == "new" and question.ticket == f"ED-{timezone.localdate().year}-0001"
+    thanks = client.get(response["Location"]).content.decode()
+    assert question.ticket in thanks
+    acknowledgement = smtp_server.messages[0]
+    assert acknowledgement["To"] == "anna@example.org" and question.ticket in acknowledgement["Subject"]
+    assert question.ticket in acknowledgement.get_payload()
+
     client.force_login(users["owner"])
     url = f"/{city.slug}/eventi/europe-direct/sportello/{question.pk}/"
     client.post(url, {"take": "1"})
     question.refresh_from_db()
     assert (question.status, question.assigned_to) == ("assigned", users["owner"])
-    client.post(url, {"answer": "Può consultare il portale Erasmus+.", "publish_in_faq": "on"})
+    client.post(url, {"answer": "Cara Anna, può consultare il portale Erasmus+."})
     question.refresh_from_db()
-    assert question.status == "answered" and question.answered_at is not None
-    assert [m["To"] for m in smtp_server.messages] == ["anna@example.org"]
-    assert "portale Erasmus+" in smtp_server.messages[0].get_payload()
+    assert question.status == "answered" and question.answered_at is not None and not question.in_faq
+    assert [m["To"] for m in smtp_server.messages] == ["anna@example.org"] * 2
+    assert "portale Erasmus+" in smtp_server.messages[1].get_payload()
+    assert question.ticket in smtp_server.messages[1]["Subject"]
+
+    # the edit starts from the citizen's text without her name and address
+    draft = client.get(url).context["faq_form"].initial
+    assert "Anna" not in draft["faq_question"] and "anna@example.org" not in draft["faq_question"]
+    assert "Anna" not in draft["faq_answer"] and "portale Erasmus+" in draft["faq_answer"]
+    refused = client.post(
+        url, {"faq-faq_question": "Anna chiede come partecipare", "faq-faq_answer": "Così.", "publish": "1"}
+    )
+    assert "contains the citizen" in refused.content.decode() or "contiene" in refused.content.decode()
+    question.refresh_from_db()
+    assert not question.in_faq
+    client.post(
+        url,
+        {
+            "faq-faq_question": "Come si partecipa a Erasmus+ da adulti?",
+            "faq-faq_answer": "Consultate il portale Erasmus+.",
+            "publish": "1",
+        },
+    )
+    question.refresh_from_db()
+    assert question.in_faq and question.faq_question == "Come si partecipa a Erasmus+ da adulti?"
     client.logout()
-    assert "portale Erasmus+" in client.get(f"/{city.slug}/eventi/europe-direct/faq/").content.decode()
+    faq = client.get(f"/{city.slug}/eventi/europe-direct/faq/").content.decode()
+    assert "Come si partecipa a Erasmus+ da adulti?" in faq and "Consultate il portale" in faq
+    assert "Anna" not in faq and "Sono Anna Rossi" not in faq
+
+    client.force_login(users["owner"])
+    client.post(url, {"faq-faq_question": question.faq_question, "faq-faq_answer": question.faq_answer, "publish": "0"})
+    client.logout()
+    assert "Erasmus+ da adulti" not in client.get(f"/{city.slug}/eventi/europe-direct/faq/").content.decode()
+
+
+def test_ticket_numbers_are_per_city_and_year(city, smtp_server):
+    from ponte.factories import CityFactory
+
+    other = CityFactory(slug="altrove")
+    year = timezone.localdate().year
+    first = desk.ask(city=city, name="A", email="a@example.org", subject="S", text="T")
+    second = desk.ask(city=city, name="B", email="b@example.org", subject="S", text="T")
+    elsewhere = desk.ask(city=other, name="C", email="c@example.org", subject="S", text="T")
+    Question.objects.filter(pk=first.pk).update(ticket=f"ED-{year - 1}-0007")  # last year's numbering
+    third = desk.ask(city=city, name="D", email="d@example.org", subject="S", text="T")
+    assert (second.ticket, elsewhere.ticket, third.ticket) == (f"ED-{year}-0002", f"ED-{year}-0001", f"ED-{year}-0003")
+
+
+def test_faq_needs_an_answer_first(users, city):
+    question = desk.ask(city=city, name="Anna Rossi", email="a@example.org", subject="S", text="T")
+    with pytest.raises(ValidationError):
+        desk.faq_save(question=question, user=users["owner"], faq_question="Q?", faq_answer="A.", publish=True)
 
 
 def test_bad_input_and_bots_are_refused(client, city):
@@ -53,7 +109,7 @@ def test_bad_input_and_bots_are_refused(client, city):
 
 
 def test_desk_is_for_plan_owners(client, users, city):
-    Question.objects.create(city=city, name="A", email="a@example.org", subject="S", text="T")
+    Question.objects.create(city=city, ticket="ED-2026-0001", name="A", email="a@example.org", subject="S", text="T")
     for role, code in (("viewer", 403), ("editor", 403), ("owner", 200)):
         client.force_login(users[role])
         assert client.get(f"/{city.slug}/eventi/europe-direct/sportello/").status_code == code
@@ -62,11 +118,13 @@ def test_desk_is_for_plan_owners(client, users, city):
 def test_response_times_per_month(city):
     start = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))
     for hours in (4, 20):
-        question = Question.objects.create(city=city, name="A", email="a@example.org", subject="S", text="T")
+        question = Question.objects.create(
+            city=city, ticket=f"ED-2026-{hours:04d}", name="A", email="a@example.org", subject="S", text="T"
+        )
         Question.objects.filter(pk=question.pk).update(
             created_at=start, answered_at=start + datetime.timedelta(hours=hours), status="answered"
         )
-    Question.objects.create(city=city, name="B", email="b@example.org", subject="S", text="T")
+    Question.objects.create(city=city, ticket="ED-2026-0099", name="B", email="b@example.org", subject="S", text="T")
     rows = {row["month"]: row for row in desk.response_times(city)}
     assert rows["2026-03"] == {"month": "2026-03", "questions": 2, "answered": 2, "average_hours": 12.0}
     assert any(row["answered"] == 0 for row in rows.values())
