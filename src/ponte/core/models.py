@@ -52,6 +52,12 @@ class City(models.Model):
         help_text=_("Code of the Comune in the Indice della Pubblica Amministrazione: publisher of its open data."),
     )
     website = WebAddressField(_("website"), blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="cities/",
+        blank=True,
+        help_text=_("PNG or JPEG, shown on the cover of reports; without it the cover shows the city's name."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
