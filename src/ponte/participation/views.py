@@ -33,7 +33,7 @@ from .forms import (
     RegistrationForm,
     SubscribeForm,
 )
-from .models import Campaign, Delivery, Event, EventSeries, Question, Registration, Subscriber
+from .models import CONFIRMED_Q, Campaign, Delivery, Event, EventSeries, Question, Registration, Subscriber
 
 REGISTRATIONS_PER_HOUR = 20
 
@@ -148,14 +148,23 @@ class RegistrantsView(ExportableListView):
     def get_event(self):
         return get_object_or_404(Event.objects.for_city(self.city), pk=self.kwargs["pk"])
 
+    def printing(self) -> bool:
+        return bool(self.request.GET.get("print"))
+
     def base_queryset(self):
-        return Registration.objects.for_city(self.city).filter(event_id=self.kwargs["pk"])
+        registrations = Registration.objects.for_city(self.city).filter(event_id=self.kwargs["pk"])
+        # The sign-in sheet lists only who has a seat, numbered 1, 2, 3… without gaps.
+        return registrations.filter(CONFIRMED_Q) if self.printing() else registrations
 
     def get_template_names(self):
-        return ["participation/sign_in_sheet.html"] if self.request.GET.get("print") else [self.template_name]
+        return ["participation/sign_in_sheet.html"] if self.printing() else [self.template_name]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(event=self.get_event(), **kwargs)
+        event = self.get_event()
+        counts = dict.fromkeys(Registration.Status.values, 0)
+        for status, n in event.registrations.values_list("status").annotate(n=Count("pk")).order_by():
+            counts[status] = n
+        return super().get_context_data(event=event, counts=counts, **kwargs)
 
     def post(self, request, *args, **kwargs):
         registration = get_object_or_404(

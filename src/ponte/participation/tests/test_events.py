@@ -228,3 +228,20 @@ def test_bologna_recurring_formats_and_newsletter_linked_to_actions(db):
     assert series["giramondo"].action.code == "1.3.3" and series["europe-direct"].action.code == "1.3.1"
     assert series["casa-europa"].action.code == "1.1.3"
     assert {s.action.code for s in Segment.objects.for_city(bologna).select_related("action")} == {"1.3.4"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_in_sheet_numbers_the_confirmed_without_gaps(client, users, city, event, smtp_server):
+    """Cancelled and waiting registrations between the confirmed ones used to leave holes (1, 3)."""
+    for name in ("Anna", "Bruno", "Carla", "Dario"):
+        register(client, city, event, name, f"{name.lower()}@example.org")
+    from ponte.participation import services
+
+    services.cancel(token=Registration.objects.get(name="Bruno").token)  # Carla takes his seat
+    client.force_login(users["owner"])
+    url = f"/{city.slug}/eventi/{event.pk}/iscritti/"
+    sheet = client.get(url + "?print=1").content.decode()
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", sheet)
+    assert rows == [("1", "Anna"), ("2", "Carla")]
+    assert "Dario" not in sheet and "Bruno" not in sheet
+    assert client.get(url).context["counts"] == {"confirmed": 2, "waitlisted": 1, "cancelled": 1}
