@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.filters import CityFilterSet
+from ponte.core.filters import CityFilterSet, sort_by
 
 from .models import GoodPractice, Initiative
 
@@ -10,9 +10,7 @@ class InitiativeFilter(CityFilterSet):
     search_fields = ("title", "description", "partners__name")
     kind = django_filters.ChoiceFilter(choices=Initiative.Kind.choices, label=_("Kind"))
     country = django_filters.CharFilter(field_name="countries", lookup_expr="icontains", label=_("Country (ISO code)"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("title", "title"), ("kind", "kind"), ("start_date", "start")), label=_("Sort by")
-    )
+    ordering = sort_by(("title", "title", _("Title")), ("kind", "kind", _("Kind")), ("start_date", "start", _("Start")))
 
     class Meta:
         model = Initiative
@@ -25,7 +23,7 @@ class InitiativeFilter(CityFilterSet):
 class GoodPracticeFilter(CityFilterSet):
     search_fields = ("title", "theme", "description", "source_project", "source_organisation__name")
     theme = django_filters.CharFilter(lookup_expr="icontains", label=_("Theme"))
-    ordering = django_filters.OrderingFilter(fields=(("title", "title"), ("theme", "theme")), label=_("Sort by"))
+    ordering = sort_by(("title", "title", _("Title")), ("theme", "theme", _("Theme")))
 
     class Meta:
         model = GoodPractice

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .forms import StyledFormMixin
@@ -13,6 +14,19 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1900)
         kwargs.setdefault("max_value", 2200)
         super().__init__(*args, **kwargs)
+
+
+def sort_by(*options: tuple[str, str, str]) -> django_filters.OrderingFilter:
+    """The “Sort by” choice of a list from (model field, URL parameter, label) triples: every
+    choice has a translated label, ascending and descending (django-filter would otherwise show
+    the parameter itself, in English: “Updated”, “Signed”)."""
+    labels = {}
+    for field, param, label in options:
+        labels[field] = label
+        labels[f"-{param}"] = format_lazy(_("{label} (descending)"), label=label)
+    return django_filters.OrderingFilter(
+        fields=tuple((field, param) for field, param, _label in options), field_labels=labels, label=_("Sort by")
+    )
 
 
 class CityFilterSet(django_filters.FilterSet):
@@ -42,9 +56,7 @@ class OrganisationFilter(CityFilterSet):
     search_fields = ("name", "name_en", "short_name", "description", "locality")
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
     country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("kind", "kind"), ("country", "country")), label=_("Sort by")
-    )
+    ordering = sort_by(("name", "name", _("Name")), ("kind", "kind", _("Kind")), ("country", "country", _("Country")))
 
     class Meta:
         model = Organisation

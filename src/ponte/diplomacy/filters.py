@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.filters import CityFilterSet, YearFilter
+from ponte.core.filters import CityFilterSet, YearFilter, sort_by
 
 from .models import Candidacy, Mission, NetworkMembership, Relation, Representation, Theme
 
@@ -14,9 +14,11 @@ class RelationFilter(CityFilterSet):
     country = django_filters.CharFilter(
         field_name="partner__country", lookup_expr="iexact", label=_("Country (ISO code)")
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("partner__name", "partner"), ("kind", "kind"), ("status", "status"), ("signed_on", "signed")),
-        label=_("Sort by"),
+    ordering = sort_by(
+        ("partner__name", "partner", _("Partner")),
+        ("kind", "kind", _("Kind")),
+        ("status", "status", _("Status")),
+        ("signed_on", "signed", _("Signing date")),
     )
 
     class Meta:
@@ -28,8 +30,10 @@ class MembershipFilter(CityFilterSet):
     search_fields = ("network__name", "role_detail", "working_groups")
     role = django_filters.ChoiceFilter(choices=NetworkMembership.Role.choices, label=_("Role"))
     status = django_filters.ChoiceFilter(choices=NetworkMembership.Status.choices, label=_("Status"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("network__name", "network"), ("role", "role"), ("mandate_end", "mandate")), label=_("Sort by")
+    ordering = sort_by(
+        ("network__name", "network", _("Network")),
+        ("role", "role", _("Role")),
+        ("mandate_end", "mandate", _("Mandate end")),
     )
 
     class Meta:
@@ -40,7 +44,7 @@ class MembershipFilter(CityFilterSet):
 class MissionFilter(CityFilterSet):
     search_fields = ("title", "purpose", "outcomes", "participants", "counterpart__name")
     direction = django_filters.ChoiceFilter(choices=Mission.Direction.choices, label=_("Direction"))
-    ordering = django_filters.OrderingFilter(fields=(("start_date", "date"), ("title", "title")), label=_("Sort by"))
+    ordering = sort_by(("start_date", "date", _("Date")), ("title", "title", _("Title")))
 
     class Meta:
         model = Mission
@@ -51,8 +55,8 @@ class CandidacyFilter(CityFilterSet):
     search_fields = ("title", "outcome")
     status = django_filters.ChoiceFilter(choices=Candidacy.Status.choices, label=_("Status"))
     year = YearFilter(label=_("Year"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("year", "year"), ("deadline", "deadline"), ("title", "title")), label=_("Sort by")
+    ordering = sort_by(
+        ("year", "year", _("Year")), ("deadline", "deadline", _("Deadline")), ("title", "title", _("Title"))
     )
 
     class Meta:
@@ -64,7 +68,7 @@ class RepresentationFilter(CityFilterSet):
     search_fields = ("organisation__name", "address", "contact__full_name")
     kind = django_filters.ChoiceFilter(choices=Representation.Kind.choices, label=_("Kind"))
     country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
-    ordering = django_filters.OrderingFilter(fields=(("country", "country"), ("kind", "kind")), label=_("Sort by"))
+    ordering = sort_by(("country", "country", _("Country")), ("kind", "kind", _("Kind")))
 
     class Meta:
         model = Representation

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.filters import CityFilterSet, YearFilter
+from ponte.core.filters import CityFilterSet, YearFilter, sort_by
 from ponte.core.models import Organisation
 from ponte.core.queries import with_descendants
 
@@ -16,15 +16,12 @@ class ProjectFilter(CityFilterSet):
     kind = django_filters.ChoiceFilter(field_name="programme__kind", choices=Programme.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Project.Status.choices, label=_("Status"))
     year = YearFilter(field_name="start_date", lookup_expr="year", label=_("Start year"))
-    ordering = django_filters.OrderingFilter(
-        fields=(
-            ("acronym", "acronym"),
-            ("start_date", "start"),
-            ("eu_contribution", "contribution"),
-            ("total_budget", "budget"),
-            ("status", "status"),
-        ),
-        label=_("Sort by"),
+    ordering = sort_by(
+        ("acronym", "acronym", _("Acronym")),
+        ("start_date", "start", _("Start")),
+        ("eu_contribution", "contribution", _("EU contribution")),
+        ("total_budget", "budget", _("Total budget")),
+        ("status", "status", _("Status")),
     )
 
     class Meta:
@@ -45,9 +42,11 @@ class CallFilter(CityFilterSet):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.CITY_OFFICE), label=_("Responsible office")
     )
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("fit_score", "fit"), ("deadline", "deadline"), ("identifier", "identifier"), ("title", "title")),
-        label=_("Sort by"),
+    ordering = sort_by(
+        ("fit_score", "fit", _("Fit score")),
+        ("deadline", "deadline", _("Deadline")),
+        ("identifier", "identifier", _("Identifier")),
+        ("title", "title", _("Title")),
     )
 
     class Meta:
@@ -72,8 +71,10 @@ class PartnerFilter(CityFilterSet):
         label=_("Experience in programme"),
         distinct=True,
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("project_count", "projects"), ("name", "name"), ("country", "country")), label=_("Sort by")
+    ordering = sort_by(
+        ("project_count", "projects", _("Number of projects")),
+        ("name", "name", _("Name")),
+        ("country", "country", _("Country")),
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ponte.core.models import (
     CityScopedModel,
@@ -101,7 +102,7 @@ class Call(CityScopedModel):
 
     class Decision(models.TextChoices):
         UNDECIDED = "undecided", _("To be decided")
-        GO = "go", _("Go")
+        GO = "go", pgettext_lazy("call decision", "Go")
         NO_GO = "no_go", _("No go")
 
     identifier = models.CharField(_("identifier"), max_length=120)

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.filters import CityFilterSet
+from ponte.core.filters import CityFilterSet, sort_by
 from ponte.core.models import Organisation
 
 from .models import Action, AxisItem, Indicator, Line, MacroArea, Milestone
@@ -21,16 +21,13 @@ class ActionFilter(CityFilterSet):
     alignment = django_filters.ModelChoiceFilter(
         field_name="alignments", queryset=AxisItem.objects.select_related("axis"), label=_("Alignment")
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(
-            ("code", "code"),
-            ("title", "title"),
-            ("status", "status"),
-            ("progress", "progress"),
-            ("end_date", "end"),
-            ("updated_at", "updated"),
-        ),
-        label=_("Sort by"),
+    ordering = sort_by(
+        ("sort_key", "code", _("Code")),
+        ("title", "title", _("Title")),
+        ("status", "status", _("Status")),
+        ("progress", "progress", _("Progress")),
+        ("end_date", "end", _("End")),
+        ("updated_at", "updated", _("Last updated")),
     )
 
     class Meta:
@@ -44,9 +41,7 @@ class IndicatorFilter(CityFilterSet):
     macro_area = django_filters.ModelChoiceFilter(
         method="in_macro_area", queryset=MacroArea.objects.all(), label=_("Macro area")
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("code", "code"), ("name", "name"), ("unit", "unit")), label=_("Sort by")
-    )
+    ordering = sort_by(("sort_key", "code", _("Code")), ("name", "name", _("Name")), ("unit", "unit", _("Unit")))
 
     class Meta:
         model = Indicator
@@ -63,8 +58,8 @@ class MilestoneFilter(CityFilterSet):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.CITY_OFFICE),
         label=_("Owning office"),
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("due_date", "due"), ("action__code", "action"), ("title", "title")), label=_("Sort by")
+    ordering = sort_by(
+        ("due_date", "due", _("Due")), ("action__sort_key", "action", _("Action")), ("title", "title", _("Title"))
     )
 
     class Meta:

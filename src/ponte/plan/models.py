@@ -20,6 +20,7 @@ from ponte.core.models import (
     PublishableQuerySet,
     dates_in_order,
 )
+from ponte.core.sorting import NaturalCodeMixin
 
 POSITIVE_WEIGHT = [MinValueValidator(Decimal("0.01"))]
 
@@ -65,7 +66,7 @@ class Plan(CityScopedModel):
         return f"{self.title} {self.start_year}-{self.end_year}"
 
 
-class MacroArea(CityScopedModel):
+class MacroArea(NaturalCodeMixin, CityScopedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="macro_areas")
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
@@ -78,7 +79,7 @@ class MacroArea(CityScopedModel):
     class Meta:
         verbose_name = _("macro area")
         verbose_name_plural = _("macro areas")
-        ordering = ["order", "code"]
+        ordering = ["sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="macroarea_unique_code"),
             models.CheckConstraint(condition=Q(weight__gt=0), name="macroarea_weight_positive"),
@@ -88,7 +89,7 @@ class MacroArea(CityScopedModel):
         return f"{self.code}. {self.title}"
 
 
-class Line(CityScopedModel):
+class Line(NaturalCodeMixin, CityScopedModel):
     macro_area = models.ForeignKey(MacroArea, on_delete=models.CASCADE, related_name="lines")
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
@@ -101,7 +102,7 @@ class Line(CityScopedModel):
     class Meta:
         verbose_name = _("line")
         verbose_name_plural = _("lines")
-        ordering = ["order", "code"]
+        ordering = ["sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["macro_area", "code"], name="line_unique_code"),
             models.CheckConstraint(condition=Q(weight__gt=0), name="line_weight_positive"),
@@ -121,7 +122,7 @@ class ActionQuerySet(PublishableQuerySet):
         return self.filter(Q(responsible__user=user) | Q(owner_office__in=offices))
 
 
-class Action(Publishable, CityScopedModel):
+class Action(NaturalCodeMixin, Publishable, CityScopedModel):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -169,7 +170,7 @@ class Action(Publishable, CityScopedModel):
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
-        ordering = ["order", "code"]
+        ordering = ["sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["city", "code"], name="action_unique_code"),
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="action_progress_0_100"),
@@ -284,7 +285,7 @@ class Axis(LocalizedNameMixin, CityScopedModel):
         return reverse("plan:axis-detail", kwargs={"city": self.city.slug, "axis": self.slug})
 
 
-class AxisItem(LocalizedNameMixin, CityScopedModel):
+class AxisItem(NaturalCodeMixin, LocalizedNameMixin, CityScopedModel):
     axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="items")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     code = models.CharField(_("code"), max_length=20)
@@ -297,7 +298,7 @@ class AxisItem(LocalizedNameMixin, CityScopedModel):
     class Meta:
         verbose_name = _("alignment item")
         verbose_name_plural = _("alignment items")
-        ordering = ["axis__order", "order", "pk"]
+        ordering = ["axis__order", "order", "sort_key"]
         constraints = [models.UniqueConstraint(fields=["axis", "code"], name="axisitem_unique_code")]
 
     def __str__(self):
@@ -312,7 +313,7 @@ class AxisItem(LocalizedNameMixin, CityScopedModel):
         return reverse("plan:axis-item", kwargs={"city": self.city.slug, "axis": self.axis.slug, "code": self.code})
 
 
-class Indicator(LocalizedNameMixin, Publishable, CityScopedModel):
+class Indicator(NaturalCodeMixin, LocalizedNameMixin, Publishable, CityScopedModel):
     """A measure on any level of the plan: the plan itself, a macro area, a line or an action."""
 
     class Kind(models.TextChoices):
@@ -347,7 +348,7 @@ class Indicator(LocalizedNameMixin, Publishable, CityScopedModel):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["code"]
+        ordering = ["sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="indicator_unique_code"),
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
 from ponte.core.views import CityMixin, FilteredListView
@@ -40,7 +41,7 @@ class PortalMixin(CityMixin):
         context = super().get_context_data(public=True, **kwargs)
         trail = self.get_crumbs(context)
         if trail:
-            context["breadcrumbs"] = [(_("Home"), self.url("portal:home")), *trail]
+            context["breadcrumbs"] = [(pgettext_lazy("breadcrumb", "Home"), self.url("portal:home")), *trail]
         return context
 
 
