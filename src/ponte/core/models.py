@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WebAddressField(models.URLField):
@@ -310,7 +311,7 @@ class ImportJob(CityScopedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("import status", "Done")
         FAILED = "failed", _("Failed: nothing changed")
 
     kind = models.CharField(_("source"), max_length=30)
@@ -323,8 +324,11 @@ class ImportJob(CityScopedModel):
     bytes_read = models.PositiveBigIntegerField(default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -333,12 +337,27 @@ class ImportJob(CityScopedModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.source_display} {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
-    def percent(self) -> int:
+    def source_display(self) -> str:
+        """The source by the name people know it by (OpenCoesione, CORDIS, …)."""
+        from .importing import IMPORTERS
+
+        importer = IMPORTERS.get(self.kind)
+        return str(importer.name) if importer and importer.name else self.kind
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """100 only once done; None for a failed job (its progress means nothing)."""
         if self.status == self.Status.DONE:
             return 100
+        if self.status == self.Status.FAILED:
+            return None
         return min(99, int(self.bytes_read * 100 / self.total_bytes)) if self.total_bytes else 0
 
 
