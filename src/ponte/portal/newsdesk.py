@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core import permissions
 from ponte.core.exports import Column
 from ponte.core.filters import CityFilterSet
 from ponte.core.models import Publication
@@ -44,6 +45,7 @@ class NewsListView(ExportableListView):
 
 
 class NewsFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_events)
     model, form_class, service = News, NewsForm, staticmethod(services.news_save)
     new_title = _("New news item")
 
