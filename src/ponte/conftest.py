@@ -48,6 +48,10 @@ def users(city, office):
         "owner": MembershipFactory(city=city, role=Membership.Role.PLAN_OWNER).user,
         "editor": MembershipFactory(city=city, role=Membership.Role.OFFICE_EDITOR, office=office).user,
         "viewer": MembershipFactory(city=city, role=Membership.Role.VIEWER).user,
+        **{
+            role: MembershipFactory(city=city, role=role).user
+            for role in ("funds", "diplomacy", "governance", "events", "desk")
+        },
         "outsider": UserFactory(),
     }
 

@@ -1,6 +1,27 @@
-"""Expected answers of the permission matrices, shared by every app's tests."""
+"""Expected answers of the permission matrices, shared by every app's tests.
+
+Keys are the `users` fixture's: one user per role (`Membership.Role` values), an outsider with no
+role in the city and an anonymous visitor."""
+
+STAFF = ["admin", "owner", "editor", "viewer", "funds", "diplomacy", "governance", "events", "desk"]
+ROLES = [*STAFF, "outsider", "anonymous"]
+
+
+def answers(*allowed: str) -> dict[str, int]:
+    """200 for the roles in `allowed`, a redirect to log in for anonymous visitors, 403 for the rest."""
+    return {role: 200 if role in allowed else 302 if role == "anonymous" else 403 for role in ROLES}
+
 
 # Pages any staff member of the city may read; outsiders are refused, anonymous users sent to log in.
-READ = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "outsider": 403, "anonymous": 302}
-# Pages only administrators and plan owners may use.
-EDIT = {"admin": 200, "owner": 200, "editor": 403, "viewer": 403, "outsider": 403, "anonymous": 302}
+READ = answers(*STAFF)
+# The plan's structure, weights, every action and indicator: administrators and plan owners.
+EDIT = PLAN = answers("admin", "owner")
+# Each chapter's work: administrators, plan owners and the chapter's officer.
+FUNDS = answers("admin", "owner", "funds")
+DIPLOMACY = answers("admin", "owner", "diplomacy")
+GOVERNANCE = answers("admin", "owner", "governance")
+EVENTS = answers("admin", "owner", "events")
+DESK = answers("admin", "owner", "desk")
+ORGANISATIONS = answers("admin", "owner", "funds", "diplomacy", "governance", "events")
+# Staff accounts and roles: administrators only.
+USERS = answers("admin")

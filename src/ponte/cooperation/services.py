@@ -5,8 +5,10 @@ from ponte.core.services import checked_save
 
 
 def _save(item, user):
-    refusal = _("Only plan owners manage cooperation initiatives and good practices.")
-    return checked_save(item, user=user, allowed=permissions.can_manage_plan(user, item.city), refusal=refusal)
+    refusal = _(
+        "Only the city diplomacy officers and the plan owners manage cooperation initiatives and good practices."
+    )
+    return checked_save(item, user=user, allowed=permissions.can_manage_diplomacy(user, item.city), refusal=refusal)
 
 
 def initiative_save(*, initiative, user):

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from ponte.core import permissions
 from ponte.core.exports import Column
 from ponte.core.views import ExportableListView, ServiceFormView
 
@@ -35,6 +36,7 @@ class InitiativeListView(ExportableListView):
 
 
 class InitiativeFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_diplomacy)
     model, form_class, service = Initiative, InitiativeForm, staticmethod(services.initiative_save)
     new_title = gettext_lazy("New initiative")
 
@@ -64,6 +66,7 @@ class GoodPracticeListView(ExportableListView):
 
 
 class GoodPracticeFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_diplomacy)
     model, form_class, service = GoodPractice, GoodPracticeForm, staticmethod(services.goodpractice_save)
     new_title = gettext_lazy("New good practice")
 

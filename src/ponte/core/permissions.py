@@ -75,6 +75,28 @@ can_manage_events = _manages("events")
 can_manage_desk = _manages("desk")
 can_manage_organisations = _manages("organisations")
 
+# The chapters' checks by name, for templates (`can_manage_funds`, …) and the permission matrices.
+CHAPTER_CHECKS = {
+    "funds": can_manage_funds,
+    "diplomacy": can_manage_diplomacy,
+    "governance": can_manage_governance,
+    "events": can_manage_events,
+    "desk": can_manage_desk,
+    "organisations": can_manage_organisations,
+}
+
+
+# A follow-up belongs to the chapter of what it follows (a mission, a meeting); others to the plan.
+FOLLOW_UP_CHAPTERS = {"diplomacy": can_manage_diplomacy, "governance": can_manage_governance}
+
+
+def can_close_follow_up(user, task) -> bool:
+    """The chapter of the task's origin, or the person the task is given to."""
+    if task.owner_id and task.owner.user_id and task.owner.user_id == user.pk:
+        return True
+    check = FOLLOW_UP_CHAPTERS.get(task.content_type.app_label, can_manage_plan)
+    return check(user, task.city)
+
 
 def can_manage_users(user, city) -> bool:
     """Invite staff, give and take away roles: the city's administrators only."""

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import permissions
 from .models import Attachment, FollowUp
 
 
@@ -45,6 +46,8 @@ def follow_up_add(*, origin, user, title: str, due_date: datetime.date, owner_of
 
 
 def follow_up_done(*, task: FollowUp, user, date: datetime.date | None = None) -> FollowUp:
+    if not permissions.can_close_follow_up(user, task):
+        raise PermissionDenied(_("This task belongs to another chapter of the plan."))
     task.done_date = date or timezone.localdate()
     with acting_as(user):
         task.save()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from . import permissions
+from . import menu, permissions
 from .exports import EXPORTERS, Column
 from .filters import OrganisationFilter
 from .forms import ImportForm
@@ -39,7 +39,7 @@ def home(request):
     if city is None:
         raise Http404("No city loaded yet: run `make run` or `manage.py load_plan`.")
     if permissions.can_view(request.user, city):
-        return redirect("plan:overview", city=city.slug)
+        return redirect("core:staff-home", city=city.slug)
     return redirect(city)
 
 
@@ -154,7 +154,7 @@ class ImportListView(CityMixin, FormView):
 
     template_name = "core/import_list.html"
     form_class = ImportForm
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_funds)
 
     def get_form_kwargs(self):
         sources = [(kind, importer.label) for kind, importer in sorted(IMPORTERS.items())]
@@ -178,7 +178,7 @@ class ImportListView(CityMixin, FormView):
 
 class ImportDetailView(CityMixin, TemplateView):
     template_name = "core/import_detail.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_funds)
 
     def get_context_data(self, **kwargs):
         job = get_object_or_404(
@@ -234,9 +234,21 @@ class ServiceFormView(CityMixin, FormView):
 class FollowUpDoneView(CityMixin, View):
     """Mark a follow-up done (from whatever page shows it) and go back to its origin."""
 
-    permission = staticmethod(permissions.can_manage_plan)
-
     def post(self, request, *args, **kwargs):
-        task = get_object_or_404(FollowUp.objects.for_city(self.city), pk=kwargs["task"])
+        task = get_object_or_404(FollowUp.objects.for_city(self.city).select_related("owner"), pk=kwargs["task"])
         follow_up_done(task=task, user=request.user)
         return redirect(task.origin)
+
+
+class StaffHomeView(CityMixin, TemplateView):
+    """The staff's home is their work: their actions, the updates and deadlines coming, the
+    questions and imports waiting (each app gives its cards, see `ponte.core.menu`)."""
+
+    template_name = "backoffice/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("My work"),
+            panels=menu.home_panels(self.request, self.city),
+            **kwargs,
+        )

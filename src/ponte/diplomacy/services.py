@@ -24,16 +24,18 @@ RELATION_TRANSITIONS = {
 }
 
 
-REFUSAL = _lazy("Only plan owners manage international relations.")
+REFUSAL = _lazy("Only the city diplomacy officers and the plan owners manage international relations.")
 
 
 def _require(user, city):
-    if not permissions.can_manage_plan(user, city):
+    if not permissions.can_manage_diplomacy(user, city):
         raise PermissionDenied(REFUSAL)
 
 
 def relation_save(*, relation: Relation, user) -> Relation:
-    return checked_save(relation, user=user, allowed=permissions.can_manage_plan(user, relation.city), refusal=REFUSAL)
+    return checked_save(
+        relation, user=user, allowed=permissions.can_manage_diplomacy(user, relation.city), refusal=REFUSAL
+    )
 
 
 def relation_set_status(*, relation: Relation, status: str, user, date: datetime.date | None = None) -> Relation:
@@ -57,7 +59,7 @@ def relation_set_status(*, relation: Relation, status: str, user, date: datetime
 
 def membership_save(*, membership: NetworkMembership, user) -> NetworkMembership:
     return checked_save(
-        membership, user=user, allowed=permissions.can_manage_plan(user, membership.city), refusal=REFUSAL
+        membership, user=user, allowed=permissions.can_manage_diplomacy(user, membership.city), refusal=REFUSAL
     )
 
 
@@ -85,10 +87,12 @@ def membership_end(*, membership: NetworkMembership, user, date: datetime.date |
 
 
 def mission_save(*, mission, user):
-    return checked_save(mission, user=user, allowed=permissions.can_manage_plan(user, mission.city), refusal=REFUSAL)
+    return checked_save(
+        mission, user=user, allowed=permissions.can_manage_diplomacy(user, mission.city), refusal=REFUSAL
+    )
 
 
 def candidacy_save(*, candidacy, user):
     return checked_save(
-        candidacy, user=user, allowed=permissions.can_manage_plan(user, candidacy.city), refusal=REFUSAL
+        candidacy, user=user, allowed=permissions.can_manage_diplomacy(user, candidacy.city), refusal=REFUSAL
     )

@@ -74,7 +74,7 @@ class RelationDetailView(CityMixin, TemplateView):
         )
         return super().get_context_data(
             relation=relation,
-            can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            can_edit=permissions.can_manage_diplomacy(self.request.user, self.city),
             status_form=RelationStatusForm(),
             document_form=DocumentForm(),
             history=audit_history(relation, relation.documents.all()),
@@ -83,6 +83,7 @@ class RelationDetailView(CityMixin, TemplateView):
 
 
 class RelationFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_diplomacy)
     model, form_class, service = Relation, RelationForm, staticmethod(services.relation_save)
     new_title = gettext_lazy("New relation")
 
@@ -90,7 +91,7 @@ class RelationFormView(ServiceFormView):
 class RelationDocumentView(CityMixin, FormView):
     form_class = DocumentForm
     template_name = "plan/form.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_diplomacy)
 
     def form_valid(self, form):
         relation = get_object_or_404(Relation.objects.for_city(self.city), pk=self.kwargs["pk"])
@@ -101,7 +102,7 @@ class RelationDocumentView(CityMixin, FormView):
 class RelationStatusView(CityMixin, FormView):
     form_class = RelationStatusForm
     template_name = "plan/form.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_diplomacy)
 
     def form_valid(self, form):
         relation = get_object_or_404(Relation.objects.for_city(self.city), pk=self.kwargs["pk"])
@@ -143,6 +144,7 @@ class MembershipListView(ExportableListView):
 
 
 class MembershipFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_diplomacy)
     model, form_class, service = NetworkMembership, MembershipForm, staticmethod(services.membership_save)
     new_title = gettext_lazy("New network membership")
 
@@ -153,7 +155,7 @@ class MembershipFormView(ServiceFormView):
 class MembershipRenewView(CityMixin, FormView):
     form_class = RenewalForm
     template_name = "plan/form.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_diplomacy)
 
     def form_valid(self, form):
         membership = get_object_or_404(NetworkMembership.objects.for_city(self.city), pk=self.kwargs["pk"])
@@ -200,7 +202,7 @@ class MissionDetailView(CityMixin, TemplateView):
         mission = get_object_or_404(queries.mission_list(self.city).prefetch_related("actions"), pk=self.kwargs["pk"])
         return super().get_context_data(
             mission=mission,
-            can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            can_edit=permissions.can_manage_diplomacy(self.request.user, self.city),
             follow_up_form=FollowUpForm(city=self.city),
             history=audit_history(mission),
             **kwargs,
@@ -208,6 +210,7 @@ class MissionDetailView(CityMixin, TemplateView):
 
 
 class MissionFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_diplomacy)
     model, form_class, service = Mission, MissionForm, staticmethod(services.mission_save)
     new_title = gettext_lazy("New mission or visit")
 
@@ -215,7 +218,7 @@ class MissionFormView(ServiceFormView):
 class FollowUpAddView(CityMixin, FormView):
     form_class = FollowUpForm
     template_name = "plan/form.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_diplomacy)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"city": self.city}
@@ -251,6 +254,7 @@ class CandidacyListView(ExportableListView):
 
 
 class CandidacyFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_diplomacy)
     model, form_class, service = Candidacy, CandidacyForm, staticmethod(services.candidacy_save)
     new_title = gettext_lazy("New candidacy")
 

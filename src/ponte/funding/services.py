@@ -34,8 +34,8 @@ def allowed_transitions(project: Project) -> list[str]:
 
 
 def _require_portfolio(user, city):
-    if not permissions.can_manage_plan(user, city):
-        raise PermissionDenied(_("Only plan owners manage the funding portfolio."))
+    if not permissions.can_manage_funds(user, city):
+        raise PermissionDenied(_("Only the EU funds officers and the plan owners manage the funding portfolio."))
 
 
 def project_save(*, project: Project, user) -> Project:

@@ -71,7 +71,7 @@ class ProjectListView(ExportableListView):
 
 
 class PortfolioEditMixin:
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_funds)
 
 
 class ProjectMixin(CityMixin):
@@ -89,7 +89,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         project = self.get_project()
-        can_edit = permissions.can_manage_plan(self.request.user, self.city)
+        can_edit = permissions.can_manage_funds(self.request.user, self.city)
         return super().get_context_data(
             project=project,
             can_edit=can_edit,
@@ -104,7 +104,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
         return [(status, labels[status]) for status in services.allowed_transitions(project)]
 
 
-class ProjectFormView(ServiceFormView):
+class ProjectFormView(PortfolioEditMixin, ServiceFormView):
     model, form_class, service = Project, ProjectForm, staticmethod(services.project_save)
     new_title = gettext_lazy("New project")
 
@@ -206,7 +206,7 @@ class CallDetailView(CityMixin, TemplateView):
         )
         return super().get_context_data(
             call=call,
-            can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            can_edit=permissions.can_manage_funds(self.request.user, self.city),
             consortium=partners.suggest_partners(call),
             history=audit_history(call),
             **kwargs,
@@ -235,7 +235,7 @@ class PartnerSearchView(ExportableListView):
         return partners.partner_directory(self.city).order_by("-project_count", "name")
 
 
-class CallFormView(ServiceFormView):
+class CallFormView(PortfolioEditMixin, ServiceFormView):
     model, form_class, service = Call, CallForm, staticmethod(services.call_save)
     new_title = gettext_lazy("New call")
 

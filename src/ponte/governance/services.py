@@ -10,16 +10,16 @@ from .models import Decision, Meeting
 
 
 def _require(user, city):
-    if not permissions.can_manage_plan(user, city):
-        raise PermissionDenied(_("Only plan owners manage governance bodies."))
+    if not permissions.can_manage_governance(user, city):
+        raise PermissionDenied(_("Only the governance secretariat and the plan owners manage governance bodies."))
 
 
 def meeting_save(*, meeting: Meeting, user) -> Meeting:
     return checked_save(
         meeting,
         user=user,
-        allowed=permissions.can_manage_plan(user, meeting.city),
-        refusal=_("Only plan owners manage governance bodies."),
+        allowed=permissions.can_manage_governance(user, meeting.city),
+        refusal=_("Only the governance secretariat and the plan owners manage governance bodies."),
     )
 
 
@@ -31,7 +31,7 @@ def decision_add(*, meeting: Meeting, user, text: str) -> Decision:
 
 def is_member(user, body) -> bool:
     """A staff account linked to a person who represents the body's members, or a plan owner."""
-    if permissions.can_manage_plan(user, body.city):
+    if permissions.can_manage_governance(user, body.city):
         return True
     return user.is_authenticated and body.members.filter(person__user=user).exists()
 

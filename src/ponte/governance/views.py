@@ -42,7 +42,7 @@ class BodyDetailView(CityMixin, TemplateView):
         events = Event.objects.for_city(self.city).filter(organiser=body.organisation).select_related("city")
         return super().get_context_data(
             body=body,
-            can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            can_edit=permissions.can_manage_governance(self.request.user, self.city),
             is_member=services.is_member(self.request.user, body),
             events=events,
             papers=body.position_papers.all(),
@@ -64,7 +64,7 @@ class MeetingDetailView(CityMixin, TemplateView):
         return super().get_context_data(
             meeting=meeting,
             present=present,
-            can_edit=permissions.can_manage_plan(self.request.user, self.city),
+            can_edit=permissions.can_manage_governance(self.request.user, self.city),
             decision_form=DecisionForm(),
             follow_up_form=FollowUpForm(city=self.city),
             history=audit_history(meeting, meeting.decisions.all(), meeting.follow_ups.all()),
@@ -73,6 +73,7 @@ class MeetingDetailView(CityMixin, TemplateView):
 
 
 class MeetingFormView(ServiceFormView):
+    permission = staticmethod(permissions.can_manage_governance)
     model, form_class, service = Meeting, MeetingForm, staticmethod(services.meeting_save)
     new_title = gettext_lazy("New meeting")
 
@@ -84,7 +85,7 @@ class MeetingFormView(ServiceFormView):
 class DecisionAddView(CityMixin, FormView):
     form_class = DecisionForm
     template_name = "plan/form.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_governance)
 
     def form_valid(self, form):
         meeting = get_object_or_404(Meeting.objects.for_city(self.city), pk=self.kwargs["pk"])
@@ -95,7 +96,7 @@ class DecisionAddView(CityMixin, FormView):
 class MeetingFollowUpAddView(CityMixin, FormView):
     form_class = FollowUpForm
     template_name = "plan/form.html"
-    permission = staticmethod(permissions.can_manage_plan)
+    permission = staticmethod(permissions.can_manage_governance)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"city": self.city}

@@ -90,11 +90,11 @@ def event_save(*, event: Event, user) -> Event:
     from ponte.core import permissions
     from ponte.core.services import checked_save
 
-    return checked_save(event, user=user, allowed=permissions.can_manage_plan(user, event.city))
+    return checked_save(event, user=user, allowed=permissions.can_manage_events(user, event.city))
 
 
 def campaign_save(*, campaign, user):
     from ponte.core import permissions
     from ponte.core.services import checked_save
 
-    return checked_save(campaign, user=user, allowed=permissions.can_manage_plan(user, campaign.city))
+    return checked_save(campaign, user=user, allowed=permissions.can_manage_events(user, campaign.city))

@@ -8,5 +8,5 @@ def news_save(*, news, user):
     """Plan owners write the portal's news; the first author is kept."""
     if news.author_id is None and user.is_authenticated:
         news.author = user
-    refusal = _("Only plan owners write the portal's news.")
-    return checked_save(news, user=user, allowed=permissions.can_manage_plan(user, news.city), refusal=refusal)
+    refusal = _("Only the events and communication officers and the plan owners write the portal's news.")
+    return checked_save(news, user=user, allowed=permissions.can_manage_events(user, news.city), refusal=refusal)

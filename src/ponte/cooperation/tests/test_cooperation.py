@@ -12,14 +12,14 @@ from ponte.cooperation.models import GoodPractice, Initiative
 from ponte.core.models import City
 from ponte.diplomacy.models import Representation
 from ponte.factories import OrganisationFactory
-from ponte.testing import EDIT, READ
+from ponte.testing import DIPLOMACY, READ
 
 PAGES = [
     ("/{c}/gestione/cooperazione/", READ),
     ("/{c}/gestione/cooperazione/?export=csv", READ),
-    ("/{c}/gestione/cooperazione/nuova/", EDIT),
+    ("/{c}/gestione/cooperazione/nuova/", DIPLOMACY),
     ("/{c}/gestione/buone-pratiche/", READ),
-    ("/{c}/gestione/buone-pratiche/nuova/", EDIT),
+    ("/{c}/gestione/buone-pratiche/nuova/", DIPLOMACY),
     ("/{c}/gestione/diplomazia/rappresentanze/", READ),
     ("/{c}/gestione/diplomazia/rappresentanze/?export=xlsx", READ),
 ]

@@ -17,7 +17,7 @@ from ponte.core.services import follow_up_add
 from ponte.diplomacy import services
 from ponte.diplomacy.models import Mission, NetworkMembership, Relation, Theme
 from ponte.factories import OrganisationFactory
-from ponte.testing import EDIT, READ
+from ponte.testing import DIPLOMACY, READ
 
 
 def relation(city, name="Barcellona", country="ES", kind="partnership", status="active", lat="41.38", lon="2.17"):
@@ -52,17 +52,17 @@ PAGES = [
     ("/{c}/gestione/diplomazia/relazioni/?export=geojson", READ),
     ("/{c}/gestione/diplomazia/relazioni/?export=xlsx", READ),
     ("/{c}/gestione/diplomazia/relazioni/{relation.pk}/", READ),
-    ("/{c}/gestione/diplomazia/relazioni/nuova/", EDIT),
-    ("/{c}/gestione/diplomazia/relazioni/{relation.pk}/modifica/", EDIT),
-    ("/{c}/gestione/diplomazia/relazioni/{relation.pk}/stato/", EDIT),
+    ("/{c}/gestione/diplomazia/relazioni/nuova/", DIPLOMACY),
+    ("/{c}/gestione/diplomazia/relazioni/{relation.pk}/modifica/", DIPLOMACY),
+    ("/{c}/gestione/diplomazia/relazioni/{relation.pk}/stato/", DIPLOMACY),
     ("/{c}/gestione/diplomazia/reti/", READ),
-    ("/{c}/gestione/diplomazia/reti/nuova/", EDIT),
-    ("/{c}/gestione/diplomazia/reti/{membership.pk}/rinnovo/", EDIT),
+    ("/{c}/gestione/diplomazia/reti/nuova/", DIPLOMACY),
+    ("/{c}/gestione/diplomazia/reti/{membership.pk}/rinnovo/", DIPLOMACY),
     ("/{c}/gestione/diplomazia/missioni/", READ),
     ("/{c}/gestione/diplomazia/missioni/{mission.pk}/", READ),
-    ("/{c}/gestione/diplomazia/missioni/{mission.pk}/seguiti/", EDIT),
+    ("/{c}/gestione/diplomazia/missioni/{mission.pk}/seguiti/", DIPLOMACY),
     ("/{c}/gestione/diplomazia/candidature/", READ),
-    ("/{c}/gestione/diplomazia/candidature/nuova/", EDIT),
+    ("/{c}/gestione/diplomazia/candidature/nuova/", DIPLOMACY),
 ]
 
 

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from ponte.factories import ActionFactory, AxisFactory, AxisItemFactory, IndicatorFactory
 from ponte.funding.models import Call, Project
 from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProgrammeFactory, ProjectFactory
-from ponte.testing import EDIT, READ
+from ponte.testing import FUNDS, READ
 
 
 @pytest.fixture
@@ -43,19 +43,19 @@ PAGES = [
     ("/{c}/gestione/fondi/progetti/", READ),
     ("/{c}/gestione/fondi/progetti/?export=xlsx", READ),
     ("/{c}/gestione/fondi/progetti/{project.pk}/", READ),
-    ("/{c}/gestione/fondi/progetti/nuovo/", EDIT),
-    ("/{c}/gestione/fondi/progetti/{project.pk}/modifica/", EDIT),
-    ("/{c}/gestione/fondi/progetti/{project.pk}/stato/", EDIT),
-    ("/{c}/gestione/fondi/progetti/{project.pk}/partner/", EDIT),
-    ("/{c}/gestione/fondi/progetti/{project.pk}/scadenze/", EDIT),
+    ("/{c}/gestione/fondi/progetti/nuovo/", FUNDS),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/modifica/", FUNDS),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/stato/", FUNDS),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/partner/", FUNDS),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/scadenze/", FUNDS),
     ("/{c}/gestione/fondi/bandi/", READ),
     ("/{c}/gestione/fondi/bandi/{call.pk}/", READ),
-    ("/{c}/gestione/fondi/bandi/nuovo/", EDIT),
-    ("/{c}/gestione/fondi/bandi/{call.pk}/modifica/", EDIT),
+    ("/{c}/gestione/fondi/bandi/nuovo/", FUNDS),
+    ("/{c}/gestione/fondi/bandi/{call.pk}/modifica/", FUNDS),
     ("/{c}/gestione/fondi/bandi/scadenze.ics", READ),
-    ("/{c}/gestione/fondi/progetti/{project.pk}/documenti/", EDIT),
+    ("/{c}/gestione/fondi/progetti/{project.pk}/documenti/", FUNDS),
     ("/{c}/gestione/fondi/partner/", READ),
-    ("/{c}/gestione/importazioni/", EDIT),
+    ("/{c}/gestione/importazioni/", FUNDS),
 ]
 
 

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from ponte.core.models import City, FollowUp
 from ponte.factories import OrganisationFactory
 from ponte.governance.models import Body, BodyMember, Meeting
-from ponte.testing import EDIT, READ
+from ponte.testing import GOVERNANCE, READ
 
 
 @pytest.fixture
@@ -44,11 +44,11 @@ PAGES = [
     ("/{c}/gestione/organismi/", READ),
     ("/{c}/gestione/organismi/{b}/", READ),
     ("/{c}/gestione/organismi/{b}/riunioni.ics", READ),
-    ("/{c}/gestione/organismi/{b}/riunioni/nuova/", EDIT),
+    ("/{c}/gestione/organismi/{b}/riunioni/nuova/", GOVERNANCE),
     ("/{c}/gestione/organismi/riunioni/{m}/", READ),
-    ("/{c}/gestione/organismi/riunioni/{m}/modifica/", EDIT),
-    ("/{c}/gestione/organismi/riunioni/{m}/decisioni/", EDIT),
-    ("/{c}/gestione/organismi/riunioni/{m}/seguiti/", EDIT),
+    ("/{c}/gestione/organismi/riunioni/{m}/modifica/", GOVERNANCE),
+    ("/{c}/gestione/organismi/riunioni/{m}/decisioni/", GOVERNANCE),
+    ("/{c}/gestione/organismi/riunioni/{m}/seguiti/", GOVERNANCE),
 ]
 
 

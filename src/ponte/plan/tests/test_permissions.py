@@ -3,11 +3,11 @@
 import pytest
 
 from ponte.factories import ActionFactory, IndicatorFactory, MilestoneFactory
-from ponte.testing import EDIT, READ
+from ponte.testing import PLAN, READ, ROLES, answers
 
-ROLES = ["admin", "owner", "editor", "viewer", "outsider", "anonymous"]
-OWN_EDIT = {"admin": 200, "owner": 200, "editor": 200, "viewer": 403, "outsider": 403, "anonymous": 302}
-PLAN_EDIT = EDIT
+# The chapters' officers read the plan and change none of it.
+OWN_EDIT = answers("admin", "owner", "editor")
+PLAN_EDIT = PLAN
 PUBLIC = dict.fromkeys(ROLES, 200)
 
 

@@ -4,12 +4,12 @@ until they publish it."""
 import pytest
 
 from ponte.portal.models import News
-from ponte.testing import EDIT, READ
+from ponte.testing import EVENTS, READ
 
 PAGES = [
     ("/{c}/gestione/notizie/", READ),
     ("/{c}/gestione/notizie/?export=csv", READ),
-    ("/{c}/gestione/notizie/nuova/", EDIT),
+    ("/{c}/gestione/notizie/nuova/", EVENTS),
 ]
 
 
