@@ -126,5 +126,7 @@ class FaqForm(StyledFormMixin, forms.Form):
 
 class TestSendForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(
-        label=_("Send a test to"), help_text=_("The test shows the campaign exactly as a subscriber receives it.")
+        label=_("Send a test to"),
+        help_text=_("The test shows the campaign exactly as a subscriber receives it."),
+        error_messages={"required": _("Enter the address to send the test to.")},
     )

@@ -13,11 +13,13 @@ import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -111,11 +113,67 @@ def starter_body(city, limit: int = 5) -> str:
     return "\n\n".join(f"## {title}\n\n" + "\n".join(lines) for title, lines in sections if lines)
 
 
-def recipients(campaign: Campaign):
-    subscribers = Subscriber.objects.for_city(campaign.city).filter(status=Status.ACTIVE)
+def _audience(campaign: Campaign):
+    subscribers = Subscriber.objects.for_city(campaign.city)
     if campaign.segment_id:
         subscribers = subscribers.filter(segments=campaign.segment_id)
     return subscribers
+
+
+def recipients(campaign: Campaign):
+    return _audience(campaign).filter(status=Status.ACTIVE)
+
+
+def still_to_send(campaign: Campaign):
+    """The recipients a send would mail now: not those it already reached (or that bounced)."""
+    reached = campaign.deliveries.filter(status__in=[Delivery.Status.SENT, Delivery.Status.BOUNCED])
+    return recipients(campaign).exclude(pk__in=reached.values("subscriber_id"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Audience:
+    """What the confirmation before a send says: how many it will mail, in which language, and
+    who of the segment it leaves out."""
+
+    total: int
+    by_language: list  # [(language name, count)]
+    already_sent: int
+    left_out: list  # [(status label, count)] of the segment's subscribers not active
+
+
+def audience(campaign: Campaign) -> Audience:
+    by_language = dict(still_to_send(campaign).values_list("language").annotate(n=Count("pk")).order_by())
+    by_status = dict(_audience(campaign).values_list("status").annotate(n=Count("pk")).order_by())
+    return Audience(
+        total=sum(by_language.values()),
+        by_language=[
+            (get_language_info(code)["name_translated"] if code in dict(settings.LANGUAGES) else code, n)
+            for code, n in sorted(by_language.items())
+        ],
+        already_sent=campaign.deliveries.filter(status=Delivery.Status.SENT).count(),
+        left_out=[(Status(status).label, n) for status, n in sorted(by_status.items()) if status != Status.ACTIVE],
+    )
+
+
+def delivery_counts(campaign: Campaign) -> dict:
+    """{delivery status: count} of a campaign, every status present."""
+    counts = dict.fromkeys(Delivery.Status.values, 0)
+    counts.update(campaign.deliveries.values_list("status").annotate(n=Count("pk")).order_by())
+    return counts
+
+
+def queue_campaign(*, campaign: Campaign) -> None:
+    """Mark the campaign as sending and hand it to the background worker once this is saved."""
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
+    campaign.status = Campaign.Status.SENDING
+    transaction.on_commit(lambda: send_campaign_task.enqueue(campaign.pk))
+
+
+def send_test(*, campaign: Campaign, to: str) -> None:
+    """The campaign exactly as a subscriber receives it, to one address (OSError when refused)."""
+    probe = Subscriber(city=campaign.city, email=to, language=translation.get_language() or "it")
+    with get_connection() as connection:
+        campaign_message(campaign, probe, connection).send()
 
 
 def campaign_message(campaign: Campaign, subscriber: Subscriber, connection) -> EmailMultiAlternatives:
@@ -169,9 +227,7 @@ def send_campaign(campaign: Campaign, *, throttle: float | None = None, retry_fa
             delivery.save(update_fields=["status", "error", "sent_at"])
             if throttle:
                 time.sleep(throttle)
-    counts = dict.fromkeys(Delivery.Status.values, 0)
-    for status in campaign.deliveries.values_list("status", flat=True):
-        counts[status] += 1
+    counts = delivery_counts(campaign)
     if not counts[Delivery.Status.QUEUED] and not counts[Delivery.Status.FAILED]:
         Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENT, sent_at=timezone.now())
     return counts

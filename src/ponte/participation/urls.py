@@ -27,6 +27,7 @@ urlpatterns = [
     path("newsletter/campagne/", views.CampaignListView.as_view(), name="campaign-list"),
     path("newsletter/campagne/nuova/", views.CampaignFormView.as_view(), name="campaign-create"),
     path("newsletter/campagne/<int:pk>/modifica/", views.CampaignFormView.as_view(), name="campaign-edit"),
+    path("newsletter/campagne/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
     path("newsletter/campagne/<int:pk>/invio/", views.CampaignSendView.as_view(), name="campaign-send"),
     path("newsletter/campagne/<int:pk>/anteprima/", views.CampaignPreviewView.as_view(), name="campaign-preview"),
 ]

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ponte.core import permissions, ratelimit
@@ -32,6 +31,7 @@ from .forms import (
     QuestionForm,
     RegistrationForm,
     SubscribeForm,
+    TestSendForm,
 )
 from .models import CONFIRMED_Q, Campaign, Delivery, Event, EventSeries, Question, Registration, Subscriber
 
@@ -309,22 +309,68 @@ class CampaignFormView(ServiceFormView):
         return reverse("participation:campaign-list", kwargs={"city": self.city.slug})
 
 
-class CampaignSendView(CityMixin, View):
-    """POST: send a test to oneself (?test=1) or queue the sending to the segment."""
+class CampaignSendView(CityMixin, TemplateView):
+    """The confirmation before a send: GET says to how many subscribers (by language) it will go
+    and who is left out; POST queues it and opens the campaign's progress."""
 
+    template_name = "participation/campaign_send.html"
     permission = staticmethod(permissions.can_manage_events)
 
+    def get_campaign(self):
+        return get_object_or_404(
+            Campaign.objects.for_city(self.city).select_related("city", "segment"), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        campaign = self.get_campaign()
+        return super().get_context_data(campaign=campaign, audience=newsletter.audience(campaign), **kwargs)
+
     def post(self, request, *args, **kwargs):
-        campaign = get_object_or_404(Campaign.objects.for_city(self.city).select_related("city"), pk=kwargs["pk"])
-        if request.POST.get("test"):
-            probe = Subscriber(city=self.city, email=request.user.email, language="it")
-            with get_connection() as connection:
-                newsletter.campaign_message(campaign, probe, connection).send()
-            messages.success(request, _("Test sent to %(email)s.") % {"email": request.user.email})
-        else:
-            newsletter.send_campaign_task.enqueue(campaign.pk)
-            messages.success(request, _("Sending queued."))
-        return redirect("participation:campaign-list", city=self.city.slug)
+        campaign = self.get_campaign()
+        audience = newsletter.audience(campaign)
+        if audience.total == 0:
+            messages.error(request, _("Nobody to send it to: no active subscriber is waiting for this campaign."))
+            return redirect(request.path)
+        if request.POST.get("expected") != str(audience.total):
+            messages.warning(
+                request, _("The subscribers changed in the meantime: check the numbers and confirm again.")
+            )
+            return redirect(request.path)
+        newsletter.queue_campaign(campaign=campaign)
+        messages.success(
+            request,
+            ngettext("Sending to %(n)d subscriber queued.", "Sending to %(n)d subscribers queued.", audience.total)
+            % {"n": audience.total},
+        )
+        return redirect("participation:campaign-detail", city=self.city.slug, pk=campaign.pk)
+
+
+class CampaignDetailView(CityMixin, TemplateView):
+    """A campaign's deliveries: progress while it is sending, then what was sent, failed, bounced."""
+
+    template_name = "participation/campaign_detail.html"
+    permission = staticmethod(permissions.can_manage_events)
+
+    def get_context_data(self, **kwargs):
+        campaign = get_object_or_404(
+            Campaign.objects.for_city(self.city).select_related("segment"), pk=self.kwargs["pk"]
+        )
+        counts = newsletter.delivery_counts(campaign)
+        total = sum(counts.values())
+        done = total - counts[Delivery.Status.QUEUED]
+        problems = (
+            campaign.deliveries.exclude(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENT])
+            .select_related("subscriber")
+            .order_by("subscriber__email")
+        )
+        return super().get_context_data(
+            campaign=campaign,
+            counts=counts,
+            total=total,
+            progress=round(100 * done / total) if total else 0,
+            problems=problems,
+            **kwargs,
+        )
 
 
 class AskView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
@@ -468,14 +514,31 @@ class QuestionView(CityMixin, TemplateView):
         return super().get_context_data(question=question, history=audit_history(question), **kwargs)
 
 
-class CampaignPreviewView(CityMixin, TemplateView):
-    """The campaign exactly as a subscriber will receive it."""
+class CampaignPreviewView(CityMixin, FormView):
+    """The campaign exactly as a subscriber will receive it, and a test send to an address."""
 
     template_name = "participation/campaign_preview.html"
+    form_class = TestSendForm
     permission = staticmethod(permissions.can_manage_events)
 
+    def get_campaign(self):
+        return get_object_or_404(Campaign.objects.for_city(self.city).select_related("city"), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"email": self.request.user.email}
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"]
+        try:
+            newsletter.send_test(campaign=self.get_campaign(), to=address)
+        except OSError as exc:
+            form.add_error(None, _("The test could not be sent: %(error)s") % {"error": exc})
+            return self.form_invalid(form)
+        messages.success(self.request, _("Test sent to %(email)s.") % {"email": address})
+        return redirect(self.request.path)
+
     def get_context_data(self, **kwargs):
-        campaign = get_object_or_404(Campaign.objects.for_city(self.city).select_related("city"), pk=self.kwargs["pk"])
+        campaign = self.get_campaign()
         probe = Subscriber(city=self.city, email=self.request.user.email or "anteprima@example.org", language="it")
         message = newsletter.campaign_message(campaign, probe, connection=None)
         return super().get_context_data(

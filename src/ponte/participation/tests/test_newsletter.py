@@ -204,3 +204,53 @@ def test_campaign_html_keeps_formatting_and_drops_anything_active(city, smtp_ser
     html = parts(smtp_server.messages[0])["text/html"]
     assert "<em>tutti</em>" in html and '<a href="https://example.org/bandi"' in html
     assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+
+
+def test_test_send_goes_to_the_address_typed_and_refuses_none(client, city, smtp_server):
+    from ponte.core.models import Membership
+    from ponte.factories import MembershipFactory
+
+    officer = MembershipFactory(city=city, role=Membership.Role.EVENTS_OFFICER, user__email="").user
+    campaign = Campaign.objects.create(city=city, subject="Bandi aperti", body="Tre *bandi*.")
+    client.force_login(officer)
+    url = f"/{city.slug}/eventi/newsletter/campagne/{campaign.pk}/anteprima/"
+    assert client.get(url).context["form"].initial["email"] == ""
+    refused = client.post(url, {"email": ""})
+    assert refused.status_code == 200 and "email" in refused.context["form"].errors
+    assert not smtp_server.messages and "Prova inviata a ." not in refused.content.decode()
+    sent = client.post(url, {"email": "prova@example.org"}, follow=True)
+    assert "prova@example.org" in sent.content.decode()
+    assert [m["To"] for m in smtp_server.messages] == ["prova@example.org"]
+    assert smtp_server.messages[0]["Subject"] == "Bandi aperti"
+    assert not Delivery.objects.exists()  # a test is no delivery
+
+
+@pytest.mark.django_db(transaction=True)  # the send is queued on commit
+def test_send_asks_for_confirmation_with_the_numbers_then_sends_once(client, users, city, segments, smtp_server):
+    active(city, "anna@example.org", segments["fondi"])
+    english = active(city, "bob@example.org", segments["fondi"])
+    english.language = "en"
+    english.save()
+    active(city, "carla@example.org", segments["eventi"])
+    Subscriber.objects.create(city=city, email="dario@example.org", status="unsubscribed").segments.set(
+        [segments["fondi"]]
+    )
+    campaign = Campaign.objects.create(city=city, subject="Bandi", body="…", segment=segments["fondi"])
+    client.force_login(users["owner"])
+    url = f"/{city.slug}/eventi/newsletter/campagne/{campaign.pk}/invio/"
+    confirmation = client.get(url)
+    audience = confirmation.context["audience"]
+    assert audience.total == 2 and sorted(n for _language, n in audience.by_language) == [1, 1]
+    assert not smtp_server.messages and Campaign.objects.get().status == "draft"  # nothing sent by looking
+    page = confirmation.content.decode()
+    assert "Fondi" in page and "2" in page
+
+    stale = client.post(url, {"expected": "5"})
+    assert stale.status_code == 302 and not smtp_server.messages  # the numbers changed: confirm again
+
+    done = client.post(url, {"expected": "2"}, follow=True)
+    assert sorted(m["To"] for m in smtp_server.messages) == ["anna@example.org", "bob@example.org"]
+    assert done.context["counts"]["sent"] == 2 and done.context["progress"] == 100
+    assert Campaign.objects.get().status == "sent"
+    client.post(url, {"expected": "0"})  # nothing left to send: nobody mailed twice
+    assert len(smtp_server.messages) == 2
