@@ -2,18 +2,24 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
+from ponte.core import users as core_users
 from ponte.core import views as core_views
 from ponte.core.forms import StyledAuthenticationForm
 from ponte.portal import views as portal_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("ponte/favicon.ico"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accesso/", auth_views.LoginView.as_view(authentication_form=StyledAuthenticationForm), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accesso/password/<uidb64>/<token>/", core_users.PasswordSetView.as_view(), name="password-set"),
     path("sitemap.xml", portal_views.sitemap, name="sitemap"),
     path("api/", include("ponte.api.urls")),
     path("", core_views.home, name="home"),
@@ -29,5 +35,7 @@ urlpatterns = [
     path("<slug:city>/gestione/notizie/", include("ponte.portal.newsdesk")),
     path("<slug:city>/gestione/", include("ponte.reports.urls")),
 ]
+handler403 = "ponte.core.errors.permission_denied"
+handler404 = "ponte.core.errors.page_not_found"
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

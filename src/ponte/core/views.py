@@ -252,3 +252,17 @@ class StaffHomeView(CityMixin, TemplateView):
             panels=menu.home_panels(self.request, self.city),
             **kwargs,
         )
+
+
+class StaffHomeView(CityMixin, TemplateView):
+    """The staff's home is their work: their actions, the updates and deadlines coming, the
+    questions and imports waiting (each app gives its cards, see `ponte.core.menu`)."""
+
+    template_name = "backoffice/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("My work"),
+            panels=menu.home_panels(self.request, self.city),
+            **kwargs,
+        )

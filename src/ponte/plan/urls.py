@@ -5,7 +5,7 @@ from . import views
 app_name = "plan"
 
 urlpatterns = [
-    path("", views.OverviewView.as_view(), name="overview"),
+    path("piano/", views.OverviewView.as_view(), name="overview"),
     path("azioni/", views.ActionListView.as_view(), name="action-list"),
     path("azioni/mie/", views.MyActionsView.as_view(), name="my-actions"),
     path("azioni/scadenze/", views.DueActionsView.as_view(), name="due"),

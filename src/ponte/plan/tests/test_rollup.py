@@ -45,7 +45,7 @@ def test_changing_a_weight_changes_the_rollup(tree, client, users):
     assert rollup(plan).plan == Decimal("28.8")  # (37.5*3 + 20*3) / 6 = 28.75
 
 
-@pytest.mark.parametrize("page", ["/{c}/gestione/", "/{c}/piano/"])
+@pytest.mark.parametrize("page", ["/{c}/gestione/piano/", "/{c}/piano/"])
 def test_overview_shows_the_progress_of_every_level(tree, client, users, page):
     plan = tree[0]
     client.force_login(users["viewer"])  # the back office's overview is staff-only; the portal's is public

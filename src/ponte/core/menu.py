@@ -1,0 +1,227 @@
+"""The back office's navigation and home, assembled from what each domain app declares.
+
+Like Wagtail's admin menu: every app has a `menu.py` whose `items` list names its entries
+(`Item(label, url name, group, order)`); the shell only collects them. An entry is shown exactly
+when the signed-in person may open its view: its URL is resolved to the view and the view's own
+`permission(user, city)` is asked, so the menu follows the views when their permissions change.
+
+The same modules feed the staff's home (`/<city>/gestione/`): `panels`, functions of
+(request, city) returning a `Panel` of the person's work (shown when they may open the list it
+summarises), and `deadlines`, functions of (request, city, until) returning dated `Row`s.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from importlib import import_module, util
+
+from django.apps import apps
+from django.contrib import admin
+from django.db.models import Q
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+
+# The chapters of the sidebar, in their order.
+GROUPS = {
+    "plan": _("Plan"),
+    "funds": _("Funds"),
+    "diplomacy": _("City diplomacy"),
+    "cooperation": _("Cooperation"),
+    "governance": _("Governance"),
+    "events": _("Events and communication"),
+    "desk": _("Europe Direct"),
+    "reports": _("Monitoring and reports"),
+    "directory": _("Directory"),
+    "administration": _("Administration"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    url_name: str
+    group: str
+    order: int = 100
+    # False for pages outside the city (the Django admin); their view decides in `shown`.
+    city_url: bool = True
+
+    def url(self, city) -> str | None:
+        """The entry's address in `city`, or None while its page does not exist yet."""
+        try:
+            return reverse(self.url_name, kwargs={"city": city.slug} if self.city_url else None)
+        except NoReverseMatch:
+            return None
+
+    def is_shown(self, request, city, url) -> bool:
+        if not self.city_url:
+            return admin.site.has_permission(request) if self.url_name.startswith("admin:") else False
+        return may_open(request.user, city, url)
+
+
+def may_open(user, city, url) -> bool:
+    """Whether `user` passes the permission of the back-office view at `url` in `city`."""
+    view_class = getattr(resolve(url).func, "view_class", None)
+    if view_class is None or not hasattr(view_class, "permission"):
+        return False
+    if not getattr(view_class, "login_required", True):
+        # A public page in the staff menu (the events list) is for the city's staff.
+        return permissions.can_view(user, city)
+    return bool(view_class.permission(user, city))
+
+
+@cache
+def menu_modules() -> tuple:
+    """Every installed app's `menu` module, in the order of INSTALLED_APPS."""
+    names = (f"{config.name}.menu" for config in apps.get_app_configs())
+    return tuple(import_module(name) for name in names if util.find_spec(name) is not None)
+
+
+@cache
+def all_items() -> tuple[Item, ...]:
+    """Every app's declared entries, sorted by group and order."""
+    found = [item for module in menu_modules() for item in getattr(module, "items", ())]
+    groups = list(GROUPS)
+    return tuple(sorted(found, key=lambda item: (groups.index(item.group), item.order)))
+
+
+@dataclass
+class Entry:
+    item: Item
+    url: str
+    current: bool = False
+
+    @property
+    def label(self):
+        return self.item.label
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    entries: list
+
+
+def staff_menu(request, city) -> list[Group]:
+    """The groups and entries `request.user` may open in `city`; the entry of the page being
+    shown (the longest address that starts the current path) is marked current."""
+    groups: dict[str, Group] = {}
+    entries = []
+    for item in all_items():
+        url = item.url(city)
+        if url is None or not item.is_shown(request, city, url):
+            continue
+        entry = Entry(item, url)
+        entries.append(entry)
+        groups.setdefault(item.group, Group(item.group, GROUPS[item.group], [])).entries.append(entry)
+    matching = [entry for entry in entries if request.path.startswith(entry.url)]
+    if matching:
+        max(matching, key=lambda entry: len(entry.url)).current = True
+    return list(groups.values())
+
+
+def current_entry(menu: list[Group]) -> tuple[Group, Entry] | tuple[None, None]:
+    for group in menu:
+        for entry in group.entries:
+            if entry.current:
+                return group, entry
+    return None, None
+
+
+@dataclass
+class Row:
+    label: str
+    url: str
+    note: str = ""
+    date: datetime.date | None = None
+
+
+@dataclass
+class Panel:
+    """A card of the staff's home: a few rows of someone's work and the list they come from."""
+
+    title: str
+    rows: list
+    more_url: str | None  # None: the rows come from several lists
+    more_label: str
+    empty: str
+    count: int = 0
+    order: int = 100
+
+
+def home_panels(request, city) -> list[Panel]:
+    panels = []
+    for module in menu_modules():
+        for build in getattr(module, "panels", ()):
+            panel = build(request, city)
+            if panel is not None and may_open(request.user, city, panel.more_url):
+                panels.append(panel)
+    panels.append(upcoming_deadlines(request, city))
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def upcoming_deadlines(request, city, *, weeks: int = 6, shown: int = 12) -> Panel:
+    """Every app's dated deadlines from today to `weeks` ahead, soonest first."""
+    until = timezone.localdate() + datetime.timedelta(weeks=weeks)
+    sources = [source for module in menu_modules() for source in getattr(module, "deadlines", ())]
+    rows = [row for source in sources for row in source(request, city, until)]
+    rows.sort(key=lambda row: row.date)
+    return Panel(
+        gettext_now("Deadlines of the next six weeks"),
+        rows[:shown],
+        more_url=None,
+        more_label="",
+        empty=gettext_now("No milestone, call or project deadline in the next six weeks."),
+        count=len(rows),
+        order=30,
+    )
+
+
+# The core's own entries. People and users are filled by their pages as they land: an entry
+# whose URL name does not resolve yet is left out.
+items = [
+    Item(_("Imports"), "core:import-list", "funds", 50),
+    Item(_("Organisations"), "core:organisation-list", "directory", 10),
+    Item(_("People"), "core:person-list", "directory", 20),
+    Item(_("Users and roles"), "core:user-list", "directory", 30),
+    Item(_("Django administration"), "admin:index", "administration", 10, city_url=False),
+]
+
+
+def imports_to_watch(request, city) -> Panel:
+    """Imports still running, and those that failed in the last fortnight."""
+    from .models import ImportJob
+
+    since = timezone.now() - datetime.timedelta(days=14)
+    jobs = (
+        ImportJob.objects.for_city(city)
+        .filter(
+            Q(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
+            | Q(status=ImportJob.Status.FAILED, created_at__gte=since)
+        )
+        .order_by("-created_at")
+    )
+    rows = [
+        Row(
+            job.source_name or job.kind,
+            reverse("core:import-detail", kwargs={"city": city.slug, "pk": job.pk}),
+            job.get_status_display(),
+        )
+        for job in jobs[:6]
+    ]
+    return Panel(
+        gettext_now("Imports running or failed"),
+        rows,
+        reverse("core:import-list", kwargs={"city": city.slug}),
+        gettext_now("All imports"),
+        gettext_now("No import running, none failed in the last two weeks."),
+        count=jobs.count(),
+        order=60,
+    )
+
+
+panels = [imports_to_watch]

@@ -1,0 +1,78 @@
+"""The plan's entries in the back-office menu (see `ponte.core.menu`)."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core import permissions
+from ponte.core.menu import Item, Panel, Row
+
+from . import queries
+from .models import Action, Milestone, current_period
+
+items = [
+    Item(_("Plan overview"), "plan:overview", "plan", 10),
+    Item(_("My actions"), "plan:my-actions", "plan", 20),
+    Item(_("Due this period"), "plan:due", "plan", 30),
+    Item(_("Actions"), "plan:action-list", "plan", 40),
+    Item(_("Indicators"), "plan:indicator-list", "plan", 50),
+    Item(_("Alignment"), "plan:axis-list", "plan", 60),
+    Item(_("Overdue milestones"), "plan:overdue-milestones", "plan", 70),
+    Item(_("Spreadsheet"), "plan:workbook", "plan", 80),
+]
+
+
+def _for_person(actions, request, city):
+    """An office editor's home shows their office's actions; the other roles see the city's."""
+    if permissions.role(request.user, city) == permissions.Role.OFFICE_EDITOR:
+        return actions.owned_by(request.user)
+    return actions
+
+
+def _action_rows(actions):
+    return [Row(f"{a.code} {a.title}", a.get_absolute_url(), a.get_status_display()) for a in actions]
+
+
+def my_actions(request, city) -> Panel:
+    actions = queries.action_list(city).owned_by(request.user).exclude(status=Action.Status.COMPLETED)
+    return Panel(
+        gettext("My actions"),
+        _action_rows(actions[:8]),
+        reverse("plan:my-actions", kwargs={"city": city.slug}),
+        gettext("All my actions"),
+        gettext("No running action is assigned to you or your office."),
+        count=len(actions),
+        order=10,
+    )
+
+
+def updates_due(request, city) -> Panel:
+    year, semester = current_period()
+    actions = _for_person(queries.actions_due_update(city), request, city)
+    return Panel(
+        gettext("Updates due for %(year)s, semester %(semester)s") % {"year": year, "semester": semester},
+        _action_rows(actions[:8]),
+        reverse("plan:due", kwargs={"city": city.slug}),
+        gettext("All updates due"),
+        gettext("Every running action has its update for this period."),
+        count=len(actions),
+        order=20,
+    )
+
+
+def milestone_deadlines(request, city, until):
+    actions = _for_person(queries.action_list(city), request, city)
+    milestones = (
+        Milestone.objects.for_city(city)
+        .filter(action__in=actions, done_date__isnull=True, due_date__gte=timezone.localdate(), due_date__lte=until)
+        .select_related("action__city")
+    )
+    return [
+        Row(f"{m.action.code} · {m.title}", m.action.get_absolute_url(), gettext("Milestone"), m.due_date)
+        for m in milestones
+    ]
+
+
+panels = [my_actions, updates_due]
+deadlines = [milestone_deadlines]

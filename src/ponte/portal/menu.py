@@ -1,0 +1,9 @@
+"""The news desk's entry in the back-office menu (see `ponte.core.menu`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.menu import Item
+
+items = [
+    Item(_("News"), "newsdesk:list", "events", 40),
+]

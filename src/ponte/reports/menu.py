@@ -1,0 +1,10 @@
+"""Reporting's entries in the back-office menu (see `ponte.core.menu`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.menu import Item
+
+items = [
+    Item(_("Dashboard"), "reports:dashboard", "reports", 10),
+    Item(_("Reports"), "reports:list", "reports", 20),
+]
