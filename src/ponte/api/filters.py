@@ -4,6 +4,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from rest_framework.filters import OrderingFilter
 
 from ponte.core.filters import YearFilter
 from ponte.funding.models import Programme, Project
@@ -70,3 +71,13 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = ["starts_after", "starts_before"]
+
+
+class NaturalOrderingFilter(OrderingFilter):
+    """`?ordering=code` in natural order (1.1.2 before 1.1.10): the code's stored sort key."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering or not any(field.name == "sort_key" for field in queryset.model._meta.get_fields()):
+            return ordering
+        return [{"code": "sort_key", "-code": "-sort_key"}.get(term, term) for term in ordering]

@@ -1,4 +1,15 @@
-"""CSV and XLSX downloads of any list: one column spec, two formats, typed cells in XLSX."""
+"""CSV and XLSX downloads of any list: one column spec, three formats.
+
+- `csv` is for people: Italian Excel opens it in columns (`;` separator, decimal comma, a UTF-8
+  BOM so accents survive, “Sì”/“No”).
+- `csv-macchina` is for programs: `,` separator, decimal point, no BOM, `true`/`false`.
+- `xlsx` has typed numbers and dates, a bold frozen header with an autofilter and columns as
+  wide as their content.
+
+Every text cell that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+carriage return) gets a leading apostrophe in all three, so a title typed as `=HYPERLINK(…)`
+stays text (CSV/formula injection).
+"""
 
 import csv
 import datetime
@@ -7,7 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 
 @dataclass(frozen=True)
@@ -16,12 +32,54 @@ class Column:
     value: Callable[[object], object]
 
 
-def _plain(value):
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def defuse(text: str) -> str:
+    """A text a spreadsheet shows as typed, never runs: formula-like text gets an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _typed(value):
+    """A cell value with its type kept (numbers, dates, booleans) and text made safe."""
     if value is None:
-        return ""
-    if isinstance(value, (datetime.date, Decimal, int)):
+        return None
+    if isinstance(value, datetime.datetime):
+        # spreadsheets have no time zones: the local time, as the site shows it
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, (bool, datetime.date, Decimal, int, float)):
         return value
-    return str(value)
+    return defuse(str(value))
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    delimiter: str
+    decimal: str
+    bom: bool
+    machine: bool
+
+    def cell(self, value) -> str:
+        value = _typed(value)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            if self.machine:
+                return "true" if value else "false"
+            return _("Yes") if value else _("No")
+        if isinstance(value, datetime.datetime):
+            return value.isoformat(sep=" ", timespec="minutes")
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, (Decimal, float)):
+            text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+            return text.replace(".", self.decimal)
+        return str(value)
+
+
+ITALIAN = CsvDialect(delimiter=";", decimal=",", bom=True, machine=False)
+MACHINE = CsvDialect(delimiter=",", decimal=".", bom=False, machine=True)
 
 
 class _Echo:
@@ -29,26 +87,66 @@ class _Echo:
         return value
 
 
-def csv_response(rows: Iterable, columns: list[Column], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+def csv_response(
+    rows: Iterable, columns: list[Column], filename: str, *, dialect: CsvDialect = ITALIAN
+) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo(), delimiter=dialect.delimiter)
 
     def lines():
-        yield "\ufeff"  # a BOM so spreadsheet programs read UTF-8
-        yield writer.writerow([str(column.header) for column in columns])
+        if dialect.bom:
+            yield "\ufeff"  # so Excel reads the file as UTF-8
+        yield writer.writerow([dialect.cell(column.header) for column in columns])
         for row in rows:
-            yield writer.writerow([_plain(column.value(row)) for column in columns])
+            yield writer.writerow([dialect.cell(column.value(row)) for column in columns])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
+def machine_csv_response(rows: Iterable, columns: list[Column], filename: str) -> StreamingHttpResponse:
+    return csv_response(rows, columns, filename, dialect=MACHINE)
+
+
+def _width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    return max(len(line) for line in str(value).splitlines() or [""])
+
+
+def write_sheet(sheet, header: list[str], rows: list[list]) -> None:
+    """Header and rows into a fresh sheet of a write-only workbook: columns fitted to their
+    content, bold frozen header with an autofilter, typed cells."""
+    rows = [[_typed(value) for value in row] for row in rows]
+    header = [str(title) for title in header]
+    for index, title in enumerate(header, start=1):
+        longest = max([len(title), *(_width(row[index - 1]) for row in rows if index <= len(row))])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    bold = Font(bold=True)
+    sheet.append([_bold(sheet, title, bold) for title in header])
+    for row in rows:
+        sheet.append(row)
+
+
+def _bold(sheet, value, font):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
 def xlsx_workbook(rows: Iterable, columns: list[Column], title: str) -> Workbook:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(column.header) for column in columns])
-    for row in rows:
-        sheet.append([_plain(column.value(row)) for column in columns])
+    write_sheet(
+        sheet, [column.header for column in columns], [[column.value(row) for column in columns] for row in rows]
+    )
     return workbook
 
 
@@ -63,4 +161,4 @@ def xlsx_response(rows: Iterable, columns: list[Column], filename: str) -> HttpR
     return workbook_response(xlsx_workbook(rows, columns, filename), filename)
 
 
-EXPORTERS = {"csv": csv_response, "xlsx": xlsx_response}
+EXPORTERS = {"csv": csv_response, "csv-macchina": machine_csv_response, "xlsx": xlsx_response}

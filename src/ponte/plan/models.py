@@ -309,6 +309,16 @@ class AxisItem(NaturalCodeMixin, LocalizedNameMixin, CityScopedModel):
         """How data sets and exports name the item: `<axis slug>:<code>`, e.g. `sdg:11.2`."""
         return f"{self.axis.slug}:{self.code}"
 
+    @property
+    def label(self):
+        """How people read the item: its name, after its number when it has one and the short
+        name of its axis when that is an acronym (“SDG 16.7 · Processi decisionali inclusivi”)."""
+        if not any(character.isdigit() for character in self.code) and not self.code.isupper():
+            return self.localized_name
+        slug = self.axis.slug
+        prefix = f"{slug.upper()} " if len(slug) <= 4 and slug.isalpha() else ""
+        return f"{prefix}{self.code} · {self.localized_name}"
+
     def get_absolute_url(self):
         return reverse("plan:axis-item", kwargs={"city": self.city.slug, "axis": self.axis.slug, "code": self.code})
 

@@ -83,7 +83,7 @@ ACTION_COLUMNS = [
     Column(gettext_lazy("End"), lambda a: a.end_date),
     Column(gettext_lazy("Owning office"), lambda a: a.owner_office or ""),
     Column(gettext_lazy("Responsible"), lambda a: a.responsible or ""),
-    Column(gettext_lazy("Alignment"), lambda a: "; ".join(item.reference for item in a.alignments.all())),
+    Column(gettext_lazy("Alignment"), lambda a: "; ".join(item.label for item in a.alignments.all())),
     Column(gettext_lazy("Source in the plan"), lambda a: a.source),
 ]
 

@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from ponte.core.exports import Column
-from ponte.core.exports import csv_response as write_csv
+from ponte.core.exports import machine_csv_response as write_csv
 
 from . import public
 

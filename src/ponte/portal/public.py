@@ -24,7 +24,7 @@ def actions(city):
         .published()
         .with_tree()
         .prefetch_related(alignments_prefetch())
-        .order_by("line__macro_area__order", "line__order", "order", "code")
+        .order_by("sort_key")  # codes in natural order: 1.1.2 before 1.1.10
     )
 
 

@@ -196,7 +196,7 @@ def build(scope, *, on_progress=lambda percent: None) -> ReportContent:
             Prefetch("relations", queryset=relations, to_attr="linked_relations"),
             Prefetch("events", queryset=events.order_by("starts_at"), to_attr="period_events"),
         )
-        .order_by("line__macro_area__order", "line__order", "order", "code")
+        .order_by("sort_key")
     )
     on_progress(40)
     rollup = plan_queries.rollup(plan)

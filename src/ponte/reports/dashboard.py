@@ -45,7 +45,7 @@ def build(city, axis_slug: str = "sdg") -> dict:
             Q(status__in=[Action.Status.DELAYED, Action.Status.SUSPENDED])
             | (Q(end_date__lt=today) & ~Q(status=Action.Status.COMPLETED))
         )
-        .order_by("code")
+        .order_by("sort_key")
     )
     funded = Project.objects.for_city(city).filter(status__in=FUNDED)
     by_programme = list(
@@ -82,7 +82,7 @@ def build(city, axis_slug: str = "sdg") -> dict:
             if g.action_count
         ],
         "late": list(late[:50]),
-        "without_update": list(plan_queries.actions_due_update(city).order_by("code")[:50]),
+        "without_update": list(plan_queries.actions_due_update(city).order_by("sort_key")[:50]),
         "without_update_count": plan_queries.actions_due_update(city).count(),
         "by_programme": [
             {"label": row["programme__name"], "value": _number(row["total"]), "projects": row["n"]}

@@ -40,7 +40,7 @@ class ReportForm(CityModelForm):
                 "end_date": datetime.date(last_year, 12, 31),
             }
         super().__init__(*args, city=city, **kwargs)
-        self.fields["macro_areas"].queryset = MacroArea.objects.for_city(city).order_by("order", "code")
+        self.fields["macro_areas"].queryset = MacroArea.objects.for_city(city).order_by("sort_key")
         self.fields["axis_item"].queryset = (
             AxisItem.objects.for_city(city).select_related("axis").order_by("axis__order", "order")
         )

@@ -95,7 +95,7 @@ def test_exports_carry_the_filtered_rows(staff, city):
     ActionFactory(line=line, code="1", title="Caffè Europa", status="in_progress", progress=10)
     ActionFactory(line=line, code="2", title="Altro", status="completed", progress=100)
     response = staff.get(f"/{city.slug}/gestione/azioni/?status=in_progress&export=csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 2 and rows[1][:2] == ["1", "Caffè Europa"]
     response = staff.get(f"/{city.slug}/gestione/azioni/?export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
