@@ -196,6 +196,7 @@ class DatasetLoader(_Reader):
             "website": self.text(file, city_doc, "website", max_length=200),
         }
         city = upsert(City, {"slug": slug}, city_values, self.report)
+        self._city_logo(file, city_doc, city)
         plan_values = {
             "title": self.text(file, plan_doc, "title", required=True, max_length=300),
             "start_year": self.get(file, plan_doc, "start_year", required=True, default=0),
@@ -209,6 +210,33 @@ class DatasetLoader(_Reader):
         self.city = city
         plan = self.upsert_row(file, plan_doc.line, Plan, {"slug": plan_slug}, plan_values)
         return city, plan
+
+    def _city_logo(self, file, city_doc, city):
+        """`logo: <file in the data set>` (PNG or JPEG) for the cover of reports; stored again
+        only when its bytes changed, so a repeated load changes nothing."""
+        from django.core.files.base import ContentFile
+        from PIL import Image, UnidentifiedImageError
+
+        name = self.text(file, city_doc, "logo", max_length=200)
+        if not name:
+            return
+        path = self.folder / name
+        if not path.is_file():
+            self.error(file, city_doc.line, "logo", _("file not found: %(name)s") % {"name": name})
+            return
+        data = path.read_bytes()
+        try:
+            kind = Image.open(path).format
+        except (UnidentifiedImageError, OSError):
+            kind = None
+        if kind not in ("PNG", "JPEG"):
+            self.error(file, city_doc.line, "logo", _("the logo must be a PNG or JPEG image"))
+            return
+        if city.logo and city.logo.storage.exists(city.logo.name):
+            with city.logo.open("rb") as stored:
+                if stored.read() == data:
+                    return
+        city.logo.save(f"{city.slug}-logo.{'png' if kind == 'PNG' else 'jpg'}", ContentFile(data))
 
     def _organisations(self, doc):
         file = "organisations.yaml"

@@ -62,11 +62,14 @@ def report_charts(content):
 def write_pdf(content, title) -> bytes:
     from weasyprint import HTML
 
+    logo = city_logo(content.city)
+    kind = "jpeg" if content.city.logo.name.lower().endswith((".jpg", ".jpeg")) else "png"
     html = render_to_string(
         "reports/report.html",
         {
             "content": content,
             "title": title,
+            "logo": f"data:image/{kind};base64,{base64.b64encode(logo).decode()}" if logo else "",
             "summary": summary_rows(content),
             "charts": [
                 {"title": c.title, "alt": c.alt, "src": "data:image/png;base64," + base64.b64encode(c.png).decode()}
@@ -103,23 +106,83 @@ def _toc(document):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    paragraph = document.add_paragraph()
+    _field(
+        document.add_paragraph(),
+        'TOC \\o "1-3" \\h \\z \\u',
+        placeholder=_("Update the field to show the table of contents."),
+    )
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    document.settings.element.append(update)
+
+
+def _field(paragraph, instruction, placeholder=""):
+    """A Word field (TOC, PAGE, NUMPAGES) in a paragraph, computed by the word processor;
+    `placeholder` is what shows until it is."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     run = paragraph.add_run()
-    begin, instruction, separate, placeholder, end = (
+    begin, code, separate, shown, end = (
         OxmlElement(tag) for tag in ("w:fldChar", "w:instrText", "w:fldChar", "w:t", "w:fldChar")
     )
     begin.set(qn("w:fldCharType"), "begin")
-    instruction.set(qn("xml:space"), "preserve")
-    instruction.text = 'TOC \\o "1-3" \\h \\z \\u'
+    code.set(qn("xml:space"), "preserve")
+    code.text = instruction
     separate.set(qn("w:fldCharType"), "separate")
-    placeholder.text = _("Update the field to show the table of contents.")
+    shown.text = placeholder
     end.set(qn("w:fldCharType"), "end")
-    for element in (begin, instruction, separate, placeholder, end):
+    for element in (begin, code, separate, shown, end):
         run._r.append(element)
-    settings = document.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
+
+
+def _a4(document, title):
+    """Every section on A4 portrait with 2 cm margins (python-docx's template is US Letter),
+    the title and "page n of m" in the footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.top_margin = section.bottom_margin = Cm(2)
+        section.left_margin = section.right_margin = Cm(2)
+        footer = section.footer.paragraphs[0]
+        footer.text = f"{title} · "
+        footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _field(footer, "PAGE")
+        footer.add_run(" / ")
+        _field(footer, "NUMPAGES")
+        for run in footer.runs:
+            run.font.size = Pt(8)
+
+
+def city_logo(city) -> bytes | None:
+    """The city's logo file, when it has one that can still be read."""
+    if not city.logo:
+        return None
+    try:
+        with city.logo.open("rb") as stored:
+            return stored.read()
+    except OSError:
+        return None
+
+
+def _docx_cover(document, content, title):
+    """The cover: the city's logo when it has one, its name, the title, the plan and period."""
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Cm, Pt, RGBColor
+
+    logo = city_logo(content.city)
+    if logo:
+        document.add_picture(io.BytesIO(logo), height=Cm(3))
+    city = document.add_paragraph()
+    run = city.add_run(_("City of %(city)s") % {"city": content.city.name})
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(20), RGBColor(0x00, 0x66, 0xCC)
+    city.paragraph_format.space_after = Pt(48)
+    document.add_heading(title, level=0)
+    if content.plan:
+        document.add_paragraph(f"{content.plan.title} {content.plan.start_year}–{content.plan.end_year}")
+    document.add_paragraph(_period_text(content)).add_run().add_break(WD_BREAK.PAGE)
 
 
 def write_docx(content, title) -> bytes:
@@ -128,9 +191,10 @@ def write_docx(content, title) -> bytes:
 
     document = Document()
     document.core_properties.title = title
+    document.core_properties.author = _("City of %(city)s") % {"city": content.city.name}
     document.core_properties.language = "it-IT"
-    document.add_heading(title, level=0)
-    document.add_paragraph(_period_text(content))
+    _a4(document, title)
+    _docx_cover(document, content, title)
     document.add_heading(_("Contents"), level=1)
     _toc(document)
     document.add_heading(_("Executive summary"), level=1)

@@ -251,3 +251,60 @@ def test_event_times_are_local_and_a_half_year_counts_to_its_last_day(bologna):
     assert events == [("Notte europea", datetime.datetime(2025, 7, 1, 0, 30), None)]
     updates = [row[3] for row in list(workbook["Aggiornamenti"].iter_rows(values_only=True))[1:]]
     assert "Primo semestre" in updates
+
+
+def _a4(width, height):
+    """A4 in either orientation, in points (WeasyPrint writes 595.28 × 841.89)."""
+    return sorted((round(float(width)), round(float(height)))) == [595, 842]
+
+
+def test_reports_are_a4_with_the_city_and_its_logo_on_the_cover(db, settings, tmp_path):
+    from docx.shared import Cm
+    from PIL import Image
+
+    from ponte.reports import content, writers
+
+    # a data set with a logo beside city.yaml (`logo: logo.png`)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    folder = tmp_path / "bologna"
+    shutil.copytree(settings.BASE_DIR / "data" / "bologna", folder)
+    Image.new("RGB", (120, 160), "#0066cc").save(folder / "logo.png")
+    city_yaml = folder / "city.yaml"
+    city_yaml.write_text(city_yaml.read_text().replace("  slug: bologna\n", "  slug: bologna\n  logo: logo.png\n"))
+    call_command("load_plan", str(folder), verbosity=0)
+    city = City.objects.get(slug="bologna")
+    assert city.logo.name == "cities/bologna-logo.png"
+    call_command("load_plan", str(folder), verbosity=0)  # a repeated load stores nothing again
+    assert sorted(p.name for p in (tmp_path / "media" / "cities").iterdir()) == ["bologna-logo.png"]
+
+    data = content.build(Report(city=city, start_date=datetime.date(2025, 1, 1), end_date=datetime.date(2025, 12, 31)))
+    document = Document(io.BytesIO(writers.write_docx(data, "Relazione 2025")))
+    # stored in twentieths of a point: 210 × 297 mm to the millimetre
+    assert all(
+        (round(s.page_width.mm), round(s.page_height.mm), round(s.left_margin.mm)) == (210, 297, 20)
+        for s in document.sections
+    )
+    cover = [p.text for p in document.paragraphs[:4]]
+    assert "Comune di Bologna" in cover and "Relazione 2025" in cover
+    assert document.inline_shapes[0].height == Cm(3)  # the logo, before the charts
+    assert "PAGE" in document.sections[0].footer._element.xml
+
+    reader = PdfReader(io.BytesIO(writers.write_pdf(data, "Relazione 2025")))
+    assert _a4(*reader.pages[0].mediabox[2:]) and all(_a4(*page.mediabox[2:]) for page in reader.pages)
+    first = reader.pages[0]
+    assert "Comune di Bologna" in first.extract_text() and "Relazione 2025" in first.extract_text()
+    # the page's images: the charts (resources shared by every page) and the logo
+    assert len(first["/Resources"]["/XObject"]) == len(writers.report_charts(data)) + 1
+
+
+def test_without_a_logo_the_cover_names_the_city(bologna):
+    from ponte.reports import content, writers
+
+    data = content.build(
+        Report(city=bologna, start_date=datetime.date(2025, 1, 1), end_date=datetime.date(2025, 12, 31))
+    )
+    document = Document(io.BytesIO(writers.write_docx(data, "Relazione 2025")))
+    assert document.paragraphs[0].text == "Comune di Bologna"
+    first = PdfReader(io.BytesIO(writers.write_pdf(data, "Relazione 2025"))).pages[0]
+    assert "Comune di Bologna" in first.extract_text()
+    assert len(first["/Resources"]["/XObject"]) == len(writers.report_charts(data))
