@@ -6,6 +6,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +79,14 @@ def cancel(*, token) -> Registration | None:
     if promoted:
         transaction.on_commit(lambda: _mail(promoted, "promoted"))
     return registration
+
+
+def waiting_position(registration: Registration) -> int:
+    """1 for the first person on the waiting list, who gets the next freed seat."""
+    ahead = Registration.objects.filter(event_id=registration.event_id, status=Status.WAITLISTED).filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
 
 
 def check_in(*, registration: Registration, attended: bool = True) -> Registration:

@@ -95,7 +95,11 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
         else:
             messages.info(
                 self.request,
-                _("The event is full: you are on the waiting list (%(email)s).") % {"email": registration.email},
+                _(
+                    "The event is full: you are number %(position)d on the waiting list. We sent a confirmation "
+                    "to %(email)s and will write to you there if a place frees up."
+                )
+                % {"position": services.waiting_position(registration), "email": registration.email},
             )
         return redirect(self.get_event())
 
