@@ -8,4 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Cities, organisations and people")
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from . import signals  # noqa: F401
+        from .models import Membership, Organisation, Person
+
+        # Who gave or took a role, who created, edited or merged an organisation or a person.
+        auditlog.register(Membership)
+        auditlog.register(Organisation)
+        auditlog.register(Person)

@@ -203,6 +203,9 @@ class Organisation(LocalizedNameMixin, CityScopedModel):
     def __str__(self):
         return self.short_name or self.name
 
+    def get_absolute_url(self):
+        return reverse("core:organisation-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
 
 class Person(CityScopedModel):
     slug = models.SlugField(_("code"), max_length=80)
@@ -235,6 +238,9 @@ class Person(CityScopedModel):
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("core:person-edit", kwargs={"city": self.city.slug, "pk": self.pk})
 
 
 class Membership(CityScopedModel):
@@ -276,6 +282,10 @@ class Membership(CityScopedModel):
 
     def __str__(self):
         return f"{self.user} · {self.city} · {self.get_role_display()}"
+
+    def get_additional_data(self):
+        """Kept in the audit trail, so a revoked role is still found in the city's history."""
+        return {"city": self.city_id, "user": self.user.get_username()}
 
 
 class DatasetNote(CityScopedModel):

@@ -29,3 +29,56 @@ def audit_history(instance, *related, limit: int = 100):
         content_type = ContentType.objects.get_for_model(queryset.model)
         entries = entries | LogEntry.objects.filter(content_type=content_type, object_id__in=queryset.values("pk"))
     return entries.select_related("actor", "content_type").order_by("-timestamp")[:limit]
+
+
+def staff_list(city):
+    """The city's staff: each account with its role and office."""
+    from .models import Membership
+
+    return Membership.objects.for_city(city).select_related("user", "office").order_by("user__last_name", "user__email")
+
+
+def staff_history(city, limit: int = 20):
+    """The latest roles given, changed and taken away in `city`, newest first."""
+    from .models import Membership
+
+    content_type = ContentType.objects.get_for_model(Membership)
+    return (
+        LogEntry.objects.filter(content_type=content_type, additional_data__city=city.pk)
+        .select_related("actor")
+        .order_by("-timestamp")[:limit]
+    )
+
+
+def person_list(city):
+    from .models import Person
+
+    return Person.objects.for_city(city).select_related("organisation", "user")
+
+
+def usage(item, limit: int = 20) -> list[tuple[str, int, list]]:
+    """Where an organisation or a person is used: (kind, count, first rows) for every table
+    that points at it (projects' partnerships, relations, bodies' members, …)."""
+    found = []
+    for relation in type(item)._meta.related_objects:
+        related, name = relation.related_model, relation.field.name
+        if related._meta.app_label == "auditlog":
+            continue
+        rows = related._default_manager.filter(**{name: item})
+        count = rows.count()
+        if count:
+            found.append((related._meta.verbose_name_plural, count, [_linked(row, name) for row in rows[:limit]]))
+    return found
+
+
+def _linked(row, name) -> tuple[str, str | None]:
+    """A row and the page that shows it: its own, else that of what it belongs to (a
+    partnership → its project, a member → its body)."""
+    if hasattr(row, "get_absolute_url"):
+        return str(row), row.get_absolute_url()
+    for field in row._meta.concrete_fields:
+        if field.is_relation and field.name not in (name, "city"):
+            owner = getattr(row, field.name)
+            if owner is not None and hasattr(owner, "get_absolute_url"):
+                return str(row), owner.get_absolute_url()
+    return str(row), None

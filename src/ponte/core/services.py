@@ -1,17 +1,22 @@
-"""Writes shared by every app: the audit actor, follow-up tasks and their reminders."""
+"""Writes shared by every app: the audit actor, follow-up tasks and their reminders, staff
+accounts and roles, the directory of organisations and people."""
 
 import datetime
 from collections import defaultdict
 from contextlib import nullcontext
 
 from auditlog.context import set_actor
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
-from .models import Attachment, FollowUp
+from .models import Attachment, FollowUp, Membership, Organisation, Person
+
+User = get_user_model()
 
 
 def acting_as(user):
@@ -30,6 +35,10 @@ def checked_save(instance, *, user, allowed: bool, refusal: str = ""):
 
 
 def follow_up_add(*, origin, user, title: str, due_date: datetime.date, owner_office=None, owner=None) -> FollowUp:
+    """A task that follows from `origin`; its `owner` is a person of the directory or a staff
+    account of the city (which stands for its person, created on first use)."""
+    if isinstance(owner, User):
+        owner = staff_person(city=origin.city, account=owner)
     task = FollowUp(
         city=origin.city,
         content_type=ContentType.objects.get_for_model(origin),
@@ -43,6 +52,32 @@ def follow_up_add(*, origin, user, title: str, due_date: datetime.date, owner_of
     with acting_as(user):
         task.save()
     return task
+
+
+def staff_person(*, city, account) -> Person:
+    """The person of the directory a staff account of `city` stands for (reminders go to its
+    e-mail), created from the account the first time it is needed."""
+    from django.utils.text import slugify
+
+    person = Person.objects.for_city(city).filter(user=account).first()
+    if person is None:
+        membership = Membership.objects.for_city(city).filter(user=account).select_related("office").first()
+        if membership is None:
+            raise ValidationError(_("%(user)s has no role in this city.") % {"user": account})
+        base = slugify(account.get_username())[:70] or "persona"
+        slug, n = base, 1
+        while Person.objects.for_city(city).filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        person = Person.objects.create(
+            city=city,
+            slug=slug,
+            full_name=account.get_full_name() or account.get_username(),
+            email=account.email,
+            organisation=membership.office,
+            user=account,
+        )
+    return person
 
 
 def follow_up_done(*, task: FollowUp, user, date: datetime.date | None = None) -> FollowUp:
@@ -96,3 +131,224 @@ def attachment_add(*, item, user, title: str, file) -> Attachment:
     with acting_as(user):
         attachment.save()
     return attachment
+
+
+# Staff accounts and roles: the city's administrators invite, assign and revoke.
+
+
+def _require_user_manager(user, city):
+    if not permissions.can_manage_users(user, city):
+        raise PermissionDenied(_("Only the city's administrators manage staff accounts and roles."))
+
+
+def _check_role(role: str, office):
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if role == Membership.Role.OFFICE_EDITOR and office is None:
+        raise ValidationError({"office": _("An office editor needs the office whose items they edit.")})
+
+
+def _keeps_an_administrator(membership: Membership):
+    """Refuse to leave a city without administrators (nobody could manage its staff any more)."""
+    others = Membership.objects.for_city(membership.city).filter(role=Membership.Role.ADMINISTRATOR)
+    if not others.exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            _("%(user)s is the city's last administrator: name another one first.")
+            % {"user": membership.user.get_full_name() or membership.user.email or membership.user.get_username()}
+        )
+
+
+def staff_invite(*, city, user, email: str, role: str, office=None, first_name: str = "", last_name: str = ""):
+    """Give `email` a role in `city` and mail a link to choose a password.
+
+    A new account gets an unusable password, so it can sign in only after following the link
+    (Django's password-reset token: single use, it expires, it dies when the password changes).
+    An existing account (staff of another city) keeps its password and gets the role.
+    Returns (membership, mailed)."""
+    _require_user_manager(user, city)
+    email = User.objects.normalize_email(email.strip()).lower()
+    _check_role(role, office)
+    with acting_as(user), transaction.atomic():
+        account = User.objects.filter(email__iexact=email).order_by("pk").first()
+        if account is None:
+            account = User(username=email[:150], email=email, first_name=first_name, last_name=last_name)
+            account.set_unusable_password()
+            account.save()
+        elif Membership.objects.for_city(city).filter(user=account).exists():
+            raise ValidationError({"email": _("%(email)s already has a role in this city.") % {"email": email}})
+        elif not account.is_active:
+            account.is_active = True
+            account.save(update_fields=["is_active"])
+        membership = Membership(city=city, user=account, role=role, office=office)
+        membership.full_clean()
+        membership.save()
+    return membership, staff_invitation_send(membership=membership, user=user)
+
+
+def staff_invitation_send(*, membership: Membership, user) -> bool:
+    """Mail the invitation (again): a link to choose a password, then sign in."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .mail import mailer
+
+    _require_user_manager(user, membership.city)
+    account = membership.user
+    link = reverse(
+        "password-set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(account.pk)),
+            "token": default_token_generator.make_token(account),
+        },
+    )
+    with mailer() as mail:
+        return mail.send(
+            to=account.email,
+            template="core/email/invitation",
+            context={"membership": membership, "city": membership.city, "link": link, "inviter": user},
+        )
+
+
+def staff_role_change(*, membership: Membership, user, role: str, office=None) -> Membership:
+    _require_user_manager(user, membership.city)
+    _check_role(role, office)
+    if membership.role == Membership.Role.ADMINISTRATOR and role != Membership.Role.ADMINISTRATOR:
+        _keeps_an_administrator(membership)
+    membership.role = role
+    membership.office = office
+    membership.full_clean()
+    with acting_as(user):
+        membership.save()
+    return membership
+
+
+def staff_revoke(*, membership: Membership, user) -> Membership:
+    """Take the role away; an account left without any city cannot sign in any more."""
+    _require_user_manager(user, membership.city)
+    if membership.role == Membership.Role.ADMINISTRATOR:
+        _keeps_an_administrator(membership)
+    account = membership.user
+    with acting_as(user), transaction.atomic():
+        membership.delete()
+        if not account.is_superuser and not account.memberships.exists():
+            account.is_active = False
+            account.save(update_fields=["is_active"])
+    return membership
+
+
+# Organisations and people of the directory.
+
+
+def organisation_save(*, organisation: Organisation, user) -> Organisation:
+    return checked_save(
+        organisation,
+        user=user,
+        allowed=permissions.can_manage_organisations(user, organisation.city),
+        refusal=_("You cannot change the directory of organisations."),
+    )
+
+
+def person_save(*, person: Person, user) -> Person:
+    return checked_save(
+        person,
+        user=user,
+        allowed=permissions.can_manage_organisations(user, person.city),
+        refusal=_("You cannot change the directory of people."),
+    )
+
+
+# Fields of the kept item that the merged one may fill when they are empty.
+MERGE_FILLS = {
+    Organisation: [
+        "name_en",
+        "short_name",
+        "country",
+        "locality",
+        "latitude",
+        "longitude",
+        "website",
+        "email",
+        "description",
+        "source",
+    ],
+    Person: ["role", "organisation", "email", "phone", "user"],
+}
+
+
+def merge(*, kept, removed, user):
+    """Merge two organisations (or two people) of one city: every row that points at `removed`
+    points at `kept` instead, `kept` fills its empty fields from `removed`, `removed` is deleted;
+    all in one transaction, recorded in `kept`'s history. Returns the number of rows re-pointed."""
+    from auditlog.models import LogEntry
+
+    model = type(kept)
+    if type(removed) is not model or model not in MERGE_FILLS:
+        raise ValidationError(_("Only two organisations or two people can be merged."))
+    if not permissions.can_manage_organisations(user, kept.city):
+        raise PermissionDenied(_("You cannot change the directory of organisations."))
+    if kept.city_id != removed.city_id:
+        raise ValidationError(_("Items of two different cities cannot be merged."))
+    if kept.pk == removed.pk:
+        raise ValidationError(_("Choose two different items to merge."))
+    moved = 0
+    with acting_as(user), transaction.atomic():
+        for relation in model._meta.related_objects:
+            moved += _repoint(relation, kept, removed)
+        moved += _repoint_generic(kept, removed)
+        for name in MERGE_FILLS[model]:
+            if getattr(kept, name) in (None, "") and getattr(removed, name) not in (None, ""):
+                setattr(kept, name, getattr(removed, name))
+        if model is Organisation:
+            kept.refresh_from_db(fields=["parent"])
+            if kept.parent_id == kept.pk:  # `removed` was the parent of `kept`
+                kept.parent_id = removed.parent_id if removed.parent_id != kept.pk else None
+        description = str(removed)
+        removed.delete()
+        kept.full_clean()
+        kept.save()
+        LogEntry.objects.log_create(
+            kept,
+            force_log=True,
+            action=LogEntry.Action.UPDATE,
+            # Not a field: the label is written in the installation's language, as the history shows it.
+            changes={_("Merged duplicate"): [description, str(kept)]},
+        )
+    return moved
+
+
+def _repoint(relation, kept, removed) -> int:
+    """Point the rows of one relation at `kept`; refuse when a uniqueness rule forbids it."""
+    from django.db import IntegrityError
+
+    related, name = relation.related_model, relation.field.name
+    if relation.many_to_many:
+        rows = list(related.objects.filter(**{name: removed}))
+        for row in rows:
+            getattr(row, name).add(kept)
+            getattr(row, name).remove(removed)
+        return len(rows)
+    rows = related.objects.filter(**{name: removed})
+    if relation.one_to_one and rows.exists() and related.objects.filter(**{name: kept}).exists():
+        raise ValidationError(
+            _("Both are linked to a %(kind)s: merge or remove one of them first.")
+            % {"kind": related._meta.verbose_name}
+        )
+    try:
+        with transaction.atomic():
+            return rows.update(**{name: kept})
+    except IntegrityError:
+        raise ValidationError(
+            _("Both appear in the same %(kind)s: remove one of the two entries first.")
+            % {"kind": related._meta.verbose_name}
+        ) from None
+
+
+def _repoint_generic(kept, removed) -> int:
+    """Follow-ups and documents attached to `removed` (generic relations)."""
+    content_type = ContentType.objects.get_for_model(kept)
+    moved = 0
+    for model in (FollowUp, Attachment):
+        moved += model.objects.filter(content_type=content_type, object_id=removed.pk).update(object_id=kept.pk)
+    return moved

@@ -1,12 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import directory, users, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.StaffHomeView.as_view(), name="staff-home"),
     path("organizzazioni/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path("organizzazioni/nuova/", directory.OrganisationFormView.as_view(), name="organisation-create"),
+    path("organizzazioni/<int:pk>/", directory.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("organizzazioni/<int:pk>/modifica/", directory.OrganisationFormView.as_view(), name="organisation-edit"),
+    path("organizzazioni/<int:pk>/unisci/", directory.MergeView.as_view(), name="organisation-merge"),
+    path("persone/", directory.PersonListView.as_view(), name="person-list"),
+    path("persone/nuova/", directory.PersonFormView.as_view(), name="person-create"),
+    path("persone/<int:pk>/modifica/", directory.PersonFormView.as_view(), name="person-edit"),
+    path("persone/<int:pk>/unisci/", directory.PersonMergeView.as_view(), name="person-merge"),
+    path("utenti/", users.UserListView.as_view(), name="user-list"),
+    path("utenti/invita/", users.UserInviteView.as_view(), name="user-invite"),
+    path("utenti/<int:pk>/ruolo/", users.UserRoleView.as_view(), name="user-role"),
+    path("utenti/<int:pk>/revoca/", users.UserRevokeView.as_view(), name="user-revoke"),
+    path("utenti/<int:pk>/invito/", users.UserReinviteView.as_view(), name="user-reinvite"),
     path("importazioni/", views.ImportListView.as_view(), name="import-list"),
     path("seguiti/<int:task>/fatto/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("importazioni/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),

@@ -133,12 +133,23 @@ class ProjectTransitionView(PortfolioEditMixin, ProjectMixin, FormView):
 
 
 class ParticipationAddView(PortfolioEditMixin, ProjectMixin, FormView):
+    """Add a partner; a partner missing from the directory is created on the way and chosen
+    here on return (`?organisation=<pk>`)."""
+
     form_class = ParticipationForm
-    template_name = "plan/form.html"
+    template_name = "funding/participation_form.html"
 
     def get_form_kwargs(self):
         instance = Participation(city=self.city, project=self.get_project())
         return super().get_form_kwargs() | {"instance": instance, "city": self.city}
+
+    def get_initial(self):
+        created = self.request.GET.get("organisation", "")
+        return {"organisation": created} if created.isdigit() else {}
+
+    def get_context_data(self, **kwargs):
+        title = _("Add a partner to %(project)s") % {"project": self.get_project()}
+        return super().get_context_data(title=title, project=self.get_project(), **kwargs)
 
     def form_valid(self, form):
         if (
