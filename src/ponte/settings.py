@@ -108,6 +108,17 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
+# SQLite shared by the web server and the worker: readers never wait for the writer (WAL), a
+# writer waits its turn (busy timeout) instead of failing with "database is locked", and
+# transactions take the write lock when they begin (IMMEDIATE), because SQLite cannot let a
+# transaction that has read turn into a writer while another writes.
+SQLITE_OPTIONS = {
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -135,6 +146,9 @@ if (BASE_DIR / "node_modules" / "bootstrap-italia" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/bootstrap-italia", BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"))
 if (BASE_DIR / "node_modules" / "chart.js" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"))
+# Tom Select makes long choice lists searchable (static/ponte/forms.js); the plain select works without it.
+if (BASE_DIR / "node_modules" / "tom-select" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -174,6 +188,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Imports: the largest file the upload form takes (larger ones go through `manage.py
+# import_funding`), and the minutes without a sign of life after which a queued or running
+# job is declared failed (its worker died, or none is running).
+PONTE_IMPORT_MAX_MB = env_int("PONTE_IMPORT_MAX_MB", 512)
+PONTE_IMPORT_STALL_MINUTES = env_int("PONTE_IMPORT_STALL_MINUTES", 30)
 
 # Seconds between two newsletter messages (a relay's rate limit).
 NEWSLETTER_THROTTLE = float(os.environ.get("NEWSLETTER_THROTTLE", "0.2"))

@@ -1,24 +1,117 @@
-"""Form helpers shared by every app."""
+"""Form helpers shared by every app: the widgets' Bootstrap Italia classes, amounts typed as
+people write them, long choice lists made searchable, choices scoped to the city."""
+
+import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+# Spaces people and spreadsheets put between thousands: plain, no-break, narrow no-break.
+_GROUP_SPACES = re.compile(r"[ \u00a0\u202f']")
+_DIGITS = re.compile(r"\d+")
+
+
+def _ungroup(whole: str, separator: str) -> str | None:
+    """ "1.500.000" → "1500000"; None when the groups are not of three digits ("1.50.0")."""
+    groups = whole.split(separator)
+    if not all(_DIGITS.fullmatch(group) for group in groups):
+        return None
+    if len(groups) > 1 and (len(groups[0]) > 3 or any(len(group) != 3 for group in groups[1:])):
+        return None
+    return "".join(groups)
+
+
+def parse_decimal(text: str, *, decimal_separator: str, thousand_separator: str) -> Decimal | None:
+    """A number as a person types it in the active language: in Italian "1,5", "1.500.000,50",
+    "1 500 000,50", and also "1500000.50" (a figure pasted from an English source: one dot not
+    followed by exactly three digits is a decimal point). None when it is not a number."""
+    value = _GROUP_SPACES.sub("", text.strip())
+    sign = ""
+    if value[:1] in "+-":
+        sign, value = value[:1], value[1:]
+    if value.count(decimal_separator) > 1:
+        return None
+    whole, point, fraction = value.partition(decimal_separator)
+    if not point and whole.count(thousand_separator) == 1 and len(whole.split(thousand_separator)[1]) != 3:
+        whole, point, fraction = whole.partition(thousand_separator)  # the other convention's decimal point
+    whole = _ungroup(whole or "0", thousand_separator)
+    if whole is None or (point and not _DIGITS.fullmatch(fraction)):
+        return None
+    try:
+        return Decimal(f"{sign}{whole}.{fraction or 0}")
+    except InvalidOperation:
+        return None
+
+
+class DecimalInput(forms.TextInput):
+    """An amount in a text field the phone opens with a numeric keypad (`inputmode=decimal`),
+    shown and read in the active language's format ("1.500.000,50" in Italian).
+
+    A `type=number` field cannot hold "1,00" (the browser empties it), and typing thousands
+    separators in one is impossible; so amounts are text, parsed here into a plain "1500000.50"
+    that the form field reads whatever the language."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            try:  # what value_from_datadict made of the typed text, shown back as the person writes it
+                value = Decimal(value)
+            except InvalidOperation:
+                return value  # not a number: shown as typed, beside its error
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+    def value_from_datadict(self, data, files, name):
+        text = super().value_from_datadict(data, files, name)
+        if not isinstance(text, str) or not text.strip():
+            return text
+        number = parse_decimal(
+            text,
+            decimal_separator=formats.get_format("DECIMAL_SEPARATOR"),
+            thousand_separator=formats.get_format("THOUSAND_SEPARATOR"),
+        )
+        return text if number is None else str(number)
+
+
+def _decimal_widget(field: forms.DecimalField) -> DecimalInput:
+    attrs = {key: value for key, value in field.widget.attrs.items() if key not in {"step", "min", "max"}}
+    digits = (field.max_digits or 12) - (field.decimal_places or 0)
+    example = Decimal("1500000.50") if digits >= 7 else Decimal("1.5")
+    attrs.setdefault(
+        "placeholder",
+        _("e.g. %(example)s") % {"example": formats.number_format(example, use_l10n=True, force_grouping=True)},
+    )
+    widget = DecimalInput(attrs)
+    widget.is_required = field.widget.is_required
+    return widget
+
+
+# Single selects with more options than this become searchable (see static/ponte/forms.js).
+AUTOCOMPLETE_THRESHOLD = 12
 
 
 def style_for_bootstrap_italia(form: forms.BaseForm) -> None:
-    """Give each widget the class Bootstrap Italia styles, and let amounts be typed with the
-    decimal separator of the active language."""
+    """Give each widget the class Bootstrap Italia styles (the markup around it is in
+    templates/ponte/forms/), amounts a text field in the active language's format, and long
+    choice lists the mark that makes them searchable."""
     for name, field in form.fields.items():
+        if isinstance(field, forms.DecimalField) and not isinstance(field.widget, (DecimalInput, forms.HiddenInput)):
+            field.localize = False  # DecimalInput reads the language's format, the field a plain number
+            field.widget = _decimal_widget(field)
         widget = field.widget
-        if isinstance(field, forms.DecimalField):
-            # Amounts are typed as people write them: "1500000,50" in Italian, "1500000.50" in English.
-            field.localize = widget.is_localized = True
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # CheckboxSelectMultiple too
             css = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
             css = "form-select"
-        elif isinstance(widget, forms.ClearableFileInput):
-            css = "form-control-file"
+            if isinstance(widget, forms.SelectMultiple) or isinstance(field, forms.ModelChoiceField):
+                widget.attrs.setdefault("data-autocomplete", "multiple" if widget.allow_multiple_selected else "single")
         else:
             css = "form-control"
         classes = widget.attrs.get("class", "").split()
@@ -64,6 +157,24 @@ class ImportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, sources=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = sources
+        self.fields["file"].help_text = _("Up to %(size)d MB; larger files: manage.py import_funding.") % {
+            "size": settings.PONTE_IMPORT_MAX_MB
+        }
+
+    def _bounded(self, name):
+        upload = self.cleaned_data.get(name)
+        if upload and upload.size > settings.PONTE_IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB, above the limit of %(limit)d MB: import it with manage.py import_funding.")
+                % {"size": f"{upload.size / 1024 / 1024:.0f}", "limit": settings.PONTE_IMPORT_MAX_MB}
+            )
+        return upload
+
+    def clean_file(self):
+        return self._bounded("file")
+
+    def clean_extra_file(self):
+        return self._bounded("extra_file")
 
 
 class DateInput(forms.DateInput):
@@ -73,15 +184,26 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def scoped_choices(name: str, queryset):
+    """The choices that make sense for a field, by its name: an "…office" field (owning office,
+    responsible office) lists the city's own offices, not every partner organisation and city
+    abroad."""
+    from .models import Organisation
+
+    if queryset.model is Organisation and name.endswith("office"):
+        return queryset.filter(kind=Organisation.Kind.CITY_OFFICE)
+    return queryset
+
+
 class CityModelForm(StyledFormMixin, forms.ModelForm):
     """Model forms whose related choices are limited to the city being edited."""
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_city"):
-                field.queryset = queryset.for_city(city)
+                field.queryset = scoped_choices(name, queryset.for_city(city))
         if "publication" in self.fields:
             # Publishing is a choice shown on every form of a publishable item; a post that
             # leaves it out (an older form, an integration) keeps what the item had.
@@ -92,9 +214,60 @@ class CityModelForm(StyledFormMixin, forms.ModelForm):
 
 
 class FollowUpForm(CityModelForm):
+    """A follow-up: the office is one of the city's offices; the owner a member of the city's
+    staff (their person is created on first use, see `services.follow_up_add`) or a person of
+    the directory. The data sets name no people, so a list of people alone was empty."""
+
+    owner = forms.ChoiceField(label=_("owner"), required=False)
+
     class Meta:
         from .models import FollowUp
 
         model = FollowUp
-        fields = ["title", "owner_office", "owner", "due_date"]
+        fields = ["title", "owner_office", "due_date"]
         widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, city, **kwargs):
+        from .models import Membership, Organisation, Person
+
+        super().__init__(*args, city=city, **kwargs)
+        self.fields["owner_office"].queryset = (
+            Organisation.objects.for_city(city).filter(kind=Organisation.Kind.CITY_OFFICE).order_by("name")
+        )
+        people = list(Person.objects.for_city(city).select_related("organisation", "user"))
+        staff_people = {person.user_id: person for person in people if person.user_id}
+        memberships = (
+            Membership.objects.for_city(city)
+            .filter(user__is_active=True)
+            .select_related("user", "office")
+            .order_by("user__first_name", "user__last_name", "user__username")
+        )
+        staff = {}
+        for membership in memberships:
+            account, person = membership.user, staff_people.get(membership.user_id)
+            name = account.get_full_name() or account.get_username()
+            key = f"person:{person.pk}" if person else f"user:{account.pk}"
+            staff.setdefault(key, f"{name} ({membership.office})" if membership.office else name)
+        listed, staff = set(staff), list(staff.items())
+        others = [
+            (f"person:{p.pk}", f"{p} ({p.organisation})" if p.organisation else str(p))
+            for p in people
+            if f"person:{p.pk}" not in listed
+        ]
+        self.fields["owner"].choices = [
+            ("", "—"),
+            *([(_("Staff of the city"), staff)] if staff else []),
+            *([(_("Other people"), others)] if others else []),
+        ]
+        self._city = city
+
+    def clean_owner(self):
+        """A Person, a staff account of the city, or None."""
+        from .models import Membership, Person
+
+        kind, _sep, pk = (self.cleaned_data.get("owner") or "").partition(":")
+        if not pk.isdigit():
+            return None
+        if kind == "person":
+            return Person.objects.for_city(self._city).get(pk=pk)
+        return Membership.objects.for_city(self._city).select_related("user").get(user_id=pk).user

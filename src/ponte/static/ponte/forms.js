@@ -1,0 +1,39 @@
+/* Long choice lists become searchable with Tom Select (served from node_modules, no CDN).
+   Progressive enhancement: without JavaScript the plain <select> works; with it, typing filters
+   the options, arrows and Enter choose, Backspace removes the last chosen item, and the chosen
+   items of a multiple list show as removable chips. Marked on the server by
+   ponte.core.forms.style_for_bootstrap_italia (data-autocomplete="single|multiple"). */
+(function () {
+  "use strict";
+  if (typeof window.TomSelect !== "function") { return; }
+  var italian = (document.documentElement.lang || "it").indexOf("it") === 0;
+  var texts = italian
+    ? { empty: "Nessun risultato per", remove: "Rimuovi", placeholder: "Scrivi per cercare…" }
+    : { empty: "No results for", remove: "Remove", placeholder: "Type to search…" };
+  var SINGLE_THRESHOLD = 12; // same as ponte.core.forms.AUTOCOMPLETE_THRESHOLD
+
+  function escape(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+
+  document.querySelectorAll("select[data-autocomplete]").forEach(function (select) {
+    var multiple = select.multiple;
+    if (!multiple && select.options.length <= SINGLE_THRESHOLD) { return; }
+    var plugins = multiple ? { remove_button: { title: texts.remove } } : {};
+    new window.TomSelect(select, {
+      plugins: plugins,
+      maxOptions: null,
+      allowEmptyOption: !multiple,
+      hidePlaceholder: multiple,
+      placeholder: multiple ? texts.placeholder : undefined,
+      closeAfterSelect: !multiple,
+      render: {
+        no_results: function (data) {
+          return '<div class="no-results">' + texts.empty + " “" + escape(data.input) + "”</div>";
+        },
+      },
+    });
+  });
+})();
