@@ -5,16 +5,22 @@ An importer collects `RowError`s while it validates; if there is any, nothing is
 `ImportFailed` carries them all, each naming file, row and field.
 """
 
+import codecs
 import csv
 import datetime
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 
 from .models import Publication, Publishable
 
@@ -45,6 +51,8 @@ class ImportFailed(Exception):
 class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    # How many of each kind the file held, when known: the rest are unchanged.
+    seen: dict[str, int] = field(default_factory=dict)
 
     def count(self, kind: str, created: bool, changed: bool):
         if created:
@@ -56,10 +64,52 @@ class ImportReport:
     def changed(self) -> bool:
         return bool(self.created or self.updated)
 
+    def as_dict(self) -> dict:
+        unchanged = {
+            kind: max(0, n - self.created.get(kind, 0) - self.updated.get(kind, 0)) for kind, n in self.seen.items()
+        }
+        return {"created": self.created, "updated": self.updated, "unchanged": unchanged}
+
     def summary(self) -> str:
-        parts = [f"{kind}: +{n}" for kind, n in sorted(self.created.items())]
-        parts += [f"{kind}: ~{n}" for kind, n in sorted(self.updated.items())]
-        return ", ".join(parts) or _("nothing to change")
+        return "; ".join(result_lines(self.as_dict())) or _("nothing to change")
+
+
+def _counted(n: int) -> str:
+    return number_format(n, force_grouping=True)
+
+
+# What an import counts, said in words: the noun comes with the first number, the other two
+# agree with it (Italian: "3 bandi creati, 2 aggiornati", "1 organizzazione creata").
+COUNT_PHRASES = {
+    "projects": lambda n: ngettext("%(n)s project created", "%(n)s projects created", n),
+    "calls": lambda n: ngettext("%(n)s call created", "%(n)s calls created", n),
+    "organisations": lambda n: ngettext("%(n)s organisation created", "%(n)s organisations created", n),
+    "consortium partners": lambda n: ngettext(
+        "%(n)s consortium partner created", "%(n)s consortium partners created", n
+    ),
+}
+
+
+def _count_line(kind: str, created: int, updated: int, unchanged: int | None) -> str:
+    phrase = COUNT_PHRASES.get(kind)
+    if phrase is None:  # a kind named by its model (the plan's data set and workbook)
+        first = _("%(kind)s: %(n)s created") % {"kind": kind, "n": _counted(created)}
+    else:
+        first = phrase(created) % {"n": _counted(created)}
+    # The context is the kind, so that a translation can agree with its noun's gender.
+    counted = partial(npgettext, kind) if phrase else ngettext
+    parts = [first, counted("%(n)s updated", "%(n)s updated", updated) % {"n": _counted(updated)}]
+    if unchanged is not None:
+        parts.append(counted("%(n)s unchanged", "%(n)s unchanged", unchanged) % {"n": _counted(unchanged)})
+    return ", ".join(parts)
+
+
+def result_lines(summary: dict) -> list[str]:
+    """An import's counts in words, one line per kind ("3 calls created, 2 updated, 0 unchanged")."""
+    created, updated = summary.get("created", {}), summary.get("updated", {})
+    unchanged = summary.get("unchanged", {})
+    kinds = sorted(set(created) | set(updated) | set(unchanged))
+    return [_count_line(kind, created.get(kind, 0), updated.get(kind, 0), unchanged.get(kind)) for kind in kinds]
 
 
 def parse_date(value) -> datetime.date | None:
@@ -146,18 +196,131 @@ class CountingReader(io.RawIOBase):
         return len(data)
 
 
-def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig"):
+# Files people upload instead of the text file asked for, by their first bytes.
+SIGNATURES = [
+    (b"\x89PNG\r\n\x1a\n", gettext_lazy("a PNG image")),
+    (b"\xff\xd8\xff", gettext_lazy("a JPEG image")),
+    (b"GIF8", gettext_lazy("a GIF image")),
+    (b"%PDF", gettext_lazy("a PDF document")),
+    (b"PK\x03\x04", gettext_lazy("a ZIP archive (or an XLSX/ODS workbook): extract the file or save it as CSV")),
+    (b"\xd0\xcf\x11\xe0", gettext_lazy("an old Office document (XLS, DOC): save it as CSV")),
+    (b"\x1f\x8b", gettext_lazy("a gzip archive: extract the file first")),
+    (b"7z\xbc\xaf", gettext_lazy("a 7-Zip archive: extract the file first")),
+    (b"Rar!", gettext_lazy("a RAR archive: extract the file first")),
+]
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": gettext_lazy("UTF-8 with BOM"),
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+}
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")  # never in text (tab, newlines, \x0b, \x0c, \x1a are)
+C1_BYTES = re.compile(rb"[\x80-\x9f]")  # Windows-1252's €, quotes, dashes; control codes in Latin-1
+UNDEFINED_IN_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """What `sniff_text` learnt of a file: the codec to read it with and whether it ends cleanly."""
+
+    encoding: str
+    ends_with_newline: bool
+
+    @property
+    def label(self) -> str:
+        return str(ENCODING_LABELS[self.encoding])
+
+
+def _refuse(file, row, message):
+    raise ImportFailed([RowError(file, row, "-", str(message))])
+
+
+def sniff_text(path: Path) -> TextFile:
+    """The encoding of a text file, read in one streaming pass with strict decoders: UTF-8 (with
+    or without BOM), UTF-16 with BOM, Windows-1252, Latin-1. Raises `ImportFailed` (nothing is
+    read) for an empty file, a known binary format, control bytes (line named) or a file that
+    mixes UTF-8 with another encoding, rather than import unreadable text."""
+    file = path.name
+    with path.open("rb") as raw:
+        head = raw.read(CHUNK)
+        if not head.strip():
+            _refuse(file, "-", _("The file is empty."))
+        for signature, what in SIGNATURES:
+            if head.startswith(signature):
+                _refuse(file, "-", _("This is not a text file: it is %(what)s.") % {"what": what})
+        raw.seek(-1, io.SEEK_END)
+        ends_with_newline = raw.read(1) in b"\r\n"
+        raw.seek(0)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            decoder = codecs.getincrementaldecoder("utf-16")("strict")
+            try:
+                for chunk in iter(lambda: raw.read(CHUNK), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                _refuse(file, "-", _("The file starts as UTF-16 text but is not valid UTF-16."))
+            return TextFile("utf-16", ends_with_newline)
+        utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+        utf8_valid, has_c1, undefined_in_1252 = True, False, False
+        lines = 0
+        for chunk in iter(lambda: raw.read(CHUNK), b""):
+            control = CONTROL_BYTES.search(chunk)
+            if control:
+                row = lines + chunk.count(b"\n", 0, control.start()) + 1
+                _refuse(file, row, _("This is not a text file: it contains control bytes (such as NUL)."))
+            lines += chunk.count(b"\n")
+            if utf8_valid:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8_valid = False
+            has_c1 = has_c1 or bool(C1_BYTES.search(chunk))
+            undefined_in_1252 = undefined_in_1252 or bool(UNDEFINED_IN_1252.search(chunk))
+        if utf8_valid:
+            try:
+                utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                _refuse(file, lines + 1, _("The file ends in the middle of a character: it is truncated."))
+            return TextFile("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", ends_with_newline)
+    if head.startswith(codecs.BOM_UTF8):  # it says UTF-8, yet some bytes are not
+        _refuse(file, "-", _("The file mixes UTF-8 with another encoding: save it again as “CSV UTF-8”."))
+    if not has_c1:
+        return TextFile("latin-1", ends_with_newline)  # byte for byte the same as Windows-1252 here
+    if undefined_in_1252:
+        _refuse(file, "-", _("The text is neither UTF-8, Windows-1252 nor Latin-1: save it again as “CSV UTF-8”."))
+    return TextFile("cp1252", ends_with_newline)
+
+
+def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_newline=True):
     """Stream a CSV file as (row number, {header: value}) with bounded memory.
 
     Headers are matched by name, never by position; the BOM and stray quotes around header
-    names (as in CORDIS exports) are removed. Row numbers count the header as row 1."""
-    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    names (as in CORDIS exports) are removed. Row numbers count the header as row 1. A file
+    with no header, or only a header, and one cut off in its last row raise `ImportFailed`."""
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter, quotechar='"')
-    header = [name.strip().strip('"').strip() for name in next(reader, [])]
-    for number, values in enumerate(reader, start=2):
-        if not values or (len(values) == 1 and not values[0].strip()):
-            continue
-        yield number, dict(zip(header, values, strict=False))
+    try:
+        header = [name.strip().strip('"').strip() for name in next(reader, [])]
+        if not any(header):
+            _refuse(file, 1, _("The file has no header row."))
+        number, values = 1, None
+        for number, values in enumerate(reader, start=2):  # noqa: B007 - the last row is checked below
+            if not values or (len(values) == 1 and not values[0].strip()):
+                continue
+            yield number, dict(zip(header, values, strict=False))
+    except csv.Error as exc:
+        _refuse(file, reader.line_num, _("The CSV cannot be read here: %(error)s") % {"error": exc})
+    if number == 1:
+        _refuse(file, "-", _("The file holds only the header row: there is no data to import."))
+    if values is not None and not ends_with_newline and len(values) < len(header):
+        _refuse(
+            file,
+            number,
+            _("The file is truncated: its last row has %(found)d of the %(expected)d columns of the header.")
+            % {"found": len(values), "expected": len(header)},
+        )
 
 
 class Progress:
@@ -172,7 +335,10 @@ class Progress:
         now = time.monotonic()
         if self.key and (force or now - self._last >= self.every):
             self._last = now
-            cache.set(self.key, {"rows": rows, "bytes": bytes_read, "total": self.total_bytes}, 24 * 3600)
+            # `at` (wall-clock seconds) is the worker's sign of life: a job without one for too
+            # long is declared dead (ponte.core.jobs.fail_stalled).
+            state = {"rows": rows, "bytes": bytes_read, "total": self.total_bytes, "at": time.time()}
+            cache.set(self.key, state, 24 * 3600)
 
 
 class RowImporter:
@@ -180,7 +346,8 @@ class RowImporter:
     transaction. Subclasses implement `run(**files) -> ImportReport`."""
 
     kind = ""
-    label = ""
+    name = ""  # the source, as people call it ("OpenCoesione")
+    label = ""  # the source and the file(s) it takes, for the upload form
     max_errors = 500
 
     def __init__(self, *, city, progress: Progress | None = None):
@@ -188,6 +355,33 @@ class RowImporter:
         self.progress = progress or Progress(None, 0)
         self.errors: list[RowError] = []
         self.error_count = 0
+        self.encodings: dict[str, str] = {}  # file name → the encoding it was read in
+        self.warnings: list[str] = []
+
+    def warn(self, message: str):
+        """Something people should know although the import succeeded (nothing kept, say)."""
+        self.warnings.append(message)
+
+    def sniffed(self, path: Path) -> TextFile:
+        found = sniff_text(path)
+        self.encodings[path.name] = found.label
+        return found
+
+    def read_csv(self, path: Path, raw, *, delimiter=";"):
+        """The rows of one CSV file (see `csv_rows`) in the encoding it was written in."""
+        found = self.sniffed(path)
+        return csv_rows(
+            raw,
+            delimiter=delimiter,
+            encoding=found.encoding,
+            file=path.name,
+            ends_with_newline=found.ends_with_newline,
+        )
+
+    def read_text(self, path: Path) -> str:
+        """A whole text file (JSON) in the encoding it was written in."""
+        found = self.sniffed(path)
+        return path.read_text(encoding="utf-8-sig" if found.encoding == "utf-8" else found.encoding)
 
     def error(self, file, row, column, message):
         self.error_count += 1

@@ -1,13 +1,25 @@
-"""Running an importer as a background job: queue, progress, result, all or nothing."""
+"""Running an importer as a background job: queue, progress, result, all or nothing.
 
+Every job ends done or failed, with its reason shown to people: an importer's row errors, a
+refused file (binary, empty, truncated, unknown encoding), any unexpected exception (its
+traceback goes to the log, not to the page), or a worker that stopped giving signs of life
+(`PONTE_IMPORT_STALL_MINUTES`), declared failed the next time anyone looks at the job.
+"""
+
+import datetime
+import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .importing import IMPORTERS, ImportFailed, Progress
+from .importing import IMPORTERS, ImportFailed, Progress, RowError
 from .models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 
 def progress_key(job_id) -> str:
@@ -24,21 +36,42 @@ def start_import(*, city, user, kind: str, file, extra_file=None) -> ImportJob:
     return job
 
 
+def _failure(message: str) -> list[dict]:
+    return [RowError("-", "-", "-", message).__dict__]
+
+
 def run_import(job: ImportJob, paths: list[Path] | None = None, **options) -> ImportJob:
     """Run one job in this process (the worker's task, or a management command with its own
-    file paths, which are read in place rather than copied)."""
-    importer_class = IMPORTERS[job.kind]
-    if paths is None:
-        paths = [Path(job.file.path)] + ([Path(job.extra_file.path)] if job.extra_file else [])
-    total = sum(path.stat().st_size for path in paths)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total_bytes=total)
-    importer = importer_class(city=job.city, progress=Progress(progress_key(job.pk), total), **options)
+    file paths, which are read in place rather than copied). Whatever happens, the job ends
+    done or failed with its reason."""
+    total = 0
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
+    importer = None
     try:
+        importer_class = IMPORTERS[job.kind]
+        if paths is None:
+            paths = [Path(job.file.path)] + ([Path(job.extra_file.path)] if job.extra_file else [])
+        total = sum(path.stat().st_size for path in paths)
+        ImportJob.objects.filter(pk=job.pk).update(total_bytes=total)
+        importer = importer_class(city=job.city, progress=Progress(progress_key(job.pk), total), **options)
         report = importer.run(*paths)
     except ImportFailed as failure:
         job.status, job.errors = ImportJob.Status.FAILED, [error.__dict__ for error in failure.errors]
+    except Exception as exc:  # noqa: BLE001 - a job must end, whatever went wrong
+        logger.exception("Import job %s (%s) failed", job.pk, job.kind)
+        job.status = ImportJob.Status.FAILED
+        job.errors = _failure(
+            _(
+                "The import stopped on an unexpected error (%(error)s); nothing was changed. "
+                "The technical details are in the server's log."
+            )
+            % {"error": exc.__class__.__name__}
+        )
     else:
-        job.status, job.summary = ImportJob.Status.DONE, {"created": report.created, "updated": report.updated}
+        job.status, job.summary = ImportJob.Status.DONE, report.as_dict()
+    if importer is not None:
+        job.encoding = ", ".join(f"{label} ({name})" for name, label in importer.encodings.items())[:100]
+        job.warnings = importer.warnings
     state = cache.get(progress_key(job.pk)) or {}
     job.rows_read, job.bytes_read, job.total_bytes = state.get("rows", 0), state.get("bytes", total), total
     job.finished_at = timezone.now()
@@ -55,7 +88,48 @@ def live_progress(job: ImportJob) -> ImportJob:
     return job
 
 
+def _last_sign_of_life(job: ImportJob) -> datetime.datetime:
+    moments = [job.created_at, job.started_at]
+    state = cache.get(progress_key(job.pk)) or {}
+    if state.get("at"):
+        moments.append(datetime.datetime.fromtimestamp(state["at"], tz=datetime.UTC))
+    return max(moment for moment in moments if moment)
+
+
+def fail_stalled(jobs) -> list[ImportJob]:
+    """Declare failed the queued or running jobs without a sign of life for longer than
+    `PONTE_IMPORT_STALL_MINUTES` (their worker died, or none is running); returns `jobs`
+    with their current state. Called by the pages that show jobs and by each new import."""
+    minutes = settings.PONTE_IMPORT_STALL_MINUTES
+    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
+    jobs = list(jobs)
+    for job in jobs:
+        if job.is_finished or _last_sign_of_life(job) >= cutoff:
+            continue
+        if job.status == ImportJob.Status.RUNNING:
+            reason = _(
+                "The worker running this import stopped: no progress for %(minutes)d minutes. "
+                "Nothing was changed; upload the file again."
+            )
+        else:
+            reason = _(
+                "No worker took this import in %(minutes)d minutes: is the background worker "
+                "(manage.py db_worker) running? Nothing was changed; upload the file again."
+            )
+        job.status, job.errors = ImportJob.Status.FAILED, _failure(reason % {"minutes": minutes})
+        job.finished_at = timezone.now()
+        # Only if it is still where we saw it: a worker that has just finished wins.
+        ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).update(
+            status=job.status, errors=job.errors, finished_at=job.finished_at
+        )
+        logger.warning("Import job %s declared failed: no sign of life for %s minutes", job.pk, minutes)
+    return jobs
+
+
 @task()
 def run_import_task(job_id: int) -> str:
     job = ImportJob.objects.select_related("city").get(pk=job_id)
+    fail_stalled(ImportJob.objects.filter(city=job.city, status__in=["queued", "running"]).exclude(pk=job.pk))
+    if job.status != ImportJob.Status.QUEUED:
+        return job.status  # already declared failed while it waited: people were told so
     return run_import(job).status

@@ -23,4 +23,5 @@ urlpatterns = [
     path("importazioni/", views.ImportListView.as_view(), name="import-list"),
     path("seguiti/<int:task>/fatto/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("importazioni/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
+    path("importazioni/<int:pk>/stato/", views.ImportStatusView.as_view(), name="import-status"),
 ]

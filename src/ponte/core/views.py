@@ -15,8 +15,8 @@ from . import menu, permissions
 from .exports import EXPORTERS, Column
 from .filters import OrganisationFilter
 from .forms import ImportForm
-from .importing import IMPORTERS
-from .jobs import live_progress, start_import
+from .importing import IMPORTERS, result_lines
+from .jobs import fail_stalled, live_progress, start_import
 from .models import City, FollowUp, ImportJob
 from .queries import organisation_list
 from .services import follow_up_done
@@ -172,19 +172,57 @@ class ImportListView(CityMixin, FormView):
         return redirect("core:import-detail", city=self.city.slug, pk=job.pk)
 
     def get_context_data(self, **kwargs):
-        jobs = ImportJob.objects.for_city(self.city).select_related("created_by")[:20]
+        jobs = fail_stalled(ImportJob.objects.for_city(self.city).select_related("created_by")[:20])
+        jobs = [live_progress(job) for job in jobs]
         return super().get_context_data(jobs=jobs, **kwargs)
 
 
-class ImportDetailView(CityMixin, TemplateView):
-    template_name = "core/import_detail.html"
+class ImportJobMixin(CityMixin):
+    """One import of the city, declared failed first if its worker has stopped."""
+
     permission = staticmethod(permissions.can_manage_funds)
 
-    def get_context_data(self, **kwargs):
+    def get_job(self) -> ImportJob:
         job = get_object_or_404(
             ImportJob.objects.for_city(self.city).select_related("created_by"), pk=self.kwargs["pk"]
         )
-        return super().get_context_data(job=live_progress(job), **kwargs)
+        return live_progress(fail_stalled([job])[0])
+
+
+class ImportDetailView(ImportJobMixin, TemplateView):
+    """An import's state; while it runs, the page follows it (ImportStatusView) until it ends."""
+
+    template_name = "core/import_detail.html"
+
+    def get_context_data(self, **kwargs):
+        job = self.get_job()
+        return super().get_context_data(job=job, results=result_lines(job.summary), **kwargs)
+
+
+class ImportStatusView(ImportJobMixin, View):
+    """The state of an import as JSON, polled by its page while it runs."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        return JsonResponse(
+            {
+                "status": job.status,
+                "label": job.get_status_display(),
+                "finished": job.is_finished,
+                "percent": job.percent,
+                "rows": job.rows_read,
+            }
+        )
+
+
+def edit_title(item) -> str:
+    """The title of an item's edit page, naming the kind and the item ("Modifica azione 1.2 …")."""
+    return _("Edit %(kind)s %(item)s") % {"kind": item._meta.verbose_name, "item": item}
+
+
+def saved_message(item) -> str:
+    """What the back office says after a save, naming what was saved."""
+    return _("Saved: %(kind)s «%(item)s».") % {"kind": item._meta.verbose_name, "item": item}
 
 
 class ServiceFormView(CityMixin, FormView):

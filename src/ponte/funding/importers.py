@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -24,7 +25,6 @@ from ponte.core.importing import (
     CountingReader,
     ImportReport,
     RowImporter,
-    csv_rows,
     parse_decimal,
     register_importer,
 )
@@ -128,6 +128,7 @@ class ProjectImporter(RowImporter):
         raise NotImplementedError
 
     def apply_projects(self, report: ImportReport):
+        report.seen["projects"] = self.kept
         if connection.vendor == "postgresql":
             return self._apply_with_copy(report)
         programmes = {}
@@ -256,6 +257,7 @@ class OpenCoesioneImporter(ProjectImporter):
     whose beneficiary is the city (its name in OC_DENOM_BENEFICIARIO)."""
 
     kind = "opencoesione"
+    name = "OpenCoesione"
     label = _lazy("OpenCoesione – progetti_esteso (CSV)")
     origin = "opencoesione"
     required_columns = ("COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_CODICE_PROGRAMMA", "COD_COMUNE")
@@ -267,7 +269,7 @@ class OpenCoesioneImporter(ProjectImporter):
         with path.open("rb") as raw:
             counting = CountingReader(raw)
             number = 1
-            for number, row in csv_rows(counting, delimiter=";"):
+            for number, row in self.read_csv(path, counting):
                 if number == 2:
                     for column in self.required_columns:
                         if column not in row:
@@ -281,6 +283,14 @@ class OpenCoesioneImporter(ProjectImporter):
                 self._validate(file, number, row)
             self.progress(number - 1, counting.count, force=True)
         self.fail_if_errors()
+        if not self.kept:
+            self.warn(
+                _(
+                    "No project of the city: 0 of %(rows)s rows have the ISTAT code %(code)s in "
+                    "COD_COMUNE or “%(beneficiary)s” in OC_DENOM_BENEFICIARIO."
+                )
+                % {"rows": number_format(number - 1, force_grouping=True), "code": comune, "beneficiary": beneficiary}
+            )
         report = ImportReport()
         with transaction.atomic():
             self.apply_projects(report)
@@ -328,6 +338,7 @@ class PnrrImporter(ProjectImporter):
     projects whose implementing body (Soggetto Attuatore) is the city, by its tax code."""
 
     kind = "pnrr"
+    name = _lazy("Italia Domani (PNRR)")
     label = _lazy("Italia Domani – PNRR_Progetti.csv")
     origin = "pnrr"
     required_columns = (
@@ -343,7 +354,7 @@ class PnrrImporter(ProjectImporter):
         with path.open("rb") as raw:
             counting = CountingReader(raw)
             number = 1
-            for number, row in csv_rows(counting, delimiter=";"):
+            for number, row in self.read_csv(path, counting):
                 if number == 2:
                     for column in self.required_columns:
                         if column not in row:
@@ -355,6 +366,14 @@ class PnrrImporter(ProjectImporter):
                 self._validate(file, number, row)
             self.progress(number - 1, counting.count, force=True)
         self.fail_if_errors()
+        if not self.kept:
+            self.warn(
+                _(
+                    "No project of the city: 0 of %(rows)s rows have the tax code %(code)s in "
+                    "“Codice Fiscale Soggetto Attuatore”."
+                )
+                % {"rows": number_format(number - 1, force_grouping=True), "code": self.city.tax_code}
+            )
         report = ImportReport()
         with transaction.atomic():
             self.apply_projects(report)
@@ -422,6 +441,7 @@ class CordisImporter(ProjectImporter):
     are kept, and every organisation met is kept for partner search."""
 
     kind = "cordis"
+    name = "CORDIS"
     label = _lazy("CORDIS – organization.csv + project.csv")
     origin = "cordis"
 
@@ -439,6 +459,18 @@ class CordisImporter(ProjectImporter):
         participants = self._read_organisations(organizations)
         project_rows = self._read_projects(projects, participants)
         self.fail_if_errors()
+        if not participants:
+            self.warn(
+                _(
+                    "No project of the city: 0 of the %(rows)s participants in organization.csv have "
+                    "the city's PIC (%(pics)s) or the name “%(name)s”."
+                )
+                % {
+                    "rows": number_format(self.organisation_rows, force_grouping=True),
+                    "pics": ", ".join(sorted(self.pics)) or _("none given"),
+                    "name": self.city_name,
+                }
+            )
         report = ImportReport()
         with transaction.atomic():
             self.apply_projects(report)
@@ -451,7 +483,7 @@ class CordisImporter(ProjectImporter):
         city_projects = set()
         with path.open("rb") as raw:
             counting = CountingReader(raw)
-            for number, row in csv_rows(counting, delimiter=";"):
+            for number, row in self.read_csv(path, counting):
                 self.progress(number - 1, counting.count)
                 project_id = row.get("projectID", "").strip()
                 if not project_id:
@@ -473,7 +505,7 @@ class CordisImporter(ProjectImporter):
         with path.open("rb") as raw:
             counting = CountingReader(raw)
             number = 1
-            for number, row in csv_rows(counting, delimiter=";"):
+            for number, row in self.read_csv(path, counting):
                 self.progress(self.organisation_rows + number - 1, self.organisation_bytes + counting.count)
                 project_id = row.get("id", "").strip()
                 if project_id not in participants:
@@ -606,15 +638,15 @@ class FundingTendersImporter(RowImporter):
     its search API ({"results": [{"metadata": {key: [strings]}}]})."""
 
     kind = "funding-tenders"
+    name = "Funding & Tenders"
     label = _lazy("EU Funding & Tenders – grantsTenders.json or search API response")
 
     def run(self, path: Path, *extra) -> ImportReport:
         file = path.name
         try:
-            with path.open("rb") as raw:
-                document = json.load(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            self.error(file, "-", "-", _("not a JSON file: %(error)s") % {"error": exc})
+            document = json.loads(self.read_text(path))
+        except json.JSONDecodeError as exc:
+            self.error(file, exc.lineno, "-", _("not valid JSON (character %(column)s)") % {"column": exc.colno})
             self.fail_if_errors()
         if isinstance(document, dict) and "fundingData" in document:
             items = document["fundingData"].get("GrantTenderObj", [])
@@ -633,7 +665,9 @@ class FundingTendersImporter(RowImporter):
             if values:
                 calls[values.pop("identifier")] = values
         self.fail_if_errors()
-        report = ImportReport()
+        if not calls:
+            self.warn(_("The file lists no topic: nothing to import."))
+        report = ImportReport(seen={"calls": len(calls)})
         programmes = {p.slug: p for p in Programme.objects.filter(city=self.city)}
         with transaction.atomic():
             existing = {c.identifier: c for c in Call.objects.filter(city=self.city, identifier__in=list(calls))}

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ponte.core.importing import IMPORTERS
+from ponte.core.importing import IMPORTERS, result_lines
 from ponte.core.jobs import run_import
 from ponte.core.models import City, ImportJob
 
@@ -33,12 +33,17 @@ class Command(BaseCommand):
         job = ImportJob.objects.create(city=city, kind=source, source_name=" + ".join(p.name for p in files))
         importer_options = {"pics": pic} if source == "cordis" else {}
         job = run_import(job, paths=files, **importer_options)
+        if job.encoding:
+            self.stdout.write(f"{job.encoding}")
         if job.status == ImportJob.Status.FAILED:
             for error in job.errors:
-                self.stderr.write(f"{error['file']}, riga {error['row']}, campo “{error['field']}”: {error['message']}")
+                where = [error["file"]] if error["file"] != "-" else []
+                if error["row"] != "-":
+                    where.append(f"riga {error['row']}")
+                if error["field"] != "-":
+                    where.append(f"campo “{error['field']}”")
+                self.stderr.write(f"{', '.join(where)}: {error['message']}" if where else error["message"])
             raise CommandError(f"{len(job.errors)} problem(s); nothing was imported.")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{job.rows_read} rows read; created {job.summary['created']}, updated {job.summary['updated']}"
-            )
-        )
+        for warning in job.warnings:
+            self.stdout.write(self.style.WARNING(warning))
+        self.stdout.write(self.style.SUCCESS(f"{job.rows_read} rows read; " + "; ".join(result_lines(job.summary))))
