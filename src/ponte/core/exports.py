@@ -6,9 +6,10 @@
 - `xlsx` has typed numbers and dates, a bold frozen header with an autofilter and columns as
   wide as their content.
 
-Every text cell that a spreadsheet would run as a formula (starting with = + - @, a tab or a
-carriage return) gets a leading apostrophe in all three, so a title typed as `=HYPERLINK(…)`
-stays text (CSV/formula injection).
+Every CSV text cell that a spreadsheet would run as a formula (starting with = + - @, a tab or
+a carriage return) gets a leading apostrophe, so a title typed as `=HYPERLINK(…)` stays text
+(CSV/formula injection); in XLSX such text is written as a string cell, which no spreadsheet
+evaluates, so it reads back exactly as it was (the plan workbook's round trip relies on it).
 """
 
 import csv
@@ -42,7 +43,7 @@ def defuse(text: str) -> str:
 
 
 def _typed(value):
-    """A cell value with its type kept (numbers, dates, booleans) and text made safe."""
+    """A cell value with its type kept (numbers, dates, booleans); anything else as text."""
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
@@ -50,7 +51,7 @@ def _typed(value):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (bool, datetime.date, Decimal, int, float)):
         return value
-    return defuse(str(value))
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class CsvDialect:
         value = _typed(value)
         if value is None:
             return ""
+        if isinstance(value, str):
+            return defuse(value)
         if isinstance(value, bool):
             if self.machine:
                 return "true" if value else "false"
@@ -130,14 +133,20 @@ def write_sheet(sheet, header: list[str], rows: list[list]) -> None:
     if header:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     bold = Font(bold=True)
-    sheet.append([_bold(sheet, title, bold) for title in header])
+    sheet.append([_cell(sheet, title, font=bold) for title in header])
     for row in rows:
-        sheet.append(row)
+        sheet.append([_cell(sheet, value) for value in row])
 
 
-def _bold(sheet, value, font):
+def _cell(sheet, value, *, font=None):
+    """A cell; text starting like a formula stays text (openpyxl would make it a formula)."""
+    if font is None and not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
     cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
     return cell
 
 

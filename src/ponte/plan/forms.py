@@ -139,4 +139,4 @@ class IndicatorValueForm(StyledFormMixin, forms.ModelForm):
 
 
 class WorkbookForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("XLSX workbook"), help_text=_("Sheets “actions” and/or “indicator_values”."))
+    file = forms.FileField(label=_("XLSX workbook"), help_text=_("The workbook downloaded above, with your changes."))

@@ -489,15 +489,21 @@ class AxisItemView(ActionListView):
 
 
 class WorkbookView(PlanMixin, FormView):
-    """Bulk XLSX round trip: GET ?download=1 exports, POST imports (all or nothing)."""
+    """Bulk XLSX round trip: GET ?download=1 exports what the user may edit, POST imports
+    (all or nothing, only changed rows checked)."""
 
     template_name = "plan/workbook.html"
     form_class = WorkbookForm
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("download"):
-            return workbook_response(spreadsheets.export_workbook(self.city), "piano")
+            return workbook_response(spreadsheets.export_workbook(self.city, request.user), "piano")
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            actions_sheet=spreadsheets.ACTIONS_SHEET, values_sheet=spreadsheets.VALUES_SHEET, **kwargs
+        )
 
     def form_valid(self, form):
         try:

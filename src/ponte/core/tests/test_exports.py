@@ -72,7 +72,7 @@ def test_xlsx_has_fitted_columns_frozen_header_autofilter_and_typed_cells():
     assert sheet["A1"].font.bold
     title_width = sheet.column_dimensions["A"].width
     assert title_width >= len('=HYPERLINK("http://x")') and sheet.column_dimensions["D"].width < title_width
-    assert sheet["A2"].value == '\'=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+    assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"  # text, not a formula
     assert sheet["B2"].value == 533000.5 and sheet["B2"].data_type == "n"
     assert sheet["C2"].value == datetime.datetime(2025, 3, 31) and sheet["C2"].is_date
     assert sheet["D2"].value is True

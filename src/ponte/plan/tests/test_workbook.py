@@ -1,12 +1,13 @@
 """Bulk XLSX round trip of actions and indicator values: all or nothing, with row/column errors."""
 
 import io
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from ponte.factories import ActionFactory, IndicatorFactory
+from ponte.factories import ActionFactory, IndicatorFactory, IndicatorValueFactory
 from ponte.plan.models import Action, IndicatorValue
 
 
@@ -44,13 +45,14 @@ def test_export_then_import_is_a_no_op(client, users, setup, city):
     exported = client.get(f"/{city.slug}/gestione/foglio/?download=1")
     assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(exported.content))
-    assert book["actions"]["A1"].value == "code" and book["actions"].max_row == 3
+    assert book.sheetnames[:2] == ["Azioni", "Valori indicatori"]
+    assert book["Azioni"]["A1"].value == "Codice" and book["Azioni"].max_row == 3
     buffer = io.BytesIO(exported.content)
     buffer.name = "piano.xlsx"
     response = upload(client, city, buffer)
     assert response.status_code == 302
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("nothing to change" in m or "nulla da cambiare" in m for m in messages)
+    assert any("nulla da cambiare" in m for m in messages), messages
 
 
 def test_import_updates_actions_and_values(client, users, setup, city):
@@ -86,11 +88,11 @@ def test_a_bad_row_in_the_middle_changes_nothing(client, users, setup, city):
     )
     assert response.status_code == 200
     errors = [str(e) for e in response.context["errors"]]
-    assert any("actions, riga 3" in e and "progress" in e for e in errors), errors
-    assert any("actions, riga 4" in e and "end" in e for e in errors), errors
-    assert any("indicator_values, riga 2" in e and "date" in e for e in errors), errors
-    assert any("indicator_values, riga 3" in e and "NOPE" in e for e in errors), errors
-    assert any("indicator_values, riga 4" in e and "“value”" in e and "obbligatorio" in e for e in errors), errors
+    assert any("Azioni, riga 3" in e and "Avanzamento (%)" in e for e in errors), errors
+    assert any("Azioni, riga 4" in e and "Fine" in e for e in errors), errors
+    assert any("Valori indicatori, riga 2" in e and "Data di riferimento" in e for e in errors), errors
+    assert any("Valori indicatori, riga 3" in e and "NOPE" in e for e in errors), errors
+    assert any("Valori indicatori, riga 4" in e and "“Valore”" in e and "obbligatorio" in e for e in errors), errors
     assert Action.objects.get(code="1.1.1").progress == 0
     assert not IndicatorValue.objects.exists()
 
@@ -116,3 +118,71 @@ def test_a_file_that_is_not_xlsx_is_refused(client, users, setup, city):
     buffer.name = "azioni.csv"
     response = upload(client, city, buffer)
     assert "XLSX" in " ".join(str(e) for e in response.context["errors"])
+
+
+def download(client, city):
+    return load_workbook(io.BytesIO(client.get(f"/{city.slug}/gestione/foglio/?download=1").content))
+
+
+def as_upload(book):
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "piano.xlsx"
+    return buffer
+
+
+def rows_by_code(sheet):
+    header = [cell.value for cell in sheet[1]]
+    return header, {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+
+
+def test_download_speaks_italian_with_drop_downs_and_holds_only_what_the_user_may_edit(client, users, setup, city):
+    action, _foreign, indicator = setup
+    IndicatorValueFactory(indicator=indicator, reference_date="2024-12-31", value=Decimal("3"))
+    client.force_login(users["editor"])
+    book = download(client, city)
+    header, rows = rows_by_code(book["Azioni"])
+    assert header[:5] == ["Codice", "Linea", "Titolo", "Stato", "Avanzamento (%)"]
+    assert list(rows) == ["1.1.1"]  # not the other office's 1.1.2
+    assert rows["1.1.1"][3].value == "Non avviata" and rows["1.1.1"][7].value == "Ufficio A"
+    validations = {str(v.sqref): v.formula1 for v in book["Azioni"].data_validations.dataValidation}
+    assert any(ref.startswith("D2:") and "Elenchi" in formula for ref, formula in validations.items())
+    assert any(ref.startswith("H2:") and "Elenchi" in formula for ref, formula in validations.items())
+    lists = book["Elenchi"]
+    assert lists.sheet_state == "hidden"
+    assert [c.value for c in lists["A"][1:]] == ["Non avviata", "In corso", "Conclusa", "In ritardo", "Sospesa"]
+    assert "Ufficio A" in [c.value for c in lists["B"][1:]]
+    assert [c.value for c in book["Valori indicatori"][2]][:4] == ["IND-A", indicator.name, datetime(2024, 12, 31), 3]
+    client.force_login(users["owner"])
+    assert list(rows_by_code(download(client, city)["Azioni"])[1]) == ["1.1.1", "1.1.2"]
+
+
+def test_editor_sends_back_the_whole_plan_with_one_own_row_changed(client, users, setup, city):
+    action, foreign, _indicator = setup
+    client.force_login(users["owner"])
+    book = download(client, city)  # the plan owner's file: every action
+    _header, rows = rows_by_code(book["Azioni"])
+    rows["1.1.1"][3].value, rows["1.1.1"][4].value = "In corso", 30
+    client.force_login(users["editor"])
+    response = upload(client, city, as_upload(book))
+    assert response.status_code == 302, response.context and [str(e) for e in response.context["errors"]]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["File importato: 1 azione aggiornata"]
+    action.refresh_from_db()
+    foreign.refresh_from_db()
+    assert (action.status, action.progress) == ("in_progress", 30)
+    assert (foreign.status, foreign.progress) == ("not_started", 0)
+
+
+def test_a_changed_row_of_another_office_is_refused_naming_row_and_column(client, users, setup, city):
+    client.force_login(users["owner"])
+    book = download(client, city)
+    _header, rows = rows_by_code(book["Azioni"])
+    rows["1.1.1"][4].value = 30
+    rows["1.1.2"][4].value = 50
+    client.force_login(users["editor"])
+    response = upload(client, city, as_upload(book))
+    errors = [str(e) for e in response.context["errors"]]
+    assert errors == ["Azioni, riga 3, campo “Avanzamento (%)”: non puoi modificare l'azione 1.1.2"]
+    assert set(Action.objects.values_list("progress", flat=True)) == {0}  # not even the own row
