@@ -2,6 +2,7 @@
 rows and numbers and dates in the active language (“Stato: In corso → In ritardo”,
 “Peso: 1,00 → 1”), never the stored codes (`status: in_progress → delayed`)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django import template
@@ -56,6 +57,8 @@ def display_value(field, stored) -> str:
         related = field.related_model._base_manager.filter(pk=value).first()
         return str(related) if related is not None else _("deleted item (%(pk)s)") % {"pk": value}
     if isinstance(field, models.DateTimeField):
+        if timezone.is_naive(value):  # auditlog writes instants as naive UTC text
+            value = timezone.make_aware(value, datetime.UTC)
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(field, models.DateField):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
