@@ -15,6 +15,7 @@ from .models import (
     MacroArea,
     Milestone,
     Semester,
+    current_period,
 )
 
 
@@ -113,6 +114,13 @@ class UpdateForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = ActionUpdate
         fields = ["year", "semester", "text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The update is almost always the current semester's: offered as the default.
+        year, semester = current_period()
+        self.fields["year"].initial = self.fields["year"].initial or year
+        self.fields["semester"].initial = self.fields["semester"].initial or semester
 
 
 class MilestoneForm(StyledFormMixin, forms.ModelForm):
