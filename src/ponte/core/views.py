@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
@@ -169,6 +170,7 @@ class ImportListView(CityMixin, FormView):
             file=data["file"],
             extra_file=data.get("extra_file"),
         )
+        messages.success(self.request, _("Import of %(file)s started.") % {"file": data["file"].name})
         return redirect("core:import-detail", city=self.city.slug, pk=job.pk)
 
     def get_context_data(self, **kwargs):
@@ -225,6 +227,16 @@ def saved_message(item) -> str:
     return _("Saved: %(kind)s «%(item)s».") % {"kind": item._meta.verbose_name, "item": item}
 
 
+def edit_title(item) -> str:
+    """The title of an item's edit page, naming the kind and the item ("Modifica azione 1.2 …")."""
+    return _("Edit %(kind)s %(item)s") % {"kind": item._meta.verbose_name, "item": item}
+
+
+def saved_message(item) -> str:
+    """What the back office says after a save, naming what was saved."""
+    return _("Saved: %(kind)s «%(item)s».") % {"kind": item._meta.verbose_name, "item": item}
+
+
 class ServiceFormView(CityMixin, FormView):
     """Create (no pk) or edit (pk in the URL) one item through its service; model validation
     errors raised by the service are shown on the form."""
@@ -257,7 +269,7 @@ class ServiceFormView(CityMixin, FormView):
         if item is None:
             return self.form_invalid(form)
         form.save_m2m()
-        messages.success(self.request, _("Saved."))
+        messages.success(self.request, saved_message(item))
         return redirect(self.success_url_for(item))
 
     def success_url_for(self, item):
@@ -265,7 +277,7 @@ class ServiceFormView(CityMixin, FormView):
 
     def get_context_data(self, **kwargs):
         instance = self.get_instance()
-        title = _("Edit %(item)s") % {"item": instance} if instance.pk else self.new_title
+        title = edit_title(instance) if instance.pk else self.new_title or capfirst(instance._meta.verbose_name)
         return super().get_context_data(title=title, **kwargs)
 
 
@@ -275,6 +287,7 @@ class FollowUpDoneView(CityMixin, View):
     def post(self, request, *args, **kwargs):
         task = get_object_or_404(FollowUp.objects.for_city(self.city).select_related("owner"), pk=kwargs["task"])
         follow_up_done(task=task, user=request.user)
+        messages.success(request, _("Follow-up done: %(item)s.") % {"item": task})
         return redirect(task.origin)
 
 

@@ -96,6 +96,7 @@ class RelationDocumentView(CityMixin, FormView):
     def form_valid(self, form):
         relation = get_object_or_404(Relation.objects.for_city(self.city), pk=self.kwargs["pk"])
         attachment_add(item=relation, user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Document attached to %(item)s.") % {"item": relation})
         return redirect(relation)
 
 
@@ -228,6 +229,7 @@ class FollowUpAddView(CityMixin, FormView):
         add = partial(follow_up_add, origin=mission, user=self.request.user, **form.cleaned_data)
         if run_service(form, add) is None:
             return self.form_invalid(form)
+        messages.success(self.request, _("Follow-up added to %(item)s.") % {"item": mission})
         return redirect(mission)
 
 

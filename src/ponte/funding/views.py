@@ -160,6 +160,8 @@ class ParticipationAddView(PortfolioEditMixin, ProjectMixin, FormView):
             is None
         ):
             return self.form_invalid(form)
+        names = {"partner": form.instance.organisation, "item": self.get_project()}
+        messages.success(self.request, _("Partner %(partner)s added to %(item)s.") % names)
         return redirect(self.get_project())
 
 
@@ -173,6 +175,7 @@ class ProjectMilestoneAddView(PortfolioEditMixin, ProjectMixin, FormView):
         )
         if run_service(form, add) is None:
             return self.form_invalid(form)
+        messages.success(self.request, _("Deadline added to %(item)s.") % {"item": self.get_project()})
         return redirect(self.get_project())
 
 
@@ -182,6 +185,7 @@ class ProjectDocumentAddView(PortfolioEditMixin, ProjectMixin, FormView):
 
     def form_valid(self, form):
         services.document_attach(project=self.get_project(), user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Document attached to %(item)s.") % {"item": self.get_project()})
         return redirect(self.get_project())
 
 

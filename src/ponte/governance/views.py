@@ -4,9 +4,11 @@ import datetime
 from functools import partial
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
@@ -90,6 +92,7 @@ class DecisionAddView(CityMixin, FormView):
     def form_valid(self, form):
         meeting = get_object_or_404(Meeting.objects.for_city(self.city), pk=self.kwargs["pk"])
         services.decision_add(meeting=meeting, user=self.request.user, text=form.cleaned_data["text"])
+        messages.success(self.request, _("Decision recorded in %(item)s.") % {"item": meeting})
         return redirect(meeting)
 
 
@@ -108,6 +111,7 @@ class MeetingFollowUpAddView(CityMixin, FormView):
             is None
         ):
             return self.form_invalid(form)
+        messages.success(self.request, _("Follow-up added to %(item)s.") % {"item": meeting})
         return redirect(meeting)
 
 
@@ -159,6 +163,7 @@ class DiscussionView(BodyMemberMixin, FormView):
 
     def form_valid(self, form):
         services.post_add(body=self.get_body(), user=self.request.user, text=form.cleaned_data["text"])
+        messages.success(self.request, _("Message posted in the discussion of %(item)s.") % {"item": self.get_body()})
         return redirect(self.request.path)
 
     def get_context_data(self, **kwargs):
@@ -180,6 +185,7 @@ class PositionPaperAddView(BodyMemberMixin, FormView):
 
     def form_valid(self, form):
         services.position_paper_add(body=self.get_body(), user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Position paper added to %(item)s.") % {"item": self.get_body()})
         return redirect(self.get_body())
 
 
@@ -193,4 +199,5 @@ class BodyDocumentView(BodyMemberMixin, FormView):
 
     def form_valid(self, form):
         attachment_add(item=self.get_body(), user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Document attached to %(item)s.") % {"item": self.get_body()})
         return redirect(self.get_body())

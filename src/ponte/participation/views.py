@@ -174,7 +174,10 @@ class RegistrantsView(ExportableListView):
         registration = get_object_or_404(
             Registration.objects.for_city(self.city), pk=request.POST.get("registration"), event_id=kwargs["pk"]
         )
-        services.check_in(registration=registration, attended=request.POST.get("attended") == "1")
+        attended = request.POST.get("attended") == "1"
+        services.check_in(registration=registration, attended=attended)
+        message = _("%(name)s marked present.") if attended else _("%(name)s marked absent.")
+        messages.success(request, message % {"name": registration.name})
         return redirect(request.get_full_path())
 
 
@@ -581,4 +584,5 @@ class TrainingMaterialView(CityMixin, FormView):
     def form_valid(self, form):
         series = get_object_or_404(EventSeries.objects.for_city(self.city), pk=self.kwargs["pk"], internal=True)
         attachment_add(item=series, user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Material added to %(item)s.") % {"item": series})
         return redirect("participation:training", city=self.city.slug)

@@ -14,7 +14,7 @@ from ponte.core import permissions
 from ponte.core.exports import Column, workbook_response
 from ponte.core.importing import ImportFailed
 from ponte.core.queries import audit_history
-from ponte.core.views import CityMixin, ExportableListView, run_service
+from ponte.core.views import CityMixin, ExportableListView, edit_title, run_service, saved_message
 
 from . import queries, services, spreadsheets
 from .filters import ActionFilter, IndicatorFilter, MilestoneFilter
@@ -219,11 +219,11 @@ class ActionEditView(ActionEditMixin, FormView):
         ):
             return self.form_invalid(form)
         form.save_m2m()
-        messages.success(self.request, _("Action saved."))
+        messages.success(self.request, saved_message(form.instance))
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Edit %(item)s") % {"item": self.get_action()}, **kwargs)
+        return super().get_context_data(title=edit_title(self.get_action()), **kwargs)
 
 
 class ActionCreateView(PlanMixin, FormView):
@@ -248,7 +248,7 @@ class ActionCreateView(PlanMixin, FormView):
         if action is None:
             return self.form_invalid(form)
         form.save_m2m()
-        messages.success(self.request, _("Action saved."))
+        messages.success(self.request, saved_message(form.instance))
         return redirect(action)
 
     def get_context_data(self, **kwargs):
@@ -280,6 +280,7 @@ class MilestoneAddView(ActionEditMixin, FormView):
         add = partial(services.milestone_add, action=self.get_action(), user=self.request.user, **form.cleaned_data)
         if run_service(form, add) is None:
             return self.form_invalid(form)
+        messages.success(self.request, _("Milestone added to %(item)s.") % {"item": self.get_action()})
         return super().form_valid(form)
 
 
@@ -292,6 +293,7 @@ class MilestoneDoneView(ActionEditMixin, FormView):
         services.milestone_complete(
             milestone=milestone, user=self.request.user, done_date=form.cleaned_data["done_date"]
         )
+        messages.success(self.request, _("Milestone done: %(item)s.") % {"item": milestone})
         return super().form_valid(form)
 
 
@@ -301,6 +303,7 @@ class DocumentAddView(ActionEditMixin, FormView):
 
     def form_valid(self, form):
         services.document_attach(action=self.get_action(), user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Document attached to %(item)s.") % {"item": self.get_action()})
         return super().form_valid(form)
 
 
@@ -318,15 +321,13 @@ class NodeEditView(PlanMixin, FormView):
         return super().get_form_kwargs() | {"instance": self.get_object(), "city": self.city}
 
     def form_valid(self, form):
-        form.save()
-        messages.success(self.request, _("Saved."))
+        item = form.save()
+        messages.success(self.request, saved_message(item))
         return redirect("plan:overview", city=self.city.slug)
 
     def get_context_data(self, **kwargs):
         item = self.get_object()
-        return super().get_context_data(
-            title=_("Edit %(item)s") % {"item": item}, history=audit_history(item), **kwargs
-        )
+        return super().get_context_data(title=edit_title(item), history=audit_history(item), **kwargs)
 
 
 class MacroAreaEditView(NodeEditView):
@@ -387,7 +388,7 @@ class IndicatorCreateView(PlanMixin, FormView):
         if indicator is None:
             return self.form_invalid(form)
         form.save_m2m()
-        messages.success(self.request, _("Saved."))
+        messages.success(self.request, saved_message(indicator))
         return redirect(indicator)
 
     def get_context_data(self, **kwargs):
@@ -435,7 +436,7 @@ class IndicatorTargetAddView(EditGuardMixin, IndicatorMixin, FormView):
 
     def form_valid(self, form):
         services.indicator_target_record(indicator=self.get_indicator(), user=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("Saved."))
+        messages.success(self.request, _("Target recorded for %(item)s.") % {"item": self.get_indicator()})
         return redirect(self.get_indicator())
 
 
