@@ -219,6 +219,7 @@ class FollowUpForm(CityModelForm):
     the directory. The data sets name no people, so a list of people alone was empty."""
 
     owner = forms.ChoiceField(label=_("owner"), required=False)
+    field_order = ["title", "owner_office", "owner", "due_date"]
 
     class Meta:
         from .models import FollowUp
