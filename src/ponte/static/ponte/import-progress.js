@@ -8,6 +8,8 @@
     return;
   }
   const every = 1500;
+  // Grouped like the server writes it ("2.400"; Italian would not group four digits by default).
+  const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, { useGrouping: "always" });
   const show = (selector, text) => {
     const element = box.querySelector(selector);
     if (element) {
@@ -24,7 +26,7 @@
           return;
         }
         show("[data-import-label]", job.label);
-        show("[data-import-rows]", job.rows.toLocaleString(document.documentElement.lang || undefined));
+        show("[data-import-rows]", numbers.format(job.rows));
         show("[data-import-percent]", String(job.percent));
         const bar = box.querySelector("[data-import-bar]");
         if (bar) {
