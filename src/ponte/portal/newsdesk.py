@@ -4,10 +4,11 @@ import django_filters
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ponte.core import permissions
 from ponte.core.exports import Column
-from ponte.core.filters import CityFilterSet
+from ponte.core.filters import CityFilterSet, sort_by
 from ponte.core.models import Publication
 from ponte.core.views import ExportableListView, ServiceFormView
 
@@ -19,7 +20,7 @@ from .models import News
 class NewsFilter(CityFilterSet):
     search_fields = ("title", "summary", "body")
     publication = django_filters.ChoiceFilter(choices=Publication.choices, label=_("Publication"))
-    ordering = django_filters.OrderingFilter(fields=(("published_on", "date"), ("title", "title")), label=_("Sort by"))
+    ordering = sort_by(("published_on", "date", _("Date")), ("title", "title", _("Title")))
 
     class Meta:
         model = News
@@ -33,7 +34,7 @@ class NewsListView(ExportableListView):
         Column(_("Date"), lambda n: n.published_on),
         Column(_("Title"), lambda n: n.title),
         Column(_("Publication"), lambda n: n.get_publication_display()),
-        Column(_("Summary"), lambda n: n.summary),
+        Column(pgettext_lazy("news", "Summary"), lambda n: n.summary),
     ]
     export_name = "notizie"
 
