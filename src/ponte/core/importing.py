@@ -92,13 +92,16 @@ COUNT_PHRASES = {
 
 def _count_line(kind: str, created: int, updated: int, unchanged: int | None) -> str:
     phrase = COUNT_PHRASES.get(kind)
-    if phrase is None:  # a kind named by its model (the plan's data set and workbook)
-        first = _("%(kind)s: %(n)s created") % {"kind": kind, "n": _counted(created)}
-    else:
-        first = phrase(created) % {"n": _counted(created)}
+    if phrase is None:  # a kind named by its model (the plan's data set): words free of gender
+        return _("%(kind)s — created: %(created)s, updated: %(updated)s") % {
+            "kind": kind,
+            "created": _counted(created),
+            "updated": _counted(updated),
+        }
     # The context is the kind, so that a translation can agree with its noun's gender.
-    counted = partial(npgettext, kind) if phrase else ngettext
-    parts = [first, counted("%(n)s updated", "%(n)s updated", updated) % {"n": _counted(updated)}]
+    counted = partial(npgettext, kind)
+    parts = [phrase(created) % {"n": _counted(created)}]
+    parts.append(counted("%(n)s updated", "%(n)s updated", updated) % {"n": _counted(updated)})
     if unchanged is not None:
         parts.append(counted("%(n)s unchanged", "%(n)s unchanged", unchanged) % {"n": _counted(unchanged)})
     return ", ".join(parts)
