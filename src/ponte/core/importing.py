@@ -257,14 +257,14 @@ def sniff_text(path: Path) -> TextFile:
         ends_with_newline = raw.read(1) in b"\r\n"
         raw.seek(0)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            decoder = codecs.getincrementaldecoder("utf-16")("strict")
+            decoder, tail = codecs.getincrementaldecoder("utf-16")("strict"), ""
             try:
                 for chunk in iter(lambda: raw.read(CHUNK), b""):
-                    decoder.decode(chunk)
+                    tail = decoder.decode(chunk) or tail
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 _refuse(file, "-", _("The file starts as UTF-16 text but is not valid UTF-16."))
-            return TextFile("utf-16", ends_with_newline)
+            return TextFile("utf-16", tail[-1:] in ("\r", "\n"))
         utf8 = codecs.getincrementaldecoder("utf-8")("strict")
         utf8_valid, has_c1, undefined_in_1252 = True, False, False
         lines = 0

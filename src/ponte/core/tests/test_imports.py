@@ -232,3 +232,13 @@ def test_the_command_reads_windows_1252_and_refuses_a_png(comune, capsys):
         call_command("import_funding", "funding-tenders", str(FIXTURES / "image.png"), "--city", comune.slug)
     assert "image.png: Questo non è un file di testo: è un'immagine PNG." in capsys.readouterr().err
     assert list(ImportJob.objects.values_list("status", flat=True).order_by("pk")) == ["done", "failed"]
+
+
+def test_excel_unicode_text_utf16_is_read_too(comune, tmp_path):
+    text = (FIXTURES / "opencoesione_windows1252.csv").read_bytes().decode("cp1252")
+    target = tmp_path / "progetti_unicode.csv"
+    target.write_bytes(text.encode("utf-16"))  # with its BOM, as Excel's "Unicode text" writes it
+    out = io.StringIO()
+    call_command("import_funding", "opencoesione", str(target), "--city", comune.slug, stdout=out)
+    assert "UTF-16 (progetti_unicode.csv)" in out.getvalue()
+    assert dict(Project.objects.values_list("external_id", "title")) == ACCENTED
