@@ -20,7 +20,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(os.environ.get("TEST_ARTEFACTS", Path(settings.BASE_DIR) / "var" / "test-artefacts")) / "screenshots"
 # The two widths every journey runs at: an office desktop and a phone.
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "mobile": {"width": 375, "height": 812}}
-PASSWORD = "pw-for-tests"  # ponte.factories.UserFactory's password
+PASSWORD = "pw-for-tests"  # noqa: S105 - ponte.factories.UserFactory's password
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 

@@ -227,16 +227,6 @@ def saved_message(item) -> str:
     return _("Saved: %(kind)s «%(item)s».") % {"kind": item._meta.verbose_name, "item": item}
 
 
-def edit_title(item) -> str:
-    """The title of an item's edit page, naming the kind and the item ("Modifica azione 1.2 …")."""
-    return _("Edit %(kind)s %(item)s") % {"kind": item._meta.verbose_name, "item": item}
-
-
-def saved_message(item) -> str:
-    """What the back office says after a save, naming what was saved."""
-    return _("Saved: %(kind)s «%(item)s».") % {"kind": item._meta.verbose_name, "item": item}
-
-
 class ServiceFormView(CityMixin, FormView):
     """Create (no pk) or edit (pk in the URL) one item through its service; model validation
     errors raised by the service are shown on the form."""
@@ -289,20 +279,6 @@ class FollowUpDoneView(CityMixin, View):
         follow_up_done(task=task, user=request.user)
         messages.success(request, _("Follow-up done: %(item)s.") % {"item": task})
         return redirect(task.origin)
-
-
-class StaffHomeView(CityMixin, TemplateView):
-    """The staff's home is their work: their actions, the updates and deadlines coming, the
-    questions and imports waiting (each app gives its cards, see `ponte.core.menu`)."""
-
-    template_name = "backoffice/home.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("My work"),
-            panels=menu.home_panels(self.request, self.city),
-            **kwargs,
-        )
 
 
 class StaffHomeView(CityMixin, TemplateView):

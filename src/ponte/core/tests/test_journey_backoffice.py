@@ -106,4 +106,3 @@ def test_the_staff_layout_has_no_axe_violation(visit, work, users, width):
         if violations:
             found[path] = violations
     assert not found, found
-

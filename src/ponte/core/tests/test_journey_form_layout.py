@@ -48,10 +48,17 @@ def test_no_label_overlaps_a_control(visit, city, office, client, admin, width):
     client.force_login(admin)
     paths = form_pages(client, city, items)
     page = visit(paths[0], user=admin, width=width)
-    found = {}
+    found, too_wide = {}, {}
     for path in paths:
         page.goto(visit.base_url + path, wait_until="domcontentloaded")
         if overlaps := page.evaluate(OVERLAPS):
             found[path] = overlaps
             shoot(page, f"overlap-{width}-{path}")
+        # Nothing wider than the screen: a phone never scrolls a page sideways (wide tables
+        # scroll inside their own box).
+        scroll_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll_width > screen_width:
+            too_wide[path] = scroll_width
+            shoot(page, f"too-wide-{width}-{path}")
     assert not found, found
+    assert not too_wide, f"pages wider than the {width} screen: {too_wide}"

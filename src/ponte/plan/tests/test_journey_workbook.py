@@ -5,7 +5,6 @@ changes one of their rows in the spreadsheet, uploads the file through the form 
 changed; a file that changes a row of another office is refused naming the row and the column,
 and changes nothing."""
 
-
 import io
 from pathlib import Path
 
