@@ -91,6 +91,7 @@ class RelationFormView(ServiceFormView):
 class RelationDocumentView(CityMixin, FormView):
     form_class = DocumentForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Attach a document")
     permission = staticmethod(permissions.can_manage_diplomacy)
 
     def form_valid(self, form):
@@ -103,6 +104,7 @@ class RelationDocumentView(CityMixin, FormView):
 class RelationStatusView(CityMixin, FormView):
     form_class = RelationStatusForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Change the status")
     permission = staticmethod(permissions.can_manage_diplomacy)
 
     def form_valid(self, form):
@@ -156,6 +158,7 @@ class MembershipFormView(ServiceFormView):
 class MembershipRenewView(CityMixin, FormView):
     form_class = RenewalForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Renew the membership")
     permission = staticmethod(permissions.can_manage_diplomacy)
 
     def form_valid(self, form):
@@ -219,6 +222,7 @@ class MissionFormView(ServiceFormView):
 class FollowUpAddView(CityMixin, FormView):
     form_class = FollowUpForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New follow-up")
     permission = staticmethod(permissions.can_manage_diplomacy)
 
     def get_form_kwargs(self):

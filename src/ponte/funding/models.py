@@ -266,8 +266,12 @@ class Participation(CityScopedModel):
         THIRD_PARTY = "thirdParty", _("Affiliated / third party")
         INTERNATIONAL = "internationalPartner", _("International partner")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participations")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="participations", verbose_name=_("project")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="participations", verbose_name=_("organisation")
+    )
     country = models.CharField(_("country (ISO code)"), max_length=2, blank=True)
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.PARTICIPANT)
     pic = models.CharField(_("PIC"), max_length=12, blank=True)

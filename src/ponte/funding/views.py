@@ -112,6 +112,7 @@ class ProjectFormView(PortfolioEditMixin, ServiceFormView):
 class ProjectTransitionView(PortfolioEditMixin, ProjectMixin, FormView):
     form_class = TransitionForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Change the status")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"choices": ProjectDetailView.transition_choices(self.get_project())}
@@ -168,6 +169,7 @@ class ParticipationAddView(PortfolioEditMixin, ProjectMixin, FormView):
 class ProjectMilestoneAddView(PortfolioEditMixin, ProjectMixin, FormView):
     form_class = ProjectMilestoneForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New deadline")
 
     def form_valid(self, form):
         add = partial(
@@ -182,6 +184,7 @@ class ProjectMilestoneAddView(PortfolioEditMixin, ProjectMixin, FormView):
 class ProjectDocumentAddView(PortfolioEditMixin, ProjectMixin, FormView):
     form_class = DocumentForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Attach a document")
 
     def form_valid(self, form):
         services.document_attach(project=self.get_project(), user=self.request.user, **form.cleaned_data)

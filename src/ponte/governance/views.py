@@ -87,6 +87,7 @@ class MeetingFormView(ServiceFormView):
 class DecisionAddView(CityMixin, FormView):
     form_class = DecisionForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New decision")
     permission = staticmethod(permissions.can_manage_governance)
 
     def form_valid(self, form):
@@ -99,6 +100,7 @@ class DecisionAddView(CityMixin, FormView):
 class MeetingFollowUpAddView(CityMixin, FormView):
     form_class = FollowUpForm
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New follow-up")
     permission = staticmethod(permissions.can_manage_governance)
 
     def get_form_kwargs(self):
@@ -173,6 +175,7 @@ class DiscussionView(BodyMemberMixin, FormView):
 
 class PositionPaperAddView(BodyMemberMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New position paper")
     form_class = PositionPaperForm
 
     def get(self, request, *args, **kwargs):
@@ -191,6 +194,7 @@ class PositionPaperAddView(BodyMemberMixin, FormView):
 
 class BodyDocumentView(BodyMemberMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Share a document")
     form_class = DocumentForm
 
     def post(self, request, *args, **kwargs):

@@ -1,9 +1,32 @@
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.filters import CityFilterSet, sort_by
 
-from .models import Question, Registration
+from ponte.core.models import Publication
+
+from .models import Event, EventSeries, Question, Registration
+
+
+class EventFilter(CityFilterSet):
+    """The back office's list of events: past ones too, drafts and internal training included."""
+
+    search_fields = ("title", "description", "venue")
+    series = django_filters.ModelChoiceFilter(queryset=EventSeries.objects.all(), label=_("Series"))
+    when = django_filters.ChoiceFilter(
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], method="filter_when", label=_("When")
+    )
+    publication = django_filters.ChoiceFilter(choices=Publication.choices, label=_("Publication"))
+    ordering = sort_by(("starts_at", "date", _("Date")), ("title", "title", _("Title")))
+
+    class Meta:
+        model = Event
+        fields = ["q", "when", "series", "publication"]
+
+    def filter_when(self, queryset, name, value):
+        now = timezone.now()
+        return queryset.filter(starts_at__gte=now) if value == "upcoming" else queryset.filter(starts_at__lt=now)
 
 
 class RegistrationFilter(CityFilterSet):

@@ -9,7 +9,7 @@ from ponte.core.menu import Item, Panel, Row
 from .models import Question
 
 items = [
-    Item(_("Events"), "participation:event-list", "events", 10),
+    Item(_("Events"), "participation:event-admin-list", "events", 10),
     Item(_("Training"), "participation:training", "events", 20),
     Item(_("Newsletter campaigns"), "participation:campaign-list", "events", 30),
     Item(_("Europe Direct desk"), "participation:desk", "desk", 10),

@@ -6,6 +6,7 @@ app_name = "participation"
 
 urlpatterns = [
     path("", views.EventListView.as_view(), name="event-list"),
+    path("gestione/", views.EventAdminListView.as_view(), name="event-admin-list"),
     path("calendario.ics", views.CalendarView.as_view(), name="calendar"),
     path("formazione/", views.TrainingView.as_view(), name="training"),
     path("formazione/<int:pk>/materiali/", views.TrainingMaterialView.as_view(), name="training-material"),

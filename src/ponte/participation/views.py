@@ -21,7 +21,7 @@ from ponte.plan.forms import DocumentForm
 from ponte.portal import public
 
 from . import calendars, desk, newsletter, services
-from .filters import QuestionFilter, RegistrationFilter
+from .filters import EventFilter, QuestionFilter, RegistrationFilter
 from .forms import (
     AnswerForm,
     CampaignForm,
@@ -57,6 +57,38 @@ class EventListView(CityMixin, ListView):
 
     def get_queryset(self):
         return upcoming(visible_events(self.request, self.city))
+
+
+EVENT_COLUMNS = [
+    Column(gettext_lazy("Title"), lambda e: e.title),
+    Column(gettext_lazy("Starts at"), lambda e: timezone.localtime(e.starts_at)),
+    Column(gettext_lazy("Venue"), lambda e: e.venue),
+    Column(gettext_lazy("Series"), lambda e: e.series or ""),
+    Column(gettext_lazy("Places"), lambda e: e.capacity),
+    Column(gettext_lazy("Confirmed"), lambda e: e.confirmed_count),
+    Column(gettext_lazy("Waiting"), lambda e: e.waiting_count),
+    Column(gettext_lazy("Publication"), lambda e: e.get_publication_display()),
+]
+
+
+class EventAdminListView(ExportableListView):
+    """Every event of the city for its staff, past and draft ones too, with the places taken."""
+
+    template_name = "participation/event_admin_list.html"
+    filterset_class = EventFilter
+    export_columns = EVENT_COLUMNS
+    export_name = "eventi"
+
+    def base_queryset(self):
+        return (
+            Event.objects.for_city(self.city)
+            .select_related("series")
+            .annotate(
+                confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+                waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+            )
+            .order_by("-starts_at")
+        )
 
 
 class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
@@ -578,6 +610,7 @@ class TrainingView(CityMixin, TemplateView):
 
 class TrainingMaterialView(CityMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Add material")
     form_class = DocumentForm
     permission = staticmethod(permissions.can_manage_events)
 

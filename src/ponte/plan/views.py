@@ -257,6 +257,7 @@ class ActionCreateView(PlanMixin, FormView):
 
 class UpdateAddView(ActionEditMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New semester update")
     form_class = UpdateForm
 
     def form_valid(self, form):
@@ -274,6 +275,7 @@ class UpdateAddView(ActionEditMixin, FormView):
 
 class MilestoneAddView(ActionEditMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New milestone")
     form_class = MilestoneForm
 
     def form_valid(self, form):
@@ -286,6 +288,7 @@ class MilestoneAddView(ActionEditMixin, FormView):
 
 class MilestoneDoneView(ActionEditMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Milestone reached")
     form_class = MilestoneDoneForm
 
     def form_valid(self, form):
@@ -299,6 +302,7 @@ class MilestoneDoneView(ActionEditMixin, FormView):
 
 class DocumentAddView(ActionEditMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("Attach a document")
     form_class = DocumentForm
 
     def form_valid(self, form):
@@ -372,6 +376,7 @@ class IndicatorCreateView(PlanMixin, FormView):
     """A new indicator on the plan, a macro area, a line or an action (plan owners)."""
 
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New indicator")
     form_class = IndicatorForm
     permission = staticmethod(permissions.can_manage_plan)
 
@@ -412,6 +417,7 @@ class IndicatorDetailView(IndicatorMixin, TemplateView):
 
 class IndicatorValueAddView(EditGuardMixin, IndicatorMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New indicator value")
     form_class = IndicatorValueForm
 
     def may_edit(self):
@@ -429,6 +435,7 @@ class IndicatorValueAddView(EditGuardMixin, IndicatorMixin, FormView):
 
 class IndicatorTargetAddView(EditGuardMixin, IndicatorMixin, FormView):
     template_name = "plan/form.html"
+    page_title = gettext_lazy("New indicator target")
     form_class = IndicatorTargetForm
 
     def may_edit(self):

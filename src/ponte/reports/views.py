@@ -84,7 +84,11 @@ class ReportCreateView(CityMixin, FormView):
         )
         if report is None:
             return self.form_invalid(form)
-        messages.info(self.request, _("The report is being generated."))
+        report.refresh_from_db(fields=["status"])
+        if report.status == Report.Status.DONE:  # a queue that runs at once (tests, an idle worker)
+            messages.success(self.request, _("The report is ready: %(title)s.") % {"title": report.title})
+        else:
+            messages.info(self.request, _("The report is being generated."))
         return redirect(report)
 
     def get_context_data(self, **kwargs):

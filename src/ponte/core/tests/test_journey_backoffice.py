@@ -98,6 +98,8 @@ def test_the_staff_layout_has_no_axe_violation(visit, work, users, width):
         "/testopoli/gestione/azioni/",
         "/testopoli/gestione/piano/",
         "/testopoli/gestione/fondi/bandi/",
+        "/testopoli/gestione/fondi/progetti/nuovo/",  # searchable lists (Tom Select)
+        "/testopoli/eventi/gestione/",
     ):
         page.goto(page.url.split("/testopoli/")[0] + path)
         if width == "mobile":

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ponte.browsing import shoot
+from ponte.browsing import menu, shoot
 from ponte.core.models import Membership
 from ponte.factories import MembershipFactory
 from ponte.participation.models import Event, Registration
@@ -52,7 +52,9 @@ def test_event_with_two_places_and_a_waiting_list(visit, city, smtp_server, sett
     officer = MembershipFactory(city=city, role=Membership.Role.EVENTS_OFFICER).user
     starts = timezone.localtime() + datetime.timedelta(days=20)
 
-    page = visit(f"/{city.slug}/eventi/", user=officer, width=width)
+    page = visit(f"/{city.slug}/gestione/", user=officer, width=width)
+    menu(page, "Eventi")
+    expect(page.get_by_role("heading", name="Eventi", exact=True)).to_be_visible()
     page.get_by_role("link", name="Nuovo evento").click()
     page.get_by_label(label("Titolo")).fill("Caffè Europa: il Green Deal")
     page.get_by_label(label("Inizio")).fill(starts.strftime("%Y-%m-%dT18:00"))
@@ -103,7 +105,12 @@ def test_event_with_two_places_and_a_waiting_list(visit, city, smtp_server, sett
     assert Registration.objects.get(email="carla@example.org").status == "confirmed"
     assert len(smtp_server.messages) == 4  # three registrations and one promotion
 
-    page.goto(live_server.url + f"/{city.slug}/eventi/{event.pk}/iscritti/")
+    page.goto(live_server.url + f"/{city.slug}/gestione/")
+    menu(page, "Eventi")
+    row = page.locator("tbody tr", has_text="Caffè Europa: il Green Deal")
+    expect(row.locator("td").nth(2)).to_have_text("2 / 2")  # confirmed / places
+    expect(row.locator("td").nth(3)).to_have_text("0")  # nobody waiting any more
+    row.get_by_role("link", name="Iscritti").click()
     expect(page.get_by_text("2 confermati su 2 posti")).to_be_visible()
     shoot(page, f"event-registrants-{width}")
     page.get_by_role("link", name="Foglio firme stampabile").click()

@@ -22,6 +22,12 @@
     var multiple = select.multiple;
     if (!multiple && select.options.length <= SINGLE_THRESHOLD) { return; }
     var plugins = multiple ? { remove_button: { title: texts.remove } } : {};
+    // Tom Select moves the label to its own search box; the original list, kept for the form,
+    // keeps its name for assistive technology from the same label.
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.replace(/\s*\*\s*$/, "").trim());
+    }
     new window.TomSelect(select, {
       plugins: plugins,
       maxOptions: null,
