@@ -3,7 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.filters import CityFilterSet, sort_by
-
 from ponte.core.models import Publication
 
 from .models import Event, EventSeries, Question, Registration
