@@ -27,10 +27,11 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 # Debian packages: WeasyPrint (PDF reports) needs Pango and a font at run time; the tests drive
-# Chromium (headless) and render report pages with poppler's pdftoppm. Installed when missing.
+# Chromium (headless, its own texts in Italian from chromium-l10n) and render report pages with
+# poppler's pdftoppm. Installed when missing.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_DEBS := chromium poppler-utils
+TEST_DEBS := chromium chromium-l10n poppler-utils
 define apt_ensure
 	@missing=""; for package in $(1); do dpkg -s $$package > /dev/null 2>&1 || missing="$$missing $$package"; done; \
 	if [ -n "$$missing" ]; then echo "apt-get install$$missing"; $(SUDO) apt-get update -qq && \

@@ -97,7 +97,10 @@ def browser():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
     with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        # The browser of an Italian office: its own texts (file picker, date fields) in Italian,
+        # from Debian's chromium-l10n.
+        environment = {**os.environ, "LANGUAGE": "it"}
+        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, env=environment)
         yield launched
         launched.close()
 
