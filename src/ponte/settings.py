@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -197,6 +198,9 @@ PONTE_IMPORT_STALL_MINUTES = env_int("PONTE_IMPORT_STALL_MINUTES", 30)
 
 # Seconds between two newsletter messages (a relay's rate limit).
 NEWSLETTER_THROTTLE = float(os.environ.get("NEWSLETTER_THROTTLE", "0.2"))
+
+# A list's filter left empty reads "Tutti" (django-filter would show "---------").
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("list filter", "All")
 
 # The city shown at "/" and used by commands when none is named.
 PONTE_DEFAULT_CITY = os.environ.get("PONTE_DEFAULT_CITY", "bologna")

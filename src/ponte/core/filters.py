@@ -25,7 +25,10 @@ def sort_by(*options: tuple[str, str, str]) -> django_filters.OrderingFilter:
         labels[field] = label
         labels[f"-{param}"] = format_lazy(_("{label} (descending)"), label=label)
     return django_filters.OrderingFilter(
-        fields=tuple((field, param) for field, param, _label in options), field_labels=labels, label=_("Sort by")
+        fields=tuple((field, param) for field, param, _label in options),
+        field_labels=labels,
+        label=_("Sort by"),
+        empty_label=_("Default order"),
     )
 
 

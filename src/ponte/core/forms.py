@@ -97,6 +97,21 @@ def _decimal_widget(field: forms.DecimalField) -> DecimalInput:
 AUTOCOMPLETE_THRESHOLD = 12
 
 
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def _name_the_empty_choice(field) -> None:
+    """A select's empty choice says what it means ("Scegli…" where a choice is required,
+    "(nessuna scelta)" where none may be made) instead of Django's "---------"."""
+    label = _("Choose…") if field.required else _("(none)")
+    if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
+        field.empty_label = label
+    elif isinstance(field, forms.ChoiceField):  # ModelChoiceField is handled above
+        choices = list(field.choices)
+        if choices and choices[0][0] in ("", None) and choices[0][1] == DJANGO_EMPTY_LABEL:
+            field.choices = [("", label), *choices[1:]]
+
+
 def style_for_bootstrap_italia(form: forms.BaseForm) -> None:
     """Give each widget the class Bootstrap Italia styles (the markup around it is in
     templates/ponte/forms/), amounts a text field in the active language's format, and long
@@ -105,6 +120,7 @@ def style_for_bootstrap_italia(form: forms.BaseForm) -> None:
         if isinstance(field, forms.DecimalField) and not isinstance(field.widget, (DecimalInput, forms.HiddenInput)):
             field.localize = False  # DecimalInput reads the language's format, the field a plain number
             field.widget = _decimal_widget(field)
+        _name_the_empty_choice(field)
         widget = field.widget
         if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # CheckboxSelectMultiple too
             css = "form-check-input"

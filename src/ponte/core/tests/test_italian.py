@@ -25,6 +25,7 @@ ENGLISH_UI = re.compile(
     r"None|True|False|Sort by|descending|Deadline|Kind|Owner|owner|editor|viewer|Plan owner|Office editor|"
     r"Go|Yes|Home|Log out|Summary|Start|End|Progress|Weight|Partner organisations)\b"
 )
+EMPTY_CHOICE = re.compile(r"-{9}")  # Django's "---------": an empty choice that says nothing
 # Identifiers people type (a command, a source's file name) are shown as code on purpose.
 TECHNICAL = {"import_funding", "progetti_esteso"}
 SKIP = re.compile(r"export=|download=|/esci|/logout|\.(?:xlsx|csv|docx|pdf|ics|png|json)(?:\?|$)|/media/|/accesso/")
@@ -49,7 +50,7 @@ def untranslated_words(text: str, data: str) -> set[str]:
     """Codes and English words of the interface in a page's visible text; a word that belongs
     to a phrase of the data set (with its neighbour before or after) is content."""
     found = set()
-    for pattern in (CHOICE_CODE, AXIS_REFERENCE, ENGLISH_UI):
+    for pattern in (CHOICE_CODE, AXIS_REFERENCE, ENGLISH_UI, EMPTY_CHOICE):
         for match in pattern.finditer(text):
             word = match.group(0)
             before = text[: match.start()].split()[-1:]
