@@ -104,9 +104,10 @@ def _name_the_empty_choice(field) -> None:
     """A select's empty choice says what it means ("Scegli…" where a choice is required,
     "(nessuna scelta)" where none may be made) instead of Django's "---------"."""
     label = _("Choose…") if field.required else _("(none)")
-    if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
-        field.empty_label = label
-    elif isinstance(field, forms.ChoiceField):  # ModelChoiceField is handled above
+    if isinstance(field, forms.ModelChoiceField):  # its choices are a query: never listed here
+        if field.empty_label == DJANGO_EMPTY_LABEL:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField):
         choices = list(field.choices)
         if choices and choices[0][0] in ("", None) and choices[0][1] == DJANGO_EMPTY_LABEL:
             field.choices = [("", label), *choices[1:]]
