@@ -312,6 +312,18 @@ def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_ne
         for number, values in enumerate(reader, start=2):  # noqa: B007 - the last row is checked below
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue
+            if len(values) > len(header) and any(value.strip() for value in values[len(header) :]):
+                # Usually a separator inside a text that is not in quotes: every value after it
+                # would be read under the wrong column.
+                _refuse(
+                    file,
+                    number,
+                    _(
+                        "This row has %(found)d values but the header has %(expected)d columns: a "
+                        "“%(separator)s” inside a text that is not between quotes?"
+                    )
+                    % {"found": len(values), "expected": len(header), "separator": delimiter},
+                )
             yield number, dict(zip(header, values, strict=False))
     except csv.Error as exc:
         _refuse(file, reader.line_num, _("The CSV cannot be read here: %(error)s") % {"error": exc})

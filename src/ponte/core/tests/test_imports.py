@@ -242,3 +242,21 @@ def test_excel_unicode_text_utf16_is_read_too(comune, tmp_path):
     call_command("import_funding", "opencoesione", str(target), "--city", comune.slug, stdout=out)
     assert "UTF-16 (progetti_unicode.csv)" in out.getvalue()
     assert dict(Project.objects.values_list("external_id", "title")) == ACCENTED
+
+
+def test_a_row_with_more_values_than_columns_fails_naming_the_row(client, users, comune, tmp_path):
+    """A “;” inside a text that is not between quotes shifts every later value under the wrong
+    column: the import stops there, naming the row, instead of dropping or misreading it."""
+    client.force_login(users["funds"])
+    lines = (FIXTURES / "opencoesione_utf8_bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace("Caldaie sostituite", "Caldaie sostituite; impianti nuovi")
+    target = tmp_path / "progetti.csv"
+    target.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    with target.open("rb") as handle:
+        response = client.post(f"/{comune.slug}/gestione/importazioni/", {"source": "opencoesione", "file": handle})
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert (
+        "progetti.csv, riga 3: Questa riga ha 15 valori ma l'intestazione ha 14 colonne: un “;” dentro un testo "
+        "non racchiuso tra virgolette?"
+    ) in page
+    assert ImportJob.objects.get().status == ImportJob.Status.FAILED and not Project.objects.exists()
