@@ -3,9 +3,9 @@ accounts and roles, the directory of organisations and people."""
 
 import datetime
 from collections import defaultdict
-from contextlib import nullcontext
+from contextlib import contextmanager
 
-from auditlog.context import set_actor
+from auditlog.context import auditlog_value, set_actor
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,9 +19,28 @@ from .models import Attachment, FollowUp, Membership, Organisation, Person
 User = get_user_model()
 
 
+@contextmanager
 def acting_as(user):
-    """Record `user` as the actor of the audit entries written inside the block."""
-    return set_actor(user) if user is not None and user.is_authenticated else nullcontext()
+    """Record `user` as the actor of the audit entries written inside the block.
+
+    django-auditlog's `set_actor` replaces the context its middleware set for the request and
+    does not put it back on leaving: whatever the request wrote after the block (a form's
+    `save_m2m()`, the many-to-many lists) was recorded with no actor ("sistema"). So the block
+    is entered only when the request does not already name this actor, and the previous
+    context is restored after it."""
+    if user is None or not user.is_authenticated:
+        yield
+        return
+    previous = auditlog_value.get(None)
+    if previous is not None and previous.get("actor") == user:
+        yield
+        return
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)
 
 
 def checked_save(instance, *, user, allowed: bool, refusal: str = ""):

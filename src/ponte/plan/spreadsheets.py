@@ -13,7 +13,6 @@ they may not edit is refused naming its row and column. Re-uploading a file chan
 
 from dataclasses import dataclass, field
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -25,6 +24,7 @@ from ponte.core import permissions
 from ponte.core.exports import write_sheet
 from ponte.core.importing import ImportFailed, RowError, parse_date, parse_decimal
 from ponte.core.models import Organisation
+from ponte.core.services import acting_as
 
 from .models import Action, Indicator, IndicatorValue, Line
 from .queries import action_list, current_plan
@@ -263,7 +263,7 @@ class WorkbookImport:
         if self.errors:
             raise ImportFailed(self.errors)
         report = WorkbookReport()
-        with set_actor(self.user), transaction.atomic():
+        with acting_as(self.user), transaction.atomic():
             for action, created in action_changes:
                 action.full_clean(validate_unique=False, validate_constraints=False)
                 action.save()
