@@ -1,9 +1,10 @@
+import inspect
 from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -234,8 +235,28 @@ class ServiceFormView(CityMixin, FormView):
     template_name = "plan/form.html"
     permission = staticmethod(permissions.can_manage_plan)
     model = None
-    service = None  # services.<item>_save(*, <item>, user)
+    service = None  # services.<item>_save(*, <service_argument>=item, user)
+    service_argument = ""  # the service's keyword for the item; the model's name if not given
     new_title = ""
+
+    def __init_subclass__(cls, **kwargs):
+        """A view whose service does not take the item by the keyword it passes is refused at
+        import, not on the first save (`membership_save(networkmembership=…)` was a 500)."""
+        super().__init_subclass__(**kwargs)
+        if cls.model is None or cls.service is None:
+            return
+        parameters = inspect.signature(cls.service).parameters
+        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+        missing = {cls.item_argument(), "user"} - set(parameters)
+        if missing and not takes_any:
+            raise ImproperlyConfigured(
+                f"{cls.__qualname__}: {cls.service.__qualname__}() takes no {', '.join(sorted(missing))}; "
+                "set service_argument to the keyword it takes the item by."
+            )
+
+    @classmethod
+    def item_argument(cls) -> str:
+        return cls.service_argument or cls.model._meta.model_name
 
     def get_instance(self):
         if not hasattr(self, "_instance"):
@@ -252,9 +273,8 @@ class ServiceFormView(CityMixin, FormView):
         return super().get_form_kwargs() | {"instance": self.get_instance(), "city": self.city}
 
     def form_valid(self, form):
-        argument = self.model._meta.model_name
         item = run_service(
-            form, partial(self.service, **{argument: form.save(commit=False), "user": self.request.user})
+            form, partial(self.service, **{self.item_argument(): form.save(commit=False), "user": self.request.user})
         )
         if item is None:
             return self.form_invalid(form)

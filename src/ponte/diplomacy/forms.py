@@ -50,7 +50,13 @@ class MembershipForm(CityModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = self.fields["network"].queryset.filter(kind=Organisation.Kind.NETWORK)
+        # One membership per network (`membership_one_per_network`): those joined already are edited.
+        joined = NetworkMembership.objects.filter(city=self.instance.city_id).exclude(pk=self.instance.pk)
+        self.fields["network"].queryset = (
+            self.fields["network"]
+            .queryset.filter(kind=Organisation.Kind.NETWORK)
+            .exclude(pk__in=joined.values("network"))
+        )
 
 
 class RenewalForm(StyledFormMixin, forms.Form):

@@ -149,6 +149,7 @@ class MembershipListView(ExportableListView):
 class MembershipFormView(ServiceFormView):
     permission = staticmethod(permissions.can_manage_diplomacy)
     model, form_class, service = NetworkMembership, MembershipForm, staticmethod(services.membership_save)
+    service_argument = "membership"
     new_title = gettext_lazy("New network membership")
 
     def success_url_for(self, item):
