@@ -14,7 +14,7 @@ from .models import Action, Milestone, current_period
 items = [
     Item(_("Plan overview"), "plan:overview", "plan", 10),
     Item(_("My actions"), "plan:my-actions", "plan", 20),
-    Item(_("Due this period"), "plan:due", "plan", 30),
+    Item(_("Updates to write"), "plan:due", "plan", 30),
     Item(_("Actions"), "plan:action-list", "plan", 40),
     Item(_("Indicators"), "plan:indicator-list", "plan", 50),
     Item(_("Alignment"), "plan:axis-list", "plan", 60),

@@ -319,6 +319,15 @@ class AxisItem(NaturalCodeMixin, LocalizedNameMixin, CityScopedModel):
         prefix = f"{slug.upper()} " if len(slug) <= 4 and slug.isalpha() else ""
         return f"{prefix}{self.code} · {self.localized_name}"
 
+    @property
+    def short_label(self):
+        """The item in a few characters, for a list's cell (“SDG 16.7”); its `label` says it whole."""
+        if not any(character.isdigit() for character in self.code) and not self.code.isupper():
+            name = self.localized_name
+            return name if len(name) <= 28 else f"{name[:26].rstrip()}…"
+        slug = self.axis.slug
+        return f"{slug.upper()} {self.code}" if len(slug) <= 4 and slug.isalpha() else self.code
+
     def get_absolute_url(self):
         return reverse("plan:axis-item", kwargs={"city": self.city.slug, "axis": self.axis.slug, "code": self.code})
 
