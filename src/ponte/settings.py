@@ -135,6 +135,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "src" / "ponte" / "locale"]
+# Italian dates in lower case and without a leading zero ("1 gennaio 2024"), see the module.
+FORMAT_MODULE_PATH = ["ponte.core.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Rome")
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,8 @@
 """`governance.yaml` of a city's data set: bodies with purpose, chair, establishment and members."""
 
+import datetime
+import re
+
 from django.utils.translation import gettext as _
 
 from ponte.core.importing import set_links
@@ -7,6 +10,22 @@ from ponte.core.importing import set_links
 from .models import Body, BodyMember
 
 FILE = "governance.yaml"
+
+
+def established(loader, item) -> tuple:
+    """`established_on` as a date, or as `YYYY-MM` when the plan gives only the month (kept as
+    the month's first day, with the day marked unknown so that pages show month and year)."""
+    value = item.get("established_on")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+        return loader._parsed(FILE, item, "established_on", month_start, required=False, default=None), False
+    return loader.date(FILE, item, "established_on"), True
+
+
+def month_start(value) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(f"{value.strip()}-01")
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a month (YYYY-MM)") % {"value": value}) from None
 
 
 def load_governance(loader, document):
@@ -17,10 +36,12 @@ def load_governance(loader, document):
         organisation = loader.org_ref(FILE, item, "organisation")
         if organisation is None:
             continue
+        established_on, day_known = established(loader, item)
         values = {
             "purpose": loader.text(FILE, item, "purpose"),
             "chaired_by": loader.text(FILE, item, "chaired_by", max_length=300),
-            "established_on": loader.date(FILE, item, "established_on"),
+            "established_on": established_on,
+            "established_day_known": day_known,
             "established_by": loader.text(FILE, item, "established_by", max_length=300),
             "source": loader.text(FILE, item, "source", max_length=300),
         }

@@ -19,6 +19,8 @@ class Body(CityScopedModel):
     purpose = models.TextField(_("purpose"), blank=True)
     chaired_by = models.CharField(_("chaired by"), max_length=300, blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
+    # False when the plan gives only the month (`established_on` is then its first day).
+    established_day_known = models.BooleanField(_("day of establishment known"), default=True)
     established_by = models.CharField(_("established by"), max_length=300, blank=True)
     actions = models.ManyToManyField(Action, blank=True, related_name="bodies", verbose_name=_("plan actions"))
     documents = GenericRelation(Attachment)

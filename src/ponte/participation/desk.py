@@ -3,6 +3,7 @@ acknowledged by mail); answers are mailed over SMTP; an answered question reache
 only as a text the desk rewrote without the citizen's name or address, and can be withdrawn;
 response times are measured per month."""
 
+import datetime
 import re
 from collections import defaultdict
 
@@ -147,6 +148,7 @@ def response_times(city) -> list[dict]:
     return [
         {
             "month": month,
+            "first_day": datetime.date.fromisoformat(f"{month}-01"),  # shown as "dicembre 2026"
             "questions": row["questions"],
             "answered": row["answered"],
             "average_hours": round(row["hours"] / row["answered"], 1) if row["answered"] else None,

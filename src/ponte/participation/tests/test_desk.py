@@ -131,5 +131,11 @@ def test_response_times_per_month(city):
         )
     Question.objects.create(city=city, ticket="ED-2026-0099", name="B", email="b@example.org", subject="S", text="T")
     rows = {row["month"]: row for row in desk.response_times(city)}
-    assert rows["2026-03"] == {"month": "2026-03", "questions": 2, "answered": 2, "average_hours": 12.0}
+    assert rows["2026-03"] == {
+        "month": "2026-03",
+        "first_day": datetime.date(2026, 3, 1),
+        "questions": 2,
+        "answered": 2,
+        "average_hours": 12.0,
+    }
     assert any(row["answered"] == 0 for row in rows.values())

@@ -51,7 +51,7 @@ def test_semester_update(visit, city, users, action, width, settings):
     row.get_by_role("link", name="Segna come completato").click()
     page.get_by_label(re.compile("^Completato il")).fill(f"{year}-06-10")
     page.get_by_role("button", name="Salva").click()
-    expect(row).to_contain_text("10 Giugno")
+    expect(row).to_contain_text("10 giugno")
 
     # An indicator value typed the Italian way.
     page.get_by_role("link", name=re.compile("Incontri con le istituzioni UE")).first.click()
