@@ -72,6 +72,18 @@ def assign(*, question: Question, user, to) -> Question:
     return question
 
 
+# The openings of a letter the desk may write itself; then the mail adds no "Gentile …," of its own.
+GREETINGS = re.compile(
+    r"^\W*(gentil[ei]|egregi[oae]|car[aoie]|spett\.le|spettabile|buongiorno|buonasera|salve|ciao|"
+    r"dear|hello|hi|good (morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
+
+
+def starts_with_greeting(text: str) -> bool:
+    return bool(GREETINGS.match(text))
+
+
 def answer(*, question: Question, user, text: str) -> Question:
     """Mail the answer to the citizen and record it; answering again mails the new answer."""
     if question.status == Status.CLOSED:
@@ -84,7 +96,7 @@ def answer(*, question: Question, user, text: str) -> Question:
         if not mail.send(
             to=question.email,
             template="participation/email/desk_answer",
-            context={"question": question, "city": question.city},
+            context={"question": question, "city": question.city, "greet": not starts_with_greeting(question.answer)},
         ):
             raise ValidationError(_("The answer could not be mailed; nothing was recorded. Try again."))
     with acting_as(user):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.forms import CityModelForm, HoneypotMixin, StyledFormMixin, style_for_bootstrap_italia
@@ -52,6 +53,23 @@ class EventForm(CityModelForm):
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
+        help_texts = {
+            "series": _(
+                "The events of an internal series (training for the city's staff) never appear on the public "
+                "portal, even when published."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An internal series keeps its events off the portal: the choice says so before saving.
+        self.fields["series"].label_from_instance = series_label
+
+
+def series_label(series) -> str:
+    if series.internal:
+        return gettext("%(series)s (internal: not published on the portal)") % {"series": series.name}
+    return series.name
 
 
 class SubscribeForm(StyledFormMixin, HoneypotMixin, forms.Form):
@@ -108,7 +126,14 @@ class QuestionForm(StyledFormMixin, HoneypotMixin, forms.Form):
 
 
 class AnswerForm(StyledFormMixin, forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
+    answer = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "The mail opens with “Dear <name>,” by itself: start with the answer. If you write your own "
+            "greeting (Dear…, Good morning…), the mail adds none."
+        ),
+    )
 
 
 class FaqForm(StyledFormMixin, forms.Form):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ponte.core.models import Attachment, CityScopedModel, Organisation, Publishable, WebAddressField, dates_in_order
 from ponte.plan.models import Action
@@ -90,6 +91,11 @@ class Event(Publishable, CityScopedModel):
         return reverse("participation:event-detail", kwargs={"city": self.city.slug, "pk": self.pk})
 
     get_public_url = get_absolute_url  # the event's page is public (registration)
+
+    @property
+    def is_internal(self) -> bool:
+        """In an internal series: kept off the public portal even when published."""
+        return bool(self.series_id and self.series.internal)
 
 
 class Registration(CityScopedModel):
@@ -257,10 +263,11 @@ class Question(CityScopedModel):
     """A question to the Europe Direct desk, handled as a ticket: new → assigned → answered → closed."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ASSIGNED = "assigned", _("Assigned")
-        ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        # The statuses of a "domanda" (feminine in Italian): their own context.
+        NEW = "new", pgettext_lazy("question status", "New")
+        ASSIGNED = "assigned", pgettext_lazy("question status", "Assigned")
+        ANSWERED = "answered", pgettext_lazy("question status", "Answered")
+        CLOSED = "closed", pgettext_lazy("question status", "Closed")
 
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"))

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -138,7 +138,7 @@ class Audience:
     total: int
     by_language: list  # [(language name, count)]
     already_sent: int
-    left_out: list  # [(status label, count)] of the segment's subscribers not active
+    left_out: list  # ["3 unsubscribed", …]: the segment's subscribers not active, counted in words
 
 
 def audience(campaign: Campaign) -> Audience:
@@ -151,8 +151,18 @@ def audience(campaign: Campaign) -> Audience:
             for code, n in sorted(by_language.items())
         ],
         already_sent=campaign.deliveries.filter(status=Delivery.Status.SENT).count(),
-        left_out=[(Status(status).label, n) for status, n in sorted(by_status.items()) if status != Status.ACTIVE],
+        left_out=[left_out(status, n) for status, n in sorted(by_status.items()) if status != Status.ACTIVE],
     )
+
+
+def left_out(status: str, n: int) -> str:
+    """How many subscribers of a status a send leaves out, in words that agree with the number."""
+    words = {
+        Status.PENDING: ngettext("%(n)d waiting for confirmation", "%(n)d waiting for confirmation", n),
+        Status.UNSUBSCRIBED: ngettext("%(n)d unsubscribed", "%(n)d unsubscribed", n),
+        Status.BOUNCED: ngettext("%(n)d with the address rejected", "%(n)d with the address rejected", n),
+    }
+    return words.get(status, f"{Status(status).label} %(n)d") % {"n": n}
 
 
 def delivery_counts(campaign: Campaign) -> dict:
@@ -173,12 +183,16 @@ def send_test(*, campaign: Campaign, to: str) -> None:
     """The campaign exactly as a subscriber receives it, to one address (OSError when refused)."""
     probe = Subscriber(city=campaign.city, email=to, language=translation.get_language() or "it")
     with get_connection() as connection:
-        campaign_message(campaign, probe, connection).send()
+        campaign_message(campaign, probe, connection, test=True).send()
 
 
-def campaign_message(campaign: Campaign, subscriber: Subscriber, connection) -> EmailMultiAlternatives:
+def campaign_message(
+    campaign: Campaign, subscriber: Subscriber, connection, *, test: bool = False
+) -> EmailMultiAlternatives:
     """The campaign for one subscriber: the Markdown source as the plain-text part, its HTML
-    rendering as the alternative, and the RFC 8058 one-click unsubscribe headers."""
+    rendering as the alternative, and the RFC 8058 one-click unsubscribe headers. A test says so
+    in its subject ("[PROVA]") and carries no delivery header: it is no subscriber's delivery,
+    and a bounce of it must not be recorded against one."""
     unsubscribe_url = settings.SITE_URL + reverse(
         "participation:unsubscribe", kwargs={"city": campaign.city.slug, "token": subscriber.token}
     )
@@ -193,16 +207,12 @@ def campaign_message(campaign: Campaign, subscriber: Subscriber, connection) -> 
     with translation.override(subscriber.language):
         body = render_to_string("participation/email/campaign.txt", context)
         html = render_to_string("participation/email/campaign.html", context)
+        subject = f"{_('[TEST]')} {campaign.subject}" if test else campaign.subject
+    headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    if subscriber.pk is not None and not test:
+        headers[DELIVERY_HEADER] = f"{campaign.pk}.{subscriber.pk}"
     message = EmailMultiAlternatives(
-        subject=campaign.subject,
-        body=body,
-        to=[subscriber.email],
-        connection=connection,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            DELIVERY_HEADER: f"{campaign.pk}.{subscriber.pk}",
-        },
+        subject=subject, body=body, to=[subscriber.email], connection=connection, headers=headers
     )
     message.attach_alternative(html, "text/html")
     return message

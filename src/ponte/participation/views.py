@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ponte.core import permissions, ratelimit
@@ -65,7 +65,7 @@ EVENT_COLUMNS = [
     Column(gettext_lazy("Venue"), lambda e: e.venue),
     Column(gettext_lazy("Series"), lambda e: e.series or ""),
     Column(gettext_lazy("Places"), lambda e: e.capacity),
-    Column(gettext_lazy("Confirmed"), lambda e: e.confirmed_count),
+    Column(pgettext_lazy("count of registrations", "Confirmed"), lambda e: e.confirmed_count),
     Column(gettext_lazy("Waiting"), lambda e: e.waiting_count),
     Column(gettext_lazy("Publication"), lambda e: e.get_publication_display()),
 ]
@@ -122,7 +122,7 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
         if registration.status == Registration.Status.CONFIRMED:
             messages.success(
                 self.request,
-                _("You are registered: we sent a confirmation to %(email)s.") % {"email": registration.email},
+                _("Registration confirmed: we sent a confirmation to %(email)s.") % {"email": registration.email},
             )
         else:
             messages.info(
@@ -166,7 +166,7 @@ REGISTRATION_COLUMNS = [
     Column(gettext_lazy("Email"), lambda r: r.email),
     Column(gettext_lazy("Status"), lambda r: r.get_status_display()),
     Column(gettext_lazy("Registered at"), lambda r: timezone.localtime(r.created_at).replace(tzinfo=None)),
-    Column(gettext_lazy("Present"), lambda r: r.attended),
+    Column(pgettext_lazy("column of registrants", "Present"), lambda r: r.attended),
     Column(gettext_lazy("Answers"), lambda r: "; ".join(f"{k}: {v}" for k, v in r.answers.items())),
 ]
 
@@ -214,10 +214,29 @@ class RegistrantsView(ExportableListView):
 
 
 class EventFormView(ServiceFormView):
+    """Staff write events in the back office and go back to its list of events once saved."""
+
     permission = staticmethod(permissions.can_manage_events)
     model, form_class = Event, EventForm
     service = staticmethod(services.event_save)
     new_title = gettext_lazy("New event")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        event = form.instance
+        if response.status_code == 302 and event.is_published and event.is_internal:
+            messages.warning(
+                self.request,
+                _(
+                    "“%(series)s” is an internal series: this event will not appear on the public portal, "
+                    "although it is published. To show it to the public, choose another series or none."
+                )
+                % {"series": event.series},
+            )
+        return response
+
+    def success_url_for(self, item):
+        return reverse("participation:event-admin-list", kwargs={"city": self.city.slug})
 
 
 class CalendarView(CityMixin, View):

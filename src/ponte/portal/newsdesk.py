@@ -1,10 +1,12 @@
 """The back office's news desk: plan owners write, publish and unpublish the portal's news."""
 
 import django_filters
+from django import forms
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from ponte.core import permissions
 from ponte.core.exports import Column
@@ -45,9 +47,62 @@ class NewsListView(ExportableListView):
         return super().get_context_data(now=timezone.now(), **kwargs)
 
 
+def free_address(city, title: str, *, exclude=None) -> str:
+    """The page address a news item gets from its title: the title in lower case with hyphens,
+    then -2, -3… when another news item of the city has it already."""
+    field = News._meta.get_field("slug")
+    base = (slugify(title) or "notizia")[: field.max_length - 4].strip("-")
+    taken = set(
+        News.objects.for_city(city).exclude(pk=exclude).filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+class NewsdeskForm(NewsForm):
+    """The news item as a communication officer writes it: the page address is made from the
+    title unless they choose one, and every message about it is in plain words."""
+
+    slug = forms.SlugField(
+        label=_("Page address"),
+        max_length=120,
+        required=False,
+        help_text=_("Address of the page, made from the title if empty: lower-case letters, numbers and hyphens."),
+        error_messages={
+            "invalid": _("Use only lower-case letters without accents, numbers and hyphens (no spaces)."),
+            "max_length": _("The page address is too long: at most %(limit_value)d characters."),
+        },
+    )
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, city=city, **kwargs)
+        self.city = city
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "")
+        if not slug:
+            return ""  # filled from the title in clean(), once the title is known
+        # Checked here, in words: the database constraint's own message names the model's fields
+        # ("Notizia con questo Città e Indirizzo esiste già").
+        if News.objects.for_city(self.city).exclude(pk=self.instance.pk).filter(slug=slug).exists():
+            raise forms.ValidationError(
+                gettext("Another news item already has this page address: choose another one or leave it empty.")
+            )
+        return slug
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("slug") and data.get("title") and "slug" not in self.errors:
+            data["slug"] = free_address(self.city, data["title"], exclude=self.instance.pk)
+        return data
+
+
 class NewsFormView(ServiceFormView):
     permission = staticmethod(permissions.can_manage_events)
-    model, form_class, service = News, NewsForm, staticmethod(services.news_save)
+    model, form_class, service = News, NewsdeskForm, staticmethod(services.news_save)
     new_title = _("New news item")
 
     def success_url_for(self, item):

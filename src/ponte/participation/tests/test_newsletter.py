@@ -221,8 +221,10 @@ def test_test_send_goes_to_the_address_typed_and_refuses_none(client, city, smtp
     sent = client.post(url, {"email": "prova@example.org"}, follow=True)
     assert "prova@example.org" in sent.content.decode()
     assert [m["To"] for m in smtp_server.messages] == ["prova@example.org"]
-    assert smtp_server.messages[0]["Subject"] == "Bandi aperti"
-    assert not Delivery.objects.exists()  # a test is no delivery
+    # A test says so in its subject, and is no delivery: no delivery header ("1.None" before).
+    assert smtp_server.messages[0]["Subject"] == "[PROVA] Bandi aperti"
+    assert smtp_server.messages[0]["X-Ponte-Delivery"] is None
+    assert not Delivery.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)  # the send is queued on commit
@@ -254,3 +256,50 @@ def test_send_asks_for_confirmation_with_the_numbers_then_sends_once(client, use
     assert Campaign.objects.get().status == "sent"
     client.post(url, {"expected": "0"})  # nothing left to send: nobody mailed twice
     assert len(smtp_server.messages) == 2
+
+
+def test_campaign_footer_links_read_as_links_and_real_sends_carry_their_delivery(city, smtp_server):
+    """In the HTML mail the footer's links are words ("Cambia i tuoi interessi", "Disiscriviti"),
+    without the colons of the plain text, where the address follows the label."""
+    anna = active(city, "anna@example.org")
+    campaign = Campaign.objects.create(city=city, subject="Notizie", body="Testo")
+    newsletter.send_campaign(campaign)
+    (message,) = smtp_server.messages
+    html, text = parts(message)["text/html"], parts(message)["text/plain"]
+    assert re.search(r">\s*Cambia i tuoi interessi\s*</a>", html) and re.search(r">\s*Disiscriviti\s*</a>", html)
+    assert "interessi:" not in html and "Disiscriviti:" not in html
+    assert "Cambia i tuoi interessi: http" in text and "Disiscriviti: http" in text
+    assert message["X-Ponte-Delivery"] == f"{campaign.pk}.{anna.pk}"
+
+
+def test_send_confirmation_agrees_with_the_number(client, users, city, segments):
+    """ "Andrà a 1 iscritto interessato a …" / "a 2 iscritti interessati a …": one sentence,
+    counted as a whole; those left out are counted in words too."""
+    campaign = Campaign.objects.create(city=city, subject="Bandi", body="…", segment=segments["fondi"])
+    client.force_login(users["owner"])
+    url = f"/{city.slug}/eventi/newsletter/campagne/{campaign.pk}/invio/"
+    active(city, "anna@example.org", segments["fondi"])
+    Subscriber.objects.create(city=city, email="dario@example.org", status="unsubscribed").segments.set(
+        [segments["fondi"]]
+    )
+    page = " ".join(client.get(url).content.decode().split())
+    assert "Andrà a 1 iscritto interessato a “Fondi”." in page
+    assert "Esclusi: 1 disiscritto" in page
+    active(city, "bruno@example.org", segments["fondi"])
+    page = " ".join(client.get(url).content.decode().split())
+    assert "Andrà a 2 iscritti interessati a “Fondi”." in page
+    everyone = Campaign.objects.create(city=city, subject="Tutti", body="…")
+    page = " ".join(
+        client.get(f"/{city.slug}/eventi/newsletter/campagne/{everyone.pk}/invio/").content.decode().split()
+    )
+    assert "Andrà a 2 iscritti (tutti gli interessi)." in page
+
+
+def test_preview_wraps_the_plain_text_and_the_desk_statuses_agree_with_domanda(client, users, city):
+    campaign = Campaign.objects.create(city=city, subject="Link", body="https://example.org/" + "a" * 200)
+    client.force_login(users["owner"])
+    page = client.get(f"/{city.slug}/eventi/newsletter/campagne/{campaign.pk}/anteprima/").content.decode()
+    assert '<pre class="border p-3 ponte-plain-text">' in page  # wrapped (backoffice.css), not cut off
+    from ponte.participation.models import Question
+
+    assert [label for _value, label in Question.Status.choices] == ["Nuova", "Assegnata", "Con risposta", "Chiusa"]
