@@ -139,3 +139,44 @@ def test_response_times_per_month(city):
         "average_hours": 12.0,
     }
     assert any(row["answered"] == 0 for row in rows.values())
+
+
+def mail_body(message) -> str:
+    return message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_mail_greets_once(client, users, city, smtp_server):
+    """ "Gentile Marco Neri,\n\nGentile Marco, …": the mail's greeting is left out when the
+    answer has one, and the answer form says the mail adds it."""
+    ask(client, city, name="Marco Neri", email="marco@example.org")
+    question = Question.objects.get()
+    client.force_login(users["desk"])
+    url = f"/{city.slug}/eventi/europe-direct/sportello/{question.pk}/"
+    page = client.get(url).content.decode()
+    assert "La mail si apre da sola con «Gentile &lt;nome&gt;,»" in page
+
+    client.post(url, {"answer": "Gentile Marco, può candidarsi entro il 15 marzo."})
+    body = mail_body(smtp_server.messages[-1])
+    assert body.startswith("Gentile Marco, può candidarsi entro il 15 marzo.") and body.count("Gentile") == 1
+
+    client.post(url, {"answer": "Può candidarsi entro il 15 marzo."})  # no greeting: the mail adds it
+    body = mail_body(smtp_server.messages[-1])
+    assert body.startswith("Gentile Marco Neri,\n\nPuò candidarsi entro il 15 marzo.")
+
+
+@pytest.mark.parametrize(
+    ("text", "greets"),
+    [
+        ("Gentile Marco, sì.", True),
+        ("Buongiorno, ecco i bandi.", True),
+        ("Cara Anna, …", True),
+        ("Spett.le associazione, …", True),
+        ("Dear Mark, yes.", True),
+        ("Gentilmente le segnaliamo il bando.", False),
+        ("Sì: le associazioni possono partecipare.", False),
+        ("Carattere e requisiti del bando: …", False),
+    ],
+)
+def test_what_counts_as_a_greeting(text, greets):
+    assert desk.starts_with_greeting(text) is greets

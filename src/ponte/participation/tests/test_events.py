@@ -245,3 +245,53 @@ def test_sign_in_sheet_numbers_the_confirmed_without_gaps(client, users, city, e
     assert rows == [("1", "Anna"), ("2", "Carla")]
     assert "Dario" not in sheet and "Bruno" not in sheet
     assert client.get(url).context["counts"] == {"confirmed": 2, "waitlisted": 1, "cancelled": 1}
+
+
+def test_a_published_event_in_an_internal_series_is_flagged_to_staff(client, users, city):
+    """The officer chose "Caffè Europa" (internal) and "Pubblicato": the portal said nothing
+    was on. Now the choice, the save and the staff list all say it stays off the portal."""
+    internal = EventSeries.objects.create(city=city, slug="caffe-europa", name="Caffè Europa", internal=True)
+    public = EventSeries.objects.create(city=city, slug="giramondo", name="Giramondo")
+    client.force_login(users["events"])
+    form = client.get(f"/{city.slug}/eventi/gestione/nuovo/").context["form"]
+    choices = {label for _value, label in form.fields["series"].choices}
+    assert {"Caffè Europa (interna: non pubblicata sul portale)", "Giramondo"} <= choices
+    data = {
+        "series": internal.pk,
+        "title": "Caffè Europa: il Green Deal",
+        "starts_at": (timezone.localtime() + datetime.timedelta(days=5)).strftime("%Y-%m-%dT18:00"),
+        "language": "italiano",
+        "registration_open": "on",
+        "publication": "published",
+    }
+    saved = client.post(f"/{city.slug}/eventi/gestione/nuovo/", data, follow=True)
+    # Back in the back office's list of events (with its menu), not on the public-style page.
+    assert saved.redirect_chain[-1][0] == f"/{city.slug}/eventi/gestione/"
+    said = [str(m) for m in saved.context["messages"]]
+    assert any(m.startswith("Salvato") for m in said)
+    assert any("serie interna: questo evento non comparirà sul portale pubblico" in m for m in said)
+    page = " ".join(saved.content.decode().split())
+    assert "Interno</span>" in page and "Non sul portale pubblico" in page
+    assert "Nessun evento in programma" in Client().get(f"/{city.slug}/eventi/").content.decode()
+
+    event = Event.objects.get()
+    again = client.post(f"/{city.slug}/eventi/gestione/{event.pk}/modifica/", data | {"series": public.pk}, follow=True)
+    assert not any("serie interna" in str(m) for m in again.context["messages"])
+    assert "Interno</span>" not in again.content.decode()
+
+
+def test_staff_event_pages_sit_under_events_in_the_menu(client, users, city, event):
+    """Registrants: breadcrumb "Area riservata / Eventi e comunicazione / Eventi / Iscritti · …"
+    and "Eventi" highlighted; the sign-in sheet prints and leads back; old addresses still work."""
+    client.force_login(users["events"])
+    page = client.get(f"/{city.slug}/eventi/gestione/{event.pk}/iscritti/")
+    group, entry = page.context["staff_current"]()
+    assert str(entry.label) == "Eventi" and entry.url == f"/{city.slug}/eventi/gestione/"
+    html = " ".join(page.content.decode().split())
+    assert f'<a href="/{city.slug}/eventi/gestione/">Eventi</a>' in html
+    assert "Iscritti · Caffè Europa: il nuovo Parlamento</li>" in html
+    sheet = client.get(f"/{city.slug}/eventi/gestione/{event.pk}/iscritti/?print=1").content.decode()
+    assert '<button type="button" data-print>Stampa</button>' in sheet
+    assert f'href="/{city.slug}/eventi/gestione/{event.pk}/iscritti/">Torna agli iscritti</a>' in sheet
+    assert client.get(f"/{city.slug}/eventi/{event.pk}/iscritti/").status_code == 200  # saved links
+    assert client.get(f"/{city.slug}/eventi/gestione/{event.pk}/modifica/").context["staff_current"]()[1] == entry

@@ -57,3 +57,35 @@ def test_a_duplicate_address_is_explained(client, users, city):
     )
     assert response.status_code == 200 and News.objects.filter(slug="stessa").count() == 1
     assert response.context["form"].errors
+
+
+def test_the_page_address_is_made_from_the_title_and_kept_unique(client, users, city):
+    """No technical "slug" to fill: an empty address comes from the title, -2, -3 when taken."""
+    client.force_login(users["events"])
+    form = client.get(f"/{city.slug}/gestione/notizie/nuova/").context["form"]
+    assert not form.fields["slug"].required and form.fields["slug"].label == "Indirizzo della pagina"
+    assert form.fields["slug"].help_text.startswith("Indirizzo della pagina, creato dal titolo se vuoto")
+    data = {"title": "Caffè Europa: il Green Deal", "slug": "", "body": "Testo", "published_on": "2026-11-20T10:00"}
+    for _n in range(3):
+        assert client.post(f"/{city.slug}/gestione/notizie/nuova/", data).status_code == 302
+    slugs = list(News.objects.order_by("pk").values_list("slug", flat=True))
+    assert slugs == ["caffe-europa-il-green-deal", "caffe-europa-il-green-deal-2", "caffe-europa-il-green-deal-3"]
+    # Editing keeps an address it already has; another city's news never counts.
+    first = News.objects.order_by("pk").first()
+    data_first = data | {"slug": first.slug, "summary": "Aggiornata"}
+    assert client.post(f"/{city.slug}/gestione/notizie/{first.pk}/modifica/", data_first).status_code == 302
+
+
+def test_address_errors_are_in_plain_words(client, users, city):
+    client.force_login(users["events"])
+    News.objects.create(city=city, title="Prima", slug="stessa", body="x")
+    url = f"/{city.slug}/gestione/notizie/nuova/"
+    base = {"title": "Seconda", "body": "y", "published_on": "2026-11-20T10:00"}
+    taken = client.post(url, base | {"slug": "stessa"}).context["form"].errors["slug"]
+    assert taken == [
+        "Un'altra notizia ha già questo indirizzo della pagina: scegline un altro o lascia il campo vuoto."
+    ]
+    invalid = client.post(url, base | {"slug": "con spazi è"}).context["form"].errors["slug"]
+    assert invalid == ["Usa solo lettere minuscole senza accenti, numeri e trattini (niente spazi)."]
+    page = client.post(url, base | {"slug": "stessa"}).content.decode().lower()
+    assert "slug" not in page.replace('name="slug"', "").replace('id="id_slug"', "").replace("id_slug", "")
