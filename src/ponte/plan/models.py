@@ -121,6 +121,15 @@ class ActionQuerySet(PublishableQuerySet):
         offices = user.memberships.values("office")
         return self.filter(Q(responsible__user=user) | Q(owner_office__in=offices))
 
+    def late(self, today):
+        return self.filter(late_condition(today))
+
+
+def late_condition(today) -> Q:
+    """Late, in every figure of Ponte (dashboard, report, headline figures): delayed or suspended,
+    or past its end date and not completed."""
+    return Q(status__in=["delayed", "suspended"]) | (Q(end_date__lt=today) & ~Q(status="completed"))
+
 
 class Action(NaturalCodeMixin, Publishable, CityScopedModel):
     class Status(models.TextChoices):
@@ -180,6 +189,12 @@ class Action(NaturalCodeMixin, Publishable, CityScopedModel):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def is_late(self, today) -> bool:
+        """The same rule as `late_condition`, for an action already in memory."""
+        if self.status in (self.Status.DELAYED, self.Status.SUSPENDED):
+            return True
+        return bool(self.end_date and self.end_date < today and self.status != self.Status.COMPLETED)
 
     def get_absolute_url(self):
         return reverse("plan:action-detail", kwargs={"city": self.city.slug, "code": self.code})

@@ -78,6 +78,11 @@ class BlockTotals:
         return sum(1 for block in self.action_blocks if block.action.status in statuses)
 
     @property
+    def late(self):
+        today = timezone.localdate()
+        return sum(1 for block in self.action_blocks if block.action.is_late(today))
+
+    @property
     def milestones_met(self):
         return sum(block.milestones_met for block in self.action_blocks)
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from ponte.diplomacy.models import Candidacy, Mission, Relation
 from ponte.funding.models import Call, Project, ProjectMilestone
 from ponte.funding.queries import FUNDED
 from ponte.plan import queries as plan_queries
-from ponte.plan.models import Action, Axis, Milestone
+from ponte.plan.models import Axis, Milestone, late_condition
 
 from .figures import totals
 
@@ -39,14 +39,7 @@ def build(city, axis_slug: str = "sdg") -> dict:
     axes = list(Axis.objects.for_city(city))
     axis = next((a for a in axes if a.slug == axis_slug), axes[0] if axes else None)
     goals = [item for item in plan_queries.axis_summary(axis) if item.depth == 0] if axis else []
-    late = (
-        plan_queries.action_list(city)
-        .filter(
-            Q(status__in=[Action.Status.DELAYED, Action.Status.SUSPENDED])
-            | (Q(end_date__lt=today) & ~Q(status=Action.Status.COMPLETED))
-        )
-        .order_by("sort_key")
-    )
+    late = plan_queries.action_list(city).filter(late_condition(today)).order_by("sort_key")
     funded = Project.objects.for_city(city).filter(status__in=FUNDED)
     by_programme = list(
         funded.values("programme__name").annotate(total=Sum("eu_contribution"), n=Count("pk")).order_by("-total")

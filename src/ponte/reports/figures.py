@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from ponte.funding.models import Project
 from ponte.funding.queries import FUNDED
 from ponte.plan import queries as plan_queries
-from ponte.plan.models import Action
+from ponte.plan.models import Action, late_condition
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Totals:
     actions: int
     completed: int
     in_progress: int
-    late: int  # delayed or suspended
+    late: int  # delayed, suspended or past their end (plan.models.late_condition)
     progress: Decimal | None  # the plan's weighted progress
     funded_projects: int
     funds: Decimal  # EU / programme contribution of the funded projects
@@ -30,7 +31,7 @@ def totals(city) -> Totals:
         actions=Count("pk"),
         completed=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
         in_progress=Count("pk", filter=Q(status=Action.Status.IN_PROGRESS)),
-        late=Count("pk", filter=Q(status__in=[Action.Status.DELAYED, Action.Status.SUSPENDED])),
+        late=Count("pk", filter=late_condition(timezone.localdate())),
     )
     money = (
         Project.objects.for_city(city)

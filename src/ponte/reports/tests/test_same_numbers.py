@@ -2,6 +2,7 @@
 the API and the open-data downloads agree."""
 
 import csv
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 
 from ponte.core.models import City, Membership
 from ponte.factories import MembershipFactory
+from ponte.plan.models import Action
 from ponte.reports.figures import totals
 from ponte.reports.models import Report
 
@@ -24,8 +26,12 @@ def bologna(db, settings, tmp_path):
 
 
 def test_report_dashboard_api_and_open_data_agree(client, bologna, django_capture_on_commit_callbacks):
+    # One action past its end and not completed: late for the dashboard, the figures and the report.
+    overdue = Action.objects.for_city(bologna).exclude(status="completed").order_by("sort_key").first()
+    overdue.end_date = datetime.date(2024, 12, 31)
+    overdue.save()
     figures = totals(bologna)
-    assert figures.actions == 86 and figures.progress is not None
+    assert figures.actions == 86 and figures.progress is not None and figures.late >= 1
 
     # API (public)
     plan = json.loads(client.get("/api/v1/bologna/plan/").content)
@@ -52,6 +58,7 @@ def test_report_dashboard_api_and_open_data_agree(client, bologna, django_captur
     assert dashboard.status_code == 200
     shown = dashboard.context["data"]["totals"]
     assert shown == figures
+    assert len(dashboard.context["data"]["late"]) == figures.late
     page = dashboard.content.decode()
     assert f'data-figure="actions">{figures.actions}<' in page
 
@@ -67,4 +74,5 @@ def test_report_dashboard_api_and_open_data_agree(client, bologna, django_captur
     )
     total = next(row for row in workbook["Sintesi"].iter_rows(values_only=True) if row[0] == "Totale")
     assert (total[1], total[2], total[9]) == (figures.actions, figures.completed, float(figures.funds))
+    assert total[4] == figures.late
     assert total[5] == pytest.approx(float(figures.progress))
