@@ -63,7 +63,10 @@ def test_event_with_two_places_and_a_waiting_list(visit, city, smtp_server, sett
     page.get_by_label(label("Pubblicazione")).select_option(label="Pubblicato")
     shoot(page, f"events-officer-new-event-{width}")
     page.get_by_role("button", name="Salva").click()
-    expect(page.get_by_role("heading", name="Caffè Europa: il Green Deal")).to_be_visible()
+    # Back in the back office's list of events, with its menu, not on the public-style page.
+    expect(page.get_by_text("Salvato: evento «Caffè Europa: il Green Deal».")).to_be_visible()
+    expect(page.get_by_role("heading", name="Eventi", exact=True)).to_be_visible()
+    expect(page.locator("tbody tr", has_text="Caffè Europa: il Green Deal")).to_be_visible()
     event = Event.objects.get(title="Caffè Europa: il Green Deal")
     assert (event.capacity, event.publication, event.waiting_list) == (2, "published", True)
 
@@ -112,10 +115,17 @@ def test_event_with_two_places_and_a_waiting_list(visit, city, smtp_server, sett
     expect(row.locator("td").nth(3)).to_have_text("0")  # nobody waiting any more
     row.get_by_role("link", name="Iscritti").click()
     expect(page.get_by_text("2 confermati su 2 posti")).to_be_visible()
+    breadcrumb = page.get_by_role("navigation", name="Percorso")
+    expect(breadcrumb.get_by_role("link", name="Eventi", exact=True)).to_be_visible()
+    expect(breadcrumb).to_contain_text("Iscritti · Caffè Europa: il Green Deal")
+    expect(page.locator("#staff-menu a.active")).to_have_text("Eventi")  # where the page sits in the menu
     shoot(page, f"event-registrants-{width}")
     page.get_by_role("link", name="Foglio firme stampabile").click()
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(2)
     assert [rows.nth(i).locator("td").nth(0).inner_text() for i in range(2)] == ["1", "2"]
     assert [rows.nth(i).locator("td").nth(1).inner_text() for i in range(2)] == ["Bruno Neri", "Carla Verdi"]
+    expect(page.get_by_role("button", name="Stampa")).to_be_visible()
     shoot(page, f"event-sign-in-sheet-{width}")
+    page.get_by_role("link", name="Torna agli iscritti").click()
+    expect(page.get_by_role("heading", name="Iscritti: Caffè Europa: il Green Deal")).to_be_visible()
