@@ -20,6 +20,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,8 @@ class Row:
     url: str
     note: str = ""
     date: datetime.date | None = None
+    alert: str = ""  # a red badge beside the row ("overdue")
+    done_url: str = ""  # where a "Mark done" button posts, for rows of tasks
 
 
 @dataclass
@@ -158,7 +161,7 @@ def home_panels(request, city) -> list[Panel]:
     for module in menu_modules():
         for build in getattr(module, "panels", ()):
             panel = build(request, city)
-            if panel is not None and may_open(request.user, city, panel.more_url):
+            if panel is not None and (panel.more_url is None or may_open(request.user, city, panel.more_url)):
                 panels.append(panel)
     panels.append(upcoming_deadlines(request, city))
     return sorted(panels, key=lambda panel: panel.order)
@@ -224,4 +227,34 @@ def imports_to_watch(request, city) -> Panel:
     )
 
 
-panels = [imports_to_watch]
+def my_follow_ups(request, city, *, shown: int = 8) -> Panel:
+    """The follow-ups given to the signed-in person, not done yet: due date, link to their
+    origin (the meeting, the mission), overdue ones marked, each with its "Mark done"."""
+    from .queries import open_follow_ups_of
+
+    tasks = open_follow_ups_of(request.user, city)
+    rows = []
+    for task in tasks[:shown]:
+        origin = task.origin
+        rows.append(
+            Row(
+                task.title,
+                origin.get_absolute_url() if hasattr(origin, "get_absolute_url") else "",
+                f"{capfirst(task.content_type.name)}: {origin}" if origin is not None else "",
+                task.due_date,
+                alert=gettext_now("overdue") if task.is_overdue else "",
+                done_url=reverse("core:follow-up-done", kwargs={"city": city.slug, "task": task.pk}),
+            )
+        )
+    return Panel(
+        gettext_now("My follow-ups"),
+        rows,
+        more_url=None,
+        more_label="",
+        empty=gettext_now("No follow-up is waiting for you."),
+        count=tasks.count(),
+        order=5,
+    )
+
+
+panels = [my_follow_ups, imports_to_watch]

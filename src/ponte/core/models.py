@@ -394,6 +394,9 @@ class FollowUp(CityScopedModel):
     due_date = models.DateField(_("due"))
     done_date = models.DateField(_("done"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The owner last told by mail that the task is theirs: they are told once, and again only
+    # when the task is given to someone else.
+    notified_owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("follow-up")

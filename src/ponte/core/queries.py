@@ -82,3 +82,17 @@ def _linked(row, name) -> tuple[str, str | None]:
             if owner is not None and hasattr(owner, "get_absolute_url"):
                 return str(row), owner.get_absolute_url()
     return str(row), None
+
+
+def open_follow_ups_of(user, city):
+    """The follow-ups given to `user`'s person in `city` and not done yet, soonest due first,
+    with their origin (a meeting, a mission, …) ready to link."""
+    from .models import FollowUp
+
+    return (
+        FollowUp.objects.for_city(city)
+        .filter(owner__user=user, owner__user__isnull=False, done_date__isnull=True)
+        .select_related("content_type", "owner")
+        .prefetch_related("origin")
+        .order_by("due_date", "pk")
+    )

@@ -73,6 +73,32 @@ def follow_up_add(*, origin, user, title: str, due_date: datetime.date, owner_of
     return task
 
 
+def notify_follow_up_owner(task: FollowUp) -> bool:
+    """Mail the task's owner that it is theirs (what, from where, by when, and the link to the
+    page where it is marked done): once per owner, so saving the task again mails nobody, and
+    giving it to someone else tells the new owner. Done tasks and owners with no address are
+    skipped. Returns whether a mail was sent."""
+    from .mail import mailer
+
+    task = FollowUp.objects.select_related("owner", "city", "content_type").get(pk=task.pk)
+    owner = task.owner
+    if owner is None or task.notified_owner_id == owner.pk or task.done_date or not owner.email:
+        return False
+    origin = task.origin
+    context = {
+        "city": task.city,
+        "task": task,
+        "origin": origin,
+        "origin_kind": task.content_type.name,
+        "origin_url": origin.get_absolute_url() if hasattr(origin, "get_absolute_url") else "",
+    }
+    with mailer() as mail:
+        sent = mail.send(to=owner.email, template="core/email/follow_up_assigned", context=context)
+    if sent:
+        FollowUp.objects.filter(pk=task.pk).update(notified_owner=owner)
+    return sent
+
+
 def staff_person(*, city, account) -> Person:
     """The person of the directory a staff account of `city` stands for (reminders go to its
     e-mail), created from the account the first time it is needed."""

@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -298,6 +299,9 @@ class FollowUpDoneView(CityMixin, View):
         task = get_object_or_404(FollowUp.objects.for_city(self.city).select_related("owner"), pk=kwargs["task"])
         follow_up_done(task=task, user=request.user)
         messages.success(request, _("Follow-up done: %(item)s.") % {"item": task})
+        back = request.POST.get("next", "")  # the staff's home, when marked done from there
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
         return redirect(task.origin)
 
 
