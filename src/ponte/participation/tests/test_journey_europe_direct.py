@@ -67,6 +67,7 @@ def test_question_acknowledged_answered_and_published_as_edited_faq(visit, city,
     answer_mail = smtp_server.messages[1]
     assert answer_mail["To"] == "giulia@example.org" and ticket in subject(answer_mail)
     assert "partenariato (KA2)" in body(answer_mail)
+    assert body(answer_mail).startswith("Gentile Giulia, sì") and body(answer_mail).count("Gentile") == 1  # greets once
 
     faq_question = desk.get_by_label(label("Domanda per le FAQ"))
     expect(faq_question).not_to_contain_text("Giulia")  # the draft starts anonymised

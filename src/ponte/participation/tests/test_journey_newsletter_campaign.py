@@ -4,6 +4,7 @@ active subscribers only, once each. In Chromium at 1366 and 375 px, over a real 
 with tasks run by the immediate backend as in the test settings."""
 
 import re
+from email.header import decode_header, make_header
 
 import pytest
 from django.utils import timezone
@@ -50,6 +51,9 @@ def test_campaign_written_previewed_tested_and_sent_after_confirmation(visit, ci
     shoot(page, f"campaign-preview-test-sent-{width}")
     assert [m["To"] for m in smtp_server.messages] == ["redazione@example.org"]
     assert not Delivery.objects.exists() and Campaign.objects.get().status == "draft"
+    (test_mail,) = smtp_server.messages
+    assert str(make_header(decode_header(test_mail["Subject"]))) == "[PROVA] Bandi europei di dicembre"
+    assert test_mail["X-Ponte-Delivery"] is None  # a test is no subscriber's delivery
 
     page.get_by_role("link", name="Invia…").click()
     expect(page.get_by_text("Andrà a 3 iscritti")).to_be_visible()
