@@ -115,12 +115,30 @@ class UpdateForm(StyledFormMixin, forms.ModelForm):
         model = ActionUpdate
         fields = ["year", "semester", "text"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, action=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.action = action
         # The update is almost always the current semester's: offered as the default.
         year, semester = current_period()
         self.fields["year"].initial = self.fields["year"].initial or year
         self.fields["semester"].initial = self.fields["semester"].initial or semester
+
+    def clean(self):
+        """A period has one update: writing a new one over it would lose the earlier text."""
+        data = super().clean()
+        year, semester = data.get("year"), data.get("semester")
+        taken = self.action is not None and year and semester
+        if taken and self.action.updates.filter(year=year, semester=semester).exists():
+            raise forms.ValidationError(
+                _("This period already has its update: edit it from the action's page instead."), code="exists"
+            )
+        return data
+
+
+class UpdateEditForm(StyledFormMixin, forms.Form):
+    """The text of an existing period's update; the period itself stays."""
+
+    text = forms.CharField(label=ActionUpdate._meta.get_field("text").verbose_name, widget=forms.Textarea)
 
 
 class MilestoneForm(StyledFormMixin, forms.ModelForm):

@@ -63,6 +63,16 @@ def update_record(*, action: Action, user, year: int, semester: int, text: str) 
     return update
 
 
+def update_edit(*, update: ActionUpdate, user, text: str) -> ActionUpdate:
+    """Rewrite the text of a period's update; the audit trail keeps the earlier text and author."""
+    _require(permissions.can_edit_action(user, update.action))
+    if update.text != text:
+        update.text, update.author = text, user
+        with acting_as(user):
+            update.save(update_fields=["text", "author"])
+    return update
+
+
 def milestone_add(*, action: Action, user, title: str, due_date: datetime.date) -> Milestone:
     _require(permissions.can_edit_action(user, action))
     milestone = Milestone(city=action.city, action=action, title=title, due_date=due_date)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("azioni/<str:code>/", views.ActionDetailView.as_view(), name="action-detail"),
     path("azioni/<str:code>/modifica/", views.ActionEditView.as_view(), name="action-edit"),
     path("azioni/<str:code>/aggiornamenti/", views.UpdateAddView.as_view(), name="update-add"),
+    path(
+        "azioni/<str:code>/aggiornamenti/<int:year>/<int:semester>/",
+        views.UpdateEditView.as_view(),
+        name="update-edit",
+    ),
     path("azioni/<str:code>/traguardi/", views.MilestoneAddView.as_view(), name="milestone-add"),
     path("azioni/<str:code>/traguardi/<int:pk>/fatto/", views.MilestoneDoneView.as_view(), name="milestone-done"),
     path("azioni/<str:code>/documenti/", views.DocumentAddView.as_view(), name="document-add"),

@@ -29,6 +29,7 @@ from .forms import (
     MacroAreaForm,
     MilestoneDoneForm,
     MilestoneForm,
+    UpdateEditForm,
     UpdateForm,
     WorkbookForm,
 )
@@ -169,6 +170,7 @@ class ActionDetailView(ActionMixin, TemplateView):
         return super().get_context_data(
             history=audit_history(action, action.milestones.all(), action.updates.all(), action.documents.all()),
             update_form=UpdateForm(initial={"year": year, "semester": semester}),
+            current_update=next((u for u in action.updates.all() if (u.year, u.semester) == (year, semester)), None),
             milestone_form=MilestoneForm(),
             done_form=MilestoneDoneForm(),
             document_form=DocumentForm(),
@@ -260,6 +262,9 @@ class UpdateAddView(ActionEditMixin, FormView):
     page_title = gettext_lazy("New semester update")
     form_class = UpdateForm
 
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"action": self.get_action()}
+
     def form_valid(self, form):
         data = form.cleaned_data
         services.update_record(
@@ -271,6 +276,37 @@ class UpdateAddView(ActionEditMixin, FormView):
         )
         messages.success(self.request, _("Update recorded."))
         return super().form_valid(form)
+
+
+class UpdateEditView(ActionEditMixin, FormView):
+    """The update of one period, rewritten: the form holds its text, the history the earlier ones."""
+
+    template_name = "plan/form.html"
+    form_class = UpdateEditForm
+
+    def get_update(self):
+        if not hasattr(self, "_update"):
+            self._update = get_object_or_404(
+                self.get_action().updates.all(), year=self.kwargs["year"], semester=self.kwargs["semester"]
+            )
+        return self._update
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"initial": {"text": self.get_update().text}}
+
+    def form_valid(self, form):
+        services.update_edit(update=self.get_update(), user=self.request.user, text=form.cleaned_data["text"])
+        messages.success(self.request, _("Update recorded."))
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        update = self.get_update()
+        title = _("Edit the update of %(year)s, %(semester)s · %(action)s") % {
+            "semester": update.get_semester_display(),
+            "year": update.year,
+            "action": self.get_action().code,
+        }
+        return super().get_context_data(title=title, history=audit_history(update), **kwargs)
 
 
 class MilestoneAddView(ActionEditMixin, FormView):

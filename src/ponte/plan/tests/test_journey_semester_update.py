@@ -24,6 +24,7 @@ def test_semester_update(visit, city, users, action, width, settings):
     action.save()
     indicator = IndicatorFactory(action=action, code="IND-1", name="Incontri con le istituzioni UE")
     year, semester = current_period()
+    semester_name = "primo semestre" if semester == 1 else "secondo semestre"
     page = visit(f"/{city.slug}/gestione/azioni/{action.code}/", user=users["editor"], width=width)
 
     # The action form saves as it opens.
@@ -40,6 +41,21 @@ def test_semester_update(visit, city, users, action, width, settings):
     page.get_by_label(re.compile("^Cosa è successo")).fill("Due incontri con la Rappresentanza della Commissione.")
     page.get_by_role("button", name="Salva").click()
     expect(page.get_by_text("Due incontri con la Rappresentanza della Commissione.")).to_be_visible()
+
+    # Once written, the period's update is edited, its text in the form, never replaced by an empty one.
+    expect(page.get_by_role("link", name="Scrivi l'aggiornamento di questo periodo")).to_have_count(0)
+    page.get_by_role("link", name="Modifica l'aggiornamento di questo periodo").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Modifica l'aggiornamento {year}, {semester_name}")
+    text = page.get_by_label(re.compile("^Cosa è successo"))
+    expect(text).to_have_value("Due incontri con la Rappresentanza della Commissione.")
+    shoot(page, f"semester-update-edit-{width}")
+    text.fill("Tre incontri con la Rappresentanza della Commissione.")
+    page.get_by_role("button", name="Salva").click()
+    updates = page.get_by_role("article")
+    expect(updates).to_have_count(1)
+    expect(updates).to_contain_text("Tre incontri con la Rappresentanza della Commissione.")
+    # The earlier text stays in the history of changes.
+    expect(page.locator("main").get_by_text(re.compile("Due incontri.*Tre incontri")).first).to_be_visible()
 
     # A milestone added, then marked done.
     page.get_by_role("link", name="Aggiungi un traguardo").click()
@@ -76,6 +92,7 @@ def test_semester_update(visit, city, users, action, width, settings):
     assert (action.status, action.progress, action.weight) == (Action.Status.DELAYED, 40, Decimal("1.50"))
     update = action.updates.get()
     assert (update.year, update.semester, update.author) == (year, semester, users["editor"])
+    assert update.text == "Tre incontri con la Rappresentanza della Commissione."
     milestone = action.milestones.get(title="Incontro con i parlamentari europei")
     assert milestone.done_date == dt.date(year, 6, 10)
     assert indicator.values.get().value == Decimal("1250.5")
