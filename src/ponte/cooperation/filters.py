@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.countries import CountryFilter
 from ponte.core.filters import CityFilterSet, sort_by
 
 from .models import GoodPractice, Initiative
@@ -9,7 +10,7 @@ from .models import GoodPractice, Initiative
 class InitiativeFilter(CityFilterSet):
     search_fields = ("title", "description", "partners__name")
     kind = django_filters.ChoiceFilter(choices=Initiative.Kind.choices, label=_("Kind"))
-    country = django_filters.CharFilter(field_name="countries", lookup_expr="icontains", label=_("Country (ISO code)"))
+    country = CountryFilter(field_name="countries", lookup_expr="icontains")
     ordering = sort_by(("title", "title", _("Title")), ("kind", "kind", _("Kind")), ("start_date", "start", _("Start")))
 
     class Meta:

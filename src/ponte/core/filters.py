@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .countries import CountryFilter
 from .forms import StyledFormMixin
 from .models import Organisation
 
@@ -58,7 +59,7 @@ class CityFilterSet(django_filters.FilterSet):
 class OrganisationFilter(CityFilterSet):
     search_fields = ("name", "name_en", "short_name", "description", "locality")
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
-    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
+    country = CountryFilter()
     ordering = sort_by(("name", "name", _("Name")), ("kind", "kind", _("Kind")), ("country", "country", _("Country")))
 
     class Meta:

@@ -10,6 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from .countries import use_country_choices
+
 # Spaces people and spreadsheets put between thousands: plain, no-break, narrow no-break.
 _GROUP_SPACES = re.compile(r"[ \u00a0\u202f']")
 _DIGITS = re.compile(r"\d+")
@@ -217,6 +219,8 @@ class CityModelForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
+        use_country_choices(self)  # countries chosen by name, not typed as codes
+        style_for_bootstrap_italia(self)  # the country fields (styling twice changes nothing)
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_city"):

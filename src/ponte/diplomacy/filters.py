@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.countries import CountryFilter
 from ponte.core.filters import CityFilterSet, YearFilter, sort_by
 
 from .models import Candidacy, Mission, NetworkMembership, Relation, Representation, Theme
@@ -11,9 +12,7 @@ class RelationFilter(CityFilterSet):
     kind = django_filters.ChoiceFilter(choices=Relation.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Relation.Status.choices, label=_("Status"))
     theme = django_filters.ModelChoiceFilter(field_name="themes", queryset=Theme.objects.all(), label=_("Theme"))
-    country = django_filters.CharFilter(
-        field_name="partner__country", lookup_expr="iexact", label=_("Country (ISO code)")
-    )
+    country = CountryFilter(field_name="partner__country")
     ordering = sort_by(
         ("partner__name", "partner", _("Partner")),
         ("kind", "kind", _("Kind")),
@@ -67,7 +66,7 @@ class CandidacyFilter(CityFilterSet):
 class RepresentationFilter(CityFilterSet):
     search_fields = ("organisation__name", "address", "contact__full_name")
     kind = django_filters.ChoiceFilter(choices=Representation.Kind.choices, label=_("Kind"))
-    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
+    country = CountryFilter()
     ordering = sort_by(("country", "country", _("Country")), ("kind", "kind", _("Kind")))
 
     class Meta:

@@ -26,8 +26,30 @@ class RelationForm(CityModelForm):
 
 
 class RelationStatusForm(StyledFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("new status"), choices=Relation.Status.choices)
+    """The steps a relation may take from where it is, preset on where it is: a click without
+    looking changes nothing (an active relation was offered "Planned" first)."""
+
+    status = forms.ChoiceField(label=_("new status"))
     date = forms.DateField(label=_("date"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, relation: Relation, **kwargs):
+        from .services import RELATION_TRANSITIONS
+
+        super().__init__(*args, **kwargs)
+        self.relation = relation
+        steps = RELATION_TRANSITIONS[relation.status]
+        current = (relation.status, _("%(status)s (current)") % {"status": relation.get_status_display()})
+        self.fields["status"].choices = [current, *((v, label) for v, label in Relation.Status.choices if v in steps)]
+        self.fields["status"].initial = relation.status
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status == self.relation.status:
+            raise forms.ValidationError(
+                _("The relation is already “%(status)s”: choose the new status.")
+                % {"status": self.relation.get_status_display()}
+            )
+        return status
 
 
 class MembershipForm(CityModelForm):

@@ -75,7 +75,9 @@ class RelationDetailView(CityMixin, TemplateView):
         return super().get_context_data(
             relation=relation,
             can_edit=permissions.can_manage_diplomacy(self.request.user, self.city),
-            status_form=RelationStatusForm(),
+            status_form=RelationStatusForm(relation=relation)
+            if services.RELATION_TRANSITIONS[relation.status]
+            else None,
             document_form=DocumentForm(),
             history=audit_history(relation, relation.documents.all()),
             **kwargs,
@@ -84,8 +86,16 @@ class RelationDetailView(CityMixin, TemplateView):
 
 class RelationFormView(ServiceFormView):
     permission = staticmethod(permissions.can_manage_diplomacy)
+    """A partner missing from the directory is created on the way ("Crea una nuova
+    organizzazione") and chosen here on return (`?organisation=<pk>`)."""
+
+    template_name = "diplomacy/relation_form.html"
     model, form_class, service = Relation, RelationForm, staticmethod(services.relation_save)
     new_title = gettext_lazy("New relation")
+
+    def get_initial(self):
+        created = self.request.GET.get("organisation", "")
+        return {"partner": created} if created.isdigit() else {}
 
 
 class RelationDocumentView(CityMixin, FormView):
@@ -107,8 +117,16 @@ class RelationStatusView(CityMixin, FormView):
     page_title = gettext_lazy("Change the status")
     permission = staticmethod(permissions.can_manage_diplomacy)
 
+    def get_relation(self) -> Relation:
+        if not hasattr(self, "_relation"):
+            self._relation = get_object_or_404(Relation.objects.for_city(self.city), pk=self.kwargs["pk"])
+        return self._relation
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"relation": self.get_relation()}
+
     def form_valid(self, form):
-        relation = get_object_or_404(Relation.objects.for_city(self.city), pk=self.kwargs["pk"])
+        relation = self.get_relation()
         change = partial(
             services.relation_set_status,
             relation=relation,

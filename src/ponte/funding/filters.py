@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.countries import CountryFilter
 from ponte.core.filters import CityFilterSet, YearFilter, sort_by
 from ponte.core.models import Organisation
 from ponte.core.queries import with_descendants
@@ -56,7 +57,7 @@ class CallFilter(CityFilterSet):
 
 class PartnerFilter(CityFilterSet):
     topic = django_filters.CharFilter(method="by_topic", label=_("Topic"))
-    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country (ISO code)"))
+    country = CountryFilter()
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
     min_projects = django_filters.NumberFilter(
         field_name="project_count",
