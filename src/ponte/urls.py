@@ -9,7 +9,6 @@ from django.views.generic import RedirectView
 
 from ponte.core import users as core_users
 from ponte.core import views as core_views
-from ponte.core.forms import StyledAuthenticationForm
 from ponte.portal import views as portal_views
 
 urlpatterns = [
@@ -17,9 +16,16 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("ponte/favicon.ico"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accesso/", auth_views.LoginView.as_view(authentication_form=StyledAuthenticationForm), name="login"),
+    path("accesso/", auth_views.LoginView.as_view(authentication_form=core_users.LoginForm), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
     path("accesso/password/<uidb64>/<token>/", core_users.PasswordSetView.as_view(), name="password-set"),
+    path("accesso/password-dimenticata/", core_users.PasswordResetRequestView.as_view(), name="password-reset"),
+    path(
+        "accesso/password-dimenticata/inviata/", core_users.PasswordResetSentView.as_view(), name="password-reset-sent"
+    ),
+    path(
+        "accesso/password-nuova/<uidb64>/<token>/", core_users.PasswordResetSetView.as_view(), name="password-reset-set"
+    ),
     path("sitemap.xml", portal_views.sitemap, name="sitemap"),
     path("api/", include("ponte.api.urls")),
     path("", core_views.home, name="home"),

@@ -38,6 +38,37 @@ def staff_list(city):
     return Membership.objects.for_city(city).select_related("user", "office").order_by("user__last_name", "user__email")
 
 
+def accounts_with_a_role():
+    """The accounts that may sign in to a back office: active, with a role in some city, or a
+    superuser (administrator of every city)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Q
+
+    from .models import Membership
+
+    any_role = Exists(Membership.objects.filter(user=OuterRef("pk")))
+    return get_user_model().objects.filter(Q(is_superuser=True) | Q(any_role), is_active=True)
+
+
+def has_a_role(account) -> bool:
+    return accounts_with_a_role().filter(pk=account.pk).exists()
+
+
+def system_administrators(city):
+    """Superusers without a role of their own in `city`: administrators of it all the same."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Membership
+
+    in_city = Membership.objects.for_city(city).values("user")
+    return (
+        get_user_model()
+        .objects.filter(is_superuser=True, is_active=True)
+        .exclude(pk__in=in_city)
+        .order_by("last_name", "email", "username")
+    )
+
+
 def staff_history(city, limit: int = 20):
     """The latest roles given, changed and taken away in `city`, newest first."""
     from .models import Membership

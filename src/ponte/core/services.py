@@ -256,6 +256,32 @@ def staff_invitation_send(*, membership: Membership, user) -> bool:
         )
 
 
+def password_reset_send(*, email: str) -> int:
+    """Mail a link to choose a new password to the accounts of `email` that may sign in (a role
+    in some city, or a superuser); an invited person who never chose one gets it too. Returns
+    how many mails left; the caller says the same whatever the count, so that nobody learns
+    from the page whether an address has an account."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .mail import mailer
+    from .queries import accounts_with_a_role
+
+    accounts = accounts_with_a_role().filter(email__iexact=email.strip()).exclude(email="")
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    sent = 0
+    with mailer() as mail:
+        for account in accounts:
+            uid, token = urlsafe_base64_encode(force_bytes(account.pk)), default_token_generator.make_token(account)
+            link = reverse("password-reset-set", kwargs={"uidb64": uid, "token": token})
+            context = {"account": account, "link": link, "days": days}
+            sent += mail.send(to=account.email, template="core/email/password_reset", context=context)
+    return sent
+
+
 def staff_role_change(*, membership: Membership, user, role: str, office=None) -> Membership:
     _require_user_manager(user, membership.city)
     _check_role(role, office)

@@ -8,8 +8,9 @@ from functools import partial
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -19,8 +20,9 @@ from django.views.generic import FormView, View
 
 from . import permissions, queries, services
 from .filters import CityFilterSet, sort_by
-from .forms import StyledFormMixin
+from .forms import StyledAuthenticationForm, StyledFormMixin
 from .models import Membership, Organisation
+from .ratelimit import RateLimitedPostMixin
 from .views import CityMixin, FilteredListView, run_service
 
 
@@ -48,6 +50,11 @@ class InviteForm(RoleForm):
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
 
     field_order = ["email", "first_name", "last_name", "role", "office"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The least a new person may do; a larger role is a deliberate choice.
+        self.fields["role"].initial = Membership.Role.VIEWER
 
 
 class StaffFilter(CityFilterSet):
@@ -88,7 +95,23 @@ class UserListView(FilteredListView):
         return queries.staff_list(self.city)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(history=queries.staff_history(self.city), **kwargs)
+        system_admins = list(queries.system_administrators(self.city)) if not self.filtered() else []
+        history = list(queries.staff_history(self.city))
+        for entry in history:
+            entry.role_name = role_name(entry)
+        context = super().get_context_data(history=history, system_admins=system_admins, **kwargs)
+        context["list_count"] = context["paginator"].count + len(system_admins)
+        return context
+
+    def filtered(self) -> bool:
+        return any(self.request.GET.get(name) for name in ("q", "role", "office"))
+
+
+def role_name(entry) -> str:
+    """The role an audit entry of a membership gave, changed to or took away, by its name."""
+    before, after = (entry.changes_dict.get("role") or [None, None])[:2]
+    value = before if entry.action == entry.Action.DELETE else after
+    return Membership.Role(value).label if value in Membership.Role.values else ""
 
 
 class UserInviteView(CityMixin, FormView):
@@ -116,7 +139,7 @@ class UserInviteView(CityMixin, FormView):
         return redirect("core:user-list", city=self.city.slug)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Invite a person"), **kwargs)
+        return super().get_context_data(title=_("Invite a person"), submit_label=_("Send the invitation"), **kwargs)
 
 
 class MembershipMixin(CityMixin):
@@ -193,15 +216,109 @@ class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
     pass
 
 
+class LoginForm(StyledAuthenticationForm):
+    """Django's login, which also tells a person who typed the right password that their account
+    has no role any more (revoked). Only the right password gets that answer, so the page tells
+    a stranger nothing about which addresses have an account; the work of hashing is the same
+    whether the account exists or not."""
+
+    error_messages = {
+        **StyledAuthenticationForm.error_messages,
+        "no_role": gettext_lazy(
+            "This account has no role in any city's back office (it was revoked): "
+            "ask your city's administrator to invite you again."
+        ),
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login" and self.right_password_without_role():
+                raise forms.ValidationError(self.error_messages["no_role"], code="no_role") from None
+            raise
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not queries.has_a_role(user):
+            raise forms.ValidationError(self.error_messages["no_role"], code="no_role")
+
+    def right_password_without_role(self) -> bool:
+        User = get_user_model()
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        try:
+            account = User._default_manager.get_by_natural_key(username)
+        except User.DoesNotExist:
+            User().set_password(password)  # as long as checking a password
+            return False
+        return account.check_password(password) and not queries.has_a_role(account)
+
+
 class PasswordSetView(auth_views.PasswordResetConfirmView):
-    """The invitation's link: choose a password, then sign in."""
+    """The invitation's link: choose a password, then sign in.
+
+    A link of an account that has no role any more (revoked) is refused with a word saying so,
+    and nothing changes; a used or expired link says how to get a new one."""
 
     template_name = "registration/password_set.html"
     form_class = StyledSetPasswordForm
     success_url = reverse_lazy("login")
     reset_url_token = "imposta"  # noqa: S105 - the URL word that replaces the token after the first visit
+    heading = gettext_lazy("Choose your password")
+    done_message = gettext_lazy("Your password is set: sign in now.")
+    without_role = False
+
+    def get_user(self, uidb64):
+        account = super().get_user(uidb64)
+        if account is not None and not queries.has_a_role(account):
+            token = self.kwargs.get("token")
+            if token == self.reset_url_token:
+                token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+            # Said only to the holder of a good link: a made-up one learns nothing of the account.
+            self.without_role = bool(token) and self.token_generator.check_token(account, token)
+            return None
+        return account
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, _("Your password is set: sign in now."))
+        messages.success(self.request, self.done_message)
         return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, without_role=self.without_role, **kwargs)
+
+
+class PasswordResetSetView(PasswordSetView):
+    """The forgotten password's link: choose a new password, and be signed in."""
+
+    post_reset_login = True
+    success_url = reverse_lazy("home")
+    reset_url_token = "nuova"  # noqa: S105
+    heading = gettext_lazy("Choose a new password")
+    done_message = gettext_lazy("Your new password is set: you are signed in.")
+
+
+class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
+    """The address to send the link to; the mail leaves through `services.password_reset_send`."""
+
+    def save(self, **kwargs):
+        services.password_reset_send(email=self.cleaned_data["email"])
+
+
+class PasswordResetRequestView(RateLimitedPostMixin, auth_views.PasswordResetView):
+    """"Forgot your password?": an address in, a mail out (the same answer for any address)."""
+
+    template_name = "registration/password_reset_form.html"
+    form_class = StyledPasswordResetForm
+    success_url = reverse_lazy("password-reset-sent")
+    rate_scope = "password-reset"
+    rate_limit = 10
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(days=max(1, settings.PASSWORD_RESET_TIMEOUT // 86400), **kwargs)

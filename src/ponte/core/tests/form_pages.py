@@ -20,11 +20,11 @@ from ponte.factories import (
     MilestoneFactory,
     OrganisationFactory,
     PersonFactory,
-    UserFactory,
 )
 from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProjectFactory
 from ponte.governance.models import Body, Meeting
 from ponte.participation.models import Campaign, Event, EventSeries, Question, Registration, Subscriber
+from ponte.plan.models import ActionUpdate
 from ponte.portal.models import News
 from ponte.reports.models import Report
 
@@ -99,7 +99,8 @@ def build_items(city, office):
         ),
         "campaign": Campaign.objects.create(city=city, subject="Notizie di maggio", body="Testo"),
         "subscriber": subscriber,
-        "invitation": invitation_link(UserFactory()),
+        "invitation": invitation_link(MembershipFactory(city=city, role=Membership.Role.VIEWER).user),
+        "update": ActionUpdate.objects.create(city=city, action=action, year=2026, semester=1, text="Due incontri."),
         "organisation": office,
         "person": PersonFactory(city=city, full_name="Carla Rossi", organisation=office),
         "staff": MembershipFactory(city=city, role=Membership.Role.OFFICE_EDITOR, office=office),
@@ -158,12 +159,13 @@ def kwargs_for(name: str, pattern_keys, city, items) -> dict:
         values["code"] = items["item"].code
     if name == "portal:macro-area":
         values["code"] = items["macro_area"].code
-    if name == "password-set":  # the invitation's link: set one's password
+    if name in ("password-set", "password-reset-set"):  # the invitation's or a reset's link
         values["uidb64"], values["token"] = items["invitation"]
     elif name == "participation:cancel":
         values["token"] = items["registration"].token
     elif "token" in pattern_keys:
         values["token"] = items["subscriber"].token
+    values["year"], values["semester"] = items["update"].year, items["update"].semester
     for key in ("pk", "body", "task"):
         if key in pattern_keys:
             item = next((item for prefix, item in PK_OF if name.startswith(prefix)), None)

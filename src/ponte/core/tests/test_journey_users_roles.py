@@ -24,9 +24,11 @@ def test_administrator_invites_a_funds_officer_then_revokes_the_role(
     admin_page.get_by_label("Email").fill("giulia.verdi@example.org")
     admin_page.get_by_label("Nome", exact=True).fill("Giulia")
     admin_page.get_by_label("Cognome").fill("Verdi")
-    admin_page.get_by_label("Ruolo").select_option(label="Referente fondi europei")
+    role = admin_page.get_by_label("Ruolo")
+    expect(role.locator("option:checked")).to_have_text("Lettore")  # the least a person may do, by default
+    role.select_option(label="Referente fondi europei")
     shoot(admin_page, f"users-invite-{width}")
-    admin_page.get_by_role("button", name="Salva").click()
+    admin_page.get_by_role("button", name="Invia l'invito").click()
     expect(admin_page.get_by_text("Invito inviato a giulia.verdi@example.org.")).to_be_visible()
     row = admin_page.get_by_role("row").filter(has_text="giulia.verdi@example.org")
     expect(row).to_contain_text("Referente fondi europei")
@@ -72,3 +74,12 @@ def test_administrator_invites_a_funds_officer_then_revokes_the_role(
     assert not Membership.objects.filter(pk=membership.pk).exists()
     membership.user.refresh_from_db()
     assert not membership.user.is_active
+    expect(admin_page.get_by_text("ruolo revocato: giulia.verdi@example.org (Referente fondi europei)")).to_be_visible()
+
+    # Signing in again, the person is told the role is gone (the password is right).
+    person.goto(f"{live_server.url}/accesso/")
+    person.get_by_label("Nome utente").fill("giulia.verdi@example.org")
+    person.get_by_label("Password").fill("Fondi-Europei-2030")
+    person.get_by_role("button", name="Accedi").click()
+    expect(person.get_by_role("alert")).to_contain_text("non ha un ruolo nell'area riservata di nessuna città")
+    shoot(person, f"users-login-revoked-{width}")
