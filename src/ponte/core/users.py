@@ -306,7 +306,7 @@ class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
 
 
 class PasswordResetRequestView(RateLimitedPostMixin, auth_views.PasswordResetView):
-    """"Forgot your password?": an address in, a mail out (the same answer for any address)."""
+    """ "Forgot your password?": an address in, a mail out (the same answer for any address)."""
 
     template_name = "registration/password_reset_form.html"
     form_class = StyledPasswordResetForm
