@@ -20,6 +20,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(os.environ.get("TEST_ARTEFACTS", Path(settings.BASE_DIR) / "var" / "test-artefacts")) / "screenshots"
 # The two widths every journey runs at: an office desktop and a phone.
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "mobile": {"width": 375, "height": 812}}
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # the rules axe-core checks: WCAG 2.1 A and AA
 PASSWORD = "pw-for-tests"  # noqa: S105 - ponte.factories.UserFactory's password
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
@@ -51,7 +53,7 @@ class Visitor:
 
     def __call__(self, path="/", *, user=None, width="desktop"):
         context = self.browser.new_context(viewport=WIDTHS[width], locale="it-IT")
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(15_000)
         self.contexts.append(context)
         page = context.new_page()
         page.width_name = width
@@ -73,3 +75,13 @@ def menu(page, entry):
     if not link.is_visible():
         page.locator("#staff-menu > summary").click()
     link.click()
+
+
+def axe_violations(page):
+    """What axe-core (from npm, served from node_modules) finds against WCAG 2.1 A/AA on the page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]

@@ -88,7 +88,7 @@ def browser():
     import os
     from pathlib import Path
 
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from ponte.browsing import CHROMIUM, CHROMIUM_ARGS
 
@@ -96,6 +96,8 @@ def browser():
     # themselves (fixtures, assertions) are synchronous and safe here.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
+    # A loaded two-core machine can take seconds to answer a form; waiting is free when it is fast.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as driver:
         # The browser of an Italian office: its own texts (file picker, date fields) in Italian,
         # from Debian's chromium-l10n.

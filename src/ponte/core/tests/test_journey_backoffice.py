@@ -4,19 +4,14 @@ a phone), sees where they are; a viewer refused an edit page is told why in Ital
 no WCAG 2.1 AA violation in the staff layout."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
-from ponte.browsing import shoot
+from ponte.browsing import axe_violations, shoot
 from ponte.factories import ActionFactory, LineFactory, PlanFactory
 from ponte.funding.models import Call
 from ponte.participation.models import Question
-
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
@@ -76,15 +71,6 @@ def test_a_viewer_is_told_in_italian_why_an_edit_page_is_refused(visit, work, us
     shoot(page, f"backoffice-403-{width}")
     page.get_by_role("link", name="Torna alla pagina iniziale").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Il mio lavoro")
-
-
-def axe_violations(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
 
 
 @pytest.mark.parametrize("width", ["desktop", "mobile"])

@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from ponte.browsing import axe_violations
 from ponte.governance.models import Body
 from ponte.participation.models import EventQuestion, Question, Registration, Segment, Subscriber
 
 from .world import build_world
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 ARTEFACTS = Path(os.environ.get("TEST_ARTEFACTS", Path(settings.BASE_DIR) / "var" / "test-artefacts")) / "screenshots"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 375, "height": 812}}
 
 
@@ -93,15 +92,6 @@ def public_pages(site):
         "faq": f"/{c}/eventi/europe-direct/faq/",  # with an answered question: the FAQ is not empty
         "login": "/accesso/",
     }
-
-
-def axe_violations(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
 
 
 def test_every_public_template_has_no_axe_violation(browser, site):
