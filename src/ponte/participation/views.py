@@ -82,7 +82,7 @@ class EventAdminListView(ExportableListView):
     def base_queryset(self):
         return (
             Event.objects.for_city(self.city)
-            .select_related("series")
+            .select_related("city", "series")
             .annotate(
                 confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
                 waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
