@@ -81,7 +81,10 @@ def run(args):
     sdg11 = AxisItem.objects.get(axis__slug="sdg", code="11")
     public = Client()
     pages = {
-        "overview": "/bologna/gestione/",
+        "staff home (my work)": "/bologna/gestione/",
+        "plan overview": "/bologna/gestione/piano/",
+        "staff event list": "/bologna/eventi/gestione/",
+        "organisations": "/bologna/gestione/organizzazioni/",
         "action list": "/bologna/gestione/azioni/",
         "action list CSV (all)": "/bologna/gestione/azioni/?export=csv",
         "action list XLSX (all)": "/bologna/gestione/azioni/?export=xlsx",

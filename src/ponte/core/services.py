@@ -232,6 +232,7 @@ def staff_invite(*, city, user, email: str, role: str, office=None, first_name: 
 
 def staff_invitation_send(*, membership: Membership, user) -> bool:
     """Mail the invitation (again): a link to choose a password, then sign in."""
+    from django.conf import settings
     from django.contrib.auth.tokens import default_token_generator
     from django.urls import reverse
     from django.utils.encoding import force_bytes
@@ -252,7 +253,13 @@ def staff_invitation_send(*, membership: Membership, user) -> bool:
         return mail.send(
             to=account.email,
             template="core/email/invitation",
-            context={"membership": membership, "city": membership.city, "link": link, "inviter": user},
+            context={
+                "membership": membership,
+                "city": membership.city,
+                "link": link,
+                "inviter": user,
+                "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            },
         )
 
 

@@ -56,6 +56,8 @@ def test_invite_mails_a_link_that_sets_the_password(client, users, city, smtp_se
     assert Membership.objects.get(user=account, city=city).role == "funds"
     (mail,) = smtp_server.messages
     assert mail["To"] == "giulia.verdi@example.org"
+    body = mail.get_payload(decode=True).decode()
+    assert "si può usare una sola volta e vale 3 giorni" in body  # PASSWORD_RESET_TIMEOUT, in days
     link = re.search(r"https?://\S+/accesso/password/\S+/", mail.get_payload()).group(0)
     client.logout()
     form_page = client.get(link.removeprefix(settings.SITE_URL), follow=True)
