@@ -177,7 +177,9 @@ def set_links(instance, field_name: str, targets, report: ImportReport | None = 
     if set(manager.values_list("pk", flat=True)) != wanted:
         manager.set(list(targets))
         if report is not None:
-            report.count(f"{instance._meta.verbose_name} {field_name}", False, True)
+            # Counted under the list's name: “azione · organizzazioni partner”, not the field's code.
+            label = instance._meta.get_field(field_name).verbose_name
+            report.count(f"{instance._meta.verbose_name} · {label}", False, True)
 
 
 # --- Streaming sources -------------------------------------------------------------------------

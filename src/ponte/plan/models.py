@@ -73,7 +73,7 @@ class MacroArea(NaturalCodeMixin, CityScopedModel):
     description = models.TextField(_("description"), blank=True)
     weight = weight_field()
     order = models.PositiveIntegerField(_("order"), default=0)
-    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="macro_areas")
+    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="macro_areas", verbose_name=_("alignment"))
     source = source_field()
 
     class Meta:
@@ -96,7 +96,7 @@ class Line(NaturalCodeMixin, CityScopedModel):
     description = models.TextField(_("description"), blank=True)
     weight = weight_field()
     order = models.PositiveIntegerField(_("order"), default=0)
-    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="lines")
+    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="lines", verbose_name=_("alignment"))
     source = source_field()
 
     class Meta:
@@ -376,7 +376,7 @@ class Indicator(NaturalCodeMixin, LocalizedNameMixin, Publishable, CityScopedMod
         related_name="indicators",
         verbose_name=_("owning office"),
     )
-    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="indicators")
+    alignments = models.ManyToManyField("AxisItem", blank=True, related_name="indicators", verbose_name=_("alignment"))
     source = source_field()
 
     class Meta:

@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             target.parent.mkdir(exist_ok=True)
             target.write_text(f"{username}\n{password}\n", encoding="utf-8")
             target.chmod(0o600)
-            self.stdout.write(f"Administrator “{username}” created; password written to {target}")
+            self.stdout.write(
+                _("Administrator “%(username)s” created; password written to %(path)s")
+                % {"username": username, "path": target}
+            )
         else:
-            self.stdout.write(f"Administrator “{username}” created.")
+            self.stdout.write(_("Administrator “%(username)s” created.") % {"username": username})
