@@ -48,6 +48,7 @@ def test_diplomacy_officer_records_a_mission_and_closes_its_follow_up(visit, cit
     page.keyboard.type(action.code)
     page.locator(".ts-dropdown").get_by_role("option", name=re.compile(re.escape(action.code))).click()
     page.keyboard.press("Escape")  # the list stays open for more choices: closed, as a person does
+    page.get_by_label("Scopo").click()  # then a tap on the next field
     page.get_by_label("Scopo").fill("Scambio sulle missioni climatiche delle città")
     page.get_by_label("Risultati").fill("Accordo per un progetto comune LIFE")
     shoot(page, f"journey-mission-form-{width}")
