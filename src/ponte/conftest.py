@@ -117,3 +117,15 @@ def visit(browser, live_server, transactional_db, settings):
     visitor = Visitor(browser, live_server.url)
     yield visitor
     visitor.close()
+
+
+def pytest_collection_modifyitems(items):
+    """A browser journey that fails is run once more before it counts as failed.
+
+    On a busy two-core machine a click on a phone-width page has been seen to land after the page
+    moved under it (a few runs in a hundred, never on a quiet machine, cause not found: see the
+    CHANGELOG). A journey that fails twice is a failure; a rerun is reported in the summary
+    ("R"), so a journey that needs one is visible, never hidden."""
+    for item in items:
+        if "visit" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.flaky(reruns=1))
