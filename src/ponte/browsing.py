@@ -42,6 +42,10 @@ def shoot(page, name):
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
     path = ARTEFACTS / f"{safe}.png"
     page.screenshot(path=str(path), full_page=True)
+    # A full-page screenshot stretches the viewport to the page's height and back: let the page
+    # lay itself out again before the journey's next click, or the click lands where a button
+    # was a moment ago (seen on a busy machine: a Save tapped just after a screenshot was lost).
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return path
 
 
