@@ -41,10 +41,13 @@ def shoot(page, name):
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
     path = ARTEFACTS / f"{safe}.png"
+    where = page.evaluate("() => [window.scrollX, window.scrollY]")
     page.screenshot(path=str(path), full_page=True)
-    # A full-page screenshot stretches the viewport to the page's height and back: let the page
-    # lay itself out again before the journey's next click, or the click lands where a button
-    # was a moment ago (seen on a busy machine: a Save tapped just after a screenshot was lost).
+    # A full-page screenshot stretches the viewport to the page's height and back, and leaves the
+    # page scrolled elsewhere than before (to its end on a phone), until the next focus change
+    # makes Chromium jump back: a Save pressed after a screenshot moved away under the press and
+    # the click went to the form. The scroll is put back where the person left it.
+    page.evaluate("([x, y]) => window.scrollTo(x, y)", where)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return path
 

@@ -35,6 +35,10 @@
       hidePlaceholder: multiple,
       placeholder: multiple ? texts.placeholder : undefined,
       closeAfterSelect: !multiple,
+      // Filter on every keystroke. Tom Select's default waits 300 ms, and that pending refresh
+      // later opens the list and takes the focus back: an option picked within those 300 ms left
+      // the list to steal the focus from the next field, whose typing then went into this one.
+      refreshThrottle: 0,
       render: {
         no_results: function (data) {
           return '<div class="no-results">' + texts.empty + " “" + escape(data.input) + "”</div>";
