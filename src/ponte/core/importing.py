@@ -11,6 +11,7 @@ import datetime
 import io
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -140,6 +141,62 @@ def parse_decimal(value) -> Decimal | None:
         return Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise ValueError(_("“%(value)s” is not a number") % {"value": value}) from None
+
+
+MISSING_VALUES = {"", "-", "n/d", "nd", "n.d.", "n.d", "n/a", "na", "null", "none"}
+
+
+def parse_amount(value) -> Decimal | None:
+    """Money as the sources write it, Italian or not: "1.706.633,17", "1706633,17", "114.000.000",
+    "40.000" (forty thousand: cents never have three digits, so a lone dot before exactly three
+    digits groups thousands), "4479314.00", "1,234,567.89", "€ 1 500"; `N/D`, `-` and empty are
+    no value. ValueError names the value."""
+    text = str(value if value is not None else "").strip()
+    if text.casefold() in MISSING_VALUES:
+        return None
+    text = re.sub(r"[\s\u00a0\u202f€]", "", text)
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:  # the last separator is the decimal one
+        thousands = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(thousands, "").replace(",", ".")
+    elif commas:
+        text = text.replace(",", ".") if commas == 1 else text.replace(",", "")
+    elif dots > 1 or re.fullmatch(r"[-+]?\d{1,3}\.\d{3}", text):
+        text = text.replace(".", "")
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not an amount") % {"value": str(value).strip()}) from None
+
+
+def normalise_tax_code(value) -> str:
+    """An Italian tax code (codice fiscale or partita IVA) as published, brought to one form: the
+    11 digits of a body's code with the leading zeros some releases lost restored ("1232710374" →
+    "01232710374"), without an "IT" prefix or spaces; a person's 16-character code upper case; a
+    masked code ("*****") stays as it is."""
+    text = re.sub(r"\s", "", str(value or "")).upper()
+    if re.fullmatch(r"IT\d{11}", text):
+        text = text[2:]
+    if text.isdigit() and len(text) < 11:
+        text = text.zfill(11)
+    return text
+
+
+def column_key(name: str) -> str:
+    """A column's name as the releases of a source vary it — case, accents, spaces, punctuation
+    and a stray BOM ignored: "Titolo progetto", "TITOLO_PROGETTO " and "Titolo Progetto" are one."""
+    text = unicodedata.normalize("NFKD", str(name).replace("\ufeff", ""))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+def column_names(columns, aliases=None) -> dict[str, str]:
+    """{column_key: the importer's own name} for its columns and their names in other releases."""
+    names = {column_key(name): name for name in columns}
+    for name, others in (aliases or {}).items():
+        for other in others:
+            names.setdefault(column_key(other), name)
+    return names
 
 
 def upsert(model: type[models.Model], lookup: dict, values: dict, report: ImportReport | None = None):
@@ -298,16 +355,20 @@ def sniff_text(path: Path) -> TextFile:
     return TextFile("cp1252", ends_with_newline)
 
 
-def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_newline=True):
+def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_newline=True, names=None):
     """Stream a CSV file as (row number, {header: value}) with bounded memory.
 
     Headers are matched by name, never by position; the BOM and stray quotes around header
-    names (as in CORDIS exports) are removed. Row numbers count the header as row 1. A file
-    with no header, or only a header, and one cut off in its last row raise `ImportFailed`."""
+    names (as in CORDIS exports) are removed. With `names` (see `column_names`) a header is
+    known by its `column_key`, so each release's spelling of a column reads under one name.
+    Row numbers count the header as row 1. A file with no header, or only a header, and one cut
+    off in its last row raise `ImportFailed`."""
     text = io.TextIOWrapper(raw, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter, quotechar='"')
     try:
         header = [name.strip().strip('"').strip() for name in next(reader, [])]
+        if names:
+            header = [names.get(column_key(name), name) for name in header]
         if not any(header):
             _refuse(file, 1, _("The file has no header row."))
         number, values = 1, None
@@ -366,6 +427,11 @@ class RowImporter:
     name = ""  # the source, as people call it ("OpenCoesione")
     label = ""  # the source and the file(s) it takes, for the upload form
     max_errors = 500
+    # The columns the importer reads, by the name it uses, and the names other releases of the
+    # source gave them ({name: (other names, …)}); case, accents, spacing and punctuation never
+    # matter (`column_key`).
+    columns: tuple[str, ...] = ()
+    column_aliases: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, *, city, progress: Progress | None = None):
         self.city = city
@@ -393,6 +459,7 @@ class RowImporter:
             encoding=found.encoding,
             file=path.name,
             ends_with_newline=found.ends_with_newline,
+            names=column_names(self.columns, self.column_aliases),
         )
 
     def read_text(self, path: Path) -> str:

@@ -11,6 +11,7 @@ class FundingConfig(AppConfig):
         from ponte.plan.loading import register_file
 
         from . import audit, importers  # noqa: F401 - registration on import
-        from .loading import FILE, load_programmes
+        from .loading import FILE, OPEN_DATA_FILE, load_open_data, load_programmes
 
         register_file(FILE, load_programmes)
+        register_file(OPEN_DATA_FILE, load_open_data)  # after the programmes its projects belong to

@@ -8,6 +8,7 @@ docs/open-data.md and the fixtures' README."""
 import csv
 import datetime
 import json
+import re
 import tempfile
 from collections import defaultdict
 from decimal import Decimal
@@ -25,7 +26,8 @@ from ponte.core.importing import (
     CountingReader,
     ImportReport,
     RowImporter,
-    parse_decimal,
+    normalise_tax_code,
+    parse_amount,
     register_importer,
 )
 from ponte.core.models import Organisation, Publication
@@ -46,10 +48,12 @@ PROJECT_FIELDS = [
     "cofinancing",
     "start_date",
     "end_date",
+    "source_title",
+    "source_date",
 ]
 SPOOLED_FIELDS = [name for name in PROJECT_FIELDS if name != "programme_id"]
 COPY_COLUMNS = ["external_id", *PROJECT_FIELDS]
-NULLABLE = {"total_budget", "eu_contribution", "city_share", "cofinancing", "start_date", "end_date"}
+NULLABLE = {"total_budget", "eu_contribution", "city_share", "cofinancing", "start_date", "end_date", "source_date"}
 BATCH = 2000
 
 
@@ -73,14 +77,6 @@ def parse_italian_date(value):
         return datetime.datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
         raise ValueError(_("“%(value)s” is not a date (dd/mm/yyyy)") % {"value": value}) from None
-
-
-def parse_amount(value):
-    """Amounts with a decimal comma or dot; a dot before a comma is a thousands separator."""
-    value = (value or "").strip()
-    if "," in value and "." in value:
-        value = value.replace(".", "")
-    return parse_decimal(value)
 
 
 def parse_cup(value):
@@ -155,7 +151,8 @@ class ProjectImporter(RowImporter):
             cursor.execute(
                 "CREATE TEMP TABLE ponte_import_project (external_id text, programme_id bigint, acronym text, "
                 "title text, description text, cup text, role text, status text, total_budget numeric, "
-                "eu_contribution numeric, city_share numeric, cofinancing numeric, start_date date, end_date date) "
+                "eu_contribution numeric, city_share numeric, cofinancing numeric, start_date date, end_date date, "
+                "source_title text, source_date date) "
                 "ON COMMIT DROP"
             )
             with cursor.cursor.copy(f"COPY ponte_import_project ({columns}) FROM STDIN") as copy:
@@ -224,7 +221,7 @@ def typed(row) -> dict:
         value = row[name]
         if name in ("total_budget", "eu_contribution", "city_share", "cofinancing"):
             values[name] = Decimal(value) if value else None
-        elif name in ("start_date", "end_date"):
+        elif name in ("start_date", "end_date", "source_date"):
             values[name] = datetime.date.fromisoformat(value) if value else None
         else:
             values[name] = value
@@ -261,6 +258,18 @@ class OpenCoesioneImporter(ProjectImporter):
     label = _lazy("OpenCoesione – progetti_esteso (CSV)")
     origin = "opencoesione"
     required_columns = ("COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_CODICE_PROGRAMMA", "COD_COMUNE")
+    columns = (
+        *required_columns,
+        "OC_DESCRIZIONE_PROGRAMMA",
+        "OC_DENOM_BENEFICIARIO",
+        "OC_SINTESI_PROGETTO",
+        "OC_STATO_PROGETTO",
+        "FINANZ_UE",
+        "FINANZ_TOTALE_PUBBLICO",
+        "FINANZ_COMUNE",
+        "OC_DATA_INIZIO_PROGETTO",
+        "OC_DATA_FINE_PROGETTO_PREVISTA",
+    )
 
     def run(self, path: Path, *extra) -> ImportReport:
         file = path.name
@@ -330,12 +339,65 @@ class OpenCoesioneImporter(ProjectImporter):
 
 
 PNRR_STATUS = {"in corso": "running", "concluso": "closed", "non avviato": "granted", "liquidato": "closed"}
+# Words kept as written when a title in capitals is brought to sentence case.
+KEPT_WORDS = {"io": "IO", "pa": "PA", "pagopa": "PagoPA", "pnrr": "PNRR", "ue": "UE", "ict": "ICT", "ii": "II"}
+
+
+def sentence_case(text: str, *, names=()) -> str:
+    """A text in capitals as a sentence ("PRIMA LINEA TRANVIARIA DI BOLOGNA" → "Prima linea
+    tranviaria di Bologna"): `names` (the city's) and a few acronyms keep their capitals."""
+    proper = {word.casefold(): word for name in names for word in name.split()}
+
+    def word(match):
+        found = match.group(0).casefold()
+        return proper.get(found) or KEPT_WORDS.get(found) or found
+
+    text = re.sub(r"[^\W\d_]+", word, " ".join(text.split()).casefold())
+    return text[:1].upper() + text[1:]
+
+
+def looks_like_code(title: str, *, noise=()) -> bool:
+    """A title that names nothing ("1.2c_a944Comune di Bologna", "Prot num: 77763", "CUP
+    Comune di Bologna - Bus"): fewer than two words of four letters once the implementing body's
+    name is taken out."""
+    for phrase in noise:
+        if phrase:
+            title = re.sub(re.escape(phrase), " ", title, flags=re.IGNORECASE)
+    return len(re.findall(r"[^\W\d_]{4,}", title)) < 2
+
+
+def readable_title(title: str, *, summary="", measure="", names=(), noise=()) -> str:
+    """The title people read for a published one: the title itself when it says what the project
+    is; else the works described by the CUP summary ("name*place*works", the works when they are
+    described in three words or more, else the name); else the measure. Capitals become a sentence."""
+    title = " ".join(title.split())
+    coded = looks_like_code(title, noise=noise)
+    if not coded and "*" not in title:
+        return sentence_case(title, names=names) if title.isupper() else title
+    source = summary if coded else title
+    parts = [part.strip(" -") for part in source.split("*") if part.strip(" -")]
+    if len(parts) >= 3 and len(parts[-1].split()) >= 3:
+        chosen = parts[-1]
+    elif parts and not (coded and len(parts) == 1):
+        chosen = parts[0]
+    else:
+        chosen = measure or title
+    return sentence_case(chosen, names=names) if chosen.isupper() else chosen
 
 
 @register_importer
 class PnrrImporter(ProjectImporter):
-    """Italia Domani `PNRR_Progetti.csv` (`;`, UTF-8 with BOM, dd/mm/yyyy, decimal comma): the
-    projects whose implementing body (Soggetto Attuatore) is the city, by its tax code."""
+    """Italia Domani's PNRR projects: the projects whose implementing body (Soggetto Attuatore)
+    is the city, by its tax code. Reads every release seen (docs/open-data.md lists them):
+
+    - today's `PNRR_Progetti.csv`, 63 columns in Title Case;
+    - the 2023 `PNRR_Progetti_Dati_Validati` release, 50 columns in lower case (`Titolo
+      progetto`), `Data aggiornamento` instead of `Data di Estrazione`, no dates of the project,
+      and the Comune's tax code without its leading zero (`1232710374`);
+    - the 2022 release, 28 columns with trailing spaces in their names (`CUP `), `N/D` for
+      unknown amounts and amounts with thousands dots and no decimals (`114.000.000`).
+
+    `;`, UTF-8 with or without BOM or Windows-1252, dates dd/mm/yyyy, Italian amounts."""
 
     kind = "pnrr"
     name = _lazy("Italia Domani (PNRR)")
@@ -348,9 +410,29 @@ class PnrrImporter(ProjectImporter):
         "Missione",
         "Codice Fiscale Soggetto Attuatore",
     )
+    columns = (
+        *required_columns,
+        "Descrizione Missione",
+        "Descrizione Submisura",
+        "Sintesi Progetto",
+        "Soggetto Attuatore",
+        "Stato Avanzamento Progetto",
+        "Finanziamento PNRR",
+        "Finanziamento Totale",
+        "Finanziamento Comune",
+        "Data Inizio Progetto Prevista",
+        "Data Inizio Progetto Effettiva",
+        "Data Fine Progetto Prevista",
+        "Data Fine Progetto Effettiva",
+        "Data di Estrazione",
+    )
+    column_aliases = {"Data di Estrazione": ("Data aggiornamento",)}
 
     def run(self, path: Path, *extra) -> ImportReport:
         file = path.name
+        tax_code = normalise_tax_code(self.city.tax_code)
+        self.city_body = f"COMUNE DI {self.city.name}".upper()
+        named_not_coded = defaultdict(int)  # tax codes of rows naming the city but not its code
         with path.open("rb") as raw:
             counting = CountingReader(raw)
             number = 1
@@ -361,19 +443,29 @@ class PnrrImporter(ProjectImporter):
                             self.error(file, 1, column, _("column is missing"))
                     self.fail_if_errors()
                 self.progress(number - 1, counting.count)
-                if row.get("Codice Fiscale Soggetto Attuatore", "").strip() != self.city.tax_code:
+                code = row.get("Codice Fiscale Soggetto Attuatore", "")
+                if not tax_code or normalise_tax_code(code) != tax_code:
+                    if row.get("Soggetto Attuatore", "").strip().upper() == self.city_body:
+                        named_not_coded[code.strip() or "—"] += 1
                     continue
                 self._validate(file, number, row)
             self.progress(number - 1, counting.count, force=True)
         self.fail_if_errors()
         if not self.kept:
-            self.warn(
-                _(
-                    "No project of the city: 0 of %(rows)s rows have the tax code %(code)s in "
-                    "“Codice Fiscale Soggetto Attuatore”."
-                )
-                % {"rows": number_format(number - 1, force_grouping=True), "code": self.city.tax_code}
-            )
+            message = _(
+                "No project of the city: 0 of %(rows)s rows have the tax code %(code)s in "
+                "“Codice Fiscale Soggetto Attuatore”."
+            ) % {"rows": number_format(number - 1, force_grouping=True), "code": tax_code or "—"}
+            if named_not_coded:
+                message += " " + _(
+                    "%(n)s rows name “%(body)s” as implementing body with the tax code %(codes)s: is the "
+                    "city's tax code in city.yaml right?"
+                ) % {
+                    "n": sum(named_not_coded.values()),
+                    "body": self.city_body,
+                    "codes": ", ".join(sorted(named_not_coded)),
+                }
+            self.warn(message)
         report = ImportReport()
         with transaction.atomic():
             self.apply_projects(report)
@@ -384,9 +476,19 @@ class PnrrImporter(ProjectImporter):
         external_id = row.get("Codice Locale Progetto", "").strip() or row.get("CUP", "").strip()
         if not external_id:
             self.error(file, number, "Codice Locale Progetto", _("is required"))
+        published = " ".join(row.get("Titolo Progetto", "").split())
+        title = readable_title(
+            published,
+            summary=row.get("Sintesi Progetto", ""),
+            measure=row.get("Descrizione Submisura", "").strip(),
+            names=(self.city.name,),
+            noise=(self.city_body, row.get("Soggetto Attuatore", "").strip(), "CUP"),
+        )
         fields = {
             "acronym": "",
-            "title": clip(row.get("Titolo Progetto", ""), 500),
+            "title": clip(title, 500),
+            "source_title": clip(published, 500) if title != published else "",
+            "source_date": parsed("Data di Estrazione", parse_italian_date),
             "description": row.get("Sintesi Progetto", "").strip(),
             "cup": parsed("CUP", parse_cup) or "",
             "role": Project.Role.BENEFICIARY,
@@ -400,22 +502,25 @@ class PnrrImporter(ProjectImporter):
             "end_date": parsed("Data Fine Progetto Effettiva", parse_italian_date)
             or parsed("Data Fine Progetto Prevista", parse_italian_date),
         }
-        if not fields["title"]:
+        if not published:
             self.error(file, number, "Titolo Progetto", _("is required"))
+        mission = row.get("Missione", "").strip()
         self.keep(
             external_id,
-            row.get("Missione", "").strip(),
+            f"{mission}|{row.get('Descrizione Missione', '').strip()}",
             fields,
             file=file,
             number=number,
             column="Codice Locale Progetto",
         )
 
-    def programme_for(self, mission):
+    def programme_for(self, key):
+        mission, _sep, description = key.partition("|")
         root = ensure_programme(self.city, "pnrr", "PNRR", Programme.Kind.INDIRECT, "indiretti")
         if not mission:
             return root
-        return ensure_programme(self.city, f"pnrr-{slugify(mission)}", mission, root.kind, "pnrr")
+        name = f"{mission} {description}" if description else mission
+        return ensure_programme(self.city, f"pnrr-{slugify(mission)}", name, root.kind, "pnrr")
 
 
 CORDIS_COUNTRIES = {"EL": "GR", "UK": "GB"}  # CORDIS uses EU codes; Ponte stores ISO 3166-1

@@ -59,3 +59,46 @@ def load_programmes(loader, document):
             else:
                 loader.error(FILE, item.line, "actions", _("unknown action “%(code)s”") % {"code": code})
         set_links(programme, "actions", actions, loader.report)
+
+
+OPEN_DATA_FILE = "open-data.yaml"
+
+
+def load_open_data(loader, document):
+    """`open-data.yaml`: the city's projects as its sources publish them, in the sources' own files
+    shipped beside it, read by the same importers staff run (e.g. the Comune di Bologna's PNRR
+    projects from Italia Domani's February 2023 release). A file that keeps no project of the city
+    is a problem of the data set, as is any row an importer refuses."""
+    from ponte.core.importing import IMPORTERS, ImportFailed, RowError
+
+    for item in loader.items(OPEN_DATA_FILE, document, "imports"):
+        source = loader.text(OPEN_DATA_FILE, item, "source", required=True)
+        name = loader.text(OPEN_DATA_FILE, item, "file", required=True)
+        importer_class = IMPORTERS.get(source)
+        if source and importer_class is None:
+            choices = ", ".join(sorted(IMPORTERS))
+            loader.error(
+                OPEN_DATA_FILE,
+                item.line,
+                "source",
+                _("“%(value)s” is not one of: %(choices)s") % {"value": source, "choices": choices},
+            )
+        path = loader.folder / name
+        if name and not path.is_file():
+            loader.error(OPEN_DATA_FILE, item.line, "file", _("file is missing"))
+        if loader.city is None or importer_class is None or not path.is_file():
+            continue
+        importer = importer_class(city=loader.city)
+        try:
+            report = importer.run(path)
+        except ImportFailed as failure:
+            loader.errors.extend(failure.errors)
+            continue
+        for warning in importer.warnings:
+            loader.errors.append(RowError(name, "-", "-", warning))
+        for kind, n in report.created.items():
+            loader.report.created[kind] = loader.report.created.get(kind, 0) + n
+        for kind, n in report.updated.items():
+            loader.report.updated[kind] = loader.report.updated.get(kind, 0) + n
+        for kind, n in report.seen.items():
+            loader.report.seen[kind] = loader.report.seen.get(kind, 0) + n

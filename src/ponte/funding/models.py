@@ -1,6 +1,7 @@
 """The funding portfolio: programmes, calls, projects through their life, consortia."""
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -147,6 +148,25 @@ class Call(CityScopedModel):
         return reverse("funding:call-detail", kwargs={"city": self.city.slug, "pk": self.pk})
 
 
+@dataclass(frozen=True)
+class OpenDataSource:
+    name: str
+    licence: str
+    url: str
+
+
+# The sources Ponte imports projects from, as each asks to be credited.
+OPEN_DATA_SOURCES = {
+    "pnrr": OpenDataSource(
+        _("Italia Domani – open data PNRR"),
+        "CC BY 4.0",
+        "https://www.italiadomani.gov.it/content/sogei-ng/it/it/catalogo-open-data.html",
+    ),
+    "opencoesione": OpenDataSource("OpenCoesione", "CC BY 4.0", "https://opencoesione.gov.it/it/opendata/"),
+    "cordis": OpenDataSource(_("CORDIS – European Commission"), "CC BY 4.0", "https://cordis.europa.eu/"),
+}
+
+
 class Project(Publishable, CityScopedModel):
     """A project from idea to audit. Status changes go through `services.project_transition`."""
 
@@ -200,6 +220,13 @@ class Project(Publishable, CityScopedModel):
     alignments = models.ManyToManyField(AxisItem, blank=True, related_name="projects", verbose_name=_("alignment"))
     origin = models.CharField(_("imported from"), max_length=20, blank=True)
     external_id = models.CharField(_("identifier at the source"), max_length=120, blank=True)
+    source_title = models.CharField(
+        _("title at the source"),
+        max_length=500,
+        blank=True,
+        help_text=_("The title as the source publishes it, when it is a code or in capitals and Ponte shows another."),
+    )
+    source_date = models.DateField(_("source updated on"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -212,6 +239,19 @@ class Project(Publishable, CityScopedModel):
             ),
             dates_in_order("project_dates_ordered"),
         ]
+
+    @property
+    def open_data_source(self) -> "OpenDataSource | None":
+        return OPEN_DATA_SOURCES.get(self.origin)
+
+    @property
+    def attribution(self) -> str:
+        """The credit the source of an imported project asks for ("Fonte: Italia Domani – open
+        data PNRR (CC BY 4.0)"); empty for a project written in Ponte."""
+        source = OPEN_DATA_SOURCES.get(self.origin)
+        if source is None:
+            return ""
+        return _("Source: %(name)s (%(licence)s)") % {"name": source.name, "licence": source.licence}
 
     def __str__(self):
         return self.acronym or self.title

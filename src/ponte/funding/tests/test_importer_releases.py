@@ -1,0 +1,144 @@
+"""The Italia Domani importer on each release as published, one test a quirk: the 2023 validated
+release (the Comune di Bologna's real 9 projects, shipped in the data set), a 2022-style release
+and the Italian ways of writing amounts. Run through `import_funding`, as staff and `make` do."""
+
+import datetime
+import io
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from ponte.core.models import ImportJob
+from ponte.funding.models import Project
+from ponte.funding.tests.factories import ProgrammeFactory
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BOLOGNA_2023 = Path(__file__).resolve().parents[4] / "data" / "bologna" / "pnrr-comune-di-bologna-2023-02.csv"
+
+
+@pytest.fixture
+def bologna(city):
+    city.name, city.istat_code, city.tax_code = "Bologna", "037006", "01232710374"
+    city.save()
+    ProgrammeFactory(city=city, slug="indiretti", kind="indirect")
+    return city
+
+
+def imported(path, city):
+    out = io.StringIO()
+    call_command("import_funding", "pnrr", str(path), "--city", city.slug, stdout=out)
+    return out.getvalue()
+
+
+def test_the_2023_release_in_lower_case_with_the_tax_code_missing_its_zero(bologna):
+    """Column names in lower case (`Titolo progetto`) and `1232710374` for 01232710374: all 9
+    projects of the Comune are kept, with the release's published totals."""
+    assert "1232710374;" in BOLOGNA_2023.read_text(encoding="utf-8-sig")  # the quirk is in the file
+    imported(BOLOGNA_2023, bologna)
+    projects = Project.objects.filter(city=bologna, origin="pnrr")
+    assert projects.count() == 9
+    assert sum(p.eu_contribution for p in projects) == Decimal("476662567")
+    assert sum(p.total_budget for p in projects) == Decimal("836963127")
+    assert set(projects.values_list("source_date", flat=True)) == {
+        datetime.date(2023, 2, 21),
+        datetime.date(2023, 2, 20),
+        datetime.date(2023, 1, 20),
+    }  # `Data aggiornamento`, the 2023 name of `Data di Estrazione`
+    job = ImportJob.objects.get(kind="pnrr")
+    assert job.status == ImportJob.Status.DONE and not job.warnings
+
+
+def test_titles_that_are_codes_read_as_what_the_project_is(bologna):
+    """`Prot num: 77763`, `1.2c_a944Comune di Bologna`, `CUP Comune di Bologna - Bus` and titles in
+    capitals are shown from the source's own description; the published title is kept."""
+    imported(BOLOGNA_2023, bologna)
+    titles = dict(Project.objects.filter(city=bologna).values_list("source_title", "title"))
+    assert (
+        titles["Prot num: 77763"]
+        == "Demolizione e ricostruzione di un nuovo edificio pubblico adibito ad uso scolastico"
+    )
+    assert titles["1.2c_a944Comune di Bologna"].startswith("Implementazione di un piano di migrazione al cloud")
+    # The works as the CUP summary names them (the source itself cut the accent of "mobilità").
+    assert titles["CUP Comune di Bologna"] == "Rafforzamento della mobilit ciclistica"
+    assert titles["1.4.3 - app c_a944Comune di Bologna"] == (
+        "Realizzazione di interventi di attivazione dei servizi su app IO"
+    )
+    red_line = "LINEA TRANVIARIA*TERRITORIO COMUNALE*PRIMA LINEA TRANVIARIA DI BOLOGNA - LINEA ROSSA"
+    assert titles[red_line] == "Prima linea tranviaria di Bologna - linea rossa"
+    # A title that says what the project is stays as published, with no second title.
+    garden = Project.objects.get(city=bologna, title="Giardino all'italiana Villa Zambeccari")
+    assert garden.source_title == ""
+    assert garden.attribution == "Fonte: Italia Domani – open data PNRR (CC BY 4.0)"
+
+
+def test_the_2022_release_windows_1252_trailing_spaces_n_d_and_thousands_dots(bologna):
+    out = imported(FIXTURES / "PNRR_Progetti_2022.csv", bologna)
+    assert "Windows-1252" in out or "Latin-1" in out  # the encoding it was read in is said
+    tram = Project.objects.get(city=bologna, external_id="BO-TRAM-2022-01")  # `Codice Locale Progetto `
+    assert tram.eu_contribution == Decimal("114000000")  # `114.000.000`
+    assert tram.cofinancing == Decimal("40000")  # `40.000` is forty thousand euros, never 40
+    assert tram.total_budget == Decimal("114040000")
+    assert tram.cup == "F31E19000080001"  # `CUP ` with its trailing space
+    assert tram.source_date == datetime.date(2022, 12, 15)
+    centre = Project.objects.get(city=bologna, external_id="BO-PUI-2022-02")
+    assert centre.cofinancing == Decimal("1250.50")  # `1.250,50`
+    assert centre.title == "Riqualificazione del centro civico di quartiere e degli spazi pubblici"
+    assert Project.objects.filter(city=bologna).count() == 2  # Piovene Rocchette's project is not the city's
+
+
+def test_n_d_is_no_amount_and_an_unreadable_amount_is_named_with_its_row(bologna, tmp_path):
+    target = tmp_path / "PNRR_Progetti_2022.csv"
+    shutil.copy(FIXTURES / "PNRR_Progetti_2022.csv", target)
+    imported(target, bologna)
+    assert Project.objects.get(external_id="BO-TRAM-2022-01").city_share is None
+    text = target.read_text(encoding="cp1252").replace("114.000.000", "centoquattordici milioni")
+    target.write_text(text, encoding="cp1252")
+    with pytest.raises(Exception, match="problem"):
+        imported(target, bologna)
+    job = ImportJob.objects.filter(status=ImportJob.Status.FAILED).get()
+    [error] = job.errors
+    assert (error["row"], error["field"]) == (2, "Finanziamento PNRR")
+    assert "“centoquattordici milioni”" in error["message"]  # as written, not as read
+    assert Project.objects.get(external_id="BO-TRAM-2022-01").eu_contribution == Decimal("114000000")  # unchanged
+
+
+def test_zero_projects_kept_says_why(bologna):
+    """A wrong tax code in city.yaml: the import keeps nothing and the warning names the rows that
+    call themselves the Comune with another code."""
+    bologna.tax_code = "80000000000"
+    bologna.save()
+    out = imported(BOLOGNA_2023, bologna)
+    assert not Project.objects.exists()
+    job = ImportJob.objects.get(kind="pnrr")
+    warning = " ".join(job.warnings)
+    assert "0 di 9 righe" in warning or "0 of 9 rows" in warning, warning
+    assert "9" in warning and "COMUNE DI BOLOGNA" in warning and "1232710374" in warning
+    assert "COMUNE DI BOLOGNA" in out
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [
+        ("1706633,17", "1706633.17"),
+        ("1.706.633,17", "1706633.17"),
+        ("114.000.000", "114000000"),
+        ("40.000", "40000"),
+        ("4479314.00", "4479314.00"),
+        ("1,234,567.89", "1234567.89"),
+        ("€ 1 500", "1500"),
+        ("0,5", "0.5"),
+        ("N/D", None),
+        ("n.d.", None),
+        ("", None),
+    ],
+)
+def test_amounts_as_italian_sources_write_them(bologna, tmp_path, written, amount):
+    source = (FIXTURES / "PNRR_Progetti_2022.csv").read_text(encoding="cp1252")
+    target = tmp_path / "PNRR_Progetti_2022.csv"
+    target.write_text(source.replace(";40.000;", f";{written};"), encoding="cp1252")
+    imported(target, bologna)
+    cofinancing = Project.objects.get(external_id="BO-TRAM-2022-01").cofinancing
+    assert cofinancing == (Decimal(amount) if amount else None)
