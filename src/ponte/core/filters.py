@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,10 @@ from .models import Organisation
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A year: bounded, so a wild number is a form error rather than a database overflow."""
+    """A year: a whole number (no amount's placeholder or decimal format), bounded, so a wild
+    number is a form error rather than a database overflow."""
+
+    field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1900)

@@ -385,6 +385,16 @@ def readable_title(title: str, *, summary="", measure="", names=(), noise=()) ->
     return sentence_case(chosen, names=names) if chosen.isupper() else chosen
 
 
+def readable_text(text: str, *, names=()) -> str:
+    """A summary in capitals, in CUP style ("NAME*PLACE*WORKS"), as sentences: "Scuole armandi
+    avogli — Via saragozza 238 — Demolizione e …". Mixed-case text stays as it is."""
+    text = " ".join(text.split())
+    if not text.isupper():
+        return text
+    parts = [part.strip(" -") for part in text.split("*") if part.strip(" -")]
+    return " — ".join(sentence_case(part, names=names) for part in parts)
+
+
 @register_importer
 class PnrrImporter(ProjectImporter):
     """Italia Domani's PNRR projects: the projects whose implementing body (Soggetto Attuatore)
@@ -489,7 +499,7 @@ class PnrrImporter(ProjectImporter):
             "title": clip(title, 500),
             "source_title": clip(published, 500) if title != published else "",
             "source_date": parsed("Data di Estrazione", parse_italian_date),
-            "description": row.get("Sintesi Progetto", "").strip(),
+            "description": readable_text(row.get("Sintesi Progetto", ""), names=(self.city.name,)),
             "cup": parsed("CUP", parse_cup) or "",
             "role": Project.Role.BENEFICIARY,
             "status": PNRR_STATUS.get(row.get("Stato Avanzamento Progetto", "").strip().lower(), "running"),

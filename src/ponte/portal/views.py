@@ -13,6 +13,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from ponte.core.views import CityMixin, FilteredListView
 from ponte.diplomacy import worldmap
+from ponte.funding.models import OPEN_DATA_SOURCES
 from ponte.participation.newsletter import rich_text
 from ponte.plan import queries as plan_queries
 
@@ -185,7 +186,12 @@ class ProjectListView(PortalMixin, FilteredListView):
         queryset = self.filterset.qs
         totals = queryset.aggregate(budget=Sum("total_budget"), contribution=Sum("eu_contribution"))
         countries = set(queryset.exclude(participations__country="").values_list("participations__country", flat=True))
-        return super().get_context_data(totals=totals, **worldmap.map_context(shaded=countries), **kwargs)
+        # The credit each open-data source of the listed projects asks for.
+        origins = sorted(set(queryset.exclude(origin="").values_list("origin", flat=True)))
+        sources = [OPEN_DATA_SOURCES[origin] for origin in origins if origin in OPEN_DATA_SOURCES]
+        return super().get_context_data(
+            totals=totals, sources=sources, **worldmap.map_context(shaded=countries), **kwargs
+        )
 
 
 class ProjectView(PortalMixin, TemplateView):
