@@ -356,6 +356,27 @@ def sentence_case(text: str, *, names=()) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Articles, prepositions and conjunctions that stay in lower case inside a name.
+ITALIAN_SMALL_WORDS = (
+    "a ad agli ai al alla alle allo con da dai dal dalla dalle dei del della delle dello di e ed fra gli i il in "
+    "la le lo nei nel nella nelle o per su sui sul sulla sulle tra un una uno"
+)
+SMALL_WORDS = frozenset(ITALIAN_SMALL_WORDS.split())
+
+
+def name_case(text: str, *, names=()) -> str:
+    """A name or an address in capitals as Italian writes it: "PARCO DI VILLA SPADA" → "Parco
+    di Villa Spada", "VIA SARAGOZZA 238" → "Via Saragozza 238"."""
+    proper = {word.casefold(): word for name in names for word in name.split()}
+    words = " ".join(text.split()).casefold().split(" ")
+    return " ".join(
+        proper.get(word)
+        or KEPT_WORDS.get(word)
+        or (word if position and word in SMALL_WORDS else word[:1].upper() + word[1:])
+        for position, word in enumerate(words)
+    )
+
+
 def looks_like_code(title: str, *, noise=()) -> bool:
     """A title that names nothing ("1.2c_a944Comune di Bologna", "Prot num: 77763", "CUP
     Comune di Bologna - Bus"): fewer than two words of four letters once the implementing body's
@@ -386,13 +407,16 @@ def readable_title(title: str, *, summary="", measure="", names=(), noise=()) ->
 
 
 def readable_text(text: str, *, names=()) -> str:
-    """A summary in capitals, in CUP style ("NAME*PLACE*WORKS"), as sentences: "Scuole armandi
-    avogli — Via saragozza 238 — Demolizione e …". Mixed-case text stays as it is."""
+    """A summary in capitals, in CUP style ("NAME*PLACE*WORKS"), as Italian writes it: "Scuole
+    Armandi Avogli — Via Saragozza 238 — Demolizione e …" (the name and the place as names, the
+    works as a sentence). Mixed-case text stays as it is."""
     text = " ".join(text.split())
     if not text.isupper():
         return text
     parts = [part.strip(" -") for part in text.split("*") if part.strip(" -")]
-    return " — ".join(sentence_case(part, names=names) for part in parts)
+    if len(parts) < 3:
+        return " — ".join(sentence_case(part, names=names) for part in parts)
+    return " — ".join([*(name_case(part, names=names) for part in parts[:-1]), sentence_case(parts[-1], names=names)])
 
 
 @register_importer

@@ -142,3 +142,33 @@ def test_amounts_as_italian_sources_write_them(bologna, tmp_path, written, amoun
     imported(target, bologna)
     cofinancing = Project.objects.get(external_id="BO-TRAM-2022-01").cofinancing
     assert cofinancing == (Decimal(amount) if amount else None)
+
+
+def test_summaries_in_capitals_read_as_italian(bologna):
+    """The CUP summary "NAME*PLACE*WORKS" in capitals: name and place as names, works as a sentence."""
+    imported(BOLOGNA_2023, bologna)
+    school = Project.objects.get(city=bologna, source_title="Prot num: 77763")
+    assert school.description == (
+        "Scuole Armandi Avogli — Via Saragozza 238 — Demolizione e ricostruzione di un nuovo edificio pubblico "
+        "adibito ad uso scolastico"
+    )
+    garden = Project.objects.get(city=bologna, title="Giardino all'italiana Villa Zambeccari")
+    assert garden.description.startswith("Parco di Villa Spada — Via Casaglia 3 — Recupero di tutti gli elementi")
+
+
+def test_a_fresh_data_set_reconciles_the_pnrr_with_the_plan_and_says_why_it_differs(db, client):
+    """The data set loads the 9 projects; the portfolio sets them against the plan's "oltre 660
+    milioni" and explains the difference (projects granted after the release)."""
+    from django.conf import settings
+
+    from ponte.core.models import City, Membership
+    from ponte.factories import MembershipFactory
+
+    call_command("load_plan", str(Path(settings.BASE_DIR) / "data" / "bologna"), stdout=io.StringIO())
+    bologna = City.objects.get()
+    client.force_login(MembershipFactory(city=bologna, role=Membership.Role.FUNDS_OFFICER).user)
+    page = client.get(f"/{bologna.slug}/gestione/fondi/").content.decode()
+    assert "476.662.567,00" in page and "660.000.000,00" in page and "-183.337.433,00" in page
+    assert "Informazioni sulle differenze" in page and "rilascio di Italia Domani di febbraio 2023" in page
+    call_command("load_plan", str(Path(settings.BASE_DIR) / "data" / "bologna"), stdout=io.StringIO())
+    assert Project.objects.filter(city=bologna, origin="pnrr").count() == 9  # a second load adds nothing
