@@ -798,12 +798,23 @@ class FundingTendersImporter(RowImporter):
             self.fail_if_errors()
         calls = {}
         today = timezone.localdate()
+        self.keyed_by_call, self.without_identifier = [], []
         for position, item in enumerate(items, start=1):
             self.progress(position, path.stat().st_size * position // max(len(items), 1), force=position == len(items))
             values = read(file, position, item, today)
             if values:
                 calls[values.pop("identifier")] = values
         self.fail_if_errors()
+        if self.keyed_by_call:
+            self.warn(
+                _("%(n)s topics have no identifier: kept under their call's identifier (%(ids)s).")
+                % {"n": len(self.keyed_by_call), "ids": ", ".join(self.keyed_by_call[:5])}
+            )
+        if self.without_identifier:
+            self.warn(
+                _("%(n)s items have neither an identifier nor a call identifier and were skipped (items %(items)s).")
+                % {"n": len(self.without_identifier), "items": ", ".join(map(str, self.without_identifier[:10]))}
+            )
         if not calls:
             self.warn(_("The file lists no topic: nothing to import."))
         report = ImportReport(seen={"calls": len(calls)})
@@ -838,16 +849,38 @@ class FundingTendersImporter(RowImporter):
         future = sorted(d for d in dates if d >= today)
         return future[0] if future else (max(dates) if dates else None)
 
+    @staticmethod
+    def _status(status, deadline, today):
+        """The portal's status, except that a topic whose last deadline has passed is closed
+        whatever the file says (a saved file ages; the portal updates its status later)."""
+        if deadline and deadline < today:
+            return Call.Status.CLOSED
+        return status
+
+    def _identifier(self, position, identifier, call_identifier):
+        """A topic's own identifier; one published without it (`null`, as an MSCA topic was) is
+        kept under its call's identifier, and an item with neither is skipped: a warning each,
+        never the whole file refused."""
+        identifier = str(identifier or "").strip()
+        if identifier:
+            return identifier
+        call_identifier = str(call_identifier or "").strip()
+        if call_identifier:
+            self.keyed_by_call.append(call_identifier)
+            return call_identifier
+        self.without_identifier.append(position)
+        return ""
+
     def _from_reference(self, file, position, item, today):
-        identifier = str(item.get("identifier") or "").strip()
+        identifier = self._identifier(position, item.get("identifier"), item.get("callIdentifier"))
         if not identifier:
-            self.error(file, position, "identifier", _("is required"))
             return None
         to_date = lambda ms: datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.UTC).date()  # noqa: E731
         deadlines = [to_date(ms) for ms in item.get("deadlineDatesLong") or [] if isinstance(ms, (int, float))]
         framework = item.get("frameworkProgramme") or {}
         status = str((item.get("status") or {}).get("id", ""))
         opening = item.get("plannedOpeningDateLong")
+        deadline = self._next_deadline(deadlines, today)
         return {
             "identifier": identifier[:120],
             "title": clip(item.get("title"), 500),
@@ -856,10 +889,10 @@ class FundingTendersImporter(RowImporter):
             "programme_key": framework.get("abbreviation") or str(framework.get("id", "")),
             "description": " ".join(info.get("content", "") for info in item.get("latestInfos") or [])[:5000],
             "keywords": " ".join([*(item.get("keywords") or []), *(item.get("tags") or [])])[:5000],
-            "status": FT_STATUS.get(status, Call.Status.OPEN),
+            "status": self._status(FT_STATUS.get(status, Call.Status.OPEN), deadline, today),
             "is_tender": item.get("type") == 0,
             "opening_date": to_date(opening) if isinstance(opening, (int, float)) else None,
-            "deadline": self._next_deadline(deadlines, today),
+            "deadline": deadline,
             "url": FT_TOPIC_URL.format(identifier.lower())
             if item.get("type") != 0
             else str(item.get("url") or "")[:500],
@@ -867,10 +900,13 @@ class FundingTendersImporter(RowImporter):
 
     def _from_search(self, file, position, item, today):
         meta = item.get("metadata") or {}
-        first = lambda key: (meta.get(key) or [""])[0]  # noqa: E731 - every metadata value is a list
-        identifier = first("identifier").strip()
+
+        def first(key) -> str:  # every metadata value is a list of strings, or null
+            value = (meta.get(key) or [""])[0]
+            return "" if value is None else str(value)
+
+        identifier = self._identifier(position, first("identifier"), first("callIdentifier"))
         if not identifier:
-            self.error(file, position, "metadata.identifier", _("is required"))
             return None
         deadlines = []
         for value in meta.get("deadlineDate") or []:
@@ -879,6 +915,7 @@ class FundingTendersImporter(RowImporter):
             except ValueError:
                 self.error(file, position, "metadata.deadlineDate", _("“%(value)s” is not a date") % {"value": value})
         opening = first("startDate")
+        deadline = self._next_deadline(deadlines, today)
         return {
             "identifier": identifier[:120],
             "title": clip(first("title") or item.get("title", ""), 500),
@@ -887,9 +924,9 @@ class FundingTendersImporter(RowImporter):
             "programme_key": first("frameworkProgramme"),
             "description": clip(item.get("summary") or first("descriptionByte"), 5000),
             "keywords": " ".join([*(meta.get("keywords") or []), *(meta.get("tags") or [])])[:5000],
-            "status": FT_STATUS.get(first("status"), Call.Status.OPEN),
+            "status": self._status(FT_STATUS.get(first("status"), Call.Status.OPEN), deadline, today),
             "is_tender": first("type") == "0",
             "opening_date": datetime.date.fromisoformat(opening[:10]) if opening else None,
-            "deadline": self._next_deadline(deadlines, today),
+            "deadline": deadline,
             "url": (item.get("url") or FT_TOPIC_URL.format(identifier.lower()))[:500],
         }

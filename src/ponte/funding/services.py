@@ -187,3 +187,15 @@ def send_deadline_reminders(*, city, today: datetime.date | None = None) -> int:
                 reminded.update(m.pk for m in milestones)
     ProjectMilestone.objects.filter(pk__in=reminded).update(reminded_at=timezone.now())
     return sent
+
+
+def close_past_calls(*, city, today: datetime.date | None = None) -> int:
+    """Calls whose deadline has passed are closed (run daily with the ranking): a call the
+    portal listed as open does not stay "Aperto" in Ponte after its deadline. Returns how many."""
+    today = today or timezone.localdate()
+    return (
+        Call.objects.for_city(city)
+        .filter(deadline__lt=today)
+        .exclude(status=Call.Status.CLOSED)
+        .update(status=Call.Status.CLOSED)
+    )

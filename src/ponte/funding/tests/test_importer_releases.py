@@ -172,3 +172,46 @@ def test_a_fresh_data_set_reconciles_the_pnrr_with_the_plan_and_says_why_it_diff
     assert "Informazioni sulle differenze" in page and "rilascio di Italia Domani di febbraio 2023" in page
     call_command("load_plan", str(Path(settings.BASE_DIR) / "data" / "bologna"), stdout=io.StringIO())
     assert Project.objects.filter(city=bologna, origin="pnrr").count() == 9  # a second load adds nothing
+
+
+def import_calls(path, city):
+    out = io.StringIO()
+    call_command("import_funding", "funding-tenders", str(path), "--city", city.slug, stdout=out)
+    return out.getvalue()
+
+
+def test_a_topic_published_without_identifier_is_kept_under_its_call_never_refusing_the_file(bologna, tmp_path):
+    """A real search result had `identifier: null` (an MSCA topic with a `callIdentifier`): it is
+    kept under its call's identifier, an item with neither is skipped, each with a warning."""
+    import json
+
+    from ponte.funding.models import Call
+
+    document = json.loads((FIXTURES / "search_api_sample.json").read_text(encoding="utf-8"))
+    document["results"][1]["metadata"]["identifier"] = None
+    orphan = json.loads(json.dumps(document["results"][0]))
+    orphan["metadata"]["identifier"], orphan["metadata"]["callIdentifier"] = [None], None
+    document["results"].append(orphan)
+    target = tmp_path / "search.json"
+    target.write_text(json.dumps(document), encoding="utf-8")
+    import_calls(target, bologna)
+    assert set(Call.objects.values_list("identifier", flat=True)) == {"HORIZON-EIC-2026-STEP", "HORIZON-MISS-2027-CIT-01"}
+    warnings = " ".join(ImportJob.objects.get(kind="funding-tenders").warnings)
+    assert "HORIZON-MISS-2027-CIT-01" in warnings and "3" in warnings  # the skipped item, by its position
+
+
+def test_calls_past_their_deadline_are_closed_on_import_and_daily(bologna, tmp_path):
+    from ponte.funding.models import Call
+
+    import_calls(FIXTURES / "search_api_sample.json", bologna)
+    # The file says "open" (31094502) for a topic whose deadline, 25 November 2026, has passed.
+    passed = Call.objects.get(identifier="HORIZON-EIC-2026-STEP")
+    assert passed.deadline < datetime.date.today() and passed.status == Call.Status.CLOSED
+    upcoming = Call.objects.get(identifier="HORIZON-MISS-2027-CIT-01-01")
+    assert upcoming.status == Call.Status.FORTHCOMING
+    # A day after its deadline, the daily run closes it and says so.
+    Call.objects.filter(pk=upcoming.pk).update(deadline=datetime.date.today() - datetime.timedelta(days=1))
+    out = io.StringIO()
+    call_command("rank_calls", "--city", bologna.slug, stdout=out)
+    assert Call.objects.get(pk=upcoming.pk).status == Call.Status.CLOSED
+    assert "1" in out.getvalue() and bologna.slug in out.getvalue()

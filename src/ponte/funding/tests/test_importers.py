@@ -91,7 +91,9 @@ def test_funding_tenders_reference_file_and_search_response(bologna):
     calls = {c.identifier: c for c in Call.objects.select_related("programme")}
     assert len(calls) == 5
     erasmus = calls["ERASMUS-EDU-2022-ECHE-CERT-FP"]
-    assert erasmus.programme.slug == "erasmus" and erasmus.status == "open"
+    # "Open" in the file, but its last deadline (24 March 2026) has passed: closed in Ponte.
+    assert erasmus.programme.slug == "erasmus" and erasmus.status == "closed"
+    assert erasmus.deadline == datetime.date(2026, 3, 24)
     assert erasmus.opening_date == datetime.date(2022, 2, 23)
     assert calls["NEAR/BEG/2023/EA-RP/0169"].is_tender
     mission = calls["HORIZON-MISS-2027-CIT-01-01"]
