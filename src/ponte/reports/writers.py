@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ponte.core.countries import country_name
+
 from . import charts
 
 
@@ -268,7 +270,7 @@ def _projects_table(content):
 def _relations_table(content):
     header = [_("Partner"), _("Country"), _("Kind"), _("Status")]
     rows = [
-        [r.partner.localized_name, r.partner.country, r.get_kind_display(), r.get_status_display()]
+        [r.partner.localized_name, country_name(r.partner.country), r.get_kind_display(), r.get_status_display()]
         for r in content.relations
     ]
     return header, rows

@@ -39,7 +39,8 @@ def visible_text(page: str) -> str:
     main = re.sub(r"(?s)<(script|style|code|pre)\b.*?</\1>", " ", main)
     main = re.sub(r"(?s)<!--.*?-->", " ", main)
     main = re.sub(r"<[^>]+>", " ", main)
-    return re.sub(r"\s+", " ", html.unescape(main))
+    main = re.sub(r"https?://\S+", " ", html.unescape(main))  # an address is content, not words of the UI
+    return re.sub(r"\s+", " ", main)
 
 
 def data_set_text() -> str:

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from ponte.core.models import City, FollowUp
 from ponte.core.services import follow_up_add
 from ponte.diplomacy import services
-from ponte.diplomacy.models import Mission, NetworkMembership, Relation, Theme
+from ponte.diplomacy.models import Mission, NetworkMembership, Relation, Representation, Theme
 from ponte.factories import OrganisationFactory
 from ponte.testing import DIPLOMACY, READ
 
@@ -228,7 +228,15 @@ def test_bologna_data_set_holds_the_plans_relations_and_networks(db):
     bologna = City.objects.get(slug="bologna")
     relations = {(r.partner.slug, r.kind) for r in Relation.objects.for_city(bologna).select_related("partner")}
     assert ("portland", "twinning") in relations and ("barcellona", "partnership") in relations
-    assert len(relations) == 18 and all(r.source for r in Relation.objects.for_city(bologna))
+    assert len(relations) == 37 and all(r.source for r in Relation.objects.for_city(bologna))
+    # The 13 twin cities from public pages, each with its address; no year where none was found.
+    twinnings = Relation.objects.for_city(bologna).filter(kind="twinning").select_related("partner")
+    assert twinnings.count() == 13 and all("http" in r.source or "Azioni" in r.source for r in twinnings)
+    assert twinnings.get(partner__slug="tuzla").signed_on == datetime.date(2004, 7, 21)
+    assert "Valence (Francia)" in twinnings.get(partner__slug="valencia").description
+    consulates = Representation.objects.for_city(bologna)
+    assert sorted(consulates.filter(kind="consulate_general").values_list("country", flat=True)) == ["MA", "RO"]
+    assert consulates.filter(kind="honorary_consulate").count() == 5
     roles = {m.network.slug: m.role for m in NetworkMembership.objects.for_city(bologna).select_related("network")}
     assert roles["eurocities"] == "vice_chair" and roles["eccar"] == "chair" and roles["efus"] == "executive"
     assert len(roles) == 13

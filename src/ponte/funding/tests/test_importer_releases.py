@@ -195,7 +195,10 @@ def test_a_topic_published_without_identifier_is_kept_under_its_call_never_refus
     target = tmp_path / "search.json"
     target.write_text(json.dumps(document), encoding="utf-8")
     import_calls(target, bologna)
-    assert set(Call.objects.values_list("identifier", flat=True)) == {"HORIZON-EIC-2026-STEP", "HORIZON-MISS-2027-CIT-01"}
+    assert set(Call.objects.values_list("identifier", flat=True)) == {
+        "HORIZON-EIC-2026-STEP",
+        "HORIZON-MISS-2027-CIT-01",
+    }
     warnings = " ".join(ImportJob.objects.get(kind="funding-tenders").warnings)
     assert "HORIZON-MISS-2027-CIT-01" in warnings and "3" in warnings  # the skipped item, by its position
 
