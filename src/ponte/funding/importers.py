@@ -588,6 +588,27 @@ class CordisImporter(ProjectImporter):
         super().__init__(city=city, progress=progress)
         self.pics = set(pics)
         self.city_name = f"COMUNE DI {city.name}".upper()
+        self.tax_code = normalise_tax_code(city.tax_code)
+
+    def is_city(self, row) -> bool:
+        """The city's own participation: its PIC, its name ("COMUNE DI BOLOGNA") or its VAT number
+        (`IT01232710374`, the tax code of an Italian public body)."""
+        return (
+            row.get("organisationID", "").strip() in self.pics
+            or row.get("name", "").strip().upper() == self.city_name
+            or bool(self.tax_code)
+            and normalise_tax_code(row.get("vatNumber", "")) == self.tax_code
+        )
+
+    def contribution(self, file, number, row):
+        """A participant's EU money: `ecContribution`, or `netEcContribution` where that is where
+        CORDIS puts it (a third party's `ecContribution` is 0)."""
+        amount = self.parsed(file, number, row, "ecContribution", parse_amount)
+        if not amount:
+            net = self.parsed(file, number, row, "netEcContribution", parse_amount)
+            if net:
+                return net
+        return amount
 
     def run(self, organizations: Path, projects: Path | None = None) -> ImportReport:
         if projects is None:
@@ -628,10 +649,7 @@ class CordisImporter(ProjectImporter):
                 if not project_id:
                     self.error(path.name, number, "projectID", _("is required"))
                     continue
-                if (
-                    row.get("organisationID", "").strip() in self.pics
-                    or row.get("name", "").strip().upper() == self.city_name
-                ):
+                if self.is_city(row):
                     city_projects.add(project_id)
                 by_project[project_id].append((number, row))
         self.organisation_rows, self.organisation_bytes = sum(len(rows) for rows in by_project.values()), total
@@ -651,12 +669,7 @@ class CordisImporter(ProjectImporter):
                     continue
                 kept[project_id] = row
                 parsed = partial(self.parsed, file, number, row)
-                city_rows = [
-                    r
-                    for _n, r in participants[project_id]
-                    if r.get("organisationID", "").strip() in self.pics
-                    or r.get("name", "").strip().upper() == self.city_name
-                ]
+                city_rows = [r for _n, r in participants[project_id] if self.is_city(r)]
                 city_row = city_rows[0]
                 end = parsed("endDate", parse_iso_date)
                 fields = {
@@ -670,7 +683,7 @@ class CordisImporter(ProjectImporter):
                     else "running",
                     "total_budget": parsed("totalCost", parse_amount),
                     "eu_contribution": parsed("ecMaxContribution", parse_amount),
-                    "city_share": self.parsed(file, number, city_row, "ecContribution", parse_amount),
+                    "city_share": self.contribution(file, number, city_row),
                     "cofinancing": None,
                     "start_date": parsed("startDate", parse_iso_date),
                     "end_date": end,
@@ -699,6 +712,10 @@ class CordisImporter(ProjectImporter):
             for p in Project.objects.filter(city=self.city, origin=self.origin, external_id__in=list(participants))
         }
         organisations = {o.slug: o for o in Organisation.objects.filter(city=self.city, slug__startswith="pic-")}
+        # The city's own organisation of the directory, never a second "COMUNE DI …" from CORDIS.
+        own = Organisation.objects.filter(
+            city=self.city, parent=None, name__iexact=f"Comune di {self.city.name}"
+        ).first()
         for project_id, rows in participants.items():
             for number, row in rows:
                 pic = row.get("organisationID", "").strip()
@@ -712,11 +729,13 @@ class CordisImporter(ProjectImporter):
                     "locality": clip(row.get("city", "").title(), 120),
                     "website": row.get("organizationURL", "").strip()[:200],
                 }
-                organisation = organisations.get(slug)
+                organisation = own if own is not None and self.is_city(row) else organisations.get(slug)
                 if organisation is None:
                     organisation = Organisation.objects.create(city=self.city, slug=slug, **values)
                     organisations[slug] = organisation
                     report.count("organisations", True, True)
+                elif organisation is own:
+                    pass  # the directory's own record of the city stays as staff keep it
                 elif any(getattr(organisation, k) != v for k, v in values.items() if v):
                     for k, v in values.items():
                         if v:
@@ -728,9 +747,7 @@ class CordisImporter(ProjectImporter):
                     "country": country,
                     "pic": pic,
                     "role": role if role in Participation.Role.values else Participation.Role.PARTICIPANT,
-                    "eu_contribution": self.parsed(
-                        row.get("__file", "organization.csv"), number, row, "ecContribution", parse_amount
-                    ),
+                    "eu_contribution": self.contribution(row.get("__file", "organization.csv"), number, row),
                 }
                 participation, created = Participation.objects.get_or_create(
                     city=self.city,

@@ -241,6 +241,12 @@ class Project(Publishable, CityScopedModel):
         ]
 
     @property
+    def city_funds(self):
+        """The money that comes to the city: its share of a consortium's grant, or the whole
+        contribution where the city is the sole beneficiary (as the funds portfolio counts it)."""
+        return self.city_share if self.city_share is not None else self.eu_contribution
+
+    @property
     def open_data_source(self) -> "OpenDataSource | None":
         return OPEN_DATA_SOURCES.get(self.origin)
 

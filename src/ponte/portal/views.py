@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -184,7 +185,11 @@ class ProjectListView(PortalMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         queryset = self.filterset.qs
-        totals = queryset.aggregate(budget=Sum("total_budget"), contribution=Sum("eu_contribution"))
+        totals = queryset.aggregate(
+            budget=Sum("total_budget"),
+            contribution=Sum("eu_contribution"),
+            city_funds=Sum(Coalesce("city_share", "eu_contribution")),
+        )
         countries = set(queryset.exclude(participations__country="").values_list("participations__country", flat=True))
         # The credit each open-data source of the listed projects asks for.
         origins = sorted(set(queryset.exclude(origin="").values_list("origin", flat=True)))

@@ -218,3 +218,61 @@ def test_calls_past_their_deadline_are_closed_on_import_and_daily(bologna, tmp_p
     call_command("rank_calls", "--city", bologna.slug, stdout=out)
     assert Call.objects.get(pk=upcoming.pk).status == Call.Status.CLOSED
     assert "1" in out.getvalue() and bologna.slug in out.getvalue()
+
+
+def cordis_files(tmp_path, replace=()):
+    paths = []
+    for name in ("cordis_organization.csv", "cordis_project.csv"):
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        for old, new in replace:
+            text = text.replace(old, new)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    return paths
+
+
+def import_cordis(paths, city, *options):
+    call_command("import_funding", "cordis", *paths, "--city", city.slug, *options, stdout=io.StringIO())
+
+
+def test_cordis_the_city_is_its_own_organisation_never_a_second_one(bologna, tmp_path, client):
+    """Found by its VAT number (no PIC given, another spelling of its name), the city's row links
+    to the directory's "Comune di Bologna", which keeps its name; no "COMUNE DI BOLOGNA" is added."""
+    from ponte.core.models import Organisation
+    from ponte.factories import OrganisationFactory
+    from ponte.funding.models import Participation
+
+    own = OrganisationFactory(city=bologna, name="Comune di Bologna", kind="public", country="IT")
+    paths = cordis_files(tmp_path, [('"COMUNE DI BOLOGNA";"CDB"', '"COMUNE DI BOLOGNA - AREA NUOVO WELFARE";"CDB"')])
+    import_cordis(paths, bologna)
+    names = [name.casefold() for name in Organisation.objects.filter(city=bologna).values_list("name", flat=True)]
+    assert not [name for name in names if name.startswith("comune di bologna") and name != "comune di bologna"]
+    assert names.count("comune di bologna") == 1
+    project = Project.objects.get(city=bologna, origin="cordis", external_id="101096817")
+    assert Participation.objects.get(project=project, organisation=own).role == "coordinator"
+    own.refresh_from_db()
+    assert own.name == "Comune di Bologna"
+    assert project.city_share == Decimal("1200000")  # the city's share, apart from the project's EU total
+    assert project.eu_contribution == Decimal("8000000")
+    # The portal never adds the consortium's money to the city's.
+    page = client.get(f"/{bologna.slug}/progetti/").content.decode()
+    assert "contributo 8.000.000,00 €" in page and "al Comune 1.200.000,00 €" in page
+
+
+def test_cordis_a_third_partys_money_is_in_net_ec_contribution(bologna, tmp_path):
+    """A third party's `ecContribution` is 0 and its money is in `netEcContribution`."""
+    city_row = '"coordinator";"1200000";"1200000";"1500000"'
+    paths = cordis_files(tmp_path, [(city_row, '"thirdParty";"0";"350000";"400000"')])
+    import_cordis(paths, bologna, "--pic", "999887766")
+    project = Project.objects.get(city=bologna, origin="cordis", external_id="101096817")
+    assert project.city_share == Decimal("350000")
+
+
+def test_cordis_with_no_participation_of_the_city_warns_and_keeps_nothing(bologna, tmp_path):
+    paths = cordis_files(
+        tmp_path, [('"COMUNE DI BOLOGNA"', '"COMUNE DI MODENA"'), ('"IT01232710374"', '"IT00221940364"')]
+    )
+    import_cordis(paths, bologna)
+    assert not Project.objects.exists()
+    job = ImportJob.objects.get(kind="cordis")
+    assert job.status == ImportJob.Status.DONE and "COMUNE DI BOLOGNA" in " ".join(job.warnings)
