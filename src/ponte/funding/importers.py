@@ -244,6 +244,18 @@ def ensure_programme(city, slug, name, kind, parent_slug=None) -> Programme:
     return programme
 
 
+def mapped_programme(city, codes) -> Programme | None:
+    """The plan's programme that the city's data set maps one of these source codes onto
+    (`source_codes` in programmes.yaml), so imported projects count where the plan counts them."""
+    wanted = set(codes)
+    if not wanted:
+        return None
+    for programme in Programme.objects.filter(city=city).exclude(source_codes=""):
+        if wanted & set(programme.source_codes.split()):
+            return programme
+    return None
+
+
 OC_STATUS = {"non avviato": "granted", "in corso": "running", "concluso": "closed", "liquidato": "closed"}
 
 
@@ -334,13 +346,32 @@ class OpenCoesioneImporter(ProjectImporter):
 
     def programme_for(self, key):
         code, _sep, name = key.partition("|")
-        slug = "oc-" + slugify(code.split(":::")[0])[:50] if code else "oc-senza-programma"
-        return ensure_programme(self.city, slug, name or code, Programme.Kind.INDIRECT, "indiretti")
+        codes = [part.strip() for part in code.split(":::") if part.strip()]
+        mapped = mapped_programme(self.city, codes)
+        if mapped is not None:
+            return mapped
+        slug = "oc-" + slugify(codes[0])[:50] if codes else "oc-senza-programma"
+        return ensure_programme(
+            self.city,
+            slug,
+            sentence_case(name) if name.isupper() else name or code,
+            Programme.Kind.INDIRECT,
+            "indiretti",
+        )
 
 
 PNRR_STATUS = {"in corso": "running", "concluso": "closed", "non avviato": "granted", "liquidato": "closed"}
 # Words kept as written when a title in capitals is brought to sentence case.
-KEPT_WORDS = {"io": "IO", "pa": "PA", "pagopa": "PagoPA", "pnrr": "PNRR", "ue": "UE", "ict": "ICT", "ii": "II"}
+KEPT_WORDS = {
+    "io": "IO",
+    "pa": "PA",
+    "pagopa": "PagoPA",
+    "pnrr": "PNRR",
+    "ue": "UE",
+    "ict": "ICT",
+    "ii": "II",
+    **{acronym.casefold(): acronym for acronym in ("PON", "PN", "POR", "PR", "FESR", "FSE", "FSC", "FEASR", "PAC")},
+}
 
 
 def sentence_case(text: str, *, names=()) -> str:

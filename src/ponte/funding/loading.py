@@ -44,6 +44,7 @@ def load_programmes(loader, document):
             "description": loader.text(FILE, item, "description"),
             "stated_total": stated,
             "source": loader.text(FILE, item, "source", max_length=300),
+            "source_codes": " ".join(str(code).strip() for code in item.get("source_codes") or [])[:300],
             "order": order,
         }
         if not slug:

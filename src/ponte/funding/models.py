@@ -77,6 +77,15 @@ class Programme(LocalizedNameMixin, CityScopedModel):
         Action, blank=True, related_name="programmes", verbose_name=_("plan actions it funds")
     )
     source = models.CharField(_("source in the plan"), max_length=300, blank=True)
+    source_codes = models.CharField(
+        _("codes at the sources"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The programme's codes in open data, separated by spaces (e.g. OpenCoesione's 2014IT16M2OP004): "
+            "imported projects with one of them are attached here."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

@@ -276,3 +276,30 @@ def test_cordis_with_no_participation_of_the_city_warns_and_keeps_nothing(bologn
     assert not Project.objects.exists()
     job = ImportJob.objects.get(kind="cordis")
     assert job.status == ImportJob.Status.DONE and "COMUNE DI BOLOGNA" in " ".join(job.warnings)
+
+
+def test_opencoesione_projects_count_under_the_plans_programmes(db, tmp_path):
+    """The data set maps OpenCoesione's programme codes onto the plan's programmes
+    (`source_codes`): the PON Metro and PN Metro Plus projects reconcile with the plan's figures
+    instead of landing in new ALL-CAPS programmes."""
+    from django.conf import settings
+
+    from ponte.core.models import City
+    from ponte.funding.models import Programme
+
+    call_command("load_plan", str(Path(settings.BASE_DIR) / "data" / "bologna"), stdout=io.StringIO())
+    bologna = City.objects.get()
+    before = Programme.objects.filter(city=bologna).count()
+    call_command(
+        "import_funding",
+        "opencoesione",
+        str(FIXTURES / "progetti_esteso_sample.csv"),
+        "--city",
+        "bologna",
+        stdout=io.StringIO(),
+    )
+    programmes = dict(
+        Project.objects.filter(city=bologna, origin="opencoesione").values_list("external_id", "programme__slug")
+    )
+    assert set(programmes.values()) == {"pon-metro", "pn-metro-plus"}, programmes
+    assert Programme.objects.filter(city=bologna).count() == before  # no "PON CITTA' METROPOLITANE" beside it
