@@ -151,6 +151,12 @@ def parse_amount(value) -> Decimal | None:
     "40.000" (forty thousand: cents never have three digits, so a lone dot before exactly three
     digits groups thousands), "4479314.00", "1,234,567.89", "€ 1 500"; `N/D`, `-` and empty are
     no value. ValueError names the value."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, float):  # a typed column (Parquet): to the cent, never through its binary digits
+        return Decimal(repr(value)).quantize(Decimal("0.01"))
     text = str(value if value is not None else "").strip()
     if text.casefold() in MISSING_VALUES:
         return None
@@ -401,6 +407,48 @@ def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_ne
         )
 
 
+PARQUET_MAGIC = b"PAR1"
+
+
+def is_parquet(path: Path) -> bool:
+    with path.open("rb") as raw:
+        return raw.read(4) == PARQUET_MAGIC
+
+
+def parquet_rows(path: Path, *, file="-", names=None, counting=None, batch_size=5000):
+    """Stream a Parquet file (OpenCoesione publishes `progetti_esteso` 2021-2027 so) batch by
+    batch with bounded memory, as `csv_rows` does a CSV: (row number, {column: value}), the header
+    counted as row 1, columns known by `names`. Text stays text, numbers and dates keep their types
+    (the parsers take both), nulls are empty. `counting.count` follows the bytes of the row groups
+    read, for the progress bar. An unreadable file raises `ImportFailed`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        _refuse(file, "-", _("The Parquet file cannot be read: %(error)s") % {"error": exc})
+    header = [names.get(column_key(name), name) if names else name for name in parquet.schema_arrow.names]
+    total_rows = max(parquet.metadata.num_rows, 1)
+    size = path.stat().st_size
+    number = 1
+    try:
+        for batch in parquet.iter_batches(batch_size=batch_size):
+            columns = [column.to_pylist() for column in batch.columns]
+            for values in zip(*columns, strict=True):
+                number += 1
+                yield (
+                    number,
+                    {name: ("" if value is None else value) for name, value in zip(header, values, strict=True)},
+                )
+            if counting is not None:
+                counting.count = size * (number - 1) // total_rows
+    except pa.ArrowException as exc:
+        _refuse(file, number, _("The Parquet file cannot be read: %(error)s") % {"error": exc})
+    if number == 1:
+        _refuse(file, "-", _("The file holds only the header row: there is no data to import."))
+
+
 class Progress:
     """Throttled progress of an import (every `every` seconds), written where other processes
     can read it while the import's own transaction is still open: the cache."""
@@ -461,6 +509,15 @@ class RowImporter:
             ends_with_newline=found.ends_with_newline,
             names=column_names(self.columns, self.column_aliases),
         )
+
+    def read_rows(self, path: Path, raw):
+        """The rows of a CSV file (`read_csv`) or of a Parquet file, whichever `path` is."""
+        if is_parquet(path):
+            self.encodings[path.name] = "Parquet"
+            counting = raw if isinstance(raw, CountingReader) else None
+            names = column_names(self.columns, self.column_aliases)
+            return parquet_rows(path, file=path.name, names=names, counting=counting)
+        return self.read_csv(path, raw)
 
     def read_text(self, path: Path) -> str:
         """A whole text file (JSON) in the encoding it was written in."""

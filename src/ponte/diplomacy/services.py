@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ponte.core import permissions
 from ponte.core.services import acting_as, checked_save
@@ -24,7 +24,7 @@ RELATION_TRANSITIONS = {
 }
 
 
-REFUSAL = _lazy("Only the city diplomacy officers and the plan owners manage international relations.")
+REFUSAL = gettext_lazy("Only the city diplomacy officers and the plan owners manage international relations.")
 
 
 def _require(user, city):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ponte.core.importing import (
     CountingReader,
@@ -58,8 +58,12 @@ BATCH = 2000
 
 
 def parse_compact_date(value):
-    """OpenCoesione dates: YYYYMMDD."""
-    value = (value or "").strip()
+    """OpenCoesione dates: YYYYMMDD (text in the CSV, text, a number or a date in Parquet)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    value = str(value if value is not None else "").strip()
     if not value:
         return None
     try:
@@ -261,13 +265,14 @@ OC_STATUS = {"non avviato": "granted", "in corso": "running", "concluso": "close
 
 @register_importer
 class OpenCoesioneImporter(ProjectImporter):
-    """OpenCoesione `progetti_esteso` CSV (`;`, UTF-8 with BOM, decimal comma, YYYYMMDD dates):
+    """OpenCoesione `progetti_esteso`, as CSV (`;`, UTF-8 with BOM, decimal comma, YYYYMMDD
+    dates) or as the Parquet file published for 2021-2027 (typed columns, read by row group):
     the projects located in the city (COD_COMUNE, 9 digits, may list several with `:::`) or
     whose beneficiary is the city (its name in OC_DENOM_BENEFICIARIO)."""
 
     kind = "opencoesione"
     name = "OpenCoesione"
-    label = _lazy("OpenCoesione – progetti_esteso (CSV)")
+    label = gettext_lazy("OpenCoesione – progetti_esteso (CSV or Parquet)")
     origin = "opencoesione"
     required_columns = ("COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_CODICE_PROGRAMMA", "COD_COMUNE")
     columns = (
@@ -290,16 +295,16 @@ class OpenCoesioneImporter(ProjectImporter):
         with path.open("rb") as raw:
             counting = CountingReader(raw)
             number = 1
-            for number, row in self.read_csv(path, counting):
+            for number, row in self.read_rows(path, counting):
                 if number == 2:
                     for column in self.required_columns:
                         if column not in row:
                             self.error(file, 1, column, _("column is missing"))
                     self.fail_if_errors()
                 self.progress(number - 1, counting.count)
-                places = row.get("COD_COMUNE", "").split(":::")
+                places = str(row.get("COD_COMUNE", "")).split(":::")
                 in_city = bool(comune) and any(place.strip()[-6:] == comune for place in places)
-                if not in_city and beneficiary not in row.get("OC_DENOM_BENEFICIARIO", "").upper():
+                if not in_city and beneficiary not in str(row.get("OC_DENOM_BENEFICIARIO", "")).upper():
                     continue
                 self._validate(file, number, row)
             self.progress(number - 1, counting.count, force=True)
@@ -319,18 +324,22 @@ class OpenCoesioneImporter(ProjectImporter):
 
     def _validate(self, file, number, row):
         parsed = partial(self.parsed, file, number, row)
-        external_id = row.get("COD_LOCALE_PROGETTO", "").strip()
+
+        def text(column) -> str:  # a Parquet file may type a column as a number
+            return str(row.get(column, "")).strip()
+
+        external_id = text("COD_LOCALE_PROGETTO")
         if not external_id:
             self.error(file, number, "COD_LOCALE_PROGETTO", _("is required"))
-        title = row.get("OC_TITOLO_PROGETTO", "").strip()
+        title = text("OC_TITOLO_PROGETTO")
         if not title:
             self.error(file, number, "OC_TITOLO_PROGETTO", _("is required"))
         fields = {
             "title": clip(title, 500),
-            "description": row.get("OC_SINTESI_PROGETTO", "").strip(),
-            "cup": parsed("CUP", parse_cup) or "",
+            "description": text("OC_SINTESI_PROGETTO"),
+            "cup": parsed("CUP", lambda value: parse_cup(str(value))) or "",
             "role": Project.Role.BENEFICIARY,
-            "status": OC_STATUS.get(row.get("OC_STATO_PROGETTO", "").strip().lower(), Project.Status.RUNNING),
+            "status": OC_STATUS.get(text("OC_STATO_PROGETTO").lower(), Project.Status.RUNNING),
             "eu_contribution": parsed("FINANZ_UE", parse_amount),
             "total_budget": parsed("FINANZ_TOTALE_PUBBLICO", parse_amount),
             "city_share": None,  # the city is the beneficiary: its funds are the programme's contribution
@@ -341,7 +350,7 @@ class OpenCoesioneImporter(ProjectImporter):
         }
         if fields["start_date"] and fields["end_date"] and fields["end_date"] < fields["start_date"]:
             self.error(file, number, "OC_DATA_FINE_PROGETTO_PREVISTA", _("The end comes before the start."))
-        programme = f"{row.get('OC_CODICE_PROGRAMMA', '').strip()}|{row.get('OC_DESCRIZIONE_PROGRAMMA', '').strip()}"
+        programme = f"{text('OC_CODICE_PROGRAMMA')}|{text('OC_DESCRIZIONE_PROGRAMMA')}"
         self.keep(external_id, programme, fields, file=file, number=number, column="COD_LOCALE_PROGETTO")
 
     def programme_for(self, key):
@@ -465,8 +474,8 @@ class PnrrImporter(ProjectImporter):
     `;`, UTF-8 with or without BOM or Windows-1252, dates dd/mm/yyyy, Italian amounts."""
 
     kind = "pnrr"
-    name = _lazy("Italia Domani (PNRR)")
-    label = _lazy("Italia Domani – PNRR_Progetti.csv")
+    name = gettext_lazy("Italia Domani (PNRR)")
+    label = gettext_lazy("Italia Domani – PNRR_Progetti.csv")
     origin = "pnrr"
     required_columns = (
         "CUP",
@@ -612,7 +621,7 @@ class CordisImporter(ProjectImporter):
 
     kind = "cordis"
     name = "CORDIS"
-    label = _lazy("CORDIS – organization.csv + project.csv")
+    label = gettext_lazy("CORDIS – organization.csv + project.csv")
     origin = "cordis"
 
     def __init__(self, *, city, progress=None, pics=()):
@@ -826,7 +835,7 @@ class FundingTendersImporter(RowImporter):
 
     kind = "funding-tenders"
     name = "Funding & Tenders"
-    label = _lazy("EU Funding & Tenders – grantsTenders.json or search API response")
+    label = gettext_lazy("EU Funding & Tenders – grantsTenders.json or search API response")
 
     def run(self, path: Path, *extra) -> ImportReport:
         file = path.name

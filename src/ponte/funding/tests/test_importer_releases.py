@@ -303,3 +303,59 @@ def test_opencoesione_projects_count_under_the_plans_programmes(db, tmp_path):
     )
     assert set(programmes.values()) == {"pon-metro", "pn-metro-plus"}, programmes
     assert Programme.objects.filter(city=bologna).count() == before  # no "PON CITTA' METROPOLITANE" beside it
+
+
+def parquet_from_sample(target, *, lower_case=False):
+    """OpenCoesione's `progetti_esteso` as the Parquet file published for 2021-2027: typed
+    columns (amounts as numbers, a date as a date), built from the CSV fixture's rows."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ponte.core.importing import parse_amount
+
+    with (FIXTURES / "progetti_esteso_sample.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    columns = {}
+    for name in rows[0]:
+        values = [row[name] for row in rows]
+        if name.startswith("FINANZ_"):
+            columns[name] = pa.array([float(parse_amount(v)) if v else None for v in values], pa.float64())
+        elif name == "OC_DATA_INIZIO_PROGETTO":
+            columns[name] = pa.array(
+                [datetime.datetime.strptime(v, "%Y%m%d").date() if v else None for v in values], pa.date32()
+            )
+        else:
+            columns[name] = pa.array([v or None for v in values], pa.string())
+    table = pa.table({(name.lower() if lower_case else name): array for name, array in columns.items()})
+    pq.write_table(table, target, row_group_size=2)
+    return target
+
+
+@pytest.mark.parametrize("lower_case", [False, True], ids=["published", "lower-case names"])
+def test_opencoesione_parquet_reads_as_the_csv_does(bologna, tmp_path, lower_case):
+    def imported_projects(path):
+        call_command("import_funding", "opencoesione", str(path), "--city", bologna.slug, stdout=io.StringIO())
+        fields = ("external_id", "title", "eu_contribution", "total_budget", "cofinancing", "start_date", "end_date")
+        return sorted(Project.objects.filter(city=bologna, origin="opencoesione").values_list(*fields))
+
+    from_csv = imported_projects(FIXTURES / "progetti_esteso_sample.csv")
+    Project.objects.all().delete()
+    parquet = parquet_from_sample(tmp_path / "progetti_esteso_2127.parquet", lower_case=lower_case)
+    assert parquet.read_bytes()[:4] == b"PAR1"
+    assert imported_projects(parquet) == from_csv and len(from_csv) == 2
+    job = ImportJob.objects.filter(kind="opencoesione").latest("created_at")
+    assert job.status == ImportJob.Status.DONE and job.encoding.startswith("Parquet") and job.rows_read == 4
+
+
+def test_a_truncated_parquet_fails_with_its_reason_and_changes_nothing(bologna, tmp_path):
+    from django.core.management import CommandError
+
+    parquet = parquet_from_sample(tmp_path / "progetti_esteso_2127.parquet")
+    parquet.write_bytes(parquet.read_bytes()[:-200])  # cut off, as an interrupted download
+    with pytest.raises(CommandError):
+        call_command("import_funding", "opencoesione", str(parquet), "--city", bologna.slug, stdout=io.StringIO())
+    job = ImportJob.objects.get(kind="opencoesione")
+    assert job.status == ImportJob.Status.FAILED and "Parquet" in str(job.errors)
+    assert not Project.objects.exists()
