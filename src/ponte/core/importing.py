@@ -361,7 +361,7 @@ def sniff_text(path: Path) -> TextFile:
     return TextFile("cp1252", ends_with_newline)
 
 
-def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_newline=True, names=None):
+def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_newline=True, names=None, found=None):
     """Stream a CSV file as (row number, {header: value}) with bounded memory.
 
     Headers are matched by name, never by position; the BOM and stray quotes around header
@@ -372,9 +372,10 @@ def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_ne
     text = io.TextIOWrapper(raw, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter, quotechar='"')
     try:
-        header = [name.strip().strip('"').strip() for name in next(reader, [])]
-        if names:
-            header = [names.get(column_key(name), name) for name in header]
+        published = [name.strip().strip('"').strip() for name in next(reader, [])]
+        header = [names.get(column_key(name), name) for name in published] if names else published
+        if found is not None:  # the columns as the file names them, and the name each is read as
+            found.extend(zip(published, header, strict=True))
         if not any(header):
             _refuse(file, 1, _("The file has no header row."))
         number, values = 1, None
@@ -415,7 +416,7 @@ def is_parquet(path: Path) -> bool:
         return raw.read(4) == PARQUET_MAGIC
 
 
-def parquet_rows(path: Path, *, file="-", names=None, counting=None, batch_size=5000):
+def parquet_rows(path: Path, *, file="-", names=None, counting=None, batch_size=5000, found=None):
     """Stream a Parquet file (OpenCoesione publishes `progetti_esteso` 2021-2027 so) batch by
     batch with bounded memory, as `csv_rows` does a CSV: (row number, {column: value}), the header
     counted as row 1, columns known by `names`. Text stays text, numbers and dates keep their types
@@ -429,6 +430,8 @@ def parquet_rows(path: Path, *, file="-", names=None, counting=None, batch_size=
     except (pa.ArrowException, OSError) as exc:
         _refuse(file, "-", _("The Parquet file cannot be read: %(error)s") % {"error": exc})
     header = [names.get(column_key(name), name) if names else name for name in parquet.schema_arrow.names]
+    if found is not None:
+        found.extend(zip(parquet.schema_arrow.names, header, strict=True))
     total_rows = max(parquet.metadata.num_rows, 1)
     size = path.stat().st_size
     number = 1
@@ -488,6 +491,7 @@ class RowImporter:
         self.error_count = 0
         self.encodings: dict[str, str] = {}  # file name → the encoding it was read in
         self.warnings: list[str] = []
+        self.columns_found: dict[str, list] = {}  # file name → [(column in the file, read as), …]
 
     def warn(self, message: str):
         """Something people should know although the import succeeded (nothing kept, say)."""
@@ -508,6 +512,7 @@ class RowImporter:
             file=path.name,
             ends_with_newline=found.ends_with_newline,
             names=column_names(self.columns, self.column_aliases),
+            found=self.columns_found.setdefault(path.name, []),
         )
 
     def read_rows(self, path: Path, raw):
@@ -516,13 +521,18 @@ class RowImporter:
             self.encodings[path.name] = "Parquet"
             counting = raw if isinstance(raw, CountingReader) else None
             names = column_names(self.columns, self.column_aliases)
-            return parquet_rows(path, file=path.name, names=names, counting=counting)
+            found = self.columns_found.setdefault(path.name, [])
+            return parquet_rows(path, file=path.name, names=names, counting=counting, found=found)
         return self.read_csv(path, raw)
 
     def read_text(self, path: Path) -> str:
         """A whole text file (JSON) in the encoding it was written in."""
         found = self.sniffed(path)
         return path.read_text(encoding="utf-8-sig" if found.encoding == "utf-8" else found.encoding)
+
+    def preview_rows(self, limit: int = 5) -> list[list[tuple[str, str]]]:
+        """The first rows as they would be stored, as (label, value) pairs, for a preview."""
+        return []
 
     def error(self, file, row, column, message):
         self.error_count += 1

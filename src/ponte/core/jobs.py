@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -26,14 +27,41 @@ def progress_key(job_id) -> str:
     return f"ponte:import-progress:{job_id}"
 
 
-def start_import(*, city, user, kind: str, file, extra_file=None) -> ImportJob:
-    """Store the uploaded file(s), create the job and queue it."""
+def start_import(*, city, user, kind: str, file, extra_file=None, dry_run=False) -> ImportJob:
+    """Store the uploaded file(s), create the job and queue it; a `dry_run` (preview) reads and
+    checks everything and shows it as it would be stored, and writes nothing."""
     names = " + ".join(f.name for f in (file, extra_file) if f)
     job = ImportJob.objects.create(
-        city=city, kind=kind, file=file, extra_file=extra_file or "", source_name=names, created_by=user
+        city=city,
+        kind=kind,
+        file=file,
+        extra_file=extra_file or "",
+        source_name=names,
+        created_by=user,
+        dry_run=dry_run,
     )
     run_import_task.enqueue(job.pk)
     return job
+
+
+def import_previewed(*, preview: ImportJob, user) -> ImportJob:
+    """Import for real the files a preview read (they are stored once, for both jobs)."""
+    if not preview.dry_run or preview.status != ImportJob.Status.DONE:
+        raise ValueError("only a finished preview can be imported")
+    job = ImportJob.objects.create(
+        city=preview.city,
+        kind=preview.kind,
+        file=preview.file.name,
+        extra_file=preview.extra_file.name or "",
+        source_name=preview.source_name,
+        created_by=user,
+    )
+    run_import_task.enqueue(job.pk)
+    return job
+
+
+class _Rollback(Exception):
+    """Ends a preview's transaction: everything it wrote is undone."""
 
 
 def _failure(message: str) -> list[dict]:
@@ -54,7 +82,23 @@ def run_import(job: ImportJob, paths: list[Path] | None = None, **options) -> Im
         total = sum(path.stat().st_size for path in paths)
         ImportJob.objects.filter(pk=job.pk).update(total_bytes=total)
         importer = importer_class(city=job.city, progress=Progress(progress_key(job.pk), total), **options)
-        report = importer.run(*paths)
+        if job.dry_run:
+            try:
+                with transaction.atomic():
+                    report = importer.run(*paths)
+                    used = set(importer.columns)
+                    job.preview = {
+                        "columns": [
+                            [name, [[published, read_as, read_as in used] for published, read_as in found]]
+                            for name, found in importer.columns_found.items()
+                        ],
+                        "rows": importer.preview_rows(),
+                    }
+                    raise _Rollback
+            except _Rollback:
+                pass
+        else:
+            report = importer.run(*paths)
     except ImportFailed as failure:
         job.status, job.errors = ImportJob.Status.FAILED, [error.__dict__ for error in failure.errors]
     except Exception as exc:  # noqa: BLE001 - a job must end, whatever went wrong

@@ -335,6 +335,12 @@ class ImportJob(CityScopedModel):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     encoding = models.CharField(_("encoding"), max_length=100, blank=True)
+    dry_run = models.BooleanField(
+        _("preview"), default=False, help_text=_("Read and checked, shown as it would be stored, nothing written.")
+    )
+    # What a preview found: {"columns": [[file, [[column in the file, read as], …]], …],
+    # "rows": [[[label, value], …], …]} (the first rows as they would be stored).
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

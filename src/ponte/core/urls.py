@@ -24,4 +24,5 @@ urlpatterns = [
     path("seguiti/<int:task>/fatto/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("importazioni/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("importazioni/<int:pk>/stato/", views.ImportStatusView.as_view(), name="import-status"),
+    path("importazioni/<int:pk>/importa/", views.ImportPreviewedView.as_view(), name="import-previewed"),
 ]

@@ -19,7 +19,7 @@ from .exports import EXPORTERS, Column
 from .filters import OrganisationFilter
 from .forms import ImportForm
 from .importing import IMPORTERS, result_lines
-from .jobs import fail_stalled, live_progress, start_import
+from .jobs import fail_stalled, import_previewed, live_progress, start_import
 from .models import City, FollowUp, ImportJob
 from .queries import organisation_list
 from .services import follow_up_done
@@ -165,14 +165,20 @@ class ImportListView(CityMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        dry_run = "preview" in self.request.POST
         job = start_import(
             city=self.city,
             user=self.request.user,
             kind=data["source"],
             file=data["file"],
             extra_file=data.get("extra_file"),
+            dry_run=dry_run,
         )
-        messages.success(self.request, _("Import of %(file)s started.") % {"file": data["file"].name})
+        if dry_run:
+            message = _("Preview of %(file)s started: nothing will be written.")
+        else:
+            message = _("Import of %(file)s started.")
+        messages.success(self.request, message % {"file": data["file"].name})
         return redirect("core:import-detail", city=self.city.slug, pk=job.pk)
 
     def get_context_data(self, **kwargs):
@@ -201,6 +207,19 @@ class ImportDetailView(ImportJobMixin, TemplateView):
     def get_context_data(self, **kwargs):
         job = self.get_job()
         return super().get_context_data(job=job, results=result_lines(job.summary), **kwargs)
+
+
+class ImportPreviewedView(ImportJobMixin, View):
+    """Import for real the files of a finished preview."""
+
+    def post(self, request, *args, **kwargs):
+        preview = self.get_job()
+        if not preview.dry_run or preview.status != ImportJob.Status.DONE:
+            messages.error(request, _("Only a finished preview can be imported."))
+            return redirect("core:import-detail", city=self.city.slug, pk=preview.pk)
+        job = import_previewed(preview=preview, user=request.user)
+        messages.success(request, _("Import of %(file)s started.") % {"file": preview.source_name})
+        return redirect("core:import-detail", city=self.city.slug, pk=job.pk)
 
 
 class ImportStatusView(ImportJobMixin, View):

@@ -127,6 +127,40 @@ class ProjectImporter(RowImporter):
     def programme_for(self, key) -> Programme:
         raise NotImplementedError
 
+    PREVIEW_FIELDS = (
+        "title",
+        "cup",
+        "status",
+        "total_budget",
+        "eu_contribution",
+        "city_share",
+        "start_date",
+        "end_date",
+    )
+
+    def preview_rows(self, limit=5):
+        rows = []
+        for row in self.spooled():
+            if len(rows) == limit:
+                break
+            values = typed(
+                {name: row.get(name, "") for name in PROJECT_FIELDS if name != "programme_id"} | {"programme_id": ""}
+            )
+            pairs = [
+                (str(Project._meta.get_field(name).verbose_name), display(values[name])) for name in self.PREVIEW_FIELDS
+            ]
+            pairs.insert(
+                1,
+                (
+                    str(Project._meta.get_field("programme").verbose_name),
+                    " ".join(row["programme_key"].split("|")).strip(),
+                ),
+            )
+            if values["source_title"]:
+                pairs.insert(1, (str(Project._meta.get_field("source_title").verbose_name), values["source_title"]))
+            rows.append(pairs)
+        return rows
+
     def apply_projects(self, report: ImportReport):
         report.seen["projects"] = self.kept
         if connection.vendor == "postgresql":
@@ -216,6 +250,21 @@ class ProjectImporter(RowImporter):
             report.created["projects"] = report.created.get("projects", 0) + len(new)
         if changed:
             report.updated["projects"] = report.updated.get("projects", 0) + len(changed)
+
+
+def display(value) -> str:
+    """A value as a preview shows it: amounts and dates in the language's format, nothing as —."""
+    from django.utils import formats
+
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, Decimal):
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if value in Project.Status.values:
+        return str(Project.Status(value).label)
+    return str(value)
 
 
 def typed(row) -> dict:

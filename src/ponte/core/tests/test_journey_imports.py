@@ -40,7 +40,7 @@ def test_a_funds_officer_imports_an_excel_csv_then_a_png(visit, comune, users, w
     page = visit(f"/{comune.slug}/gestione/importazioni/", user=users["funds"], width=width)
     expect(page.get_by_role("heading", level=1)).to_have_text("Importazione di dati aperti")
 
-    upload(page, "OpenCoesione – progetti_esteso (CSV)", FIXTURES / "opencoesione_windows1252.csv")
+    upload(page, "OpenCoesione – progetti_esteso (CSV o Parquet)", FIXTURES / "opencoesione_windows1252.csv")
     expect(page.get_by_role("heading", level=1)).to_have_text("Importazione da OpenCoesione")
     expect(page).to_have_title(re.compile(r"^Importazione da OpenCoesione · Ponte"))
     expect(page.locator("#import-state")).to_contain_text("Completata")

@@ -359,3 +359,15 @@ def test_a_truncated_parquet_fails_with_its_reason_and_changes_nothing(bologna, 
     job = ImportJob.objects.get(kind="opencoesione")
     assert job.status == ImportJob.Status.FAILED and "Parquet" in str(job.errors)
     assert not Project.objects.exists()
+
+
+def test_a_dry_run_shows_the_columns_and_first_rows_and_writes_nothing(bologna):
+    out = io.StringIO()
+    call_command("import_funding", "pnrr", str(BOLOGNA_2023), "--city", bologna.slug, "--dry-run", stdout=out)
+    printed = out.getvalue()
+    assert "Titolo progetto → Titolo Progetto" in printed and "Codice CID (not used)" in printed
+    assert "1.2c_a944Comune di Bologna" in printed and "Preview: nothing was written." in printed
+    assert "9 progetti creati" in printed  # what the import would do
+    assert not Project.objects.exists()
+    job = ImportJob.objects.get()
+    assert job.dry_run and job.status == ImportJob.Status.DONE and len(job.preview["rows"]) == 5

@@ -20,8 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument("--city", default=None, help="City slug (default: PONTE_DEFAULT_CITY)")
         parser.add_argument("--pic", action="append", default=[], help="CORDIS: the city's PIC (repeatable)")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read and check everything and show the columns found and the first rows as they would be "
+            "stored; write nothing.",
+        )
 
-    def handle(self, source, files, city=None, pic=(), **options):
+    def handle(self, source, files, city=None, pic=(), dry_run=False, **options):
         from django.conf import settings
 
         city = City.objects.filter(slug=city or settings.PONTE_DEFAULT_CITY).first()
@@ -30,7 +36,9 @@ class Command(BaseCommand):
         for path in files:
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
-        job = ImportJob.objects.create(city=city, kind=source, source_name=" + ".join(p.name for p in files))
+        job = ImportJob.objects.create(
+            city=city, kind=source, source_name=" + ".join(p.name for p in files), dry_run=dry_run
+        )
         importer_options = {"pics": pic} if source == "cordis" else {}
         job = run_import(job, paths=files, **importer_options)
         if job.encoding:
@@ -46,4 +54,15 @@ class Command(BaseCommand):
             raise CommandError(f"{len(job.errors)} problem(s); nothing was imported.")
         for warning in job.warnings:
             self.stdout.write(self.style.WARNING(warning))
+        if dry_run:
+            for file, columns in job.preview.get("columns", []):
+                self.stdout.write(f"{file}:")
+                for published, read_as, used in columns:
+                    if not used:
+                        self.stdout.write(f"  {published} (not used)")
+                    else:
+                        self.stdout.write(f"  {published} → {read_as}" if published != read_as else f"  {published}")
+            for number, row in enumerate(job.preview.get("rows", []), start=1):
+                self.stdout.write(f"#{number} " + " · ".join(f"{label}: {value}" for label, value in row))
+            self.stdout.write(self.style.WARNING("Preview: nothing was written."))
         self.stdout.write(self.style.SUCCESS(f"{job.rows_read} rows read; " + "; ".join(result_lines(job.summary))))
