@@ -371,3 +371,17 @@ def test_a_dry_run_shows_the_columns_and_first_rows_and_writes_nothing(bologna):
     assert not Project.objects.exists()
     job = ImportJob.objects.get()
     assert job.dry_run and job.status == ImportJob.Status.DONE and len(job.preview["rows"]) == 5
+
+
+def test_periods_read_in_words_on_the_portal(bologna, client):
+    """Only a start: "dal …"; only an end: "fino al …"; neither: "—", never "— – —"."""
+    imported(FIXTURES / "PNRR_Progetti_sample.csv", bologna)
+    project = Project.objects.get(external_id="BO-PUI-RIGENERAZIONE-01")
+    page = lambda: client.get(f"/{bologna.slug}/progetti/{project.pk}/").content.decode()  # noqa: E731
+    assert "dal 1 settembre 2022 – 30 giugno 2026" not in page() and "1 settembre 2022 – 30 giugno 2026" in page()
+    Project.objects.filter(pk=project.pk).update(end_date=None)
+    assert "dal 1 settembre 2022" in page()
+    Project.objects.filter(pk=project.pk).update(start_date=None, end_date=datetime.date(2026, 6, 30))
+    assert "fino al 30 giugno 2026" in page()
+    Project.objects.filter(pk=project.pk).update(end_date=None)
+    assert "— – —" not in page() and "—–—" not in client.get(f"/{bologna.slug}/progetti/").content.decode()
