@@ -86,10 +86,10 @@ def run_import(job: ImportJob, paths: list[Path] | None = None, **options) -> Im
             try:
                 with transaction.atomic():
                     report = importer.run(*paths)
-                    used = set(importer.columns)
+                    used = set(importer.columns)  # empty: the importer does not list its columns
                     job.preview = {
                         "columns": [
-                            [name, [[published, read_as, read_as in used] for published, read_as in found]]
+                            [name, [[published, read_as, not used or read_as in used] for published, read_as in found]]
                             for name, found in importer.columns_found.items()
                         ],
                         "rows": importer.preview_rows(),
