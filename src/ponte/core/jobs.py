@@ -46,8 +46,8 @@ def start_import(*, city, user, kind: str, file, extra_file=None, dry_run=False)
 
 def import_previewed(*, preview: ImportJob, user) -> ImportJob:
     """Import for real the files a preview read (they are stored once, for both jobs)."""
-    if not preview.dry_run or preview.status != ImportJob.Status.DONE:
-        raise ValueError("only a finished preview can be imported")
+    if not preview.dry_run or preview.status != ImportJob.Status.DONE or not preview.file:
+        raise ValueError("only a finished preview of an uploaded file can be imported")
     job = ImportJob.objects.create(
         city=preview.city,
         kind=preview.kind,

@@ -214,7 +214,7 @@ class ImportPreviewedView(ImportJobMixin, View):
 
     def post(self, request, *args, **kwargs):
         preview = self.get_job()
-        if not preview.dry_run or preview.status != ImportJob.Status.DONE:
+        if not preview.dry_run or preview.status != ImportJob.Status.DONE or not preview.file:
             messages.error(request, _("Only a finished preview can be imported."))
             return redirect("core:import-detail", city=self.city.slug, pk=preview.pk)
         job = import_previewed(preview=preview, user=request.user)

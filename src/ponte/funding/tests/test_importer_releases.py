@@ -373,6 +373,17 @@ def test_a_dry_run_shows_the_columns_and_first_rows_and_writes_nothing(bologna):
     assert job.dry_run and job.status == ImportJob.Status.DONE and len(job.preview["rows"]) == 5
 
 
+def test_a_command_line_preview_cannot_be_imported_from_the_page(bologna, client, users):
+    """Its file was read in place, not stored: the page says how to import it instead."""
+    call_command("import_funding", "pnrr", str(BOLOGNA_2023), "--city", bologna.slug, "--dry-run", stdout=io.StringIO())
+    job = ImportJob.objects.get()
+    client.force_login(users["funds"])
+    page = client.get(f"/{bologna.slug}/gestione/importazioni/{job.pk}/").content.decode()
+    assert "Importalo" not in page and "--dry-run" in page
+    response = client.post(f"/{bologna.slug}/gestione/importazioni/{job.pk}/importa/")
+    assert response.status_code == 302 and ImportJob.objects.count() == 1 and not Project.objects.exists()
+
+
 def test_periods_read_in_words_on_the_portal(bologna, client):
     """Only a start: "dal …"; only an end: "fino al …"; neither: "—", never "— – —"."""
     imported(FIXTURES / "PNRR_Progetti_sample.csv", bologna)
