@@ -102,6 +102,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     programme = serializers.CharField(source="programme.name", read_only=True)
+    city_funds = serializers.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Funds to the city: its share of a consortium's grant, or the whole contribution if it is alone.",
+    )
+    attribution = serializers.CharField(
+        read_only=True, help_text="The credit the open-data source asks for, with its licence (empty if not imported)."
+    )
     programme_kind = serializers.CharField(source="programme.kind", read_only=True)
     alignments = AxisReferenceField(many=True)
     url = serializers.URLField(source="get_public_url", read_only=True)
@@ -126,6 +136,10 @@ class ProjectSerializer(serializers.ModelSerializer):
             "alignments",
             "origin",
             "external_id",
+            "city_funds",
+            "attribution",
+            "source_date",
+            "source_title",
             "url",
         ]
 

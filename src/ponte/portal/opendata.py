@@ -188,6 +188,17 @@ DATASETS = {
                 Field("fine", "date", _("End"), lambda p: p.end_date),
                 Field("luogo", "string", _("Place"), lambda p: p.place),
                 Field("fonte_dati", "string", _("Open-data source it was imported from"), lambda p: p.origin),
+                Field(
+                    "fondi_al_comune",
+                    "number",
+                    _("Funds to the city (EUR): its share of a consortium's grant, or the whole contribution"),
+                    lambda p: p.city_funds,
+                ),
+                Field(
+                    "attribuzione", "string", _("Credit the source asks for, with its licence"), lambda p: p.attribution
+                ),
+                Field("data_fonte", "date", _("Date of the source's release"), lambda p: p.source_date),
+                Field("titolo_alla_fonte", "string", _("Title as the source publishes it"), lambda p: p.source_title),
             ),
         ),
         Dataset(

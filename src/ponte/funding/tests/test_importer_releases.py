@@ -4,6 +4,7 @@ and the Italian ways of writing amounts. Run through `import_funding`, as staff 
 
 import datetime
 import io
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -396,3 +397,16 @@ def test_periods_read_in_words_on_the_portal(bologna, client):
     assert "fino al 30 giugno 2026" in page()
     Project.objects.filter(pk=project.pk).update(end_date=None)
     assert "— – —" not in page() and "—–—" not in client.get(f"/{bologna.slug}/progetti/").content.decode()
+
+
+def test_the_api_and_the_open_data_carry_the_source_and_the_citys_money(bologna, client):
+    imported(BOLOGNA_2023, bologna)
+    project = Project.objects.get(city=bologna, source_title="Prot num: 77763")
+    item = client.get(f"/api/v1/{bologna.slug}/projects/{project.pk}/").json()
+    assert item["attribution"] == "Fonte: Italia Domani – open data PNRR (CC BY 4.0)"
+    assert (item["source_title"], item["source_date"]) == ("Prot num: 77763", "2023-02-21")
+    assert item["city_funds"] == "3000000.00" and item["title"].startswith("Demolizione e ricostruzione")
+    rows = json.loads(client.get(f"/{bologna.slug}/dati/progetti.json").content)["data"]
+    row = next(r for r in rows if r["titolo_alla_fonte"] == "Prot num: 77763")
+    assert row["attribuzione"] == "Fonte: Italia Domani – open data PNRR (CC BY 4.0)"
+    assert row["data_fonte"] == "2023-02-21" and float(row["fondi_al_comune"]) == 3_000_000
