@@ -61,6 +61,12 @@ class ImportReport:
         elif changed:
             self.updated[kind] = self.updated.get(kind, 0) + 1
 
+    def add(self, other: "ImportReport"):
+        """Count another report's rows in this one (an import run inside a data-set load)."""
+        for mine, theirs in ((self.created, other.created), (self.updated, other.updated), (self.seen, other.seen)):
+            for kind, n in theirs.items():
+                mine[kind] = mine.get(kind, 0) + n
+
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)

@@ -97,9 +97,4 @@ def load_open_data(loader, document):
             continue
         for warning in importer.warnings:
             loader.errors.append(RowError(name, "-", "-", warning))
-        for kind, n in report.created.items():
-            loader.report.created[kind] = loader.report.created.get(kind, 0) + n
-        for kind, n in report.updated.items():
-            loader.report.updated[kind] = loader.report.updated.get(kind, 0) + n
-        for kind, n in report.seen.items():
-            loader.report.seen[kind] = loader.report.seen.get(kind, 0) + n
+        loader.report.add(report)

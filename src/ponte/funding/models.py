@@ -263,7 +263,7 @@ class Project(Publishable, CityScopedModel):
     def attribution(self) -> str:
         """The credit the source of an imported project asks for ("Fonte: Italia Domani – open
         data PNRR (CC BY 4.0)"); empty for a project written in Ponte."""
-        source = OPEN_DATA_SOURCES.get(self.origin)
+        source = self.open_data_source
         if source is None:
             return ""
         return _("Source: %(name)s (%(licence)s)") % {"name": source.name, "licence": source.licence}
