@@ -194,12 +194,81 @@ def normalise_tax_code(value) -> str:
     return text
 
 
+def normalise_istat_code(value) -> str:
+    """An ISTAT municipality code as the six digits of province and municipality, whatever the
+    source wrote: OpenCoesione's nine digits with the region first ("008037006"), a code that lost
+    its leading zeros as a number ("37006", "8037006"), spaces; "" when there is none."""
+    text = re.sub(r"\D", "", str(value if value is not None else ""))
+    if not text or not text.strip("0"):
+        return ""
+    return text[-6:].zfill(6)
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d", "%d/%m/%y")
+NO_DATES = {"00/01/1900", "01/01/1900", "1900-01-01", "19000101", "00000000", "0000-00-00"}
+
+
+def parse_source_date(value) -> datetime.date | None:
+    """A date as the open-data sources write it: ISO (`2023-02-28`, with or without a time,
+    `2023-02-28T10:00:00Z`), Italian (`28/02/2023`, `28-02-2023`, `28.02.2023`), compact
+    (`20230228`, also typed as a number in Parquet), or a date already; the placeholders some
+    releases use for no date (`00/01/1900`, `01/01/1900`) and empty cells are None. A day before
+    the month, never after: the sources are European. ValueError names the value."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value if value is not None else "").strip()
+    if text.casefold() in MISSING_VALUES or text in NO_DATES:
+        return None
+    head = re.split(r"[ T]", text, maxsplit=1)[0]
+    try:
+        return datetime.date.fromisoformat(head)
+    except ValueError:
+        pass
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(head, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(_("“%(value)s” is not a date (dd/mm/yyyy, YYYY-MM-DD or YYYYMMDD)") % {"value": text}) from None
+
+
 def column_key(name: str) -> str:
     """A column's name as the releases of a source vary it — case, accents, spaces, punctuation
     and a stray BOM ignored: "Titolo progetto", "TITOLO_PROGETTO " and "Titolo Progetto" are one."""
     text = unicodedata.normalize("NFKD", str(name).replace("\ufeff", ""))
     text = "".join(char for char in text if not unicodedata.combining(char))
     return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+@dataclass(frozen=True)
+class Release:
+    """One layout in which a source has published its file, as an importer reads it (the table
+    of releases each importer keeps, tested release by release): `name` says which, and is shown
+    with the result; `markers` are columns by which its header is recognised and `absent` columns
+    it lacks (any spelling: see `column_key`); `renamed` gives the names it uses for the importer's
+    columns where they differ ({importer's name: (name in this release, …)}); `file` which of the
+    source's files it is, `parquet` whether it is the Parquet edition; `note` what to know about
+    it, said when a column the importer needs is missing."""
+
+    name: str
+    markers: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    renamed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    file: str = ""
+    parquet: bool = False
+    note: str = ""
+
+    def matches(self, keys: set[str], *, parquet: bool, file: str = "") -> bool:
+        return (
+            self.parquet == parquet
+            and (not self.file or self.file == file)
+            and all(column_key(name) in keys for name in self.markers)
+            and not any(column_key(name) in keys for name in self.absent)
+        )
 
 
 def column_names(columns, aliases=None) -> dict[str, str]:
@@ -290,6 +359,7 @@ ENCODING_LABELS = {
     "latin-1": "Latin-1 (ISO-8859-1)",
 }
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")  # never in text (tab, newlines, \x0b, \x0c, \x1a are)
+NOT_CONTROL = bytes(byte for byte in range(256) if not CONTROL_BYTES.match(bytes([byte])))
 C1_BYTES = re.compile(rb"[\x80-\x9f]")  # Windows-1252's €, quotes, dashes; control codes in Latin-1
 UNDEFINED_IN_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 CHUNK = 1 << 20
@@ -340,11 +410,14 @@ def sniff_text(path: Path) -> TextFile:
         utf8_valid, has_c1, undefined_in_1252 = True, False, False
         lines = 0
         for chunk in iter(lambda: raw.read(CHUNK), b""):
-            control = CONTROL_BYTES.search(chunk)
-            if control:
+            # bytes.translate keeps only the control bytes, far faster than a regex over the chunk
+            if chunk.translate(None, NOT_CONTROL):
+                control = CONTROL_BYTES.search(chunk)
                 row = lines + chunk.count(b"\n", 0, control.start()) + 1
                 _refuse(file, row, _("This is not a text file: it contains control bytes (such as NUL)."))
             lines += chunk.count(b"\n")
+            if chunk.isascii():
+                continue  # valid UTF-8, and no byte of Windows-1252's upper half
             if utf8_valid:
                 try:
                     utf8.decode(chunk)
@@ -367,16 +440,104 @@ def sniff_text(path: Path) -> TextFile:
     return TextFile("cp1252", ends_with_newline)
 
 
-def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_newline=True, names=None, found=None):
+@dataclass(frozen=True)
+class RowFilter:
+    """Rows an importer may keep, told before they are parsed: texts one of which every such row
+    contains somewhere, case aside (the city's tax or ISTAT code, its name). Rows with none of
+    them are counted and skipped unparsed, which is most of a national file; the importer still
+    decides on the rows that have one. In a Parquet file the texts are searched in `columns`."""
+
+    needles: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "folded", tuple(needle.casefold() for needle in self.needles))
+
+    def __call__(self, text: str) -> bool:
+        for needle in self.needles:  # the fast path: as the source writes it
+            if needle in text:
+                return True
+        folded = text.casefold()
+        return any(needle in folded for needle in self.folded)  # rare: after the fast path failed
+
+
+def _incomplete(record: str, delimiter: str) -> bool:
+    """Whether a record with an odd number of quotes goes on on the next line (a quoted value
+    holding a line break) rather than holding a stray quote (`5" screen`), as the csv module reads it."""
+    try:
+        for _row in csv.reader([record], delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _records(text, wanted, delimiter, tally=None, on_progress=None):
+    """The CSV records of a text stream, as (number, text), a record being whole lines (a quoted
+    value may hold line breaks), the header counted as record 1. With
+    `wanted`, records that do not match it are skipped (numbers still count them), except the
+    header and the last record, whose completeness the reader checks."""
+    number, record, quotes, pending = 0, "", 0, None
+    for line in text:
+        record += line
+        quotes += line.count('"')
+        if quotes % 2 and _incomplete(record, delimiter):
+            continue  # inside a quoted value that goes on on the next line
+        number += 1
+        if not number % 5000:
+            if tally is not None:
+                tally["rows"] = number - 1
+            if on_progress is not None:
+                on_progress(number - 1)
+        if pending is not None:
+            yield pending
+            pending = None
+        if wanted is None or number == 1 or wanted(record):
+            yield number, record
+        else:
+            pending = (-number, record)  # held back only in case it is the last record
+        record, quotes = "", 0
+    if record:  # an unbalanced quote at the end: the reader says so
+        if pending is not None:
+            yield pending
+        yield number + 1, record
+    elif pending is not None:
+        yield -pending[0], pending[1]
+
+
+def csv_rows(
+    raw,
+    *,
+    delimiter=";",
+    encoding="utf-8-sig",
+    file="-",
+    ends_with_newline=True,
+    names=None,
+    found=None,
+    row_filter: RowFilter | None = None,
+    tally=None,
+    on_progress=None,
+):
     """Stream a CSV file as (row number, {header: value}) with bounded memory.
 
     Headers are matched by name, never by position; the BOM and stray quotes around header
     names (as in CORDIS exports) are removed. With `names` (see `column_names`) a header is
     known by its `column_key`, so each release's spelling of a column reads under one name.
+    With `row_filter`, rows that cannot concern the importer are skipped before they are parsed;
+    `tally["rows"]` counts the rows read all the same, and `on_progress(rows)` hears of them.
     Row numbers count the header as row 1. A file with no header, or only a header, and one cut
     off in its last row raise `ImportFailed`."""
     text = io.TextIOWrapper(raw, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
-    reader = csv.reader(text, delimiter=delimiter, quotechar='"')
+    numbers = []
+    source = _records(text, row_filter, delimiter, tally, on_progress)
+
+    def records():
+        for number, record in source:
+            numbers.append(number)
+            yield record
+
+    reader = csv.reader(records(), delimiter=delimiter, quotechar='"')
+    number, last = 1, 1
     try:
         published = [name.strip().strip('"').strip() for name in next(reader, [])]
         header = [names.get(column_key(name), name) for name in published] if names else published
@@ -384,8 +545,13 @@ def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_ne
             found.extend(zip(published, header, strict=True))
         if not any(header):
             _refuse(file, 1, _("The file has no header row."))
-        number, values = 1, None
-        for number, values in enumerate(reader, start=2):  # noqa: B007 - the last row is checked below
+        numbers.clear()
+        values = None
+        for values in reader:
+            number = numbers.pop()
+            last = abs(number)
+            if number < 0:  # a record the filter skipped, parsed only because it is the last
+                continue
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue
             if len(values) > len(header) and any(value.strip() for value in values[len(header) :]):
@@ -402,13 +568,15 @@ def csv_rows(raw, *, delimiter=";", encoding="utf-8-sig", file="-", ends_with_ne
                 )
             yield number, dict(zip(header, values, strict=False))
     except csv.Error as exc:
-        _refuse(file, reader.line_num, _("The CSV cannot be read here: %(error)s") % {"error": exc})
-    if number == 1:
+        _refuse(file, numbers[-1] if numbers else last, _("The CSV cannot be read here: %(error)s") % {"error": exc})
+    if tally is not None:
+        tally["rows"] = last - 1
+    if last == 1:
         _refuse(file, "-", _("The file holds only the header row: there is no data to import."))
     if values is not None and not ends_with_newline and len(values) < len(header):
         _refuse(
             file,
-            number,
+            last,
             _("The file is truncated: its last row has %(found)d of the %(expected)d columns of the header.")
             % {"found": len(values), "expected": len(header)},
         )
@@ -422,36 +590,72 @@ def is_parquet(path: Path) -> bool:
         return raw.read(4) == PARQUET_MAGIC
 
 
-def parquet_rows(path: Path, *, file="-", names=None, counting=None, batch_size=5000, found=None):
+def parquet_rows(
+    path: Path,
+    *,
+    file="-",
+    names=None,
+    counting=None,
+    batch_size=5000,
+    found=None,
+    row_filter: RowFilter | None = None,
+    only_named=False,
+    tally=None,
+):
     """Stream a Parquet file (OpenCoesione publishes `progetti_esteso` 2021-2027 so) batch by
     batch with bounded memory, as `csv_rows` does a CSV: (row number, {column: value}), the header
     counted as row 1, columns known by `names`. Text stays text, numbers and dates keep their types
-    (the parsers take both), nulls are empty. `counting.count` follows the bytes of the row groups
+    (the parsers take both), nulls are empty. With `only_named` only the columns in `names` are
+    read; with `row_filter` only the rows where one of its columns matches its pattern are turned
+    into Python values (the rest are counted). `counting.count` follows the bytes of the row groups
     read, for the progress bar. An unreadable file raises `ImportFailed`."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
         _refuse(file, "-", _("The Parquet file cannot be read: %(error)s") % {"error": exc})
-    header = [names.get(column_key(name), name) if names else name for name in parquet.schema_arrow.names]
+    published = parquet.schema_arrow.names
+    header = [names.get(column_key(name), name) if names else name for name in published]
     if found is not None:
-        found.extend(zip(parquet.schema_arrow.names, header, strict=True))
+        found.extend(zip(published, header, strict=True))
+    read = [name for name in published if not only_named or column_key(name) in names]
+    read_as = dict(zip(published, header, strict=True))
+    filtered = [name for name in read if row_filter and read_as[name] in row_filter.columns]
     total_rows = max(parquet.metadata.num_rows, 1)
     size = path.stat().st_size
     number = 1
     try:
-        for batch in parquet.iter_batches(batch_size=batch_size):
-            columns = [column.to_pylist() for column in batch.columns]
-            for values in zip(*columns, strict=True):
-                number += 1
-                yield (
-                    number,
-                    {name: ("" if value is None else value) for name, value in zip(header, values, strict=True)},
-                )
+        for batch in parquet.iter_batches(batch_size=batch_size, columns=read):
+            first = number + 1
+            number += batch.num_rows
+            if tally is not None:
+                tally["rows"] = number - 1
             if counting is not None:
                 counting.count = size * (number - 1) // total_rows
+            positions = range(batch.num_rows)
+            if row_filter and filtered:
+                mask = None
+                for name in filtered:
+                    column = batch.column(name)
+                    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+                        column = pc.cast(column, pa.string())
+                    for needle in row_filter.needles:
+                        match = pc.fill_null(pc.match_substring(column, needle, ignore_case=True), False)
+                        mask = match if mask is None else pc.or_(mask, match)
+                positions = pc.indices_nonzero(mask).to_pylist()
+                if not positions:
+                    continue
+                batch = batch.take(pa.array(positions))
+            columns = [column.to_pylist() for column in batch.columns]
+            names_read = [read_as[name] for name in batch.schema.names]
+            for position, values in zip(positions, zip(*columns, strict=True), strict=True):
+                yield (
+                    first + position,
+                    {name: ("" if value is None else value) for name, value in zip(names_read, values, strict=True)},
+                )
     except pa.ArrowException as exc:
         _refuse(file, number, _("The Parquet file cannot be read: %(error)s") % {"error": exc})
     if number == 1:
@@ -489,6 +693,7 @@ class RowImporter:
     # matter (`column_key`).
     columns: tuple[str, ...] = ()
     column_aliases: dict[str, tuple[str, ...]] = {}
+    releases: tuple[Release, ...] = ()  # the layouts the source has published, newest first
 
     def __init__(self, *, city, progress: Progress | None = None):
         self.city = city
@@ -498,6 +703,36 @@ class RowImporter:
         self.encodings: dict[str, str] = {}  # file name → the encoding it was read in
         self.warnings: list[str] = []
         self.columns_found: dict[str, list] = {}  # file name → [(column in the file, read as), …]
+        self.rows_read: dict[str, dict] = {}  # file name → {"rows": its rows, kept or not}
+        self.releases_found: dict[str, Release | None] = {}  # file name → the release recognised
+
+    @classmethod
+    def aliases(cls, kind: str = "") -> dict[str, tuple[str, ...]]:
+        """Other names of the importer's columns: its own list and the renamings of every
+        release (of the `kind` of file, for a source of several files)."""
+        merged = {name: tuple(others) for name, others in cls.column_aliases.items()}
+        for release in cls.releases:
+            if release.file and release.file != kind:
+                continue
+            for name, others in release.renamed.items():
+                merged[name] = (*merged.get(name, ()), *others)
+        return merged
+
+    def recognise(self, file: str, *, kind: str = "") -> "Release | None":
+        """The release whose layout the header of `file` has (first match in `releases`)."""
+        if file not in self.releases_found:
+            keys = {column_key(published) for published, _read_as in self.columns_found.get(file, [])}
+            parquet = self.encodings.get(file) == "Parquet"
+            self.releases_found[file] = next(
+                (release for release in self.releases if release.matches(keys, parquet=parquet, file=kind)), None
+            )
+        return self.releases_found[file]
+
+    def release_names(self) -> str:
+        """The releases recognised, as the job shows them."""
+        return "; ".join(
+            f"{release.name} ({file})" for file, release in self.releases_found.items() if release is not None
+        )
 
     def warn(self, message: str):
         """Something people should know although the import succeeded (nothing kept, say)."""
@@ -508,28 +743,68 @@ class RowImporter:
         self.encodings[path.name] = found.label
         return found
 
-    def read_csv(self, path: Path, raw, *, delimiter=";"):
-        """The rows of one CSV file (see `csv_rows`) in the encoding it was written in."""
+    def read_csv(
+        self, path: Path, raw, *, delimiter=";", row_filter: RowFilter | None = None, kind: str = "", columns=None
+    ):
+        """The rows of one CSV file (see `csv_rows`) in the encoding it was written in; `kind` and
+        `columns` for a source of several files (which one this is, and the columns read in it)."""
         found = self.sniffed(path)
+        tally = {"rows": 0}
+        self.rows_read[path.name] = tally
+        counted = raw.count if isinstance(raw, CountingReader) else None
         return csv_rows(
             raw,
             delimiter=delimiter,
             encoding=found.encoding,
             file=path.name,
             ends_with_newline=found.ends_with_newline,
-            names=column_names(self.columns, self.column_aliases),
+            names=column_names(self.columns if columns is None else columns, self.aliases(kind)),
             found=self.columns_found.setdefault(path.name, []),
+            row_filter=row_filter,
+            tally=tally,
+            on_progress=(lambda rows: self.progress(rows, raw.count)) if counted is not None else None,
         )
 
-    def read_rows(self, path: Path, raw):
+    def read_rows(self, path: Path, raw, *, row_filter: RowFilter | None = None):
         """The rows of a CSV file (`read_csv`) or of a Parquet file, whichever `path` is."""
         if is_parquet(path):
             self.encodings[path.name] = "Parquet"
             counting = raw if isinstance(raw, CountingReader) else None
-            names = column_names(self.columns, self.column_aliases)
+            names = column_names(self.columns, self.aliases())
             found = self.columns_found.setdefault(path.name, [])
-            return parquet_rows(path, file=path.name, names=names, counting=counting, found=found)
-        return self.read_csv(path, raw)
+            self.rows_read[path.name] = tally = {"rows": 0}
+            return parquet_rows(
+                path,
+                file=path.name,
+                names=names,
+                counting=counting,
+                found=found,
+                row_filter=row_filter,
+                only_named=bool(self.columns),
+                tally=tally,
+            )
+        return self.read_csv(path, raw, row_filter=row_filter)
+
+    required_columns: tuple[str, ...] = ()
+
+    def check_columns(self, file: str, required=None, *, kind: str = ""):
+        """Recognise the file's release and refuse the file, naming them, when its header lacks a
+        required column (in any of the names its releases gave it), with what is known of that
+        release."""
+        found = {read_as for _published, read_as in self.columns_found.get(file, [])}
+        release = self.recognise(file, kind=kind)
+        missing = [
+            column for column in (self.required_columns if required is None else required) if column not in found
+        ]
+        for column in missing:
+            self.error(file, 1, column, _("column is missing"))
+        if missing and release is not None and release.note:
+            self.error(file, 1, "-", f"{release.name}: {release.note}")
+        self.fail_if_errors()
+
+    def rows_in(self, file: str) -> int:
+        """How many rows of `file` were read so far, kept or skipped."""
+        return self.rows_read.get(file, {}).get("rows", 0)
 
     def read_text(self, path: Path) -> str:
         """A whole text file (JSON) in the encoding it was written in."""

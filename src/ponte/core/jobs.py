@@ -115,6 +115,7 @@ def run_import(job: ImportJob, paths: list[Path] | None = None, **options) -> Im
         job.status, job.summary = ImportJob.Status.DONE, report.as_dict()
     if importer is not None:
         job.encoding = ", ".join(f"{label} ({name})" for name, label in importer.encodings.items())[:100]
+        job.release = importer.release_names()[:300]
         job.warnings = importer.warnings
     state = cache.get(progress_key(job.pk)) or {}
     job.rows_read, job.bytes_read, job.total_bytes = state.get("rows", 0), state.get("bytes", total), total

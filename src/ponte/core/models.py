@@ -335,6 +335,7 @@ class ImportJob(CityScopedModel):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     encoding = models.CharField(_("encoding"), max_length=100, blank=True)
+    release = models.CharField(_("release of the source"), max_length=300, blank=True)
     dry_run = models.BooleanField(
         _("preview"), default=False, help_text=_("Read and checked, shown as it would be stored, nothing written.")
     )

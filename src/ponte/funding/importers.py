@@ -24,15 +24,19 @@ from django.utils.translation import gettext_lazy
 from ponte.core.importing import (
     CountingReader,
     ImportReport,
+    RowFilter,
     RowImporter,
+    normalise_istat_code,
     normalise_tax_code,
     parse_amount,
+    parse_source_date,
     register_importer,
 )
 from ponte.core.models import Organisation, Publication
 
 from .models import CUP_PATTERN, Call, Participation, Programme, Project
 from .readable import readable_text, readable_title, sentence_case
+from .releases import CORDIS_RELEASES, FUNDING_TENDERS_RELEASES, OPENCOESIONE_RELEASES, PNRR_RELEASES
 
 PROJECT_FIELDS = [
     "acronym",
@@ -55,32 +59,6 @@ SPOOLED_FIELDS = [name for name in PROJECT_FIELDS if name != "programme_id"]
 COPY_COLUMNS = ["external_id", *PROJECT_FIELDS]
 NULLABLE = {"total_budget", "eu_contribution", "city_share", "cofinancing", "start_date", "end_date", "source_date"}
 BATCH = 2000
-
-
-def parse_compact_date(value):
-    """OpenCoesione dates: YYYYMMDD (text in the CSV, text, a number or a date in Parquet)."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    value = str(value if value is not None else "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.datetime.strptime(value, "%Y%m%d").date()
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a date (YYYYMMDD)") % {"value": value}) from None
-
-
-def parse_italian_date(value):
-    """Italia Domani dates: dd/mm/yyyy; 00/01/1900 and 01/01/1900 mean no date."""
-    value = (value or "").strip()
-    if not value or value in ("00/01/1900", "01/01/1900"):
-        return None
-    try:
-        return datetime.datetime.strptime(value, "%d/%m/%Y").date()
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a date (dd/mm/yyyy)") % {"value": value}) from None
 
 
 def parse_cup(value):
@@ -336,35 +314,41 @@ class OpenCoesioneImporter(ProjectImporter):
         "OC_DATA_INIZIO_PROGETTO",
         "OC_DATA_FINE_PROGETTO_PREVISTA",
     )
+    releases = OPENCOESIONE_RELEASES
 
     def run(self, path: Path, *extra) -> ImportReport:
         file = path.name
-        comune = self.city.istat_code
+        comune = normalise_istat_code(self.city.istat_code)
         beneficiary = f"COMUNE DI {self.city.name}".upper()
+        needles = (comune, beneficiary) if comune else (beneficiary,)
+        row_filter = RowFilter(needles, columns=("COD_COMUNE", "OC_DENOM_BENEFICIARIO"))
         with path.open("rb") as raw:
             counting = CountingReader(raw)
-            number = 1
-            for number, row in self.read_rows(path, counting):
-                if number == 2:
-                    for column in self.required_columns:
-                        if column not in row:
-                            self.error(file, 1, column, _("column is missing"))
-                    self.fail_if_errors()
-                self.progress(number - 1, counting.count)
+            checked = False
+            for number, row in self.read_rows(path, counting, row_filter=row_filter):
+                if not checked:
+                    self.check_columns(file)
+                    checked = True
+                self.progress(self.rows_in(file), counting.count)
                 places = str(row.get("COD_COMUNE", "")).split(":::")
-                in_city = bool(comune) and any(place.strip()[-6:] == comune for place in places)
+                in_city = bool(comune) and any(normalise_istat_code(place) == comune for place in places)
                 if not in_city and beneficiary not in str(row.get("OC_DENOM_BENEFICIARIO", "")).upper():
                     continue
                 self._validate(file, number, row)
-            self.progress(number - 1, counting.count, force=True)
+            self.progress(self.rows_in(file), counting.count, force=True)
         self.fail_if_errors()
         if not self.kept:
+            self.check_columns(file)
             self.warn(
                 _(
                     "No project of the city: 0 of %(rows)s rows have the ISTAT code %(code)s in "
                     "COD_COMUNE or “%(beneficiary)s” in OC_DENOM_BENEFICIARIO."
                 )
-                % {"rows": number_format(number - 1, force_grouping=True), "code": comune, "beneficiary": beneficiary}
+                % {
+                    "rows": number_format(self.rows_in(file), force_grouping=True),
+                    "code": comune or "—",
+                    "beneficiary": beneficiary,
+                }
             )
         report = ImportReport()
         with transaction.atomic():
@@ -393,8 +377,8 @@ class OpenCoesioneImporter(ProjectImporter):
             "total_budget": parsed("FINANZ_TOTALE_PUBBLICO", parse_amount),
             "city_share": None,  # the city is the beneficiary: its funds are the programme's contribution
             "cofinancing": parsed("FINANZ_COMUNE", parse_amount),
-            "start_date": parsed("OC_DATA_INIZIO_PROGETTO", parse_compact_date),
-            "end_date": parsed("OC_DATA_FINE_PROGETTO_PREVISTA", parse_compact_date),
+            "start_date": parsed("OC_DATA_INIZIO_PROGETTO", parse_source_date),
+            "end_date": parsed("OC_DATA_FINE_PROGETTO_PREVISTA", parse_source_date),
             "acronym": "",
         }
         if fields["start_date"] and fields["end_date"] and fields["end_date"] < fields["start_date"]:
@@ -462,36 +446,37 @@ class PnrrImporter(ProjectImporter):
         "Data Fine Progetto Effettiva",
         "Data di Estrazione",
     )
-    column_aliases = {"Data di Estrazione": ("Data aggiornamento",)}
+    releases = PNRR_RELEASES
 
     def run(self, path: Path, *extra) -> ImportReport:
         file = path.name
         tax_code = normalise_tax_code(self.city.tax_code)
         self.city_body = f"COMUNE DI {self.city.name}".upper()
         named_not_coded = defaultdict(int)  # tax codes of rows naming the city but not its code
+        # Rows that cannot be the city's are skipped unparsed: its code (leading zeros or not) or its name.
+        needles = (self.city_body, tax_code.lstrip("0")) if tax_code else (self.city_body,)
         with path.open("rb") as raw:
             counting = CountingReader(raw)
-            number = 1
-            for number, row in self.read_csv(path, counting):
-                if number == 2:
-                    for column in self.required_columns:
-                        if column not in row:
-                            self.error(file, 1, column, _("column is missing"))
-                    self.fail_if_errors()
-                self.progress(number - 1, counting.count)
+            checked = False
+            for number, row in self.read_csv(path, counting, row_filter=RowFilter(needles)):
+                if not checked:
+                    self.check_columns(file)
+                    checked = True
+                self.progress(self.rows_in(file), counting.count)
                 code = row.get("Codice Fiscale Soggetto Attuatore", "")
                 if not tax_code or normalise_tax_code(code) != tax_code:
                     if row.get("Soggetto Attuatore", "").strip().upper() == self.city_body:
                         named_not_coded[code.strip() or "—"] += 1
                     continue
                 self._validate(file, number, row)
-            self.progress(number - 1, counting.count, force=True)
+            self.progress(self.rows_in(file), counting.count, force=True)
         self.fail_if_errors()
         if not self.kept:
+            self.check_columns(file)
             message = _(
                 "No project of the city: 0 of %(rows)s rows have the tax code %(code)s in "
                 "“Codice Fiscale Soggetto Attuatore”."
-            ) % {"rows": number_format(number - 1, force_grouping=True), "code": tax_code or "—"}
+            ) % {"rows": number_format(self.rows_in(file), force_grouping=True), "code": tax_code or "—"}
             if named_not_coded:
                 message += " " + _(
                     "%(n)s rows name “%(body)s” as implementing body with the tax code %(codes)s: is the "
@@ -524,7 +509,7 @@ class PnrrImporter(ProjectImporter):
             "acronym": "",
             "title": clip(title, 500),
             "source_title": clip(published, 500) if title != published else "",
-            "source_date": parsed("Data di Estrazione", parse_italian_date),
+            "source_date": parsed("Data di Estrazione", parse_source_date),
             "description": readable_text(row.get("Sintesi Progetto", ""), names=(self.city.name,)),
             "cup": parsed("CUP", parse_cup) or "",
             "role": Project.Role.BENEFICIARY,
@@ -533,10 +518,10 @@ class PnrrImporter(ProjectImporter):
             "total_budget": parsed("Finanziamento Totale", parse_amount),
             "city_share": None,  # the Comune implements the project: its funds are the PNRR financing
             "cofinancing": parsed("Finanziamento Comune", parse_amount),
-            "start_date": parsed("Data Inizio Progetto Effettiva", parse_italian_date)
-            or parsed("Data Inizio Progetto Prevista", parse_italian_date),
-            "end_date": parsed("Data Fine Progetto Effettiva", parse_italian_date)
-            or parsed("Data Fine Progetto Prevista", parse_italian_date),
+            "start_date": parsed("Data Inizio Progetto Effettiva", parse_source_date)
+            or parsed("Data Inizio Progetto Prevista", parse_source_date),
+            "end_date": parsed("Data Fine Progetto Effettiva", parse_source_date)
+            or parsed("Data Fine Progetto Prevista", parse_source_date),
         }
         if not published:
             self.error(file, number, "Titolo Progetto", _("is required"))
@@ -585,6 +570,34 @@ class CordisImporter(ProjectImporter):
     name = "CORDIS"
     label = gettext_lazy("CORDIS – organization.csv + project.csv")
     origin = "cordis"
+    releases = CORDIS_RELEASES
+    organisation_columns = (
+        "projectID",
+        "organisationID",
+        "vatNumber",
+        "name",
+        "shortName",
+        "activityType",
+        "city",
+        "country",
+        "organizationURL",
+        "role",
+        "ecContribution",
+        "netEcContribution",
+    )
+    project_columns = (
+        "id",
+        "acronym",
+        "status",
+        "title",
+        "startDate",
+        "endDate",
+        "totalCost",
+        "ecMaxContribution",
+        "frameworkProgramme",
+        "objective",
+    )
+    columns = (*organisation_columns, *project_columns)
 
     def __init__(self, *, city, progress=None, pics=()):
         super().__init__(city=city, progress=progress)
@@ -645,7 +658,10 @@ class CordisImporter(ProjectImporter):
         city_projects = set()
         with path.open("rb") as raw:
             counting = CountingReader(raw)
-            for number, row in self.read_csv(path, counting):
+            rows = self.read_csv(path, counting, kind="organisations", columns=self.organisation_columns)
+            for number, row in rows:
+                if number == 2:
+                    self.check_columns(path.name, ("projectID", "organisationID", "name"), kind="organisations")
                 self.progress(number - 1, counting.count)
                 project_id = row.get("projectID", "").strip()
                 if not project_id:
@@ -664,7 +680,9 @@ class CordisImporter(ProjectImporter):
         with path.open("rb") as raw:
             counting = CountingReader(raw)
             number = 1
-            for number, row in self.read_csv(path, counting):
+            for number, row in self.read_csv(path, counting, kind="projects", columns=self.project_columns):
+                if number == 2:
+                    self.check_columns(file, ("id", "title"), kind="projects")
                 self.progress(self.organisation_rows + number - 1, self.organisation_bytes + counting.count)
                 project_id = row.get("id", "").strip()
                 if project_id not in participants:
@@ -673,7 +691,7 @@ class CordisImporter(ProjectImporter):
                 parsed = partial(self.parsed, file, number, row)
                 city_rows = [r for _n, r in participants[project_id] if self.is_city(r)]
                 city_row = city_rows[0]
-                end = parsed("endDate", parse_iso_date)
+                end = parsed("endDate", parse_source_date)
                 fields = {
                     "acronym": clip(row.get("acronym", ""), 60),
                     "title": clip(row.get("title", ""), 500),
@@ -687,7 +705,7 @@ class CordisImporter(ProjectImporter):
                     "eu_contribution": parsed("ecMaxContribution", parse_amount),
                     "city_share": self.contribution(file, number, city_row),
                     "cofinancing": None,
-                    "start_date": parsed("startDate", parse_iso_date),
+                    "start_date": parsed("startDate", parse_source_date),
                     "end_date": end,
                 }
                 self.keep(
@@ -766,16 +784,6 @@ class CordisImporter(ProjectImporter):
                     report.count("consortium partners", True, True)
 
 
-def parse_iso_date(value):
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value}) from None
-
-
 FT_STATUS = {"31094501": Call.Status.FORTHCOMING, "31094502": Call.Status.OPEN, "31094503": Call.Status.CLOSED}
 FT_PROGRAMMES = {
     "HORIZON": "horizon",
@@ -797,6 +805,7 @@ class FundingTendersImporter(RowImporter):
 
     kind = "funding-tenders"
     name = "Funding & Tenders"
+    releases = FUNDING_TENDERS_RELEASES
     label = gettext_lazy("EU Funding & Tenders – grantsTenders.json or search API response")
 
     def run(self, path: Path, *extra) -> ImportReport:
@@ -809,9 +818,11 @@ class FundingTendersImporter(RowImporter):
         if isinstance(document, dict) and "fundingData" in document:
             items = document["fundingData"].get("GrantTenderObj", [])
             read = self._from_reference
+            self.releases_found[file] = FUNDING_TENDERS_RELEASES[0]
         elif isinstance(document, dict) and "results" in document:
             items = document["results"]
             read = self._from_search
+            self.releases_found[file] = FUNDING_TENDERS_RELEASES[1]
         else:
             self.error(file, "-", "-", _("neither grantsTenders.json nor a search API response"))
             self.fail_if_errors()
@@ -930,10 +941,15 @@ class FundingTendersImporter(RowImporter):
         deadlines = []
         for value in meta.get("deadlineDate") or []:
             try:
-                deadlines.append(datetime.date.fromisoformat(value[:10]))
-            except ValueError:
-                self.error(file, position, "metadata.deadlineDate", _("“%(value)s” is not a date") % {"value": value})
-        opening = first("startDate")
+                if day := parse_source_date(value):
+                    deadlines.append(day)
+            except ValueError as exc:
+                self.error(file, position, "metadata.deadlineDate", str(exc))
+        try:
+            opening = parse_source_date(first("startDate"))
+        except ValueError as exc:
+            self.error(file, position, "metadata.startDate", str(exc))
+            opening = None
         deadline = self._next_deadline(deadlines, today)
         return {
             "identifier": identifier[:120],
@@ -945,7 +961,7 @@ class FundingTendersImporter(RowImporter):
             "keywords": " ".join([*(meta.get("keywords") or []), *(meta.get("tags") or [])])[:5000],
             "status": self._status(FT_STATUS.get(first("status"), Call.Status.OPEN), deadline, today),
             "is_tender": first("type") == "0",
-            "opening_date": datetime.date.fromisoformat(opening[:10]) if opening else None,
+            "opening_date": opening,
             "deadline": deadline,
             "url": (item.get("url") or FT_TOPIC_URL.format(identifier.lower()))[:500],
         }

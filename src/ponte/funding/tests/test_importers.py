@@ -136,10 +136,10 @@ def broken(tmp_path, name, old, new):
 @pytest.mark.parametrize(
     ("source", "name", "old", "new", "expected"),
     [
-        ("opencoesione", "progetti_esteso_sample.csv", "20240115", "2024-01-15", ("riga 4", "OC_DATA_INIZIO_PROGETTO")),
+        ("opencoesione", "progetti_esteso_sample.csv", "20240115", "20241501", ("riga 4", "OC_DATA_INIZIO_PROGETTO")),
         ("opencoesione", "progetti_esteso_sample.csv", "F31B16000150007", "F31B1600015", ("riga 2", "CUP")),
         ("pnrr", "PNRR_Progetti_sample.csv", "12500000,00", "dodici milioni", ("riga 3", "Finanziamento PNRR")),
-        ("funding-tenders", "search_api_sample.json", "2027-04-20T00", "20-04-2027T", ("riga 2", "deadlineDate")),
+        ("funding-tenders", "search_api_sample.json", "2027-04-20T00", "2027-20-04T00", ("riga 2", "deadlineDate")),
     ],
 )
 def test_a_bad_row_changes_nothing(bologna, tmp_path, capsys, source, name, old, new, expected):

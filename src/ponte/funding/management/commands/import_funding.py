@@ -43,6 +43,8 @@ class Command(BaseCommand):
         job = run_import(job, paths=files, **importer_options)
         if job.encoding:
             self.stdout.write(f"{job.encoding}")
+        if job.release:
+            self.stdout.write(f"{job.release}")
         if job.status == ImportJob.Status.FAILED:
             for error in job.errors:
                 where = [error["file"]] if error["file"] != "-" else []
