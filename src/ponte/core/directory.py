@@ -48,6 +48,8 @@ class OrganisationForm(CityModelForm):
             "locality",
             "website",
             "email",
+            "pic",
+            "tax_code",
             "latitude",
             "longitude",
             "description",
@@ -156,6 +158,11 @@ class MergeView(CityMixin, FormView):
     def get_form_kwargs(self):
         others = self.model.objects.for_city(self.city).exclude(pk=self.get_item().pk)
         return super().get_form_kwargs() | {"queryset": others}
+
+    def get_initial(self):
+        """`?other=<pk>`: the duplicate proposed by the directory's list of possible duplicates."""
+        other = self.request.GET.get("other", "")
+        return {"other": int(other)} if other.isdigit() else {}
 
     def form_valid(self, form):
         kept, removed = self.get_item(), form.cleaned_data["other"]

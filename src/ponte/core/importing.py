@@ -489,20 +489,16 @@ def _records(text, wanted, delimiter, tally=None, on_progress=None):
                 tally["rows"] = number - 1
             if on_progress is not None:
                 on_progress(number - 1)
-        if pending is not None:
-            yield pending
-            pending = None
+        pending = None  # the record held back was not the last
         if wanted is None or number == 1 or wanted(record):
             yield number, record
         else:
             pending = (-number, record)  # held back only in case it is the last record
         record, quotes = "", 0
+    if pending is not None:
+        yield pending  # still skipped (its number is negative), read for the checks of the last row
     if record:  # an unbalanced quote at the end: the reader says so
-        if pending is not None:
-            yield pending
         yield number + 1, record
-    elif pending is not None:
-        yield -pending[0], pending[1]
 
 
 def csv_rows(

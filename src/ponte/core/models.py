@@ -190,6 +190,20 @@ class Organisation(LocalizedNameMixin, CityScopedModel):
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     website = WebAddressField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
+    pic = models.CharField(
+        _("PIC"),
+        max_length=12,
+        blank=True,
+        db_index=True,
+        help_text=_("Participant Identification Code in the EU Funding & Tenders portal (9 digits)."),
+    )
+    tax_code = models.CharField(
+        _("VAT number or tax code"),
+        max_length=20,
+        blank=True,
+        db_index=True,
+        help_text=_("Partita IVA or codice fiscale; a foreign body's VAT number with its country prefix."),
+    )
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source in the plan"), max_length=300, blank=True)
 
@@ -204,6 +218,15 @@ class Organisation(LocalizedNameMixin, CityScopedModel):
 
     def get_absolute_url(self):
         return reverse("core:organisation-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+    def clean(self):
+        from .importing import normalise_tax_code
+
+        super().clean()
+        self.pic = self.pic.strip()
+        if self.pic and not self.pic.isdigit():
+            raise ValidationError({"pic": _("A PIC is made of digits only.")})
+        self.tax_code = normalise_tax_code(self.tax_code)
 
 
 class Person(CityScopedModel):

@@ -340,6 +340,8 @@ def person_save(*, person: Person, user) -> Person:
 # Fields of the kept item that the merged one may fill when they are empty.
 MERGE_FILLS = {
     Organisation: [
+        "pic",
+        "tax_code",
         "name_en",
         "short_name",
         "country",

@@ -135,6 +135,8 @@ ORGANISATION_COLUMNS = [
     Column(gettext_lazy("Country"), lambda o: o.country),
     Column(gettext_lazy("Town or city"), lambda o: o.locality),
     Column(gettext_lazy("Website"), lambda o: o.website),
+    Column(gettext_lazy("PIC"), lambda o: o.pic),
+    Column(gettext_lazy("VAT number or tax code"), lambda o: o.tax_code),
     Column(gettext_lazy("Description"), lambda o: o.description),
     Column(gettext_lazy("Source in the plan"), lambda o: o.source),
 ]
@@ -150,6 +152,14 @@ class OrganisationListView(ExportableListView):
 
     def base_queryset(self):
         return organisation_list(self.city)
+
+    def get_context_data(self, **kwargs):
+        from .identity import possible_duplicates
+
+        context = super().get_context_data(**kwargs)
+        if permissions.can_manage_organisations(self.request.user, self.city):
+            context["duplicates"] = possible_duplicates(self.city)
+        return context
 
 
 class ImportListView(CityMixin, FormView):

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ponte.core.identity import name_key
 from ponte.core.importing import (
     CountingReader,
     ImportReport,
@@ -601,16 +602,23 @@ class CordisImporter(ProjectImporter):
 
     def __init__(self, *, city, progress=None, pics=()):
         super().__init__(city=city, progress=progress)
-        self.pics = set(pics)
+        from ponte.core.identity import city_organisation
+
+        own = city_organisation(city)
+        self.pics = set(pics) | ({own.pic} if own and own.pic else set())
         self.city_name = f"COMUNE DI {city.name}".upper()
+        self.city_key = name_key(self.city_name)
         self.tax_code = normalise_tax_code(city.tax_code)
+        self.matched = defaultdict(int)  # participants matched to known organisations, by rule
 
     def is_city(self, row) -> bool:
         """The city's own participation: its PIC, its name ("COMUNE DI BOLOGNA") or its VAT number
         (`IT01232710374`, the tax code of an Italian public body)."""
+        name = row.get("name", "").strip().upper()
         return (
             row.get("organisationID", "").strip() in self.pics
-            or row.get("name", "").strip().upper() == self.city_name
+            or name == self.city_name
+            or (self.city.name.upper() in name and name_key(name) == self.city_key)  # "COMUNE DI BOLOGNA."
             or bool(self.tax_code)
             and normalise_tax_code(row.get("vatNumber", "")) == self.tax_code
         )
@@ -727,41 +735,59 @@ class CordisImporter(ProjectImporter):
         return ensure_programme(self.city, slug, name, Programme.Kind.DIRECT, "diretti")
 
     def _apply_consortia(self, participants, project_rows, report):
+        """Every participant of the city's projects, as a participation of a directory
+        organisation: the city's own record for the city; for the others the organisation known
+        by PIC, VAT number or name (`OrganisationIndex`), else a new one. Known organisations get
+        the PIC and VAT number they lacked; their other fields stay as staff keep them."""
+        from ponte.core.identity import OrganisationIndex, city_organisation
+
         projects = {
             p.external_id: p
             for p in Project.objects.filter(city=self.city, origin=self.origin, external_id__in=list(participants))
         }
-        organisations = {o.slug: o for o in Organisation.objects.filter(city=self.city, slug__startswith="pic-")}
-        # The city's own organisation of the directory, never a second "COMUNE DI …" from CORDIS.
-        own = Organisation.objects.filter(
-            city=self.city, parent=None, name__iexact=f"Comune di {self.city.name}"
-        ).first()
+        index = OrganisationIndex(self.city)
+        own = city_organisation(self.city)
         for project_id, rows in participants.items():
             for number, row in rows:
                 pic = row.get("organisationID", "").strip()
-                slug = f"pic-{pic}"
+                vat = normalise_tax_code(row.get("vatNumber", ""))
                 country = CORDIS_COUNTRIES.get(row.get("country", "").strip(), row.get("country", "").strip())[:2]
-                values = {
-                    "name": clip(row.get("name", ""), 200),
-                    "short_name": clip(row.get("shortName", ""), 60),
-                    "kind": CORDIS_KINDS.get(row.get("activityType", "").strip(), Organisation.Kind.OTHER),
-                    "country": country,
-                    "locality": clip(row.get("city", "").title(), 120),
-                    "website": row.get("organizationURL", "").strip()[:200],
-                }
-                organisation = own if own is not None and self.is_city(row) else organisations.get(slug)
+                if self.is_city(row):
+                    organisation = own or self._create_city_organisation(index, pic, report)
+                    found_by = "city"
+                else:
+                    organisation, found_by = index.find(pic=pic, tax_code=vat, name=row.get("name", ""))
                 if organisation is None:
-                    organisation = Organisation.objects.create(city=self.city, slug=slug, **values)
-                    organisations[slug] = organisation
+                    organisation = Organisation.objects.create(
+                        city=self.city,
+                        slug=self._free_slug(f"pic-{pic}" if pic else slugify(row.get("name", ""))[:70] or "org"),
+                        name=clip(row.get("name", ""), 200),
+                        short_name=clip(row.get("shortName", ""), 60),
+                        kind=CORDIS_KINDS.get(row.get("activityType", "").strip(), Organisation.Kind.OTHER),
+                        country=country,
+                        locality=clip(row.get("city", "").title(), 120),
+                        website=row.get("organizationURL", "").strip()[:200],
+                        pic=pic[:12],
+                        tax_code=vat[:20],
+                    )
+                    index.add(organisation)
                     report.count("organisations", True, True)
-                elif organisation is own:
-                    pass  # the directory's own record of the city stays as staff keep it
-                elif any(getattr(organisation, k) != v for k, v in values.items() if v):
-                    for k, v in values.items():
-                        if v:
+                else:
+                    if found_by != "pic" and found_by != "city":
+                        self.matched[found_by] += 1
+                    missing = {"pic": pic[:12], "tax_code": vat[:20]}
+                    missing = {k: v for k, v in missing.items() if v and not getattr(organisation, k)}
+                    # Another record may already hold this PIC or VAT number: never two with one.
+                    if missing.get("pic") and missing["pic"] in index.by_pic:
+                        missing.pop("pic")
+                    if missing.get("tax_code") and missing["tax_code"] in index.by_tax_code:
+                        missing.pop("tax_code")
+                    if missing:
+                        Organisation.objects.filter(pk=organisation.pk).update(**missing)
+                        for k, v in missing.items():
                             setattr(organisation, k, v)
-                    organisation.save()
-                    report.count("organisations", False, True)
+                        index.add(organisation)
+                        report.count("organisations", False, True)
                 role = row.get("role", "").strip()
                 participation_values = {
                     "country": country,
@@ -782,6 +808,37 @@ class CordisImporter(ProjectImporter):
                     report.count("consortium partners", False, True)
                 elif created:
                     report.count("consortium partners", True, True)
+        if any(self.matched.values()):
+            self.warn(
+                _(
+                    "Participants matched to organisations already in the directory: %(by_tax)s by VAT "
+                    "number, %(by_name)s by name. Check them under Organisations; merge any duplicate there."
+                )
+                % {"by_tax": self.matched["tax code"], "by_name": self.matched["name"]}
+            )
+
+    def _create_city_organisation(self, index, pic, report):
+        """The directory has no record of the city: one is created under the city's own name."""
+        organisation = Organisation.objects.create(
+            city=self.city,
+            slug=self._free_slug(f"comune-{slugify(self.city.name)}"),
+            name=f"Comune di {self.city.name}",
+            kind=Organisation.Kind.PUBLIC_BODY,
+            country=self.city.country,
+            locality=self.city.name,
+            pic=pic[:12],
+            tax_code=normalise_tax_code(self.city.tax_code),
+        )
+        index.add(organisation)
+        report.count("organisations", True, True)
+        return organisation
+
+    def _free_slug(self, slug):
+        taken = set(Organisation.objects.filter(city=self.city, slug__startswith=slug).values_list("slug", flat=True))
+        candidate, n = slug, 2
+        while candidate in taken:
+            candidate, n = f"{slug}-{n}", n + 1
+        return candidate
 
 
 FT_STATUS = {"31094501": Call.Status.FORTHCOMING, "31094502": Call.Status.OPEN, "31094503": Call.Status.CLOSED}

@@ -13,7 +13,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ponte.core.importing import ImportFailed, ImportReport, RowError, parse_date, parse_decimal, set_links, upsert
+from ponte.core.importing import (
+    ImportFailed,
+    ImportReport,
+    RowError,
+    normalise_istat_code,
+    normalise_tax_code,
+    parse_date,
+    parse_decimal,
+    set_links,
+    upsert,
+)
 from ponte.core.models import City, DatasetNote, Organisation, Person
 from ponte.core.yamlfile import read_yaml
 
@@ -190,7 +200,7 @@ class DatasetLoader(_Reader):
         city_values = {
             "name": name,
             "country": self.text(file, city_doc, "country") or "IT",
-            "istat_code": self.text(file, city_doc, "istat_code", max_length=6),
+            "istat_code": normalise_istat_code(self.text(file, city_doc, "istat_code", max_length=9)),
             "tax_code": self.text(file, city_doc, "tax_code", max_length=16),
             "ipa_code": self.text(file, city_doc, "ipa_code", max_length=20),
             "website": self.text(file, city_doc, "website", max_length=200),
@@ -253,6 +263,8 @@ class DatasetLoader(_Reader):
                 "latitude": self.decimal(file, item, "latitude"),
                 "longitude": self.decimal(file, item, "longitude"),
                 "website": self.text(file, item, "website"),
+                "pic": self.text(file, item, "pic", max_length=12),
+                "tax_code": normalise_tax_code(self.text(file, item, "tax_code", max_length=20)),
                 "description": self.text(file, item, "description"),
                 "source": self.text(file, item, "source", max_length=300),
             }
