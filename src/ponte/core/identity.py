@@ -85,6 +85,8 @@ def possible_duplicates(city, limit=50) -> list[list[Organisation]]:
         members = frozenset(members)
         if len(members) > 1 and members not in seen:
             seen.add(members)
-            found.append(sorted((organisations[pk] for pk in members), key=lambda o: (o.name, o.pk)))
+            # The record to keep first: one written as people write names rather than in capitals
+            # as an import found it, then the older.
+            found.append(sorted((organisations[pk] for pk in members), key=lambda o: (o.name.isupper(), o.pk)))
     found.sort(key=lambda group: group[0].name)
     return found[:limit]
