@@ -513,6 +513,7 @@ def csv_rows(
     row_filter: RowFilter | None = None,
     tally=None,
     on_progress=None,
+    only_named=False,
 ):
     """Stream a CSV file as (row number, {header: value}) with bounded memory.
 
@@ -521,6 +522,7 @@ def csv_rows(
     known by its `column_key`, so each release's spelling of a column reads under one name.
     With `row_filter`, rows that cannot concern the importer are skipped before they are parsed;
     `tally["rows"]` counts the rows read all the same, and `on_progress(rows)` hears of them.
+    With `only_named`, a row holds only the columns `names` knows (the importer's own).
     Row numbers count the header as row 1. A file with no header, or only a header, and one cut
     off in its last row raise `ImportFailed`."""
     text = io.TextIOWrapper(raw, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
@@ -543,6 +545,8 @@ def csv_rows(
             _refuse(file, 1, _("The file has no header row."))
         numbers.clear()
         values = None
+        known = set(names.values()) if names and only_named else None
+        positions = [i for i, name in enumerate(header) if known is None or name in known]
         for values in reader:
             number = numbers.pop()
             last = abs(number)
@@ -562,7 +566,10 @@ def csv_rows(
                     )
                     % {"found": len(values), "expected": len(header), "separator": delimiter},
                 )
-            yield number, dict(zip(header, values, strict=False))
+            if known is None:
+                yield number, dict(zip(header, values, strict=False))
+            else:
+                yield number, {header[i]: values[i] for i in positions if i < len(values)}
     except csv.Error as exc:
         _refuse(file, numbers[-1] if numbers else last, _("The CSV cannot be read here: %(error)s") % {"error": exc})
     if tally is not None:
@@ -759,6 +766,7 @@ class RowImporter:
             row_filter=row_filter,
             tally=tally,
             on_progress=(lambda rows: self.progress(rows, raw.count)) if counted is not None else None,
+            only_named=bool(self.columns if columns is None else columns),
         )
 
     def read_rows(self, path: Path, raw, *, row_filter: RowFilter | None = None):

@@ -182,7 +182,7 @@ def test_dates_as_the_sources_write_them(written, expected):
 
 @pytest.mark.parametrize("written", ["31/02/2023", "2023-13-01", "domani", "2023/02"])
 def test_a_date_that_is_none_is_named(written):
-    with pytest.raises(ValueError, match="dd/mm/yyyy"):
+    with pytest.raises(ValueError, match="gg/mm/aaaa, AAAA-MM-GG o AAAAMMGG"):
         parse_source_date(written)
 
 
