@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -176,6 +177,18 @@ OPEN_DATA_SOURCES = {
 }
 
 
+def city_funds_of(city_share, eu_contribution):
+    """The money that comes to the city from one project — the one definition of it, which every
+    total uses: the city's own share of a consortium's grant (its participation's EU contribution)
+    where it is known, else the whole contribution, the city being the sole beneficiary (as with
+    PNRR or cohesion projects it implements)."""
+    return city_share if city_share is not None else eu_contribution
+
+
+# The same rule as an SQL expression, for totals the database computes.
+CITY_FUNDS = Coalesce("city_share", "eu_contribution")
+
+
 class Project(Publishable, CityScopedModel):
     """A project from idea to audit. Status changes go through `services.project_transition`."""
 
@@ -251,9 +264,8 @@ class Project(Publishable, CityScopedModel):
 
     @property
     def city_funds(self):
-        """The money that comes to the city: its share of a consortium's grant, or the whole
-        contribution where the city is the sole beneficiary (as the funds portfolio counts it)."""
-        return self.city_share if self.city_share is not None else self.eu_contribution
+        """The money that comes to the city (`city_funds_of`)."""
+        return city_funds_of(self.city_share, self.eu_contribution)
 
     @property
     def open_data_source(self) -> "OpenDataSource | None":

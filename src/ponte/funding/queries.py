@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch
 
 from ponte.plan.models import AxisItem
 
-from .models import Call, Participation, Programme, Project
+from .models import Call, Participation, Programme, Project, city_funds_of
 
 FUNDED = (Project.Status.GRANTED, Project.Status.RUNNING, Project.Status.CLOSED, Project.Status.AUDITED)
 ZERO = Decimal("0")
@@ -61,13 +61,12 @@ class Total:
     city_funds: Decimal = ZERO
 
     def add(self, row):
-        """Funds to the city: its share of a consortium's grant, or the whole contribution when
-        the city is the sole beneficiary (the measure the plan's figures use)."""
+        """Counts one project: its budget, its EU contribution and the funds to the city
+        (`city_funds_of`, the measure the plan's figures use)."""
         self.projects += 1
         self.total_budget += row["total_budget"] or ZERO
         self.eu_contribution += row["eu_contribution"] or ZERO
-        share = row["city_share"] if row["city_share"] is not None else row["eu_contribution"]
-        self.city_funds += share or ZERO
+        self.city_funds += city_funds_of(row["city_share"], row["eu_contribution"]) or ZERO
 
 
 @dataclass

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db.models import Count, Prefetch, Q, Sum
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from ponte.core.views import CityMixin, FilteredListView
 from ponte.diplomacy import worldmap
-from ponte.funding.models import OPEN_DATA_SOURCES
+from ponte.funding.models import CITY_FUNDS, OPEN_DATA_SOURCES
 from ponte.participation.newsletter import rich_text
 from ponte.plan import queries as plan_queries
 
@@ -188,7 +187,7 @@ class ProjectListView(PortalMixin, FilteredListView):
         totals = queryset.aggregate(
             budget=Sum("total_budget"),
             contribution=Sum("eu_contribution"),
-            city_funds=Sum(Coalesce("city_share", "eu_contribution")),
+            city_funds=Sum(CITY_FUNDS),
         )
         countries = set(queryset.exclude(participations__country="").values_list("participations__country", flat=True))
         # The credit each open-data source of the listed projects asks for.

@@ -57,7 +57,8 @@ class ActionBlock:
 
     @property
     def funds(self) -> Decimal:
-        return sum((p.eu_contribution or Decimal(0) for p in self.projects), Decimal(0))
+        """Funds to the city from the action's projects (`Project.city_funds`)."""
+        return sum((p.city_funds or Decimal(0) for p in self.projects), Decimal(0))
 
 
 @dataclass
@@ -130,8 +131,19 @@ class ReportContent(BlockTotals):
 
     @property
     def funds(self) -> Decimal:
-        """Funds of every funded project active in the period, linked to an action or not."""
+        """Funds to the city from every funded project active in the period, linked to an action
+        or not (`Project.city_funds`: its share of a consortium's grant, never the consortium's)."""
+        return sum((p.city_funds or Decimal(0) for p in self.projects), Decimal(0))
+
+    @property
+    def eu_contribution(self) -> Decimal:
+        """The EU contribution to those projects as a whole, consortia included."""
         return sum((p.eu_contribution or Decimal(0) for p in self.projects), Decimal(0))
+
+    @property
+    def sources(self) -> list:
+        """The open-data sources of the projects, with the credit each asks for."""
+        return sorted({p.open_data_source for p in self.projects if p.open_data_source}, key=lambda s: str(s.name))
 
     @property
     def budget(self) -> Decimal:
@@ -140,7 +152,7 @@ class ReportContent(BlockTotals):
     def funds_by_programme(self):
         totals = defaultdict(lambda: Decimal(0))
         for project in self.projects:
-            totals[project.programme.localized_name] += project.eu_contribution or Decimal(0)
+            totals[project.programme.localized_name] += project.city_funds or Decimal(0)
         return sorted(totals.items(), key=lambda item: -item[1])
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ponte.diplomacy.models import Candidacy, Mission, Relation
-from ponte.funding.models import Call, Project, ProjectMilestone
+from ponte.funding.models import CITY_FUNDS, Call, Project, ProjectMilestone
 from ponte.funding.queries import FUNDED
 from ponte.plan import queries as plan_queries
 from ponte.plan.models import Axis, Milestone, late_condition
@@ -42,13 +42,13 @@ def build(city, axis_slug: str = "sdg") -> dict:
     late = plan_queries.action_list(city).filter(late_condition(today)).order_by("sort_key")
     funded = Project.objects.for_city(city).filter(status__in=FUNDED)
     by_programme = list(
-        funded.values("programme__name").annotate(total=Sum("eu_contribution"), n=Count("pk")).order_by("-total")
+        funded.values("programme__name").annotate(total=Sum(CITY_FUNDS), n=Count("pk")).order_by("-total")
     )
     by_year = list(
         funded.exclude(start_date=None)
         .annotate(year=ExtractYear("start_date"))
         .values("year")
-        .annotate(total=Sum("eu_contribution"), n=Count("pk"))
+        .annotate(total=Sum(CITY_FUNDS), n=Count("pk"))
         .order_by("year")
     )
     relations = dict(

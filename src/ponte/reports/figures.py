@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from ponte.funding.models import Project
+from ponte.funding.models import CITY_FUNDS, Project
 from ponte.funding.queries import FUNDED
 from ponte.plan import queries as plan_queries
 from ponte.plan.models import Action, late_condition
@@ -21,7 +21,7 @@ class Totals:
     late: int  # delayed, suspended or past their end (plan.models.late_condition)
     progress: Decimal | None  # the plan's weighted progress
     funded_projects: int
-    funds: Decimal  # EU / programme contribution of the funded projects
+    funds: Decimal  # funds to the city from the funded projects (`funding.models.city_funds_of`)
     budget: Decimal  # their total budget
 
 
@@ -36,7 +36,7 @@ def totals(city) -> Totals:
     money = (
         Project.objects.for_city(city)
         .filter(status__in=FUNDED)
-        .aggregate(n=Count("pk"), funds=Sum("eu_contribution"), budget=Sum("total_budget"))
+        .aggregate(n=Count("pk"), funds=Sum(CITY_FUNDS), budget=Sum("total_budget"))
     )
     return Totals(
         progress=plan_queries.rollup(plan).plan if plan else None,

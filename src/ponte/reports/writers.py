@@ -213,7 +213,24 @@ def write_docx(content, title) -> bytes:
             for block in line.actions:
                 _docx_action(document, block)
     document.add_heading(_("Funds obtained"), level=1)
+    document.add_paragraph(
+        _(
+            "Total budget %(budget)s €, EU or programme contribution to the projects %(eu)s €, "
+            "of which to the city %(city)s €."
+        )
+        % {
+            "budget": formats.number_format(content.budget, 2, use_l10n=True, force_grouping=True),
+            "eu": formats.number_format(content.eu_contribution, 2, use_l10n=True, force_grouping=True),
+            "city": formats.number_format(content.funds, 2, use_l10n=True, force_grouping=True),
+        }
+    )
     _table(document, *_projects_table(content))
+    if content.sources:
+        document.add_paragraph(
+            _("Sources of the imported projects")
+            + ": "
+            + "; ".join(f"{source.name} ({source.licence}, {source.url})" for source in content.sources)
+        )
     document.add_heading(_("International relations"), level=1)
     _table(document, *_relations_table(content))
     document.add_heading(_("Events"), level=1)
@@ -259,9 +276,23 @@ def _indicator_table(block):
 
 
 def _projects_table(content):
-    header = [_("Project"), _("Programme"), _("Status"), _("Total budget (€)"), _("Contribution (€)")]
+    header = [
+        _("Project"),
+        _("Programme"),
+        _("Status"),
+        _("Total budget (€)"),
+        _("Contribution (€)"),
+        _("To the city (€)"),
+    ]
     rows = [
-        [p.acronym or p.title, p.programme.localized_name, p.get_status_display(), p.total_budget, p.eu_contribution]
+        [
+            p.acronym or p.title,
+            p.programme.localized_name,
+            p.get_status_display(),
+            p.total_budget,
+            p.eu_contribution,
+            p.city_funds,
+        ]
         for p in content.projects
     ]
     return header, rows
@@ -388,8 +419,10 @@ def write_xlsx(content, title) -> bytes:
                 "CUP",
                 _("Total budget (€)"),
                 _("Contribution (€)"),
+                _("To the city (€)"),
                 _("Start"),
                 _("End"),
+                _("Source"),
             ],
             [
                 [
@@ -399,8 +432,10 @@ def write_xlsx(content, title) -> bytes:
                     p.cup,
                     p.total_budget,
                     p.eu_contribution,
+                    p.city_funds,
                     p.start_date,
                     p.end_date,
+                    p.attribution,
                 ]
                 for p in content.projects
             ],

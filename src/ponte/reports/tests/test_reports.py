@@ -114,7 +114,9 @@ def test_full_report_in_three_formats(client, bologna, owner, django_capture_on_
     actions = list(workbook["Azioni"].iter_rows(values_only=True))
     assert len(actions) == 87 and isinstance(actions[1][5], int)
     funds = list(workbook["Fondi"].iter_rows(values_only=True))
-    assert funds[1][0] == "FUND" and funds[1][5] == 1_000_000 and isinstance(funds[1][6], datetime.datetime)
+    assert funds[0][4:7] == ("Budget totale (€)", "Contributo (€)", "Al Comune (€)")
+    assert funds[1][0] == "FUND" and funds[1][5] == 1_000_000 and isinstance(funds[1][7], datetime.datetime)
+    assert funds[1][6] == 1_000_000  # the city is the sole beneficiary: the whole contribution is its own
 
     # DOCX: headings per macro area, line and action, a table of contents field, the summary table
     document = Document(io.BytesIO(download(client, bologna, report, "docx")))
@@ -315,3 +317,43 @@ def test_without_a_logo_the_cover_names_the_city(bologna):
     first = PdfReader(io.BytesIO(writers.write_pdf(data, "Relazione 2025"))).pages[0]
     assert "Comune di Bologna" in first.extract_text()
     assert len(first["/Resources"]["/XObject"]) == len(writers.report_charts(data))
+
+
+def test_a_consortiums_grant_counts_only_the_citys_share_with_its_source_credited(bologna):
+    """A Horizon project where the city is one partner: the report, its workbook, the dashboard
+    figures and the funds by programme count the city's 300,000 €, never the consortium's 5 M€;
+    the imported project's source is credited."""
+    from ponte.reports import content, writers
+
+    before = totals(bologna).funds
+    programme = Programme.objects.for_city(bologna).first()
+    Project.objects.create(
+        city=bologna,
+        programme=programme,
+        title="Consorzio",
+        acronym="CONSORTIUM",
+        origin="cordis",
+        external_id="101000001",
+        role="partner",
+        status="running",
+        total_budget=Decimal("6000000"),
+        eu_contribution=Decimal("5000000"),
+        city_share=Decimal("300000"),
+        start_date="2025-01-01",
+        end_date="2027-12-31",
+    )
+    assert totals(bologna).funds == before + 300_000
+    scope = Report(city=bologna, start_date=datetime.date(2025, 1, 1), end_date=datetime.date(2025, 12, 31))
+    data = content.build(scope)
+    consortium = next(p for p in data.projects if p.acronym == "CONSORTIUM")
+    assert data.funds - data.eu_contribution == sum(
+        (p.city_funds or 0) - (p.eu_contribution or 0) for p in data.projects
+    )
+    assert consortium.city_funds == 300_000
+    rows = list(load_workbook(io.BytesIO(writers.write_xlsx(data, "2025")))["Fondi"].iter_rows(values_only=True))
+    row = next(r for r in rows if r[0] == "CONSORTIUM")
+    assert (row[4], row[5], row[6]) == (6_000_000, 5_000_000, 300_000)
+    assert row[9] == "Fonte: CORDIS – Commissione europea (CC BY 4.0)"
+    document = Document(io.BytesIO(writers.write_docx(data, "2025")))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "di cui al Comune" in text and "Fonti dei progetti importati: CORDIS" in text
