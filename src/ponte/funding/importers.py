@@ -35,7 +35,7 @@ from ponte.core.importing import (
 )
 from ponte.core.models import Organisation, Publication
 
-from .models import CUP_PATTERN, Call, Participation, Programme, Project
+from .models import CUP_PATTERN, Call, Participation, Programme, Project, city_funds_of
 from .readable import readable_text, readable_title, sentence_case
 from .releases import CORDIS_RELEASES, FUNDING_TENDERS_RELEASES, OPENCOESIONE_RELEASES, PNRR_RELEASES
 
@@ -126,7 +126,10 @@ class ProjectImporter(RowImporter):
                 {name: row.get(name, "") for name in PROJECT_FIELDS if name != "programme_id"} | {"programme_id": ""}
             )
             pairs = [
-                (str(Project._meta.get_field(name).verbose_name), display(values[name])) for name in self.PREVIEW_FIELDS
+                (str(Project._meta.get_field(name).verbose_name), display(values[name]))
+                if name != "city_share"
+                else (_("To the city (€)"), display(city_funds_of(values["city_share"], values["eu_contribution"])))
+                for name in self.PREVIEW_FIELDS
             ]
             pairs.insert(
                 1,

@@ -37,6 +37,7 @@ def test_a_funds_officer_previews_the_pnrr_release_then_imports_it(visit, comune
     expect(page.get_by_role("heading", level=1)).to_have_text("Anteprima: Italia Domani (PNRR)")
     expect(page.locator("#import-state")).to_contain_text("Anteprima: nulla è stato scritto")
     expect(page.get_by_text("9 progetti creati, 0 aggiornati, 0 invariati")).to_be_visible()
+    expect(page.get_by_text("Versione riconosciuta: Italia Domani, PNRR_Progetti_Dati_Validati (2023")).to_be_visible()
     page.get_by_text("Le 50 colonne di pnrr-comune-di-bologna-2023-02.csv").click()  # folded: a long list
     columns = page.get_by_role("region", name="Colonne di pnrr-comune-di-bologna-2023-02.csv")
     expect(columns.get_by_role("row").filter(has_text="Codice Univoco Submisura")).to_contain_text("non usata")
