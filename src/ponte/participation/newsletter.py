@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import email.message
 import functools
+import html
 import time
 
 import markdown
@@ -85,6 +86,19 @@ def rich_text(source: str) -> str:
     return mark_safe(nh3.clean(html, url_schemes={"http", "https", "mailto"}))  # noqa: S308 - sanitised above
 
 
+def plain_text(source: str) -> str:
+    """Text with every HTML tag taken out (scripts and styles with their content) and entities
+    decoded: what a plain-text mail part or a quoted update carries. Repeated until nothing changes,
+    so that an escaped tag (`&lt;img …&gt;`) does not come back as a tag once decoded; a lone "<"
+    or "&" of ordinary text stays as it is."""
+    for _round in range(5):
+        cleaned = html.unescape(nh3.clean(source, tags=set()))
+        if cleaned == source:
+            break
+        source = cleaned
+    return source
+
+
 def starter_body(city, limit: int = 5) -> str:
     """The draft of a new campaign, in Markdown: the latest news of the plan (its actions'
     narrative updates) and the next public events, each with its link, to edit or remove."""
@@ -99,14 +113,16 @@ def starter_body(city, limit: int = 5) -> str:
         .order_by("-year", "-semester", "-created_at")[:limit]
     )
     events = public.events(city).filter(starts_at__gte=timezone.now())
+    # Updates and titles are plain text written by the offices: any markup in them is quoted as
+    # text, never as HTML the campaign would carry on (issue 14).
     news = [
-        f"- **[{u.action.code} {u.action.title}]({settings.SITE_URL}{u.action.get_public_url()})** "
-        f"({u.year}, S{u.semester}): {' '.join(u.text.split())[:300]}"
+        f"- **[{u.action.code} {plain_text(u.action.title)}]({settings.SITE_URL}{u.action.get_public_url()})** "
+        f"({u.year}, S{u.semester}): {' '.join(plain_text(u.text).split())[:300]}"
         for u in updates
     ]
     upcoming = [
         f"- {date_format(timezone.localtime(event.starts_at), 'DATETIME_FORMAT')} · "
-        f"[{event.title}]({settings.SITE_URL}{event.get_absolute_url()})"
+        f"[{plain_text(event.title)}]({settings.SITE_URL}{event.get_absolute_url()})"
         for event in events.order_by("starts_at")[:limit]
     ]
     sections = ((_("News from the plan"), news), (_("Upcoming events"), upcoming))
@@ -189,23 +205,26 @@ def send_test(*, campaign: Campaign, to: str) -> None:
 def campaign_message(
     campaign: Campaign, subscriber: Subscriber, connection, *, test: bool = False
 ) -> EmailMultiAlternatives:
-    """The campaign for one subscriber: the Markdown source as the plain-text part, its HTML
-    rendering as the alternative, and the RFC 8058 one-click unsubscribe headers. A test says so
-    in its subject ("[PROVA]") and carries no delivery header: it is no subscriber's delivery,
-    and a bounce of it must not be recorded against one."""
+    """The campaign for one subscriber: the Markdown source without any HTML tag as the plain-text
+    part, its sanitised HTML rendering as the alternative, and the RFC 8058 one-click unsubscribe
+    headers. A test says so in its subject ("[PROVA]") and carries no delivery header: it is no
+    subscriber's delivery, and a bounce of it must not be recorded against one."""
     unsubscribe_url = settings.SITE_URL + reverse(
         "participation:unsubscribe", kwargs={"city": campaign.city.slug, "token": subscriber.token}
     )
     context = {
         "campaign": campaign,
         "html": rich_text(campaign.body),
+        "text": plain_text(campaign.body),
         "subscriber": subscriber,
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": settings.SITE_URL
         + reverse("participation:preferences", kwargs={"city": campaign.city.slug, "token": subscriber.token}),
     }
     with translation.override(subscriber.language):
-        body = render_to_string("participation/email/campaign.txt", context)
+        # A plain str, not the SafeString the renderer returns: wherever the body is shown in a
+        # page it is escaped like any other text (the preview quoted it unescaped before).
+        body = str.__str__(render_to_string("participation/email/campaign.txt", context))
         html = render_to_string("participation/email/campaign.html", context)
         subject = f"{_('[TEST]')} {campaign.subject}" if test else campaign.subject
     headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
