@@ -202,6 +202,8 @@ PONTE_IMPORT_STALL_MINUTES = env_int("PONTE_IMPORT_STALL_MINUTES", 30)
 
 # Seconds between two newsletter messages (a relay's rate limit).
 NEWSLETTER_THROTTLE = float(os.environ.get("NEWSLETTER_THROTTLE", "0.2"))
+# Minutes without a sign of life after which a newsletter send is resumed by another worker.
+NEWSLETTER_STALL_MINUTES = env_int("NEWSLETTER_STALL_MINUTES", 15)
 
 # A list's filter left empty reads "Tutti" (django-filter would show "---------").
 FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("list filter", "All")

@@ -225,6 +225,10 @@ class Campaign(CityScopedModel):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Who sends it now (newsletter.claim_send): a worker's token, "" while queued for one; the
+    # moment is the claim's last sign of life, None when nobody is sending it.
+    claimed_by = models.CharField(max_length=32, blank=True, default="", editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("newsletter campaign")
@@ -240,6 +244,7 @@ class Delivery(CityScopedModel):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         BOUNCED = "bounced", _("Bounced")

@@ -7,14 +7,16 @@ import datetime
 import email.message
 import functools
 import html
+import logging
 import time
+import uuid
 
 import markdown
 import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +29,8 @@ from django_tasks import task
 from ponte.core.mail import mailer
 
 from .models import Campaign, Delivery, Subscriber
+
+logger = logging.getLogger(__name__)
 
 CONFIRMATION_VALID = datetime.timedelta(hours=48)
 DELIVERY_HEADER = "X-Ponte-Delivery"  # campaign.subscriber, read back from the bounces
@@ -188,11 +192,76 @@ def delivery_counts(campaign: Campaign) -> dict:
     return counts
 
 
-def queue_campaign(*, campaign: Campaign) -> None:
-    """Mark the campaign as sending and hand it to the background worker once this is saved."""
-    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
+def _stall_cutoff():
+    return timezone.now() - datetime.timedelta(minutes=settings.NEWSLETTER_STALL_MINUTES)
+
+
+def _under_way() -> Q:
+    """A campaign queued for a worker or held by one that gave a sign of life lately."""
+    return Q(status=Campaign.Status.SENDING, claimed_at__gte=_stall_cutoff())
+
+
+def send_under_way(campaign: Campaign) -> bool:
+    return Campaign.objects.filter(_under_way(), pk=campaign.pk).exists()
+
+
+def queue_campaign(*, campaign: Campaign) -> bool:
+    """Mark the campaign as sending and hand it to the background worker once this is saved;
+    False (and nothing queued) when it is already queued or being sent: a second click, or a
+    second member of staff, never starts a second send."""
+    queued = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .exclude(_under_way())
+        .update(status=Campaign.Status.SENDING, claimed_by="", claimed_at=timezone.now())
+    )
+    if not queued:
+        return False
     campaign.status = Campaign.Status.SENDING
     transaction.on_commit(lambda: send_campaign_task.enqueue(campaign.pk))
+    return True
+
+
+def claim_send(campaign: Campaign) -> str | None:
+    """Make this process the only sender of the campaign: a conditional UPDATE that succeeds for
+    one caller only, unless the holder stopped giving signs of life for NEWSLETTER_STALL_MINUTES
+    (its worker died). Returns the claim's token, None when another sender holds it."""
+    token = uuid.uuid4().hex
+    held = Q(claimed_at__gte=_stall_cutoff()) & ~Q(claimed_by="")
+    claimed = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .exclude(held)
+        .update(status=Campaign.Status.SENDING, claimed_by=token, claimed_at=timezone.now())
+    )
+    return token if claimed else None
+
+
+def _still_holding(campaign: Campaign, token: str) -> bool:
+    """The claim's sign of life; False when another sender took it over (this one looked dead)."""
+    return bool(Campaign.objects.filter(pk=campaign.pk, claimed_by=token).update(claimed_at=timezone.now()))
+
+
+def resumable_campaigns(city=None):
+    """Campaigns whose send stopped half-way (the worker died or was stopped) or was queued and
+    never taken: no sign of life for NEWSLETTER_STALL_MINUTES, and something left to send."""
+    left = Delivery.objects.filter(
+        campaign=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    )
+    campaigns = (
+        Campaign.objects.filter(status=Campaign.Status.SENDING)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=_stall_cutoff()))
+        .filter(Exists(left) | ~Exists(Delivery.objects.filter(campaign=OuterRef("pk"))))
+    )
+    return campaigns.filter(city=city) if city is not None else campaigns
+
+
+def resume_stalled_campaigns(city=None) -> list[int]:
+    """Queue again every interrupted send, without anyone pressing "send" (the daily command,
+    each campaign task of the worker). The claims keep a resumed send from running twice."""
+    resumed = []
+    for campaign_id in resumable_campaigns(city).values_list("pk", flat=True):
+        transaction.on_commit(functools.partial(send_campaign_task.enqueue, campaign_id))
+        resumed.append(campaign_id)
+    return resumed
 
 
 def send_test(*, campaign: Campaign, to: str) -> None:
@@ -237,34 +306,72 @@ def campaign_message(
     return message
 
 
+INTERRUPTED = "interrupted while being handed to the mail server: it may have arrived; not sent again"
+
+
 def send_campaign(campaign: Campaign, *, throttle: float | None = None, retry_failed: bool = True) -> dict:
-    """Queue one delivery per recipient (idempotent) and send those not sent yet."""
+    """Send the campaign once to each recipient, whatever the number of workers and clicks: the
+    campaign is claimed by one sender (claim_send), each delivery is claimed (queued → sending by
+    a conditional UPDATE) before its message goes, so no message leaves twice. Queues one
+    delivery per recipient (idempotent) and sends those not sent yet; a second caller while the
+    claim is held sends nothing."""
     throttle = settings.NEWSLETTER_THROTTLE if throttle is None else throttle
-    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
-    for subscriber_id in recipients(campaign).values_list("pk", flat=True):
-        Delivery.objects.get_or_create(city=campaign.city, campaign=campaign, subscriber_id=subscriber_id)
-    pending = [Delivery.Status.QUEUED] + ([Delivery.Status.FAILED] if retry_failed else [])
-    deliveries = campaign.deliveries.filter(status__in=pending).select_related("subscriber")
-    with get_connection() as connection:
-        for delivery in deliveries.iterator():
-            try:
-                campaign_message(campaign, delivery.subscriber, connection).send()
-            except OSError as exc:
-                delivery.status, delivery.error = Delivery.Status.FAILED, str(exc)[:300]
-            else:
-                delivery.status, delivery.error, delivery.sent_at = Delivery.Status.SENT, "", timezone.now()
-            delivery.save(update_fields=["status", "error", "sent_at"])
-            if throttle:
-                time.sleep(throttle)
+    token = claim_send(campaign)
+    if token is None:
+        logger.info("Campaign %s is already being sent: nothing to do", campaign.pk)
+        return delivery_counts(campaign)
+    try:
+        # A delivery left "sending" by a sender that died: its message may have left; never resend it alone.
+        campaign.deliveries.filter(status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.FAILED, error=INTERRUPTED
+        )
+        for subscriber_id in recipients(campaign).values_list("pk", flat=True):
+            Delivery.objects.get_or_create(city=campaign.city, campaign=campaign, subscriber_id=subscriber_id)
+        pending = [Delivery.Status.QUEUED] + ([Delivery.Status.FAILED] if retry_failed else [])
+        deliveries = campaign.deliveries.filter(status__in=pending).exclude(error=INTERRUPTED)
+        with get_connection() as connection:
+            for delivery in deliveries.select_related("subscriber").iterator():
+                if not _still_holding(campaign, token):
+                    logger.warning("Campaign %s: another sender took over; this one stops", campaign.pk)
+                    break
+                _send_delivery(campaign, delivery, connection)
+                if throttle:
+                    time.sleep(throttle)
+    finally:
+        # Released however the send ended: an interruption is resumed at once by the next run.
+        Campaign.objects.filter(pk=campaign.pk, claimed_by=token).update(claimed_by="", claimed_at=None)
     counts = delivery_counts(campaign)
     if not counts[Delivery.Status.QUEUED] and not counts[Delivery.Status.FAILED]:
         Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENT, sent_at=timezone.now())
     return counts
 
 
+def _send_delivery(campaign: Campaign, delivery: Delivery, connection) -> None:
+    """Claim one delivery and send it: only the caller whose UPDATE moved it out of queued or
+    failed mails it."""
+    claimed = Delivery.objects.filter(pk=delivery.pk, status=delivery.status).update(status=Delivery.Status.SENDING)
+    if not claimed:
+        return
+    outcome = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING)
+    try:
+        campaign_message(campaign, delivery.subscriber, connection).send()
+    except OSError as exc:
+        outcome.update(status=Delivery.Status.FAILED, error=str(exc)[:300])
+    except BaseException:
+        # Stopped while handing it over (worker stopped, unexpected error): the message did not
+        # leave, so it goes back to the queue for the resumed send.
+        outcome.update(status=Delivery.Status.QUEUED)
+        raise
+    else:
+        outcome.update(status=Delivery.Status.SENT, error="", sent_at=timezone.now())
+
+
 @task()
 def send_campaign_task(campaign_id: int) -> dict:
-    return send_campaign(Campaign.objects.select_related("city").get(pk=campaign_id))
+    campaign = Campaign.objects.select_related("city").get(pk=campaign_id)
+    counts = send_campaign(campaign)
+    resume_stalled_campaigns(campaign.city)  # another send of the city that stopped half-way
+    return counts
 
 
 @dataclasses.dataclass(frozen=True)

@@ -385,6 +385,8 @@ class CampaignSendView(CityMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         campaign = self.get_campaign()
+        if newsletter.send_under_way(campaign):
+            return self._already_under_way(campaign)
         audience = newsletter.audience(campaign)
         if audience.total == 0:
             messages.error(request, _("Nobody to send it to: no active subscriber is waiting for this campaign."))
@@ -394,11 +396,19 @@ class CampaignSendView(CityMixin, TemplateView):
                 request, _("The subscribers changed in the meantime: check the numbers and confirm again.")
             )
             return redirect(request.path)
-        newsletter.queue_campaign(campaign=campaign)
+        if not newsletter.queue_campaign(campaign=campaign):
+            return self._already_under_way(campaign)
         messages.success(
             request,
             ngettext("Sending to %(n)d subscriber queued.", "Sending to %(n)d subscribers queued.", audience.total)
             % {"n": audience.total},
+        )
+        return redirect("participation:campaign-detail", city=self.city.slug, pk=campaign.pk)
+
+    def _already_under_way(self, campaign):
+        messages.info(
+            self.request,
+            _("This campaign is already being sent: nobody receives it twice. Its progress is below."),
         )
         return redirect("participation:campaign-detail", city=self.city.slug, pk=campaign.pk)
 
@@ -417,7 +427,9 @@ class CampaignDetailView(CityMixin, TemplateView):
         total = sum(counts.values())
         done = total - counts[Delivery.Status.QUEUED]
         problems = (
-            campaign.deliveries.exclude(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENT])
+            campaign.deliveries.exclude(
+                status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING, Delivery.Status.SENT]
+            )
             .select_related("subscriber")
             .order_by("subscriber__email")
         )

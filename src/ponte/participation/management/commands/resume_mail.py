@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from ponte.participation import newsletter
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue again the newsletter sends that stopped half-way (their worker died or was stopped) "
+        "and the registration and subscription mails the relay refused. Run it from cron (e.g. every "
+        "ten minutes, at least daily); `manage.py db_worker` sends them. Nothing is ever sent twice."
+    )
+
+    def handle(self, **options):
+        resumed = newsletter.resume_stalled_campaigns()
+        self.stdout.write(f"{len(resumed)} newsletter send(s) resumed")
