@@ -8,9 +8,15 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .webaddress import validate_web_address
+
 
 class WebAddressField(models.URLField):
-    """A URL whose form field assumes https:// when the scheme is left out (Django 6 default)."""
+    """A URL whose form field assumes https:// when the scheme is left out (Django 6 default).
+    Only http and https are valid (Django's URLField also takes ftp): the model's validation,
+    and so every ModelForm, refuses any other scheme (core.webaddress, issue 14)."""
+
+    default_validators = [validate_web_address]
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})

@@ -34,6 +34,7 @@ from ponte.core.importing import (
     register_importer,
 )
 from ponte.core.models import Organisation, Publication
+from ponte.core.webaddress import web_address_or_blank
 
 from .models import CUP_PATTERN, Call, Participation, Programme, Project, city_funds_of
 from .readable import readable_text, readable_title, sentence_case
@@ -769,7 +770,7 @@ class CordisImporter(ProjectImporter):
                         kind=CORDIS_KINDS.get(row.get("activityType", "").strip(), Organisation.Kind.OTHER),
                         country=country,
                         locality=clip(row.get("city", "").title(), 120),
-                        website=row.get("organizationURL", "").strip()[:200],
+                        website=web_address_or_blank(row.get("organizationURL"))[:200],
                         pic=pic[:12],
                         tax_code=vat[:20],
                     )
@@ -888,7 +889,7 @@ class FundingTendersImporter(RowImporter):
             self.fail_if_errors()
         calls = {}
         today = timezone.localdate()
-        self.keyed_by_call, self.without_identifier = [], []
+        self.keyed_by_call, self.without_identifier, self.links_dropped = [], [], []
         for position, item in enumerate(items, start=1):
             self.progress(position, path.stat().st_size * position // max(len(items), 1), force=position == len(items))
             values = read(file, position, item, today)
@@ -904,6 +905,11 @@ class FundingTendersImporter(RowImporter):
             self.warn(
                 _("%(n)s items have neither an identifier nor a call identifier and were skipped (items %(items)s).")
                 % {"n": len(self.without_identifier), "items": ", ".join(map(str, self.without_identifier[:10]))}
+            )
+        if self.links_dropped:
+            self.warn(
+                _("%(n)s topics have a link that is not a web address (http or https), left out (%(ids)s).")
+                % {"n": len(self.links_dropped), "ids": ", ".join(self.links_dropped[:10])}
             )
         if not calls:
             self.warn(_("The file lists no topic: nothing to import."))
@@ -961,6 +967,14 @@ class FundingTendersImporter(RowImporter):
         self.without_identifier.append(position)
         return ""
 
+    def _link(self, identifier, url) -> str:
+        """The topic's web address; any other scheme (`javascript:` would run when clicked) is
+        dropped and the topic named in a warning (issue 14)."""
+        link = web_address_or_blank(url)[:500]
+        if url and not link:
+            self.links_dropped.append(identifier)
+        return link
+
     def _from_reference(self, file, position, item, today):
         identifier = self._identifier(position, item.get("identifier"), item.get("callIdentifier"))
         if not identifier:
@@ -985,7 +999,7 @@ class FundingTendersImporter(RowImporter):
             "deadline": deadline,
             "url": FT_TOPIC_URL.format(identifier.lower())
             if item.get("type") != 0
-            else str(item.get("url") or "")[:500],
+            else self._link(identifier, item.get("url")),
         }
 
     def _from_search(self, file, position, item, today):
@@ -1023,5 +1037,5 @@ class FundingTendersImporter(RowImporter):
             "is_tender": first("type") == "0",
             "opening_date": opening,
             "deadline": deadline,
-            "url": (item.get("url") or FT_TOPIC_URL.format(identifier.lower()))[:500],
+            "url": self._link(identifier, item.get("url")) or FT_TOPIC_URL.format(identifier.lower()),
         }

@@ -25,6 +25,7 @@ from ponte.core.importing import (
     upsert,
 )
 from ponte.core.models import City, DatasetNote, Organisation, Person
+from ponte.core.webaddress import is_web_address
 from ponte.core.yamlfile import read_yaml
 
 from .models import (
@@ -74,6 +75,14 @@ class _Reader:
         value = str(value).strip()
         if max_length and len(value) > max_length:
             self.error(file, item.line, field, _("is longer than %(n)d characters") % {"n": max_length})
+        return value
+
+    def web_address(self, file, item, field, *, max_length=200):
+        """A link of the data set: http or https only, as the forms accept (issue 14)."""
+        value = self.text(file, item, field, max_length=max_length)
+        if value and not is_web_address(value):
+            self.error(file, item.line, field, _("is not a web address that starts with http:// or https://"))
+            return ""
         return value
 
     def date(self, file, item, field, *, required=False):
@@ -203,7 +212,7 @@ class DatasetLoader(_Reader):
             "istat_code": normalise_istat_code(self.text(file, city_doc, "istat_code", max_length=9)),
             "tax_code": self.text(file, city_doc, "tax_code", max_length=16),
             "ipa_code": self.text(file, city_doc, "ipa_code", max_length=20),
-            "website": self.text(file, city_doc, "website", max_length=200),
+            "website": self.web_address(file, city_doc, "website"),
         }
         city = upsert(City, {"slug": slug}, city_values, self.report)
         self._city_logo(file, city_doc, city)
@@ -262,7 +271,7 @@ class DatasetLoader(_Reader):
                 "locality": self.text(file, item, "locality", max_length=120),
                 "latitude": self.decimal(file, item, "latitude"),
                 "longitude": self.decimal(file, item, "longitude"),
-                "website": self.text(file, item, "website"),
+                "website": self.web_address(file, item, "website"),
                 "pic": self.text(file, item, "pic", max_length=12),
                 "tax_code": normalise_tax_code(self.text(file, item, "tax_code", max_length=20)),
                 "description": self.text(file, item, "description"),
