@@ -200,6 +200,17 @@ TASKS = {
 PONTE_IMPORT_MAX_MB = env_int("PONTE_IMPORT_MAX_MB", 512)
 PONTE_IMPORT_STALL_MINUTES = env_int("PONTE_IMPORT_STALL_MINUTES", 30)
 
+# Uploaded documents and images (`core.uploads`): the largest of each kind, in MB.
+PONTE_UPLOAD_MAX_MB = env_int("PONTE_UPLOAD_MAX_MB", 20)
+PONTE_IMAGE_MAX_MB = env_int("PONTE_IMAGE_MAX_MB", 5)
+# Stored files are served by `core.files` after its check; in production the web server can send
+# them: "" (Django streams them), "x-accel-redirect" (nginx: an `internal` location at the prefix,
+# aliased to MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile, Lighttpd: the file's path).
+PONTE_SENDFILE = os.environ.get("PONTE_SENDFILE", "")
+PONTE_SENDFILE_PREFIX = os.environ.get("PONTE_SENDFILE_PREFIX", "/protected-media/")
+if PONTE_SENDFILE not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured('PONTE_SENDFILE must be "", "x-accel-redirect" or "x-sendfile".')
+
 # Seconds between two newsletter messages (a relay's rate limit).
 NEWSLETTER_THROTTLE = float(os.environ.get("NEWSLETTER_THROTTLE", "0.2"))
 # Minutes without a sign of life after which a newsletter send is resumed by another worker.

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_url
@@ -7,6 +6,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from ponte.core import files as core_files
 from ponte.core import users as core_users
 from ponte.core import views as core_views
 from ponte.portal import views as portal_views
@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     path("sitemap.xml", portal_views.sitemap, name="sitemap"),
     path("api/", include("ponte.api.urls")),
+    # Stored files only through the view that checks who may see them (never a plain media route).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", core_files.serve, name="file"),
     path("", core_views.home, name="home"),
     # The public portal owns /<city>/; the back office lives under /<city>/gestione/.
     path("<slug:city>/", include("ponte.portal.urls")),
@@ -43,5 +45,3 @@ urlpatterns = [
 ]
 handler403 = "ponte.core.errors.permission_denied"
 handler404 = "ponte.core.errors.page_not_found"
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ponte.core.uploads import CheckedUploadsAdmin
+
 from .models import GoodPractice, Initiative
 
 
@@ -11,7 +13,7 @@ class InitiativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoodPractice)
-class GoodPracticeAdmin(admin.ModelAdmin):
+class GoodPracticeAdmin(CheckedUploadsAdmin, admin.ModelAdmin):
     list_display = ["title", "theme", "city"]
     list_filter = ["city"]
     search_fields = ["title", "theme"]

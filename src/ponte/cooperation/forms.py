@@ -1,4 +1,5 @@
 from ponte.core.forms import CityModelForm, DateInput
+from ponte.core.uploads import CheckedFileField
 
 from .models import GoodPractice, Initiative
 
@@ -28,3 +29,4 @@ class GoodPracticeForm(CityModelForm):
     class Meta:
         model = GoodPractice
         fields = ["title", "theme", "source_organisation", "source_project", "description", "document", "actions"]
+        field_classes = {"document": CheckedFileField}

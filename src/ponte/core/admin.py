@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from .models import City, DatasetNote, Membership, Organisation, Person
+from .uploads import CheckedUploadsAdmin
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(CheckedUploadsAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "country"]
     search_fields = ["name", "slug"]
 

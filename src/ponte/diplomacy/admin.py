@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ponte.core.uploads import CheckedUploadsAdmin
+
 from .models import Candidacy, Mission, NetworkMembership, Relation, Representation, Theme
 
 
@@ -26,7 +28,7 @@ class MissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Candidacy)
-class CandidacyAdmin(admin.ModelAdmin):
+class CandidacyAdmin(CheckedUploadsAdmin, admin.ModelAdmin):
     list_display = ["title", "year", "status", "city"]
     list_filter = ["city", "status"]
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
 from ponte.core.models import Organisation
+from ponte.core.uploads import CheckedFileField
 
 from .models import Candidacy, Mission, NetworkMembership, Relation
 
@@ -109,4 +110,5 @@ class CandidacyForm(CityModelForm):
     class Meta:
         model = Candidacy
         fields = ["title", "awarding_body", "year", "deadline", "status", "dossier", "outcome", "actions", "source"]
+        field_classes = {"dossier": CheckedFileField}
         widgets = {"deadline": DateInput()}

@@ -3,6 +3,8 @@ happens in the back-office pages, which apply the per-office rules."""
 
 from django.contrib import admin
 
+from ponte.core.uploads import CheckedUploadsAdmin
+
 from .models import (
     Action,
     ActionDocument,
@@ -80,4 +82,9 @@ class IndicatorAdmin(admin.ModelAdmin):
     inlines = [TargetInline]
 
 
-admin.site.register([ActionUpdate, ActionDocument, IndicatorValue])
+admin.site.register([ActionUpdate, IndicatorValue])
+
+
+@admin.register(ActionDocument)
+class ActionDocumentAdmin(CheckedUploadsAdmin, admin.ModelAdmin):
+    list_display = ["title", "action", "uploaded_at"]

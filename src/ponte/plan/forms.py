@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
 from ponte.core.models import Organisation, Person
+from ponte.core.uploads import CheckedFileField
 
 from .models import (
     Action,
@@ -154,7 +155,7 @@ class MilestoneDoneForm(StyledFormMixin, forms.Form):
 
 class DocumentForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("title"), max_length=300)
-    file = forms.FileField(label=_("file"))
+    file = CheckedFileField(label=_("file"))
 
 
 class IndicatorValueForm(StyledFormMixin, forms.ModelForm):
