@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
+from ponte.core.text import NoControlCharacters
 from ponte.core.models import Organisation, Person
 from ponte.core.uploads import CheckedFileField
 
@@ -123,6 +124,7 @@ class UpdateForm(StyledFormMixin, forms.ModelForm):
         year, semester = current_period()
         self.fields["year"].initial = self.fields["year"].initial or year
         self.fields["semester"].initial = self.fields["semester"].initial or semester
+        self.fields["text"].validators.append(NoControlCharacters())  # the yearly report must hold it
 
     def clean(self):
         """A period has one update: writing a new one over it would lose the earlier text."""
@@ -139,7 +141,11 @@ class UpdateForm(StyledFormMixin, forms.ModelForm):
 class UpdateEditForm(StyledFormMixin, forms.Form):
     """The text of an existing period's update; the period itself stays."""
 
-    text = forms.CharField(label=ActionUpdate._meta.get_field("text").verbose_name, widget=forms.Textarea)
+    text = forms.CharField(
+        label=ActionUpdate._meta.get_field("text").verbose_name,
+        widget=forms.Textarea,
+        validators=[NoControlCharacters()],
+    )
 
 
 class MilestoneForm(StyledFormMixin, forms.ModelForm):

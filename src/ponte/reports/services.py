@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ponte.core import permissions
+from ponte.core.text import printable, strip_control_characters
 
 from . import content as report_content
 from . import writers
@@ -62,8 +63,10 @@ def generate(report: Report) -> Report:
     """Write the DOCX, PDF and XLSX of a queued report (the worker's task)."""
     Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, progress=1)
     try:
-        data = report_content.build(report, on_progress=lambda percent: _progress(report, percent // 2))
-        name = slugify(report.title)[:80] or "relazione"
+        # One control character pasted into an update would stop every format (XML refuses it).
+        data = printable(report_content.build(report, on_progress=lambda percent: _progress(report, percent // 2)))
+        title = strip_control_characters(report.title)
+        name = slugify(title)[:80] or "relazione"
         for step, (field, writer, extension) in enumerate(
             (
                 ("xlsx", writers.write_xlsx, "xlsx"),
@@ -71,7 +74,7 @@ def generate(report: Report) -> Report:
                 ("pdf", writers.write_pdf, "pdf"),
             )
         ):
-            getattr(report, field).save(f"{name}.{extension}", ContentFile(writer(data, report.title)), save=False)
+            getattr(report, field).save(f"{name}.{extension}", ContentFile(writer(data, title)), save=False)
             _progress(report, 40 + 20 * (step + 1))
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the report, never lost
         logger.exception("report %s failed", report.pk)
