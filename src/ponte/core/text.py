@@ -36,9 +36,6 @@ def printable(value, *, _seen=None):
             printable(related, _seen=seen)
         for related in getattr(value, "_prefetched_objects_cache", {}).values():
             printable(list(related), _seen=seen)
-        for name, attribute in vars(value).items():  # to_attr prefetches, annotations
-            if isinstance(attribute, models.Model):
-                printable(attribute, _seen=seen)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for field in dataclasses.fields(value):
             attribute = getattr(value, field.name)

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
-from ponte.core.text import NoControlCharacters
 from ponte.core.models import Organisation, Person
+from ponte.core.text import NoControlCharacters
 from ponte.core.uploads import CheckedFileField
 
 from .models import (
