@@ -132,10 +132,15 @@ def write_sheet(sheet, header: list[str], rows: list[list]) -> None:
     sheet.freeze_panes = "A2"
     if header:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, title, font=bold) for title in header])
+    append_row(sheet, header, font=Font(bold=True))
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        append_row(sheet, row)
+
+
+def append_row(sheet, values: list, *, font=None) -> None:
+    """One row into any openpyxl sheet (write-only or not), values as given (numbers stay
+    numbers); every XLSX writer goes through here so that formula-like text stays text."""
+    sheet.append([_cell(sheet, value, font=font) for value in values])
 
 
 def _cell(sheet, value, *, font=None):

@@ -9,7 +9,7 @@ from .models import Event
 
 class RegistrationForm(StyledFormMixin, HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Name and surname"), max_length=200)
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), max_length=254)  # the column's length (RFC 5321 path)
     consent = forms.BooleanField(label=_("I agree that my data are used to manage this registration."))
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -75,7 +75,7 @@ def series_label(series) -> str:
 class SubscribeForm(StyledFormMixin, HoneypotMixin, forms.Form):
     CONSENT = _("I agree that the City uses my address to send me the newsletter; I can unsubscribe at any time.")
 
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), max_length=254)  # the column's length (RFC 5321 path)
     segments = forms.ModelMultipleChoiceField(
         queryset=None, required=False, label=_("Interests"), widget=forms.CheckboxSelectMultiple
     )
@@ -119,7 +119,7 @@ class CampaignForm(CityModelForm):
 
 class QuestionForm(StyledFormMixin, HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Name and surname"), max_length=200)
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), max_length=254)  # the column's length (RFC 5321 path)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
     consent = forms.BooleanField(label=_("I agree that my data are used to answer my question."))

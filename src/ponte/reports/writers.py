@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ponte.core.countries import country_name
+from ponte.core.exports import append_row
 
 from . import charts
 
@@ -334,10 +335,10 @@ def write_xlsx(content, title) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Executive summary")[:31]
-    summary.append([title])
+    append_row(summary, [title])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([_period_text(content)])
-    summary.append([])
+    append_row(summary, [_period_text(content)])
+    append_row(summary, [])
     header, rows, total = summary_rows(content)
     _sheet_rows(summary, header, [*rows, total], percent_columns={5})
 
@@ -457,11 +458,9 @@ def write_xlsx(content, title) -> bytes:
 def _sheet_rows(sheet, header, rows, percent_columns=()):
     from openpyxl.styles import Font
 
-    sheet.append([str(h) for h in header])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    append_row(sheet, [str(h) for h in header], font=Font(bold=True))
     for row in rows:
-        sheet.append([_typed(value) for value in row])
+        append_row(sheet, [_typed(value) for value in row])
         for index in percent_columns:
             sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.0"
     sheet.freeze_panes = sheet.cell(row=sheet.max_row - len(rows) + 1, column=1)
