@@ -141,12 +141,13 @@ def parse_decimal(value) -> Decimal | None:
     accepted, as Italian spreadsheets write it; empty is None; ValueError names the value."""
     if value is None or value == "":
         return None
-    if isinstance(value, Decimal):
-        return value
     try:
-        return Decimal(str(value).strip().replace(",", "."))
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise ValueError(_("“%(value)s” is not a number") % {"value": value}) from None
+    if not number.is_finite():  # "NaN", "inf": Decimal reads them, no field can hold them
+        raise ValueError(_("“%(value)s” is not a number") % {"value": value})
+    return number
 
 
 MISSING_VALUES = {"", "-", "n/d", "nd", "n.d.", "n.d", "n/a", "na", "null", "none"}

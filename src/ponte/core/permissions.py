@@ -110,6 +110,12 @@ def _edits_office(user, city, office_id) -> bool:
     return bool(found and found.role == Role.OFFICE_EDITOR and office_id and found.office_id == office_id)
 
 
+def can_edit_plan_items(user, city) -> bool:
+    """May change some of the plan: plan owners and administrators, office editors (their office's
+    actions and indicators). Pages that only change the plan (the workbook upload) ask this."""
+    return can_manage_plan(user, city) or role(user, city) == Role.OFFICE_EDITOR
+
+
 def can_edit_action(user, action) -> bool:
     return _edits_office(user, action.city, action.owner_office_id)
 

@@ -197,6 +197,10 @@ class BodyDocumentView(BodyMemberMixin, FormView):
     page_title = gettext_lazy("Share a document")
     form_class = DocumentForm
 
+    def get(self, request, *args, **kwargs):
+        self.check_member()  # the upload form is the members' too, not only its POST
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         self.check_member()
         return super().post(request, *args, **kwargs)

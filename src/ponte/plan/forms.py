@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
@@ -173,3 +174,13 @@ class IndicatorValueForm(StyledFormMixin, forms.ModelForm):
 
 class WorkbookForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("XLSX workbook"), help_text=_("The workbook downloaded above, with your changes."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.PONTE_WORKBOOK_MAX_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB, above the limit of %(limit)d MB for the workbook.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": limit}
+            )
+        return upload

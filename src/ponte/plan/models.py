@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ponte.core.models import (
     CityScopedModel,
@@ -475,3 +476,40 @@ class UpdateReminder(CityScopedModel):
 
     def __str__(self):
         return f"{self.email} {self.year}-S{self.semester}"
+
+
+class WorkbookUpload(CityScopedModel):
+    """One upload of the plan workbook, read and applied by the background worker (never in the
+    web request): its file, who sent it, and what it changed or why it changed nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", pgettext_lazy("import status", "Done")
+        FAILED = "failed", _("Failed: nothing changed")
+
+    file = models.FileField(_("file"), upload_to="workbooks/%Y/%m/")
+    file_name = models.CharField(_("name of the file"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # What it changed: the counts of `spreadsheets.WorkbookReport`.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("workbook upload")
+        verbose_name_plural = _("workbook uploads")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("plan:workbook-upload", kwargs={"city": self.city.slug, "pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -11,9 +11,14 @@ and sent back by an office editor with one of their rows changed is accepted; a 
 they may not edit is refused naming its row and column. Re-uploading a file changes nothing.
 """
 
+import datetime
+import logging
+import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
@@ -26,8 +31,10 @@ from ponte.core.importing import ImportFailed, RowError, parse_date, parse_decim
 from ponte.core.models import Organisation
 from ponte.core.services import acting_as
 
-from .models import Action, Indicator, IndicatorValue, Line
+from .models import Action, Indicator, IndicatorValue, Line, WorkbookUpload
 from .queries import action_list, current_plan
+
+logger = logging.getLogger(__name__)
 
 ACTIONS_SHEET = gettext_lazy("Actions")
 VALUES_SHEET = gettext_lazy("Indicator values")
@@ -154,32 +161,98 @@ def _add_choices(workbook, sheet, city, *, rows):
         validation.add(f"{letter}2:{letter}{rows}")
 
 
+MB = 1024 * 1024
+# Parts of an archive smaller than this may have any ratio: a small XML part of repeated cells
+# compresses very well and costs nothing to read.
+RATIO_FROM_BYTES = MB
+
+
+def check_archive(file, *, name: str) -> None:
+    """Refuse, from the zip's directory alone (nothing is decompressed), a file that is not an
+    XLSX archive, one that would unzip to more than `PONTE_WORKBOOK_MAX_UNZIPPED_MB`, and one
+    with a large part compressed more than `PONTE_WORKBOOK_MAX_RATIO` times (a zip bomb): openpyxl
+    would hold it all in memory."""
+    limit, ratio = settings.PONTE_WORKBOOK_MAX_UNZIPPED_MB, settings.PONTE_WORKBOOK_MAX_RATIO
+
+    def refuse(message):
+        raise ImportFailed([RowError(name, "-", "-", message)])
+
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        refuse(_("not an XLSX workbook"))
+    finally:
+        if hasattr(file, "seek"):
+            file.seek(0)
+    if not any(part.filename == "[Content_Types].xml" for part in parts):
+        refuse(_("not an XLSX workbook"))
+    if sum(part.file_size for part in parts) > limit * MB:
+        refuse(_("the workbook would unzip to more than %(limit)d MB; nothing was read") % {"limit": limit})
+    for part in parts:
+        if part.file_size > RATIO_FROM_BYTES and part.file_size > ratio * max(part.compress_size, 1):
+            refuse(
+                _("a part of the workbook is compressed more than %(ratio)d times (a zip bomb?); nothing was read")
+                % {"ratio": ratio}
+            )
+
+
 class _Sheet:
     """Rows of one sheet as dicts keyed by column key (Italian headers or the old English
-    keys), with their row numbers."""
+    keys), with their row numbers; at most `PONTE_WORKBOOK_MAX_ROWS` rows and
+    `PONTE_WORKBOOK_MAX_COLUMNS` columns are read, and a sheet larger than that is refused."""
 
     def __init__(self, workbook, name, headings, required, errors):
         self.name, self.rows = str(name), []
         found = _find_sheet(workbook, name)
         if found is None:
             return
+        max_rows, max_columns = settings.PONTE_WORKBOOK_MAX_ROWS, settings.PONTE_WORKBOOK_MAX_COLUMNS
         by_header = {}
         for heading in headings.values():
             by_header[heading.key] = heading.key
             by_header[str(heading.label).strip().casefold()] = heading.key
-        rows = found.iter_rows(values_only=True)
-        header = [
-            by_header.get(str(cell).strip().casefold(), "") if cell is not None else "" for cell in next(rows, [])
-        ]
+        # One column beyond the limit is read, to tell a wider sheet; never more.
+        rows = found.iter_rows(values_only=True, max_col=max_columns + 1)
+        first = next(rows, ())
+        if len(first) > max_columns and first[max_columns] not in (None, ""):
+            errors.append(RowError(self.name, 1, "-", _too_large("columns", max_columns)))
+            return
+        header = [by_header.get(str(cell).strip().casefold(), "") if cell is not None else "" for cell in first]
+        header = header[:max_columns]
         missing = [key for key in required if key not in header]
         for key in missing:
             errors.append(RowError(self.name, 1, str(headings[key].label), _("column is missing")))
         if missing:
             return
         for number, row in enumerate(rows, start=2):
+            if number > max_rows:
+                errors.append(RowError(self.name, number, "-", _too_large("rows", max_rows)))
+                self.rows = []
+                return
+            if len(row) > max_columns and row[max_columns] not in (None, ""):
+                errors.append(RowError(self.name, number, "-", _too_large("columns", max_columns)))
+                self.rows = []
+                return
             if all(cell in (None, "") for cell in row):
                 continue
             self.rows.append((number, {key: value for key, value in zip(header, row, strict=False) if key}))
+
+
+def _too_large(what, limit):
+    if what == "rows":
+        message = ngettext(
+            "the sheet has more than %(limit)d row (the limit): split it into smaller files",
+            "the sheet has more than %(limit)d rows (the limit): split it into smaller files",
+            limit,
+        )
+    else:
+        message = ngettext(
+            "the sheet has more than %(limit)d column (the limit): remove the columns you added",
+            "the sheet has more than %(limit)d columns (the limit): remove the columns you added",
+            limit,
+        )
+    return message % {"limit": limit}
 
 
 def _find_sheet(workbook, name):
@@ -231,6 +304,7 @@ class WorkbookImport:
     def __init__(self, *, city, user, file):
         self.city, self.user, self.errors = city, user, []
         self.plan = current_plan(city)
+        check_archive(file, name=getattr(file, "name", "file"))
         try:
             self.workbook = load_workbook(file, read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a non-XLSX file
@@ -397,3 +471,80 @@ def _attribute(key):
 
 def import_workbook(*, city, user, file) -> WorkbookReport:
     return WorkbookImport(city=city, user=user, file=file).run()
+
+
+def start_upload(*, city, user, file) -> WorkbookUpload:
+    """Check the archive (ImportFailed at once, nothing stored, for a file that is not an XLSX
+    workbook or would unzip too large), store it and queue it for the background worker."""
+    from .tasks import import_workbook_task
+
+    check_archive(file, name=file.name)
+    upload = WorkbookUpload.objects.create(city=city, file=file, file_name=file.name[:255], created_by=user)
+    import_workbook_task.enqueue(upload.pk)
+    return upload
+
+
+def _failure_errors(message) -> list[RowError]:
+    return [RowError("-", "-", "-", str(message))]
+
+
+def _failure(message) -> list[dict]:
+    return [error.__dict__ for error in _failure_errors(message)]
+
+
+def run_upload(upload: WorkbookUpload) -> WorkbookUpload:
+    """Read and apply one upload in this process (the worker's task); it ends done or failed."""
+    WorkbookUpload.objects.filter(pk=upload.pk).update(status=WorkbookUpload.Status.RUNNING, started_at=timezone.now())
+    try:
+        if upload.created_by is None or not upload.created_by.is_active:
+            raise ImportFailed(_failure_errors(_("the account that uploaded the workbook is no longer active")))
+        with upload.file.open("rb") as file:
+            file.name = upload.file_name
+            report = WorkbookImport(city=upload.city, user=upload.created_by, file=file).run()
+    except ImportFailed as failure:
+        upload.status, upload.errors = WorkbookUpload.Status.FAILED, [error.__dict__ for error in failure.errors]
+    except Exception as exc:  # noqa: BLE001 - an upload must end, whatever went wrong
+        logger.exception("Workbook upload %s failed", upload.pk)
+        upload.status = WorkbookUpload.Status.FAILED
+        upload.errors = _failure(
+            _(
+                "The import stopped on an unexpected error (%(error)s); nothing was changed. "
+                "The technical details are in the server's log."
+            )
+            % {"error": exc.__class__.__name__}
+        )
+    else:
+        upload.status = WorkbookUpload.Status.DONE
+        upload.summary = {
+            "actions_created": report.actions_created,
+            "actions_updated": report.actions_updated,
+            "values_recorded": report.values_recorded,
+        }
+    upload.finished_at = timezone.now()
+    upload.save()
+    return upload
+
+
+def upload_summary(upload: WorkbookUpload) -> str:
+    return WorkbookReport(**upload.summary).summary()
+
+
+def fail_if_stalled(upload: WorkbookUpload) -> WorkbookUpload:
+    """An upload no worker finished within `PONTE_IMPORT_STALL_MINUTES` is declared failed."""
+    minutes = settings.PONTE_IMPORT_STALL_MINUTES
+    last = upload.started_at or upload.created_at
+    if upload.is_finished or last >= timezone.now() - datetime.timedelta(minutes=minutes):
+        return upload
+    upload.status = WorkbookUpload.Status.FAILED
+    upload.errors = _failure(
+        _(
+            "No worker finished reading this workbook in %(minutes)d minutes: is the background worker "
+            "(manage.py db_worker) running? Nothing was changed; upload the file again."
+        )
+        % {"minutes": minutes}
+    )
+    upload.finished_at = timezone.now()
+    WorkbookUpload.objects.filter(pk=upload.pk, status__in=["queued", "running"]).update(
+        status=upload.status, errors=upload.errors, finished_at=upload.finished_at
+    )
+    return upload

@@ -33,4 +33,5 @@ urlpatterns = [
     path("allineamento/<slug:axis>/", views.AxisDetailView.as_view(), name="axis-detail"),
     path("allineamento/<slug:axis>/<str:code>/", views.AxisItemView.as_view(), name="axis-item"),
     path("foglio/", views.WorkbookView.as_view(), name="workbook"),
+    path("foglio/caricamenti/<int:pk>/", views.WorkbookUploadView.as_view(), name="workbook-upload"),
 ]

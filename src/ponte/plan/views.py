@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from ponte.core import permissions
 from ponte.core.exports import Column, workbook_response
-from ponte.core.importing import ImportFailed
+from ponte.core.importing import ImportFailed, RowError
 from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView, edit_title, run_service, saved_message
 
@@ -33,7 +34,7 @@ from .forms import (
     UpdateForm,
     WorkbookForm,
 )
-from .models import Action, Axis, AxisItem, Indicator, Line, MacroArea, Milestone, current_period
+from .models import Action, Axis, AxisItem, Indicator, Line, MacroArea, Milestone, WorkbookUpload, current_period
 
 
 class PlanMixin(CityMixin):
@@ -533,28 +534,62 @@ class AxisItemView(ActionListView):
 
 
 class WorkbookView(PlanMixin, FormView):
-    """Bulk XLSX round trip: GET ?download=1 exports what the user may edit, POST imports
-    (all or nothing, only changed rows checked)."""
+    """Bulk XLSX round trip: GET ?download=1 exports what the user may edit, POST stores the file
+    and queues it for the background worker (all or nothing, only changed rows checked); the
+    upload's page tells what it changed. Only the roles that change the plan open it."""
 
     template_name = "plan/workbook.html"
     form_class = WorkbookForm
+    permission = staticmethod(permissions.can_edit_plan_items)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("download"):
             return workbook_response(spreadsheets.export_workbook(self.city, request.user), "piano")
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        # Refused from its announced length, before Django reads the body.
+        limit = settings.PONTE_WORKBOOK_MAX_MB
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > (limit + 1) * 1024 * 1024:
+            message = _("The file is above the limit of %(limit)d MB for the workbook.") % {"limit": limit}
+            return self.render_to_response(self.get_context_data(form=self.form_class(), refused=message), status=413)
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            actions_sheet=spreadsheets.ACTIONS_SHEET, values_sheet=spreadsheets.VALUES_SHEET, **kwargs
+            actions_sheet=spreadsheets.ACTIONS_SHEET,
+            values_sheet=spreadsheets.VALUES_SHEET,
+            max_rows=settings.PONTE_WORKBOOK_MAX_ROWS,
+            **kwargs,
         )
 
     def form_valid(self, form):
         try:
-            report = spreadsheets.import_workbook(
-                city=self.city, user=self.request.user, file=form.cleaned_data["file"]
-            )
+            upload = spreadsheets.start_upload(city=self.city, user=self.request.user, file=form.cleaned_data["file"])
         except ImportFailed as failure:
             return self.render_to_response(self.get_context_data(form=form, errors=failure.errors))
-        messages.success(self.request, _("Workbook imported: %(summary)s") % {"summary": report.summary()})
-        return redirect("plan:workbook", city=self.city.slug)
+        return redirect(upload)
+
+
+class WorkbookUploadView(WorkbookView):
+    """One upload: waiting for the worker, or what it changed, or why it changed nothing; with the
+    form to send another file. Its sender and the plan owners see it."""
+
+    def get_upload(self):
+        uploads = WorkbookUpload.objects.for_city(self.city)
+        if not permissions.can_manage_plan(self.request.user, self.city):
+            uploads = uploads.filter(created_by=self.request.user)
+        return spreadsheets.fail_if_stalled(get_object_or_404(uploads, pk=self.kwargs["pk"]))
+
+    def get_context_data(self, **kwargs):
+        upload = self.get_upload()
+        context = {"upload": upload}
+        if upload.status == WorkbookUpload.Status.DONE:
+            context["imported"] = _("Workbook imported: %(summary)s") % {"summary": spreadsheets.upload_summary(upload)}
+        elif upload.status == WorkbookUpload.Status.FAILED:
+            context["errors"] = [RowError(**error) for error in upload.errors]
+        return super().get_context_data(**context, **kwargs)

@@ -53,7 +53,7 @@ PAGES = [
     ("/{c}/gestione/aree/{action.line.macro_area.pk}/modifica/", PLAN_EDIT),
     ("/{c}/gestione/linee/{action.line.pk}/modifica/", PLAN_EDIT),
     ("/{c}/gestione/allineamento/", READ),
-    ("/{c}/gestione/foglio/", READ),
+    ("/{c}/gestione/foglio/", OWN_EDIT),
 ]
 
 
