@@ -42,7 +42,9 @@ class Mailer:
         refused this message (logged; the caller retries on its next run)."""
         context = {"site_url": settings.SITE_URL, **context}
         message = EmailMessage(
-            subject=render_to_string(f"{template}_subject.txt", context).strip(),
+            # One line, whatever the context holds (a citizen's subject with a line break would
+            # make Django refuse the header).
+            subject=" ".join(render_to_string(f"{template}_subject.txt", context).split()),
             body=render_to_string(f"{template}.txt", context),
             to=[to],
             connection=self.connection,

@@ -51,7 +51,7 @@ def ask(*, city, name, email, subject, text) -> Question:
                     ticket=next_ticket(city, year),
                     name=name.strip(),
                     email=email.strip().lower(),
-                    subject=subject.strip(),
+                    subject=" ".join(subject.split()),  # one line: it becomes the answer mail's subject
                     text=text.strip(),
                 )
             break
