@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "ponte.portal",
     "ponte.reports",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
@@ -263,7 +262,7 @@ OPEN_DATA_CONTACT = os.environ.get("OPEN_DATA_CONTACT", DEFAULT_FROM_EMAIL)
 # RFC 9457 problem details; the OpenAPI 3 schema at /api/schema/ with docs at /api/docs/.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ponte.core.tokens.HashedTokenAuthentication",  # keys stored as digests (issue 14)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

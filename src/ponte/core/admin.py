@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.template.response import TemplateResponse
 
-from .models import City, DatasetNote, Membership, Organisation, Person
+from .models import ApiToken, City, DatasetNote, Membership, Organisation, Person
+from .tokens import create_api_token
 from .uploads import CheckedUploadsAdmin
 
 
@@ -39,3 +41,33 @@ class MembershipAdmin(admin.ModelAdmin):
 class DatasetNoteAdmin(admin.ModelAdmin):
     list_display = ["topic", "city", "filled_from"]
     list_filter = ["city"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API keys: created here (the key is shown once, on the page after saving), listed by
+    prefix only, revoked by deleting them. Only their digest is stored."""
+
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["prefix", "name", "user__username"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "user"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, key = create_api_token(user=obj.user, name=obj.name)
+        obj.pk, obj.prefix, obj.digest, obj.created_at = token.pk, token.prefix, token.digest, token.created_at
+        obj._state.adding = False
+        obj.key_shown_once = key
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The key on the page itself, never in a message (messages live in the session or a
+        cookie): it is rendered once and then exists nowhere."""
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "token": obj, "key": obj.key_shown_once}
+        return TemplateResponse(request, "admin/core/apitoken/created.html", context)

@@ -469,3 +469,26 @@ class Attachment(CityScopedModel):
 
     def __str__(self):
         return self.title
+
+
+class ApiToken(models.Model):
+    """A key for the REST API, kept as its SHA-256 digest: the key itself is shown once, when it
+    is created (`ponte.core.tokens`), and is nowhere at rest. `prefix` (its first characters)
+    finds the row and names the key in lists without revealing it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What the key is for."))
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"

@@ -5,8 +5,8 @@ import json
 
 import pytest
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 
+from ponte.core.tokens import create_api_token
 from ponte.plan.models import ActionUpdate, IndicatorValue
 from ponte.portal.tests.world import SECRET, build_world
 
@@ -65,7 +65,7 @@ def test_errors_are_problem_details(client, city, world):
 
 
 def token_client(client, user):
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.create(user=user).key}"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {create_api_token(user=user)[1]}"
     return client
 
 
