@@ -1,5 +1,7 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from . import problems, views
 
@@ -7,8 +9,17 @@ CITY = "v1/<slug:city>/"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Swagger UI's settings as a script file of its own (the split view), not inline: the site's
+    # Content-Security-Policy holds. ReDoc styles itself with inline <style> elements and searches in
+    # a blob: worker; it shows only the schema, so its page alone allows both (issue 14).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "redoc/",
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
+            SpectacularRedocView.as_view(url_name="api-schema")
+        ),
+        name="api-redoc",
+    ),
     path("v1/cities/", views.CityListView.as_view(), name="api-cities"),
     path(CITY + "plan/", views.PlanView.as_view(), name="api-plan"),
     path(CITY + "actions/", views.ActionList.as_view(), name="api-actions"),
