@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, uploads
 from .models import Attachment, FollowUp, Membership, Organisation, Person
 
 User = get_user_model()
@@ -165,6 +165,7 @@ def send_follow_up_reminders(*, city, today: datetime.date | None = None) -> int
 
 
 def attachment_add(*, item, user, title: str, file) -> Attachment:
+    uploads.check(file, label=Attachment._meta.get_field("file").verbose_name)
     attachment = Attachment(
         city=item.city,
         content_type=ContentType.objects.get_for_model(item),

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ponte.core import permissions
+from ponte.core import permissions, uploads
 from ponte.core.services import acting_as
 
 from .models import Call, Project, ProjectTransition
@@ -145,6 +145,7 @@ def document_attach(*, project: Project, user, title: str, file):
     from .models import ProjectDocument
 
     _require_portfolio(user, project.city)
+    uploads.check(file, label=ProjectDocument._meta.get_field("file").verbose_name)
     document = ProjectDocument(city=project.city, project=project, title=title, file=file, uploaded_by=user)
     with acting_as(user):
         document.save()

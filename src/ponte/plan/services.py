@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ponte.core import permissions
+from ponte.core import permissions, uploads
 from ponte.core.services import acting_as
 
 from .models import Action, ActionDocument, ActionUpdate, Indicator, IndicatorTarget, IndicatorValue, Milestone
@@ -93,6 +93,7 @@ def milestone_complete(*, milestone: Milestone, user, done_date: datetime.date) 
 
 def document_attach(*, action: Action, user, title: str, file) -> ActionDocument:
     _require(permissions.can_edit_action(user, action))
+    uploads.check(file, label=ActionDocument._meta.get_field("file").verbose_name)
     document = ActionDocument(city=action.city, action=action, title=title, file=file, uploaded_by=user)
     with acting_as(user):
         document.save()

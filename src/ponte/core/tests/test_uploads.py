@@ -105,3 +105,21 @@ def test_candidacy_dossier_and_practice_document_are_checked(client, users, city
         {"title": "Orti", "theme": "Ambiente", "description": "…", "document": SimpleUploadedFile("o.svg", SVG)},
     )
     assert "«Documento»" in response.context["form"].errors["document"][0] and not GoodPractice.objects.exists()
+
+
+def test_the_services_refuse_what_the_forms_refuse(users, action, settings, tmp_path):
+    """Commands and any future caller of the services are held to the same check as the forms."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+
+    from ponte.core.services import attachment_add
+    from ponte.plan.services import document_attach
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(ValidationError):
+        document_attach(action=action, user=users["owner"], title="X", file=ContentFile(HTML, name="x.pdf"))
+    with pytest.raises(ValidationError):
+        attachment_add(item=action, user=users["owner"], title="X", file=ContentFile(SVG, name="x.svg"))
+    assert not action.documents.exists()
+    document_attach(action=action, user=users["owner"], title="Verbale", file=ContentFile(PDF, name="verbale.pdf"))
+    assert action.documents.get().file.name.endswith(".pdf")
