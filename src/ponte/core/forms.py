@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import StaleEditGuard
 from .countries import use_country_choices
 
 # Spaces people and spreadsheets put between thousands: plain, no-break, narrow no-break.
@@ -214,8 +215,9 @@ def scoped_choices(name: str, queryset):
     return queryset
 
 
-class CityModelForm(StyledFormMixin, forms.ModelForm):
-    """Model forms whose related choices are limited to the city being edited."""
+class CityModelForm(StaleEditGuard, StyledFormMixin, forms.ModelForm):
+    """Model forms whose related choices are limited to the city being edited; an edit saved by
+    someone else after the form was opened is not overwritten (`core.concurrency`)."""
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
