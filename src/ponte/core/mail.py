@@ -27,10 +27,22 @@ def staff_addresses(city) -> tuple[dict, set]:
 
 
 @contextmanager
-def mailer():
-    """One SMTP connection, messages rendered in the installation's language."""
-    with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
-        yield Mailer(connection)
+def mailer(*, relay_may_be_down: bool = False):
+    """One SMTP connection, messages rendered in the installation's language. A relay that is
+    down raises OSError here, unless `relay_may_be_down`: then each `send` answers False, and
+    the caller keeps the mail for a later try (a person's request must not fail for it)."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError:
+        if not relay_may_be_down:
+            raise
+        logger.warning("Mail relay unreachable; the messages of this run will be retried")
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            yield Mailer(connection)
+    finally:
+        connection.close()
 
 
 class Mailer:

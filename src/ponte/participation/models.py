@@ -113,6 +113,8 @@ class Registration(CityScopedModel):
     attended = models.BooleanField(_("present"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    # The mail the relay refused ("registered", "promoted"), sent again by `resume_mail`.
+    mail_pending = models.CharField(max_length=20, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -194,6 +196,8 @@ class Subscriber(CityScopedModel):
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_from = models.GenericIPAddressField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The confirmation mail was refused by the relay: `resume_mail` sends it again.
+    confirmation_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("subscriber")

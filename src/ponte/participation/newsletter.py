@@ -50,18 +50,38 @@ def subscribe(*, city, email: str, segments, language: str, consent_text: str, a
         subscriber.confirmation_sent_at = timezone.now()
         subscriber.save()
         subscriber.segments.set(segments)
-    with translation.override(language), mailer() as mail:
-        mail.send(
-            to=email,
-            template="participation/email/confirm_subscription",
-            context={"city": city, "subscriber": subscriber},
-        )
+    _mail_confirmation(subscriber)
     return subscriber
 
 
-def confirm(*, token) -> tuple[Subscriber | None, str]:
-    """("ok" | "already" | "expired" | "unknown"): confirming twice is harmless."""
-    subscriber = Subscriber.objects.filter(token=token).first()
+def _mail_confirmation(subscriber: Subscriber) -> bool:
+    """Mail the confirmation link; refused by the relay, it is kept (`confirmation_pending`)
+    for the worker to send again, and its 48 hours start when it is finally sent."""
+    with translation.override(subscriber.language), mailer(relay_may_be_down=True) as mail:
+        sent = mail.send(
+            to=subscriber.email,
+            template="participation/email/confirm_subscription",
+            context={"city": subscriber.city, "subscriber": subscriber},
+        )
+    subscriber.confirmation_pending = not sent
+    changes = {"confirmation_pending": not sent} | ({"confirmation_sent_at": timezone.now()} if sent else {})
+    Subscriber.objects.filter(pk=subscriber.pk).update(**changes)
+    if not sent:
+        from .services import retry_unsent_mail_later
+
+        retry_unsent_mail_later()
+    return sent
+
+
+def retry_confirmations() -> int:
+    pending = Subscriber.objects.filter(status=Status.PENDING, confirmation_pending=True).select_related("city")
+    return sum(_mail_confirmation(subscriber) for subscriber in pending)
+
+
+def confirm(*, city, token) -> tuple[Subscriber | None, str]:
+    """("ok" | "already" | "expired" | "unknown"): confirming twice is harmless; a link works
+    only under its own city's address."""
+    subscriber = Subscriber.objects.for_city(city).filter(token=token).first()
     if subscriber is None:
         return None, "unknown"
     if subscriber.status == Status.ACTIVE:
@@ -73,8 +93,8 @@ def confirm(*, token) -> tuple[Subscriber | None, str]:
     return subscriber, "ok"
 
 
-def unsubscribe(*, token) -> Subscriber | None:
-    subscriber = Subscriber.objects.filter(token=token).first()
+def unsubscribe(*, city, token) -> Subscriber | None:
+    subscriber = Subscriber.objects.for_city(city).filter(token=token).first()
     if subscriber and subscriber.status != Status.UNSUBSCRIBED:
         subscriber.status, subscriber.unsubscribed_at = Status.UNSUBSCRIBED, timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at"])

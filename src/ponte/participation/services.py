@@ -2,13 +2,16 @@
 given twice; cancelling promotes the first person on the waiting list. Every step is harmless
 to repeat (registering, cancelling twice)."""
 
+import datetime
 import uuid
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from ponte.core.mail import mailer
 
@@ -21,14 +24,49 @@ class EventFull(ValidationError):
     pass
 
 
-def _mail(registration, template):
+MAIL_RETRY_AFTER = datetime.timedelta(minutes=10)
+
+
+def _mail(registration, template) -> bool:
+    """Mail a registrant; a refused mail is kept on the registration (`mail_pending`) and sent
+    again by the worker (`retry_unsent_mail`), and the person is told so on the page."""
     event = registration.event
-    with mailer() as mail:
-        mail.send(
+    with mailer(relay_may_be_down=True) as mail:
+        sent = mail.send(
             to=registration.email,
             template=f"participation/email/{template}",
             context={"registration": registration, "event": event, "city": event.city},
         )
+    registration.mail_pending = "" if sent else template
+    Registration.objects.filter(pk=registration.pk).update(mail_pending=registration.mail_pending)
+    if not sent:
+        retry_unsent_mail_later()
+    return sent
+
+
+def retry_unsent_mail_later() -> None:
+    """Ask the worker to try the refused mails again in a while, once however many were refused
+    (`manage.py resume_mail` from cron does it too, and with a queue that cannot wait)."""
+    if not retry_unsent_mail_task.get_backend().supports_defer:
+        return
+    if cache.add("ponte:participation:mail-retry", 1, int(MAIL_RETRY_AFTER.total_seconds())):
+        retry_unsent_mail_task.using(run_after=timezone.now() + MAIL_RETRY_AFTER).enqueue()
+
+
+def retry_unsent_mail() -> int:
+    """Send again the registration and subscription mails the relay refused; how many went."""
+    from .newsletter import retry_confirmations
+
+    sent = 0
+    pending = Registration.objects.exclude(mail_pending="").exclude(status=Status.CANCELLED)
+    for registration in pending.select_related("event__city"):
+        sent += _mail(registration, registration.mail_pending)
+    return sent + retry_confirmations()
+
+
+@task()
+def retry_unsent_mail_task() -> int:
+    return retry_unsent_mail()
 
 
 def register(*, event: Event, name: str, email: str, answers: dict | None = None) -> Registration:
@@ -55,10 +93,11 @@ def register(*, event: Event, name: str, email: str, answers: dict | None = None
     return registration
 
 
-def cancel(*, token) -> Registration | None:
-    """Cancel by the link in the confirmation mail; a freed seat goes to the waiting list."""
+def cancel(*, city, token) -> Registration | None:
+    """Cancel by the link in the confirmation mail (only under its own city's address); a freed
+    seat goes to the waiting list."""
     with transaction.atomic():
-        registration = Registration.objects.select_related("event").filter(token=token).first()
+        registration = Registration.objects.for_city(city).select_related("event").filter(token=token).first()
         if registration is None or registration.status == Status.CANCELLED:
             return registration
         Event.objects.select_for_update().get(pk=registration.event_id)

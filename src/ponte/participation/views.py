@@ -4,11 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ponte.core import permissions, ratelimit
@@ -108,7 +111,12 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"event": self.get_event()}
 
-    rate_scope, rate_limit = "register", REGISTRATIONS_PER_HOUR
+    rate_limit = REGISTRATIONS_PER_HOUR
+
+    @property
+    def rate_scope(self):
+        """Counted per event: a busy event (or a flood on one) does not close the others."""
+        return f"register:{self.city.slug}:{self.kwargs['pk']}"
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -119,7 +127,9 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
-        if registration.status == Registration.Status.CONFIRMED:
+        if registration.mail_pending:
+            messages.warning(self.request, self._unsent_mail_message(registration))
+        elif registration.status == Registration.Status.CONFIRMED:
             messages.success(
                 self.request,
                 _("Registration confirmed: we sent a confirmation to %(email)s.") % {"email": registration.email},
@@ -134,6 +144,20 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
                 % {"position": services.waiting_position(registration), "email": registration.email},
             )
         return redirect(self.get_event())
+
+    def _unsent_mail_message(self, registration):
+        """The mail relay refused the confirmation: the registration stands, the mail follows."""
+        if registration.status == Registration.Status.CONFIRMED:
+            message = _(
+                "Your place is confirmed, but we could not send the confirmation to %(email)s right now: "
+                "we will send it again shortly, with the link to cancel."
+            )
+        else:
+            message = _(
+                "You are number %(position)d on the waiting list, but we could not send the confirmation to "
+                "%(email)s right now: we will send it again shortly."
+            )
+        return message % {"position": services.waiting_position(registration), "email": registration.email}
 
     def get_context_data(self, **kwargs):
         event = self.get_event()
@@ -155,7 +179,7 @@ class CancelView(CityMixin, TemplateView):
         return super().get_context_data(registration=registration, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        registration = services.cancel(token=kwargs["token"])
+        registration = services.cancel(city=self.city, token=kwargs["token"])
         if registration is not None:
             messages.success(request, _("Your registration is cancelled."))
         return redirect("participation:cancel", city=self.city.slug, token=kwargs["token"])
@@ -269,11 +293,15 @@ class SubscribeView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"city": self.city}
 
-    rate_scope, rate_limit = "subscribe", REGISTRATIONS_PER_HOUR
+    rate_limit = REGISTRATIONS_PER_HOUR
+
+    @property
+    def rate_scope(self):
+        return f"subscribe:{self.city.slug}"
 
     def form_valid(self, form):
         data = form.cleaned_data
-        newsletter.subscribe(
+        subscriber = newsletter.subscribe(
             city=self.city,
             email=data["email"],
             segments=list(data["segments"]),
@@ -281,7 +309,17 @@ class SubscribeView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
             consent_text=str(SubscribeForm.CONSENT),
             address=ratelimit.client_address(self.request),
         )
-        messages.success(self.request, _("Almost done: confirm your subscription from the mail we sent you."))
+        if subscriber.confirmation_pending:
+            messages.warning(
+                self.request,
+                _(
+                    "Your request is saved, but we could not send the confirmation mail to %(email)s right now: "
+                    "we will send it again shortly. Confirm your subscription from that mail."
+                )
+                % {"email": subscriber.email},
+            )
+        else:
+            messages.success(self.request, _("Almost done: confirm your subscription from the mail we sent you."))
         return redirect("participation:subscribe", city=self.city.slug)
 
 
@@ -290,12 +328,15 @@ class ConfirmView(CityMixin, TemplateView):
     template_name = "participation/confirm.html"
 
     def get_context_data(self, **kwargs):
-        subscriber, outcome = newsletter.confirm(token=self.kwargs["token"])
+        subscriber, outcome = newsletter.confirm(city=self.city, token=self.kwargs["token"])
         return super().get_context_data(subscriber=subscriber, outcome=outcome, **kwargs)
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # for the one-click POST only: see post()
 class UnsubscribeView(CityMixin, TemplateView):
-    """GET asks; POST unsubscribes — also the one-click POST of mail clients (RFC 8058)."""
+    """GET asks; POST unsubscribes — also the one-click POST of mail clients (RFC 8058), which
+    carries no CSRF token or cookie: its body `List-Unsubscribe=One-Click` and the subscriber's
+    secret token in the address are its proof. Any other POST is checked for CSRF as usual."""
 
     login_required = False
     template_name = "participation/unsubscribe.html"
@@ -305,8 +346,13 @@ class UnsubscribeView(CityMixin, TemplateView):
         return super().get_context_data(subscriber=subscriber, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        newsletter.unsubscribe(token=kwargs["token"])
-        if request.POST.get("List-Unsubscribe") == "One-Click":
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        if not one_click:
+            refused = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+            if refused is not None:
+                return refused
+        newsletter.unsubscribe(city=self.city, token=kwargs["token"])
+        if one_click:
             return HttpResponse(status=204)
         return self.get(request, *args, **kwargs)
 
@@ -640,6 +686,8 @@ class TrainingView(CityMixin, TemplateView):
 
 
 class TrainingMaterialView(CityMixin, FormView):
+    parent_model = EventSeries
+    parent_filters = {"internal": True}
     template_name = "plan/form.html"
     page_title = gettext_lazy("Add material")
     form_class = DocumentForm

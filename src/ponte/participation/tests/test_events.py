@@ -237,7 +237,7 @@ def test_sign_in_sheet_numbers_the_confirmed_without_gaps(client, users, city, e
         register(client, city, event, name, f"{name.lower()}@example.org")
     from ponte.participation import services
 
-    services.cancel(token=Registration.objects.get(name="Bruno").token)  # Carla takes his seat
+    services.cancel(city=city, token=Registration.objects.get(name="Bruno").token)  # Carla takes his seat
     client.force_login(users["owner"])
     url = f"/{city.slug}/eventi/{event.pk}/iscritti/"
     sheet = client.get(url + "?print=1").content.decode()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ponte.participation import newsletter
+from ponte.participation import newsletter, services
 
 
 class Command(BaseCommand):
@@ -13,3 +13,5 @@ class Command(BaseCommand):
     def handle(self, **options):
         resumed = newsletter.resume_stalled_campaigns()
         self.stdout.write(f"{len(resumed)} newsletter send(s) resumed")
+        sent = services.retry_unsent_mail()
+        self.stdout.write(f"{sent} registration or subscription mail(s) sent again")

@@ -1,0 +1,54 @@
+"""With the mail relay down, a registration and a newsletter subscription are kept, the person is
+told that the mail will follow, and `manage.py resume_mail` sends it once the relay is back
+(issue 14: they answered 500 with the row saved and the mail lost)."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from ponte.participation.models import Registration, Subscriber
+
+from .test_events import event, register  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the mails leave on commit, as in production
+
+
+@pytest.fixture
+def relay_down(smtp_server, settings):
+    cache.clear()
+    smtp_server.port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 9  # nothing listens there
+    return smtp_server
+
+
+def test_a_registration_is_kept_and_its_mail_sent_once_the_relay_is_back(client, city, event, relay_down, settings):  # noqa: F811
+    response = register(client, city, event, "Anna", "anna@example.org")
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "non siamo riusciti a inviare la conferma" in page
+    registration = Registration.objects.get()
+    assert (registration.status, registration.mail_pending) == ("confirmed", "registered")
+
+    call_command("resume_mail")  # still down: kept for the next run
+    assert Registration.objects.get().mail_pending == "registered" and not relay_down.messages
+    settings.EMAIL_PORT = relay_down.port
+    call_command("resume_mail")
+    assert [m["To"] for m in relay_down.messages] == ["anna@example.org"]
+    assert "/disdetta/" in relay_down.messages[0].get_payload()
+    assert Registration.objects.get().mail_pending == ""
+    call_command("resume_mail")
+    assert len(relay_down.messages) == 1
+
+
+def test_a_subscription_is_kept_and_its_confirmation_sent_once_the_relay_is_back(client, city, relay_down, settings):
+    response = client.post(
+        f"/{city.slug}/eventi/newsletter/", {"email": "bruno@example.org", "language": "it", "consent": "on"}
+    )
+    assert response.status_code == 302
+    assert "non siamo riusciti a inviare" in client.get(response["Location"]).content.decode()
+    assert Subscriber.objects.get().confirmation_pending
+    settings.EMAIL_PORT = relay_down.port
+    call_command("resume_mail")
+    assert [m["To"] for m in relay_down.messages] == ["bruno@example.org"]
+    assert "/newsletter/conferma/" in relay_down.messages[0].get_payload()
+    assert not Subscriber.objects.get().confirmation_pending
