@@ -46,22 +46,25 @@ def _shown(field: models.Field, instance) -> str:
     return text if len(text) <= SHOWN_CHARACTERS else f"{text[:SHOWN_CHARACTERS]}…"
 
 
-class StaleEditGuard(forms.ModelForm):
-    """A model form that refuses to overwrite a change saved after it was opened."""
+class StaleEditGuard:
+    """Mixed into a form that edits one stored item: a model form's `instance`, or the item a
+    plain form is given as `versioned=` (its fields named as the model's). Refuses to overwrite
+    a change saved after the form was opened."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, versioned=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._versioned = {}
-        if self.instance.pk is None:
+        instance = versioned if versioned is not None else getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
             return
-        model_fields = {field.name: field for field in self._meta.model._meta.get_fields()}
+        model_fields = {field.name: field for field in instance._meta.get_fields()}
         for name in sorted(self.fields):
             field = model_fields.get(name)
             if isinstance(field, models.Field) and (field.concrete or isinstance(field, models.ManyToManyField)):
                 self._versioned[name] = field
         # The item as this request read it from the database: what is stored now.
-        self._stored = {name: _digest(_stored_value(field, self.instance)) for name, field in self._versioned.items()}
-        self._stored_shown = {name: _shown(field, self.instance) for name, field in self._versioned.items()}
+        self._stored = {name: _digest(_stored_value(field, instance)) for name, field in self._versioned.items()}
+        self._stored_shown = {name: _shown(field, instance) for name, field in self._versioned.items()}
         self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
         self.initial[VERSION_FIELD] = self.version()
 

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.concurrency import StaleEditGuard
 from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
 from ponte.core.models import Organisation, Person
 from ponte.core.text import NoControlCharacters
@@ -139,8 +140,8 @@ class UpdateForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class UpdateEditForm(StyledFormMixin, forms.Form):
-    """The text of an existing period's update; the period itself stays."""
+class UpdateEditForm(StaleEditGuard, StyledFormMixin, forms.Form):
+    """The text of an existing period's update (given as `versioned=`); the period itself stays."""
 
     text = forms.CharField(
         label=ActionUpdate._meta.get_field("text").verbose_name,

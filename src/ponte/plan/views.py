@@ -293,7 +293,8 @@ class UpdateEditView(ActionEditMixin, FormView):
         return self._update
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"initial": {"text": self.get_update().text}}
+        update = self.get_update()
+        return super().get_form_kwargs() | {"initial": {"text": update.text}, "versioned": update}
 
     def form_valid(self, form):
         services.update_edit(update=self.get_update(), user=self.request.user, text=form.cleaned_data["text"])

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from ponte.browsing import shoot
 from ponte.core.concurrency import VERSION_FIELD
-from ponte.plan.models import Action
+from ponte.plan.models import Action, ActionUpdate, current_period
 
 
 def opened_form(client, url) -> dict:
@@ -76,6 +76,19 @@ def test_the_same_guard_covers_the_generic_edit_forms(client, users, city, actio
     assert response.status_code == 200 and "«Titolo»: Titolo nuovo" in response.content.decode()
     line.refresh_from_db()
     assert line.title == "Titolo nuovo" and line.weight != 3
+
+
+def test_the_guard_covers_the_rewrite_of_a_semester_update(client, users, city, action):
+    year, semester = current_period()
+    update = ActionUpdate.objects.create(city=city, action=action, year=year, semester=semester, text="Primo.")
+    url = f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/{year}/{semester}/"
+    client.force_login(users["editor"])
+    first, second = opened_form(client, url), opened_form(client, url)
+    assert client.post(url, {**first, "text": "Testo del collega."}).status_code == 302
+    response = client.post(url, {**second, "text": "Il mio testo."})
+    assert response.status_code == 200 and "Testo del collega." in response.content.decode()
+    update.refresh_from_db()
+    assert update.text == "Testo del collega."
 
 
 def test_journey_two_pages_the_second_save_is_refused(visit, city, users, action):
