@@ -17,6 +17,7 @@ import csv
 import os
 import random
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -106,7 +107,7 @@ def main():
     env = {
         **os.environ,
         "DATABASE_URL": f"{server}/ponte_bench",
-        "SECRET_KEY": "bench",
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "DEBUG": "0",
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
     }

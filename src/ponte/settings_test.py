@@ -5,7 +5,7 @@ Mail stays on the real SMTP backend: tests that send mail start a local SMTP ser
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789-abcdefghij")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from .settings import *  # noqa: E402,F403

@@ -1,10 +1,31 @@
-"""A small rate limit for public forms, kept in the shared cache (no third-party service)."""
+"""A small rate limit for public forms, kept in the shared cache (no third-party service), and
+the one definition of a client's address, used by it, by the API's throttle and by the login
+lockout (django-axes)."""
 
+from django.conf import settings
 from django.core.cache import cache
+from rest_framework.throttling import AnonRateThrottle
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address the request came from. Behind `PONTE_TRUSTED_PROXIES` reverse proxies, each of
+    which appends the address it saw to X-Forwarded-For, the client is the entry that many places
+    from the right: whatever a client writes in the header itself stays further left and is never
+    read, so a forged header changes nothing. Without trusted proxies the header is ignored."""
+    proxies = settings.PONTE_TRUSTED_PROXIES
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    if proxies <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    return chain[-proxies] if len(chain) >= proxies else remote
+
+
+class ApiAnonRateThrottle(AnonRateThrottle):
+    """REST framework's throttle for requests without a token, counted per `client_address`
+    (its own reading of X-Forwarded-For trusted whatever the client sent)."""
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 def allow(request, scope: str, *, limit: int, window: int = 3600) -> bool:

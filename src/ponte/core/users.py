@@ -292,6 +292,7 @@ class PasswordResetSetView(PasswordSetView):
     """The forgotten password's link: choose a new password, and be signed in."""
 
     post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"  # the lockout backend signs no one in
     success_url = reverse_lazy("home")
     reset_url_token = "nuova"  # noqa: S105
     heading = gettext_lazy("Choose a new password")

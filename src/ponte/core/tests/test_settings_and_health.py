@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[4]
+STRONG_KEY = "p0nte-" + "k3y-Of-fifty-chars-and-more-" * 2
 
 
 def settings_in_subprocess(env: dict, expression: str):
@@ -29,9 +30,41 @@ def test_debug_off_requires_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key", ["x", "x" * 60, "changeme", "django-insecure-" + "a1b2c3d4e5" * 5, "short-but-varied-key-0123"]
+)
+def test_debug_off_refuses_a_weak_secret_key(key):
+    result = settings_in_subprocess({"DEBUG": "0", "SECRET_KEY": key}, "s.SECRET_KEY")
+    assert result.returncode != 0
+    assert "SECRET_KEY is" in result.stderr
+
+
+def test_debug_on_accepts_any_secret_key():
+    assert settings_in_subprocess({"DEBUG": "1", "SECRET_KEY": "x"}, "s.SECRET_KEY").returncode == 0
+
+
+def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
+    env = {
+        **{key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}},
+        "DEBUG": "0",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "ponte.comune.example.it",
+        "DJANGO_SETTINGS_MODULE": "ponte.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_debug_off_turns_on_secure_cookies_and_hsts():
     result = settings_in_subprocess(
-        {"DEBUG": "0", "SECRET_KEY": "x" * 50},
+        {"DEBUG": "0", "SECRET_KEY": STRONG_KEY},
         "[s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS]",
     )
     assert result.returncode == 0, result.stderr

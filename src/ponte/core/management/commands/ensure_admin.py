@@ -3,7 +3,9 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 
@@ -19,6 +21,12 @@ class Command(BaseCommand):
             return
         username = os.environ.get("ADMIN_USERNAME", "admin")
         password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        try:  # the same password rules as every other way of setting one
+            validate_password(password, User(username=username))
+        except ValidationError as error:
+            raise CommandError(
+                _("ADMIN_PASSWORD is too weak: %(reasons)s") % {"reasons": " ".join(error.messages)}
+            ) from None
         User.objects.create_superuser(username=username, email="", password=password)
         if not os.environ.get("ADMIN_PASSWORD"):
             target = settings.BASE_DIR / "var" / "admin-password.txt"
