@@ -67,6 +67,11 @@ class CityMixin(AccessMixin):
 
     login_required = True
     permission = staticmethod(permissions.can_view)
+    # A form that adds to one item (a document to a relation, a decision to a meeting): the item's
+    # model, looked up by the URL's `pk` in the city for every method, so a missing or foreign
+    # item is a 404 before any form is shown; and filters it must also meet.
+    parent_model = None
+    parent_filters: dict = {}
 
     def dispatch(self, request, *args, **kwargs):
         self.city = request.city = get_object_or_404(City, slug=kwargs["city"])
@@ -75,7 +80,15 @@ class CityMixin(AccessMixin):
                 return self.handle_no_permission()
             if not self.permission(request.user, self.city):
                 raise PermissionDenied
+        self.check_parent()
         return super().dispatch(request, *args, **kwargs)
+
+    def check_parent(self):
+        """404 unless the item the page belongs to exists in this city (see `parent_model`)."""
+        if self.parent_model is not None:
+            self.parent_item = get_object_or_404(
+                self.parent_model.objects.for_city(self.city), pk=self.kwargs["pk"], **self.parent_filters
+            )
 
     def get_context_data(self, **kwargs):
         # The URL's `city` slug must not shadow the City object in templates.

@@ -99,6 +99,7 @@ class RelationFormView(ServiceFormView):
 
 
 class RelationDocumentView(CityMixin, FormView):
+    parent_model = Relation
     form_class = DocumentForm
     template_name = "plan/form.html"
     page_title = gettext_lazy("Attach a document")
@@ -175,6 +176,7 @@ class MembershipFormView(ServiceFormView):
 
 
 class MembershipRenewView(CityMixin, FormView):
+    parent_model = NetworkMembership
     form_class = RenewalForm
     template_name = "plan/form.html"
     page_title = gettext_lazy("Renew the membership")
@@ -239,6 +241,7 @@ class MissionFormView(ServiceFormView):
 
 
 class FollowUpAddView(CityMixin, FormView):
+    parent_model = Mission
     form_class = FollowUpForm
     template_name = "plan/form.html"
     page_title = gettext_lazy("New follow-up")

@@ -75,6 +75,9 @@ class PortfolioEditMixin:
 
 
 class ProjectMixin(CityMixin):
+    def check_parent(self):
+        self.get_project()  # 404 for a missing or foreign project, before any form is shown
+
     def get_project(self):
         if not hasattr(self, "_project"):
             try:

@@ -85,6 +85,7 @@ class MeetingFormView(ServiceFormView):
 
 
 class DecisionAddView(CityMixin, FormView):
+    parent_model = Meeting
     form_class = DecisionForm
     template_name = "plan/form.html"
     page_title = gettext_lazy("New decision")
@@ -98,6 +99,7 @@ class DecisionAddView(CityMixin, FormView):
 
 
 class MeetingFollowUpAddView(CityMixin, FormView):
+    parent_model = Meeting
     form_class = FollowUpForm
     template_name = "plan/form.html"
     page_title = gettext_lazy("New follow-up")
