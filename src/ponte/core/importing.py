@@ -699,6 +699,9 @@ class RowImporter:
     column_aliases: dict[str, tuple[str, ...]] = {}
     releases: tuple[Release, ...] = ()  # the layouts the source has published, newest first
 
+    # Set by core.jobs.run_import: records the job as done in the transaction that applies the rows.
+    on_applied = None
+
     def __init__(self, *, city, progress: Progress | None = None):
         self.city = city
         self.progress = progress or Progress(None, 0)
@@ -737,6 +740,13 @@ class RowImporter:
         return "; ".join(
             f"{release.name} ({file})" for file, release in self.releases_found.items() if release is not None
         )
+
+    def applied(self, report: "ImportReport") -> None:
+        """Called by each importer last inside the transaction that applies its rows: the job's
+        outcome commits with them, so a worker killed right after the commit never leaves its
+        job "running" (nor declared failed with "nothing was changed")."""
+        if self.on_applied is not None:
+            self.on_applied(report)
 
     def warn(self, message: str):
         """Something people should know although the import succeeded (nothing kept, say)."""

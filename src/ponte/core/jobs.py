@@ -82,6 +82,10 @@ def run_import(job: ImportJob, paths: list[Path] | None = None, **options) -> Im
         total = sum(path.stat().st_size for path in paths)
         ImportJob.objects.filter(pk=job.pk).update(total_bytes=total)
         importer = importer_class(city=job.city, progress=Progress(progress_key(job.pk), total), **options)
+        if not job.dry_run:
+            importer.on_applied = lambda report: ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.DONE, summary=report.as_dict(), finished_at=timezone.now()
+            )
         if job.dry_run:
             try:
                 with transaction.atomic():
@@ -120,7 +124,22 @@ def run_import(job: ImportJob, paths: list[Path] | None = None, **options) -> Im
     state = cache.get(progress_key(job.pk)) or {}
     job.rows_read, job.bytes_read, job.total_bytes = state.get("rows", 0), state.get("bytes", total), total
     job.finished_at = timezone.now()
-    job.save()
+    try:
+        job.save()
+    except Exception as exc:  # noqa: BLE001 - the job must not stay "running" because its record failed
+        logger.exception("Import job %s (%s): its outcome could not be recorded", job.pk, job.kind)
+        # Still running unless the rows were applied (then it is done, with its summary).
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED,
+            finished_at=job.finished_at,
+            errors=_failure(
+                _(
+                    "The import stopped on an unexpected error (%(error)s); nothing was changed. "
+                    "The technical details are in the server's log."
+                )
+                % {"error": exc.__class__.__name__}
+            ),
+        )
     cache.delete(progress_key(job.pk))
     return job
 

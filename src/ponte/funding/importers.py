@@ -358,6 +358,7 @@ class OpenCoesioneImporter(ProjectImporter):
         report = ImportReport()
         with transaction.atomic():
             self.apply_projects(report)
+            self.applied(report)
         return report
 
     def _validate(self, file, number, row):
@@ -495,6 +496,7 @@ class PnrrImporter(ProjectImporter):
         report = ImportReport()
         with transaction.atomic():
             self.apply_projects(report)
+            self.applied(report)
         return report
 
     def _validate(self, file, number, row):
@@ -662,6 +664,7 @@ class CordisImporter(ProjectImporter):
         with transaction.atomic():
             self.apply_projects(report)
             self._apply_consortia(participants, project_rows, report)
+            self.applied(report)
         return report
 
     def _read_organisations(self, path):
@@ -931,10 +934,11 @@ class FundingTendersImporter(RowImporter):
             Call.objects.bulk_update(
                 changed, list(next(iter(calls.values()), {}).keys()) or ["title"], batch_size=BATCH
             )
-        if new:
-            report.created["calls"] = len(new)
-        if changed:
-            report.updated["calls"] = len(changed)
+            if new:
+                report.created["calls"] = len(new)
+            if changed:
+                report.updated["calls"] = len(changed)
+            self.applied(report)
         from .ranking import rank_calls
 
         rank_calls(self.city)
