@@ -252,6 +252,8 @@ class Delivery(CityScopedModel):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         BOUNCED = "bounced", _("Bounced")
+        # Its worker died while handing it to the relay: it may have left, so it is never resent.
+        UNKNOWN = "unknown", _("Interrupted: may have arrived")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")

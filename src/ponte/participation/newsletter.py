@@ -166,7 +166,9 @@ def recipients(campaign: Campaign):
 
 def still_to_send(campaign: Campaign):
     """The recipients a send would mail now: not those it already reached (or that bounced)."""
-    reached = campaign.deliveries.filter(status__in=[Delivery.Status.SENT, Delivery.Status.BOUNCED])
+    reached = campaign.deliveries.filter(
+        status__in=[Delivery.Status.SENT, Delivery.Status.BOUNCED, Delivery.Status.UNKNOWN]
+    )
     return recipients(campaign).exclude(pk__in=reached.values("subscriber_id"))
 
 
@@ -326,9 +328,6 @@ def campaign_message(
     return message
 
 
-INTERRUPTED = "interrupted while being handed to the mail server: it may have arrived; not sent again"
-
-
 def send_campaign(campaign: Campaign, *, throttle: float | None = None, retry_failed: bool = True) -> dict:
     """Send the campaign once to each recipient, whatever the number of workers and clicks: the
     campaign is claimed by one sender (claim_send), each delivery is claimed (queued → sending by
@@ -341,14 +340,12 @@ def send_campaign(campaign: Campaign, *, throttle: float | None = None, retry_fa
         logger.info("Campaign %s is already being sent: nothing to do", campaign.pk)
         return delivery_counts(campaign)
     try:
-        # A delivery left "sending" by a sender that died: its message may have left; never resend it alone.
-        campaign.deliveries.filter(status=Delivery.Status.SENDING).update(
-            status=Delivery.Status.FAILED, error=INTERRUPTED
-        )
+        # A delivery left "sending" by a sender that died: its message may have left; never resent.
+        campaign.deliveries.filter(status=Delivery.Status.SENDING).update(status=Delivery.Status.UNKNOWN)
         for subscriber_id in recipients(campaign).values_list("pk", flat=True):
             Delivery.objects.get_or_create(city=campaign.city, campaign=campaign, subscriber_id=subscriber_id)
         pending = [Delivery.Status.QUEUED] + ([Delivery.Status.FAILED] if retry_failed else [])
-        deliveries = campaign.deliveries.filter(status__in=pending).exclude(error=INTERRUPTED)
+        deliveries = campaign.deliveries.filter(status__in=pending)
         with get_connection() as connection:
             for delivery in deliveries.select_related("subscriber").iterator():
                 if not _still_holding(campaign, token):

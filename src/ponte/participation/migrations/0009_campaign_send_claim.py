@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                     ("sent", "Sent"),
                     ("failed", "Failed"),
                     ("bounced", "Bounced"),
+                    ("unknown", "Interrupted: may have arrived"),
                 ],
                 default="queued",
                 max_length=8,
