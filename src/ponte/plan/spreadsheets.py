@@ -15,6 +15,7 @@ import datetime
 import logging
 import zipfile
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from django.conf import settings
 from django.db import transaction
@@ -138,11 +139,8 @@ def _add_choices(workbook, sheet, city, *, rows):
     lists = workbook.create_sheet(str(LISTS_SHEET))
     statuses = [str(label) for _value, label in Action.Status.choices]
     offices = [office.name for office in _offices(city)]
-    write_sheet(lists, [A["status"].label, A["owner"].label], [])
-    for number, status in enumerate(statuses, start=2):
-        lists.cell(row=number, column=1, value=status)
-    for number, office in enumerate(offices, start=2):
-        lists.cell(row=number, column=2, value=office)
+    # through write_sheet, like every sheet: an office named "=…" stays text
+    write_sheet(lists, [A["status"].label, A["owner"].label], [list(pair) for pair in zip_longest(statuses, offices)])
     lists.sheet_state = "hidden"
     keys = list(A)
     for key, column, count in (("status", "A", len(statuses)), ("owner", "B", len(offices))):

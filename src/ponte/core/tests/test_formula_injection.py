@@ -116,3 +116,15 @@ def test_yearly_report_xlsx_keeps_formula_like_text_as_text(city, action, event)
     assert set(PAYLOADS) | {"=1+1"} <= texts(workbook)
     events = list(workbook.worksheets[-1].iter_rows(values_only=True))[1:]
     assert all(isinstance(row[1], datetime.datetime) for row in events)  # dates stay dates
+
+
+def test_plan_workbook_keeps_a_formula_like_office_name_as_text(city, users, action):
+    from ponte.plan.spreadsheets import export_workbook
+
+    action.owner_office.name = PAYLOADS[0]
+    action.owner_office.save()
+    buffer = io.BytesIO()
+    export_workbook(city, users["owner"]).save(buffer)
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    assert formulas(workbook) == []
+    assert PAYLOADS[0] in texts(workbook)
