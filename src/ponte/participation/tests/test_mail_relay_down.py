@@ -52,3 +52,21 @@ def test_a_subscription_is_kept_and_its_confirmation_sent_once_the_relay_is_back
     assert [m["To"] for m in relay_down.messages] == ["bruno@example.org"]
     assert "/newsletter/conferma/" in relay_down.messages[0].get_payload()
     assert not Subscriber.objects.get().confirmation_pending
+
+
+def test_the_desk_keeps_a_question_and_refuses_an_answer_it_cannot_mail(client, users, city, relay_down):
+    from ponte.participation.models import Question
+
+    response = client.post(
+        f"/{city.slug}/eventi/europe-direct/",
+        {"name": "Anna", "email": "anna@example.org", "subject": "Erasmus", "text": "Come?", "consent": "on"},
+    )
+    question = Question.objects.get()
+    assert response.status_code == 302 and question.ticket in client.get(response["Location"]).content.decode()
+
+    client.force_login(users["owner"])
+    url = f"/{city.slug}/eventi/europe-direct/sportello/{question.pk}/"
+    page = client.post(url, {"answer": "Cara Anna, ecco."}, follow=True)
+    assert page.status_code == 200 and "non è stato registrato nulla" in page.content.decode()
+    question.refresh_from_db()
+    assert question.status == "new" and question.answer == ""
