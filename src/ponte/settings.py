@@ -224,7 +224,7 @@ PONTE_IMPORT_STALL_MINUTES = env_int("PONTE_IMPORT_STALL_MINUTES", 30)
 # it: the file's size, its unzipped size and the ratio of any large part (a zip bomb is refused
 # before openpyxl opens it), and the rows and columns read from each sheet.
 PONTE_WORKBOOK_MAX_MB = env_int("PONTE_WORKBOOK_MAX_MB", 5)
-PONTE_WORKBOOK_MAX_UNZIPPED_MB = env_int("PONTE_WORKBOOK_MAX_UNZIPPED_MB", 50)
+PONTE_WORKBOOK_MAX_UNZIPPED_MB = env_int("PONTE_WORKBOOK_MAX_UNZIPPED_MB", 20)
 PONTE_WORKBOOK_MAX_RATIO = env_int("PONTE_WORKBOOK_MAX_RATIO", 100)
 PONTE_WORKBOOK_MAX_ROWS = env_int("PONTE_WORKBOOK_MAX_ROWS", 10000)
 PONTE_WORKBOOK_MAX_COLUMNS = env_int("PONTE_WORKBOOK_MAX_COLUMNS", 30)

@@ -129,7 +129,7 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(client, users, city, act
     assert response.status_code == 200
     errors = [str(e) for e in response.context["errors"]]
     assert errors == [
-        "piano.xlsx, riga -, campo “-”: una volta decompresso il file supererebbe 50 MB; non è stato letto nulla"
+        "piano.xlsx, riga -, campo “-”: una volta decompresso il file supererebbe 20 MB; non è stato letto nulla"
     ]
     assert not WorkbookUpload.objects.exists()
 
@@ -137,7 +137,7 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(client, users, city, act
 def test_a_highly_compressed_part_is_refused_under_the_size_limit(client, users, city, action, monkeypatch):
     monkeypatch.setattr(spreadsheets, "load_workbook", pytest.fail)
     client.force_login(users["owner"])
-    response = post(client, city, zip_bomb(20))
+    response = post(client, city, zip_bomb(10))
     errors = [str(e) for e in response.context["errors"]]
     assert len(errors) == 1 and "compressa più di 100 volte" in errors[0], errors
 
@@ -149,7 +149,7 @@ def test_the_worker_checks_the_archive_again(city, users, settings, tmp_path):
 
     upload = WorkbookUpload.objects.create(
         city=city,
-        file=SimpleUploadedFile("bomba.xlsx", zip_bomb(20).getvalue()),
+        file=SimpleUploadedFile("bomba.xlsx", zip_bomb(10).getvalue()),
         file_name="bomba.xlsx",
         created_by=users["owner"],
     )
