@@ -496,7 +496,11 @@ class AskView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     template_name = "participation/ask.html"
     form_class = QuestionForm
 
-    rate_scope, rate_limit = "ask", 10
+    rate_limit = 10
+
+    @property
+    def rate_scope(self):
+        return f"ask:{self.city.slug}"
 
     def form_valid(self, form):
         data = form.cleaned_data
