@@ -26,6 +26,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .text import strip_control_characters
+
 
 @dataclass(frozen=True)
 class Column:
@@ -51,7 +53,8 @@ def _typed(value):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (bool, datetime.date, Decimal, int, float)):
         return value
-    return str(value)
+    # A control character pasted into one title made the list's XLSX a 500 (openpyxl refuses it).
+    return strip_control_characters(str(value))
 
 
 @dataclass(frozen=True)
