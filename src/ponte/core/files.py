@@ -74,7 +74,10 @@ def owner_of(name: str) -> tuple[models.Model, models.FileField] | None:
     """The row holding the stored file `name`, and its field; None when no row does."""
     for model, field, folder in file_fields():
         if name.startswith(folder):
-            owner = model._base_manager.filter(**{field.name: name}).first()
+            rows = model._base_manager.filter(**{field.name: name})
+            if any(each.name == "city" and each.is_relation for each in model._meta.concrete_fields):
+                rows = rows.select_related("city")  # the rules ask about the row's city
+            owner = rows.first()
             if owner is not None:
                 return owner, field
     return None

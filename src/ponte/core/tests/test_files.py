@@ -70,6 +70,13 @@ def test_the_citys_staff_download_reports_and_documents(client, stored, users, k
     assert "private" in response["Cache-Control"]
 
 
+def test_a_download_costs_a_fixed_number_of_queries(client, stored, users, django_assert_max_num_queries):
+    client.force_login(users["viewer"])
+    client.get("/")  # the session's user is loaded once per request: counted below
+    with django_assert_max_num_queries(4):  # session, user, the row holding the file, the membership
+        assert client.get(stored["document"]).status_code == 200
+
+
 def test_import_files_only_for_those_who_import(client, stored, users):
     client.force_login(users["viewer"])
     assert client.get(stored["import"]).status_code == 404
