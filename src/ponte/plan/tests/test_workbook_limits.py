@@ -1,14 +1,17 @@
 """The workbook upload is bounded before anything parses it and is read by the background
 worker, never in the web request; only the roles that change the plan open it (issue 14)."""
 
+import datetime
 import io
 import zipfile
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook
 
-from ponte.factories import OrganisationFactory, PersonFactory
+from ponte.core.models import Membership
+from ponte.factories import MembershipFactory, OrganisationFactory, PersonFactory
 from ponte.governance.models import Body, BodyMember
 from ponte.plan import spreadsheets, tasks
 from ponte.plan.models import Action, WorkbookUpload
@@ -175,3 +178,21 @@ def test_a_progress_that_is_not_a_number_is_a_row_error(client, users, city, act
     response = post(client, city, xlsx([["1.1.1", "", "", "", value]]), follow=True)
     errors = [str(e) for e in response.context["errors"]]
     assert errors == [f"Azioni, riga 2, campo “Avanzamento (%)”: “{value}” non è un numero"]
+
+
+def test_an_upload_no_worker_finished_is_declared_failed_and_seen_only_by_its_sender(client, users, city, settings):
+    upload = WorkbookUpload.objects.create(
+        city=city, file="workbooks/piano.xlsx", file_name="piano.xlsx", created_by=users["editor"]
+    )
+    WorkbookUpload.objects.filter(pk=upload.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=31))
+    client.force_login(users["editor"])
+    errors = [str(e) for e in client.get(upload.get_absolute_url()).context["errors"]]
+    assert len(errors) == 1 and "Nessun processo ha finito di leggere questo file in 30 minuti" in errors[0]
+    assert WorkbookUpload.objects.get().status == WorkbookUpload.Status.FAILED
+    client.force_login(users["owner"])
+    assert client.get(upload.get_absolute_url()).status_code == 200
+    other_editor = MembershipFactory(
+        city=city, role=Membership.Role.OFFICE_EDITOR, office=users["editor"].memberships.get().office
+    )
+    client.force_login(other_editor.user)
+    assert client.get(upload.get_absolute_url()).status_code == 404
