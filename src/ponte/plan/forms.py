@@ -6,7 +6,7 @@ from ponte.core.concurrency import StaleEditGuard
 from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
 from ponte.core.models import Organisation, Person
 from ponte.core.text import NoControlCharacters
-from ponte.core.uploads import CheckedFileField
+from ponte.core.uploads import XLSX, CheckedFileField
 
 from .models import (
     Action,
@@ -174,7 +174,10 @@ class IndicatorValueForm(StyledFormMixin, forms.ModelForm):
 
 
 class WorkbookForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("XLSX workbook"), help_text=_("The workbook downloaded above, with your changes."))
+    # Recognised by content (an XLSX archive, no macros) before its size and its archive are checked.
+    file = CheckedFileField(
+        kinds=[XLSX], label=_("XLSX workbook"), help_text=_("The workbook downloaded above, with your changes.")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
