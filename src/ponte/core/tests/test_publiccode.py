@@ -1,5 +1,6 @@
 """publiccode.yml (Developers Italia catalogue) is complete and agrees with the project."""
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,7 @@ ROOT = Path(settings.BASE_DIR)
 REQUIRED = [
     "publiccodeYmlVersion",
     "name",
-    "url",
+    # `url` too, once the repository is published (see the file's comment): no address is invented.
     "platforms",
     "categories",
     "developmentStatus",
@@ -37,3 +38,47 @@ def test_publiccode_has_the_mandatory_keys_and_matches_the_project():
         assert text["features"], language
     assert document["maintenance"]["type"] in {"internal", "contract", "community", "none"}
     assert document["it"]["riuso"]["codiceIPA"] == "c_a944"
+
+
+# What a value or comment left to fill in looks like: a local or example address, a "replace/set
+# it when…" note, an e-mail of nobody.
+PLACEHOLDER = re.compile(
+    r"localhost|127\.0\.0\.1|example\.(com|org|net)|\bTODO\b|\bFIXME\b|\bXXX\b|placeholder|"
+    r"\breplace\b|\bset it\b|ponte-pa|noreply|no-reply|@invalid",
+    re.IGNORECASE,
+)
+
+
+def placeholders(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if PLACEHOLDER.search(line)]
+
+
+def test_publiccode_has_no_placeholder():
+    text = (ROOT / "publiccode.yml").read_text()
+    assert placeholders(text) == []
+    document = yaml.safe_load(text)
+    if "url" in document:
+        assert document["url"].startswith("https://"), document["url"]
+    contacts = document["maintenance"]["contacts"]
+    assert contacts
+    for contact in contacts:
+        assert contact["name"].strip()
+        # Only an office's address, never a made-up one: a domain of the city's own.
+        if "email" in contact:
+            assert re.fullmatch(r"[^@\s]+@comune\.bologna\.it", contact["email"]), contact["email"]
+    # The security keys say only what is true: the `conforme` block holds booleans, and no claim
+    # of compliance with AgID's minimum security measures that nobody assessed.
+    conforme = document.get("it", {}).get("conforme", {})
+    assert all(isinstance(value, bool) for value in conforme.values())
+    assert conforme.get("misureMinimeSicurezza") is not True
+
+
+def test_placeholder_patterns_are_caught():
+    for line in [
+        'url: "https://github.com/ponte-pa/ponte"',
+        "email: ponte@localhost",
+        "# replace with the office's address when the repository is published.",
+        "# The address of the public repository: set it where the code is published.",
+        "email: someone@example.org",
+    ]:
+        assert placeholders(line) == [line], line
