@@ -26,14 +26,48 @@ PASSWORD = "pw-for-tests"  # noqa: S105 - ponte.factories.UserFactory's password
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
-def log_in(page, base_url, user, password=PASSWORD):
-    """Sign in through the login page, typing like a person."""
+def log_in(page, base_url, user, password=PASSWORD, *, second_factor=True):
+    """Sign in through the login page, typing like a person. When the person's role requires a
+    second factor (issue 14) they get an authenticator (`give_authenticator`) unless they have
+    one, and type its current code on the code page; `second_factor=False` stops after the
+    password, for journeys about two-factor authentication itself."""
+    from ponte.core import twofactor
+
+    if second_factor and twofactor.required(user) and not twofactor.enrolled(user):
+        give_authenticator(user)
     page.goto(base_url + "/accesso/")
     page.locator("#id_username").fill(user.get_username())
     page.locator("#id_password").fill(password)
     with page.expect_navigation():
         page.locator("main button[type=submit]").click()
+    if not second_factor:
+        return
+    if "/accesso/codice/" in page.url:
+        page.get_by_label("Codice").fill(current_code(user))
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
     assert "/accesso/" not in page.url, f"login of {user} failed"
+
+
+def give_authenticator(user):
+    """A confirmed authenticator app for `user`, as if they had enrolled."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def current_code(user) -> str:
+    """The 6-digit code `user`'s authenticator app shows now. A code is accepted once (replays
+    are refused); a journey that signs the same person in twice within 30 s gets a fresh one by
+    forgetting the last code used, as the app would have moved on to the next one."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if device.last_t >= totp.t():
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=totp.t() - 1)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def shoot(page, name):
@@ -52,11 +86,72 @@ def shoot(page, name):
     return path
 
 
+# Every page of a journey reports what its Content-Security-Policy refused (issue 14): an init
+# script (run through DevTools, so the policy does not apply to it) forwards each
+# `securitypolicyviolation` event to Python; Chromium's console errors about the policy are kept too.
+CSP_BINDING = "__ponteCspViolation"
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const report = window.__ponteCspViolation;  // CSP_BINDING
+  if (typeof report === "function") {
+    report({
+      page: location.href,
+      directive: event.effectiveDirective || event.violatedDirective,
+      blocked: event.blockedURI,
+      source: event.sourceFile ? `${event.sourceFile}:${event.lineNumber}` : "",
+      sample: event.sample || "",
+    });
+  }
+}, true);
+"""
+
+
 class Visitor:
-    """Opens pages for a person at one width, signed in or not; closes what it opened."""
+    """Opens pages for a person at one width, signed in or not; closes what it opened.
+
+    What the Content-Security-Policy refuses on any page is recorded in `csp_violations`; the
+    `visit` fixture fails the test with them at teardown. A test that provokes refusals on
+    purpose says so for that page with `allow_csp_violations(page)`."""
 
     def __init__(self, browser, base_url):
         self.browser, self.base_url, self.contexts = browser, base_url, []
+        self.csp_violations = []  # one line per refusal: page, directive, what was blocked
+        self._csp_allowed = set()  # ids of the pages where refusals are provoked on purpose
+
+    def allow_csp_violations(self, page):
+        """Refusals on `page` are expected (a test of the policy itself): not counted."""
+        self._csp_allowed.add(id(page))
+
+    def _record_csp(self, page, line):
+        if page is None or id(page) not in self._csp_allowed:
+            self.csp_violations.append(line)
+
+    def _watch_csp(self, context):
+        def on_violation(source, event):
+            self._record_csp(
+                source.get("page"),
+                f"{event.get('page')}: {event.get('directive')} refused {event.get('blocked') or 'inline'}"
+                f" ({event.get('source') or 'no source'}) {event.get('sample') or ''}".rstrip(),
+            )
+
+        def on_console(page, message):
+            text = message.text
+            if message.type == "error" and "Content Security Policy" in text:
+                self._record_csp(page, f"{page.url}: console: {text}")
+
+        try:
+            context.expose_binding(CSP_BINDING, on_violation)
+            context.add_init_script(CSP_WATCH)
+        except Exception as error:  # noqa: BLE001 - never break a journey for its watcher's sake
+            self.csp_violations.append(f"the CSP watcher could not start: {error}")
+        context.on("page", lambda page: page.on("console", lambda message: on_console(page, message)))
+
+    def csp_report(self):
+        """The refusals recorded, as one message (empty when there were none)."""
+        if not self.csp_violations:
+            return ""
+        lines = list(dict.fromkeys(self.csp_violations))  # the event and the console say it twice
+        return "The Content-Security-Policy refused something on a page:\n" + "\n".join(lines)
 
     def __call__(self, path="/", *, user=None, width="desktop"):
         # Bootstrap scrolls smoothly unless motion is reduced: a click aimed while the page still
@@ -64,6 +159,7 @@ class Visitor:
         context = self.browser.new_context(viewport=WIDTHS[width], locale="it-IT", reduced_motion="reduce")
         context.set_default_timeout(15_000)
         self.contexts.append(context)
+        self._watch_csp(context)
         page = context.new_page()
         page.width_name = width
         if user is not None:

@@ -56,6 +56,26 @@ def users(city, office):
     }
 
 
+@pytest.fixture(autouse=True)
+def _test_client_sign_in_passes_second_factor(monkeypatch):
+    """The test client's `login`/`force_login` stand for a finished sign-in, second factor
+    included (issue 14): tests about two-factor authentication sign in through the login form
+    (`client.post("/accesso/", ...)`), which asks for it as it asks people."""
+    from django.test.client import ClientMixin
+
+    from ponte.core import twofactor
+
+    signed_in = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        signed_in(self, user, backend)
+        session = self.session
+        session[twofactor.SESSION_KEY] = ""
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
@@ -110,13 +130,18 @@ def browser():
 @pytest.fixture
 def visit(browser, live_server, transactional_db, settings):
     """`visit(path, user=..., width="desktop"|"mobile")` → a Playwright page at that width,
-    signed in as `user` through the login form when one is given."""
+    signed in as `user` through the login form when one is given. The test fails at teardown if
+    the Content-Security-Policy refused anything on one of its pages (`visit.allow_csp_violations(page)`
+    for a page that provokes refusals on purpose)."""
     from ponte.browsing import Visitor
 
     settings.ALLOWED_HOSTS = ["*"]
     visitor = Visitor(browser, live_server.url)
     yield visitor
     visitor.close()
+    # Issue 14: a journey fails on anything the Content-Security-Policy refused on any of its pages.
+    if report := visitor.csp_report():
+        pytest.fail(report, pytrace=False)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django_filters",
     "auditlog",
     "axes",
+    "django_otp",  # two-factor authentication (issue 14), see ponte.core.twofactor
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "ponte.core",
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ponte.core.twofactor.TwoFactorMiddleware",  # a second factor before the back office
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -150,6 +155,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "ponte.core.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "ponte.core.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+OTP_TOTP_ISSUER = "Ponte"  # the name authenticator apps show beside the code
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful sign-ins are not logged by axes
 
 LANGUAGE_CODE = "it"

@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from ponte.core import files as core_files
+from ponte.core import twofactor_views
 from ponte.core import users as core_users
 from ponte.core import views as core_views
 from ponte.portal import views as portal_views
@@ -18,6 +19,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accesso/", auth_views.LoginView.as_view(authentication_form=core_users.LoginForm), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accesso/codice/", twofactor_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
+    path("accesso/attivazione-codice/", twofactor_views.TwoFactorEnrolView.as_view(), name="two-factor-enrol"),
+    path("accesso/verifica-in-due-passaggi/", twofactor_views.TwoFactorAccountView.as_view(), name="two-factor"),
     path("accesso/password/<uidb64>/<token>/", core_users.PasswordSetView.as_view(), name="password-set"),
     path("accesso/password-dimenticata/", core_users.PasswordResetRequestView.as_view(), name="password-reset"),
     path(

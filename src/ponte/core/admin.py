@@ -8,7 +8,7 @@ from .uploads import CheckedUploadsAdmin
 
 @admin.register(City)
 class CityAdmin(CheckedUploadsAdmin, admin.ModelAdmin):
-    list_display = ["name", "slug", "country"]
+    list_display = ["name", "slug", "country", "require_two_factor_for_all_staff"]
     search_fields = ["name", "slug"]
 
 

@@ -9,11 +9,16 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from . import signals  # noqa: F401
+        from . import signals, twofactor  # noqa: F401
         from .models import Membership, Organisation, Person
 
         # Who gave or took a role, who created, edited or merged an organisation or a person.
         auditlog.register(Membership)
         auditlog.register(Organisation)
         auditlog.register(Person)
+        # Who enrolled or reset whose second factor (never its secret key).
+        auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
+        user_logged_in.connect(twofactor.on_sign_in, dispatch_uid="ponte-two-factor-sign-in")

@@ -64,6 +64,14 @@ class City(models.Model):
         blank=True,
         help_text=_("PNG or JPEG, shown on the cover of reports; without it the cover shows the city's name."),
     )
+    require_two_factor_for_all_staff = models.BooleanField(
+        _("two-factor authentication for all staff"),
+        default=False,
+        help_text=_(
+            "Every staff role of the city must confirm a code from an authenticator app at sign-in; "
+            "administrators and plan owners always must."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import directory, users, views
+from . import directory, twofactor_views, users, views
 
 app_name = "core"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("utenti/<int:pk>/ruolo/", users.UserRoleView.as_view(), name="user-role"),
     path("utenti/<int:pk>/revoca/", users.UserRevokeView.as_view(), name="user-revoke"),
     path("utenti/<int:pk>/invito/", users.UserReinviteView.as_view(), name="user-reinvite"),
+    path(
+        "utenti/<int:pk>/secondo-fattore/",
+        twofactor_views.UserTwoFactorResetView.as_view(),
+        name="user-two-factor-reset",
+    ),
     path("importazioni/", views.ImportListView.as_view(), name="import-list"),
     path("seguiti/<int:task>/fatto/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("importazioni/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -92,7 +92,11 @@ class UserListView(FilteredListView):
     permission = staticmethod(permissions.can_manage_users)
 
     def base_queryset(self):
-        return queries.staff_list(self.city)
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # Whether each person has a second factor an administrator could reset (issue 14).
+        enrolled = Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
+        return queries.staff_list(self.city).annotate(has_two_factor=enrolled)
 
     def get_context_data(self, **kwargs):
         system_admins = list(queries.system_administrators(self.city)) if not self.filtered() else []

@@ -213,6 +213,7 @@ class DatasetLoader(_Reader):
             "tax_code": self.text(file, city_doc, "tax_code", max_length=16),
             "ipa_code": self.text(file, city_doc, "ipa_code", max_length=20),
             "website": self.web_address(file, city_doc, "website"),
+            "require_two_factor_for_all_staff": city_doc.get("require_two_factor_for_all_staff") is True,
         }
         city = upsert(City, {"slug": slug}, city_values, self.report)
         self._city_logo(file, city_doc, city)

@@ -1,0 +1,160 @@
+"""Pages of two-factor authentication (issue 14); the rules are in `ponte.core.twofactor`."""
+
+from axes.handlers.proxy import AxesProxyHandler
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.signals import user_login_failed
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import twofactor
+from .forms import StyledFormMixin
+from .lockout import lockout_response
+from .users import MembershipMixin, person_name
+
+
+class CodeForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=20,
+        help_text=gettext_lazy("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+class NextMixin:
+    def next_url(self):
+        wanted = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        allowed = url_has_allowed_host_and_scheme(wanted, {self.request.get_host()}, self.request.is_secure())
+        return wanted if allowed else "/"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self.next_url(), **kwargs)
+
+
+class TwoFactorVerifyView(LoginRequiredMixin, NextMixin, FormView):
+    """After the password: the code from the app (or a recovery code). A wrong code counts as a
+    failed sign-in for the lockout (django-axes)."""
+
+    template_name = "registration/two_factor_verify.html"
+    form_class = CodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and twofactor.session_step(request) != twofactor.VERIFY:
+            return redirect(self.next_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def credentials(self):
+        return {"username": self.request.user.get_username()}
+
+    def form_valid(self, form):
+        request = self.request
+        if AxesProxyHandler.is_locked(request, self.credentials()):
+            logout(request)
+            return lockout_response(request)
+        device = twofactor.verify(request.user, form.cleaned_data["code"])
+        if device is None:
+            user_login_failed.send(sender=__name__, credentials=self.credentials(), request=request)
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return lockout_response(request)
+            form.add_error("code", _("This code is not right, or was already used. Type the code the app shows now."))
+            return self.form_invalid(form)
+        otp_login(request, device)
+        request.session[twofactor.SESSION_KEY] = ""
+        if isinstance(device, StaticDevice):
+            messages.warning(
+                request,
+                _("You signed in with a recovery code; %(count)s are left. Each code works only once.")
+                % {"count": twofactor.recovery_codes_left(request.user)},
+            )
+        return redirect(self.next_url())
+
+
+class TwoFactorEnrolView(LoginRequiredMixin, NextMixin, FormView):
+    """Enrolment: scan the QR code (or type the key), confirm one code; then the ten recovery
+    codes, shown once."""
+
+    template_name = "registration/two_factor_enrol.html"
+    form_class = CodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # Someone enrolled who has not given the code yet proves it before replacing the app.
+        if request.user.is_authenticated and twofactor.session_step(request) == twofactor.VERIFY:
+            return redirect(twofactor.page_for(twofactor.VERIFY, self.next_url()))
+        return super().dispatch(request, *args, **kwargs)
+
+    def device(self):
+        if not hasattr(self, "_device"):
+            pk = self.request.session.get(twofactor.ENROLLING_KEY)
+            found = TOTPDevice.objects.filter(pk=pk, user=self.request.user, confirmed=False).first() if pk else None
+            if found is None and self.request.method == "GET":
+                found = twofactor.start_enrolment(self.request.user)
+                self.request.session[twofactor.ENROLLING_KEY] = found.pk
+            self._device = found
+        return self._device
+
+    def post(self, request, *args, **kwargs):
+        if self.device() is None:
+            return redirect(request.get_full_path())
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        device = self.device()
+        codes = twofactor.confirm_enrolment(device, form.cleaned_data["code"])
+        if codes is None:
+            form.add_error("code", _("This code is not right. Type the code the app shows now."))
+            return self.form_invalid(form)
+        del self.request.session[twofactor.ENROLLING_KEY]
+        otp_login(self.request, device)
+        self.request.session[twofactor.SESSION_KEY] = ""
+        return self.render_to_response(self.get_context_data(recovery_codes=codes))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "recovery_codes" not in kwargs:
+            device = self.device()
+            context |= {
+                "qr_code": twofactor.qr_code_data_uri(device),
+                "key": twofactor.readable_key(device),
+                "required": twofactor.required(self.request.user),
+            }
+        return context
+
+
+class TwoFactorAccountView(LoginRequiredMixin, TemplateView):
+    """The person's own page: whether their sign-in asks for a code, and a way to (re)enrol."""
+
+    template_name = "registration/two_factor_account.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            enrolled=twofactor.enrolled(user),
+            required=twofactor.required(user),
+            recovery_left=twofactor.recovery_codes_left(user),
+            **kwargs,
+        )
+
+
+class UserTwoFactorResetView(MembershipMixin, View):
+    """An administrator takes away a person's second factor (a lost phone)."""
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        twofactor.reset(membership.user)
+        messages.success(
+            request,
+            _("The two-factor authentication of %(person)s was reset: they set it up again at their next sign-in.")
+            % {"person": person_name(membership)},
+        )
+        return redirect("core:user-list", city=self.city.slug)
