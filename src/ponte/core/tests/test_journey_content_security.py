@@ -79,6 +79,7 @@ def test_scripts_in_shown_texts_never_run_and_the_pages_break_no_policy(visit, c
         assert ran(page) == {"pwned": [], "violations": []}, path
     staff_page = visit(staff[0], user=owner)
     staff_page.context.add_init_script(WATCH)
+    visit.allow_csp_violations(staff_page)  # refusals provoked below; this test asserts each page's own
     base = staff_page.url.split(f"/{city.slug}/")[0]
     for path in staff:
         assert staff_page.goto(base + path).ok, path
@@ -113,7 +114,9 @@ def test_the_api_documentation_still_renders_under_the_policy(visit, city):
     base = page.url.split("/api/")[0]
     page.goto(base + "/api/docs/")
     page.locator(".swagger-ui .info .title").wait_for()
-    assert not [v for v in ran(page)["violations"] if v.startswith("script-src")]
+    # Swagger UI's page refuses nothing (its page rules are a stylesheet; the fixture checks too).
+    assert ran(page)["violations"] == []
+    visit.allow_csp_violations(page)  # ReDoc's page: the other sites' files refused, asserted below
     response = page.goto(base + "/api/redoc/")
     assert "'unsafe-inline'" in response.headers["content-security-policy"].split("style-src")[1].split(";")[0]
     page.locator("h1", has_text="Ponte API").wait_for()
