@@ -173,3 +173,20 @@ def test_an_administrator_resets_a_persons_second_factor_and_it_is_audited(clien
     pk = Membership.objects.get(user=other).pk
     assert client.post(staff_home(city) + f"utenti/{pk}/secondo-fattore/").status_code == 403
     assert twofactor.enrolled(other)
+
+
+def test_the_city_setting_comes_from_the_data_sets_city_yaml(db, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from ponte.core.models import City
+
+    (tmp_path / "city.yaml").write_text(
+        "city: {slug: modena, name: Modena, require_two_factor_for_all_staff: true}\n"
+        "plan: {slug: p, title: Piano di Modena, start_year: 2025, end_year: 2028}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "plan.yaml").write_text("macro_areas: []\n", encoding="utf-8")
+    call_command("load_plan", str(tmp_path), stdout=io.StringIO())
+    assert City.objects.get(slug="modena").require_two_factor_for_all_staff
