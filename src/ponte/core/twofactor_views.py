@@ -31,6 +31,12 @@ class CodeForm(StyledFormMixin, forms.Form):
     )
 
 
+class EnrolCodeForm(CodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("The 6 digits the app shows now for Ponte.")
+
+
 class NextMixin:
     def next_url(self):
         wanted = self.request.POST.get("next") or self.request.GET.get("next") or ""
@@ -85,7 +91,7 @@ class TwoFactorEnrolView(LoginRequiredMixin, NextMixin, FormView):
     codes, shown once."""
 
     template_name = "registration/two_factor_enrol.html"
-    form_class = CodeForm
+    form_class = EnrolCodeForm
 
     def dispatch(self, request, *args, **kwargs):
         # Someone enrolled who has not given the code yet proves it before replacing the app.
