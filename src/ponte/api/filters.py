@@ -4,6 +4,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
 from ponte.core.filters import YearFilter
@@ -34,9 +35,14 @@ class IndicatorFilter(django_filters.FilterSet):
         fields = ["kind", "action"]
 
 
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2200})
+class ApiYearFilter(YearFilter):
+    """A year: a whole number between 1900 and 2200, as the schema says (not any number)."""
+
+
 class ProjectFilter(django_filters.FilterSet):
     programme_kind = django_filters.ChoiceFilter(field_name="programme__kind", choices=Programme.Kind.choices)
-    year = YearFilter(field_name="start_date", lookup_expr="year", help_text="Start year")
+    year = ApiYearFilter(field_name="start_date", lookup_expr="year", help_text="Start year")
 
     class Meta:
         model = Project

@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ponte.core.models import City
@@ -11,6 +13,15 @@ class CitySerializer(serializers.ModelSerializer):
     class Meta:
         model = City
         fields = ["slug", "name", "country", "istat_code", "ipa_code", "website"]
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PortalUrlField(serializers.ReadOnlyField):
+    """The item's page on the public portal, as an absolute address (the schema says `uri`)."""
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        return request.build_absolute_uri(value) if request is not None else value
 
 
 class AxisReferenceField(serializers.StringRelatedField):
@@ -43,9 +54,9 @@ class PlanSerializer(serializers.Serializer):
 class ActionSerializer(serializers.ModelSerializer):
     macro_area = serializers.CharField(source="line.macro_area.code", read_only=True)
     line = serializers.CharField(source="line.code", read_only=True)
-    owner_office = serializers.StringRelatedField()
+    owner_office = serializers.StringRelatedField(allow_null=True)
     alignments = AxisReferenceField(many=True)
-    url = serializers.URLField(source="get_public_url", read_only=True)
+    url = PortalUrlField(source="get_public_url")
 
     class Meta:
         model = Action
@@ -114,7 +125,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     )
     programme_kind = serializers.CharField(source="programme.kind", read_only=True)
     alignments = AxisReferenceField(many=True)
-    url = serializers.URLField(source="get_public_url", read_only=True)
+    url = PortalUrlField(source="get_public_url")
 
     class Meta:
         model = Project
@@ -158,9 +169,9 @@ class RelationSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    series = serializers.StringRelatedField()
-    organiser = serializers.StringRelatedField()
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    series = serializers.StringRelatedField(allow_null=True)
+    organiser = serializers.StringRelatedField(allow_null=True)
+    url = PortalUrlField(source="get_absolute_url")
 
     class Meta:
         model = Event
@@ -179,7 +190,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class NewsSerializer(serializers.ModelSerializer):
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    url = PortalUrlField(source="get_absolute_url")
 
     class Meta:
         model = News

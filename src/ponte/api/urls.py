@@ -36,5 +36,5 @@ urlpatterns = [
     path(CITY + "events/<int:pk>/", views.EventDetail.as_view(), name="api-event"),
     path(CITY + "news/", views.NewsList.as_view(), name="api-news"),
     path(CITY + "news/<slug:slug>/", views.NewsDetail.as_view(), name="api-news-item"),
-    re_path(r"^.*$", problems.not_found),
+    re_path(r"^[\s\S]*$", problems.not_found),  # any rest, a newline included (`.` stops at one)
 ]

@@ -4,6 +4,7 @@ token writes through the services, and a schema that validates."""
 import json
 
 import pytest
+from django.test import Client
 from drf_spectacular.validation import validate_schema
 
 from ponte.core.tokens import create_api_token
@@ -101,3 +102,43 @@ def test_no_draft_in_any_list(client, city, world):
     for kind in ("actions", "indicators", "projects", "relations", "events", "news"):
         response = client.get(f"/api/v1/{city.slug}/{kind}/?page_size=500")
         assert response.status_code == 200 and SECRET not in response.content.decode(), kind
+
+
+def test_the_schema_documents_every_answer(client, db):
+    """Issue 14: each operation lists the problems it can answer with, as problem+json."""
+    _, schema = get(client, "/api/schema/?format=json")
+    paths = schema["paths"]
+    expected = {
+        ("/api/v1/{city}/actions/", "get"): {"200", "400", "401", "404", "429"},
+        ("/api/v1/{city}/actions/{code}/", "get"): {"200", "401", "404", "429"},
+        ("/api/v1/{city}/actions/{code}/updates/", "post"): {"201", "400", "401", "403", "404"},
+        ("/api/v1/cities/", "get"): {"200", "400", "401", "404", "429"},
+    }
+    for (path, method), codes in expected.items():
+        responses = paths[path][method]["responses"]
+        assert set(responses) == codes, (path, method)
+        for code in codes - {"200", "201"}:
+            assert list(responses[code]["content"]) == [PROBLEM], (path, code)
+    parameters = {p["name"]: p["schema"] for p in paths["/api/v1/{city}/projects/"]["get"]["parameters"]}
+    assert parameters["year"] == {"type": "integer", "minimum": 1900, "maximum": 2200}
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500}
+    action = schema["components"]["schemas"]["Action"]["properties"]
+    assert action["owner_office"].get("nullable") is True
+    assert action["url"]["format"] == "uri"
+
+
+def test_bodies_match_the_schema(client, city, world):
+    """Issue 14: an action without an office is `null`, not a string; `url` is an absolute URI."""
+    _, page = get(client, f"/api/v1/{city.slug}/actions/")
+    row = page["results"][0]
+    assert row["owner_office"] is None
+    assert row["url"].startswith("http://testserver/") and row["url"].endswith(f"/azioni/{row['code']}/")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("path", ["/api/v1/%0Anowhere/actions/x/updates/", "/api/v1/n%C3%B6/actions/x/updates/"])
+def test_an_unknown_address_is_a_problem_even_with_a_newline_or_a_post(db, method, path):
+    """Issue 14: the catch-all once stopped at a newline (HTML 404 page) and a POST met the CSRF
+    check (HTML 403 page), as a browser's or a fuzzer's request does."""
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert response.status_code == 404 and response["Content-Type"] == PROBLEM
