@@ -156,6 +156,7 @@ AXES_CLIENT_IP_CALLABLE = "ponte.core.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "ponte.core.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "Ponte"  # the name authenticator apps show beside the code
+AXES_VERBOSE = False  # no banner on every command's output (manage.py check --deploy must read clean)
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful sign-ins are not logged by axes
 
 LANGUAGE_CODE = "it"

@@ -24,7 +24,7 @@ from ponte.factories import (
 from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProjectFactory
 from ponte.governance.models import Body, Meeting
 from ponte.participation.models import Campaign, Event, EventSeries, Question, Registration, Subscriber
-from ponte.plan.models import ActionUpdate
+from ponte.plan.models import ActionUpdate, WorkbookUpload
 from ponte.portal.models import News
 from ponte.reports.models import Report
 
@@ -82,6 +82,7 @@ def build_items(city, office):
             city=city, title="Relazione 2026", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31)
         ),
         "import": ImportJob.objects.create(city=city, kind="funding-tenders"),
+        "workbook_upload": WorkbookUpload.objects.create(city=city, file_name="piano.xlsx", status="done"),
         "follow_up": FollowUp.objects.create(
             city=city,
             content_type=ContentType.objects.get_for_model(mission),
@@ -140,6 +141,7 @@ PK_OF = (
     ("newsdesk:", "news"),
     ("reports:", "report"),
     ("core:import", "import"),
+    ("plan:workbook-upload", "workbook_upload"),
     ("core:organisation", "organisation"),
     ("core:person", "person"),
     ("core:user", "staff"),

@@ -45,7 +45,13 @@ def test_debug_on_accepts_any_secret_key():
 
 def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
     env = {
-        **{key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}},
+        # The test run's own settings left out, and the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE
+        # (Playwright's sync API needs it in the test process; a deployment never sets it).
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DEBUG": "0",
         "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "ponte.comune.example.it",
