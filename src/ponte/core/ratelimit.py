@@ -2,6 +2,8 @@
 the one definition of a client's address, used by it, by the API's throttle and by the login
 lockout (django-axes)."""
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle
@@ -13,11 +15,24 @@ def client_address(request) -> str:
     from the right: whatever a client writes in the header itself stays further left and is never
     read, so a forged header changes nothing. Without trusted proxies the header is ignored."""
     proxies = settings.PONTE_TRUSTED_PROXIES
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = _valid(request.META.get("REMOTE_ADDR"))
     if proxies <= 0:
         return remote
     chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    return chain[-proxies] if len(chain) >= proxies else remote
+    return _valid(chain[-proxies], remote) if len(chain) >= proxies else remote
+
+
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - not a bind address: the client address nobody told us
+
+
+def _valid(address, default=UNKNOWN_ADDRESS) -> str:
+    """`address` if it is an IP address, else `default`: the lockout stores addresses in an
+    address column (PostgreSQL's `inet`), which refuses anything else — a request without
+    REMOTE_ADDR (a Unix socket, a sign-in outside a request) must not turn a login into a 500."""
+    try:
+        return str(ipaddress.ip_address(str(address or "").strip()))
+    except ValueError:
+        return default
 
 
 class ApiAnonRateThrottle(AnonRateThrottle):

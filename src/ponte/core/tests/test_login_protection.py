@@ -3,12 +3,14 @@ lock an account out from one address after a few wrong passwords (django-axes), 
 X-Forwarded-For neither resets nor dodges that count, nor the API's throttle for anonymous
 requests; the first administrator's password follows the password rules."""
 
+import ipaddress
+
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from ponte.core.ratelimit import ApiAnonRateThrottle, client_address
+from ponte.core.ratelimit import UNKNOWN_ADDRESS, ApiAnonRateThrottle, client_address
 
 PASSWORD = "Ponte-Bologna-2030!"
 
@@ -100,3 +102,30 @@ def test_ensure_admin_accepts_a_strong_password(db, monkeypatch):
     from django.contrib.auth import get_user_model
 
     assert get_user_model().objects.get(is_superuser=True).check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "proxies", "expected"),
+    [
+        ("", "", 0, UNKNOWN_ADDRESS),  # a Unix socket, or a sign-in outside a request (force_login)
+        ("unix:/run/gunicorn.sock", "", 0, UNKNOWN_ADDRESS),
+        ("10.0.0.5", "", 0, "10.0.0.5"),
+        ("10.0.0.5", "203.0.113.9", 1, "203.0.113.9"),
+        ("10.0.0.5", "not-an-address", 1, "10.0.0.5"),  # garbage from the proxy: the proxy's own
+        ("10.0.0.5", "2001:db8::1", 1, "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_always_an_address(rf, settings, remote, forwarded, proxies, expected):
+    """The lockout keeps addresses in an address column (inet on PostgreSQL): anything else there
+    turned every sign-in without REMOTE_ADDR into a 500 on PostgreSQL."""
+    from ponte.core.ratelimit import client_address
+
+    settings.PONTE_TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+    ipaddress.ip_address(client_address(request))  # what an inet column takes
+
+
+def test_a_sign_in_without_an_address_works(db, client, users):
+    client.force_login(users["viewer"])  # no REMOTE_ADDR: the lockout's reset must not fail
+    assert client.get(f"/{users['viewer'].memberships.first().city.slug}/gestione/").status_code == 200
