@@ -17,7 +17,8 @@ from ponte.reports.models import Report
 def test_a_report_with_control_characters_in_an_update_is_written_in_three_formats(city, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     action = ActionFactory(line__city=city, title="Rete\x0b europea")
-    ActionUpdate.objects.create(city=city, action=action, year=2025, semester=2, text="Prima\x0briga\x00 e\x1fseconda")
+    # Vertical tab and unit separator: XML refuses them (NUL never reaches here: PostgreSQL refuses it).
+    ActionUpdate.objects.create(city=city, action=action, year=2025, semester=2, text="Prima\x0briga e\x1fseconda")
     report = Report.objects.create(
         city=city,
         generated_by=MembershipFactory(city=city).user,
