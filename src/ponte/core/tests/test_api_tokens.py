@@ -83,7 +83,7 @@ def test_the_migration_hashes_the_clear_text_tokens_of_rest_framework(client, ci
     key = "a" * 8 + "0123456789abcdef0123456789abcdef"
     with connection.cursor() as cursor:
         cursor.execute(
-            'CREATE TABLE "authtoken_token" ("key" varchar(40) PRIMARY KEY, "user_id" integer, "created" datetime)'
+            'CREATE TABLE "authtoken_token" ("key" varchar(40) PRIMARY KEY, "user_id" integer, "created" timestamp with time zone)'
         )
         cursor.execute(
             'INSERT INTO "authtoken_token" VALUES (%s, %s, %s)',
