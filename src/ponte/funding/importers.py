@@ -746,6 +746,7 @@ class CordisImporter(ProjectImporter):
         organisation: the city's own record for the city; for the others the organisation known
         by PIC, VAT number or name (`OrganisationIndex`), else a new one. Known organisations get
         the PIC and VAT number they lacked; their other fields stay as staff keep them."""
+        from ponte.core.directory import unique_slug
         from ponte.core.identity import OrganisationIndex, city_organisation
 
         projects = {
@@ -767,7 +768,7 @@ class CordisImporter(ProjectImporter):
                 if organisation is None:
                     organisation = Organisation.objects.create(
                         city=self.city,
-                        slug=self._free_slug(f"pic-{pic}" if pic else slugify(row.get("name", ""))[:70] or "org"),
+                        slug=unique_slug(Organisation, self.city, f"pic-{pic}" if pic else row.get("name") or "org"),
                         name=clip(row.get("name", ""), 200),
                         short_name=clip(row.get("shortName", ""), 60),
                         kind=CORDIS_KINDS.get(row.get("activityType", "").strip(), Organisation.Kind.OTHER),
@@ -826,9 +827,11 @@ class CordisImporter(ProjectImporter):
 
     def _create_city_organisation(self, index, pic, report):
         """The directory has no record of the city: one is created under the city's own name."""
+        from ponte.core.directory import unique_slug
+
         organisation = Organisation.objects.create(
             city=self.city,
-            slug=self._free_slug(f"comune-{slugify(self.city.name)}"),
+            slug=unique_slug(Organisation, self.city, f"comune-{self.city.name}"),
             name=f"Comune di {self.city.name}",
             kind=Organisation.Kind.PUBLIC_BODY,
             country=self.city.country,
@@ -839,13 +842,6 @@ class CordisImporter(ProjectImporter):
         index.add(organisation)
         report.count("organisations", True, True)
         return organisation
-
-    def _free_slug(self, slug):
-        taken = set(Organisation.objects.filter(city=self.city, slug__startswith=slug).values_list("slug", flat=True))
-        candidate, n = slug, 2
-        while candidate in taken:
-            candidate, n = f"{slug}-{n}", n + 1
-        return candidate
 
 
 FT_STATUS = {"31094501": Call.Status.FORTHCOMING, "31094502": Call.Status.OPEN, "31094503": Call.Status.CLOSED}
