@@ -104,6 +104,36 @@ class ProjectImporter(RowImporter):
         for values in csv.reader(self.spool):
             yield dict(zip(names, values, strict=True))
 
+    def scan(self, path: Path, read, row_filter: RowFilter, of_city) -> None:
+        """Read `path` through `read` (`read_csv` or `read_rows`), skipping unparsed the records
+        `row_filter` rules out, and validate the rows `of_city(row)` keeps; the columns are
+        checked at the first row, progress is reported as the bytes go by. Stops on errors."""
+        file = path.name
+        with path.open("rb") as raw:
+            counting = CountingReader(raw)
+            checked = False
+            for number, row in read(path, counting, row_filter=row_filter):
+                if not checked:
+                    self.check_columns(file)
+                    checked = True
+                self.progress(self.rows_in(file), counting.count)
+                if of_city(row):
+                    self._validate(file, number, row)
+            self.progress(self.rows_in(file), counting.count, force=True)
+        self.fail_if_errors()
+
+    def apply_kept(self, file: str, none_kept) -> ImportReport:
+        """Apply the kept rows in one transaction; when none was kept, a warning explains why
+        (`none_kept()` builds it; an empty file still has its columns checked)."""
+        if not self.kept:
+            self.check_columns(file)
+            self.warn(none_kept())
+        report = ImportReport()
+        with transaction.atomic():
+            self.apply_projects(report)
+            self.applied(report)
+        return report
+
     def programme_for(self, key) -> Programme:
         raise NotImplementedError
 
@@ -322,44 +352,31 @@ class OpenCoesioneImporter(ProjectImporter):
     releases = OPENCOESIONE_RELEASES
 
     def run(self, path: Path, *extra) -> ImportReport:
-        file = path.name
         comune = normalise_istat_code(self.city.istat_code)
         beneficiary = f"COMUNE DI {self.city.name}".upper()
         needles = (comune, beneficiary) if comune else (beneficiary,)
-        row_filter = RowFilter(needles, columns=("COD_COMUNE", "OC_DENOM_BENEFICIARIO"))
-        with path.open("rb") as raw:
-            counting = CountingReader(raw)
-            checked = False
-            for number, row in self.read_rows(path, counting, row_filter=row_filter):
-                if not checked:
-                    self.check_columns(file)
-                    checked = True
-                self.progress(self.rows_in(file), counting.count)
-                places = str(row.get("COD_COMUNE", "")).split(":::")
-                in_city = bool(comune) and any(normalise_istat_code(place) == comune for place in places)
-                if not in_city and beneficiary not in str(row.get("OC_DENOM_BENEFICIARIO", "")).upper():
-                    continue
-                self._validate(file, number, row)
-            self.progress(self.rows_in(file), counting.count, force=True)
-        self.fail_if_errors()
-        if not self.kept:
-            self.check_columns(file)
-            self.warn(
+
+        def of_city(row) -> bool:
+            places = str(row.get("COD_COMUNE", "")).split(":::")
+            if comune and any(normalise_istat_code(place) == comune for place in places):
+                return True
+            return beneficiary in str(row.get("OC_DENOM_BENEFICIARIO", "")).upper()
+
+        self.scan(path, self.read_rows, RowFilter(needles, columns=("COD_COMUNE", "OC_DENOM_BENEFICIARIO")), of_city)
+        return self.apply_kept(
+            path.name,
+            lambda: (
                 _(
                     "No project of the city: 0 of %(rows)s rows have the ISTAT code %(code)s in "
                     "COD_COMUNE or “%(beneficiary)s” in OC_DENOM_BENEFICIARIO."
                 )
                 % {
-                    "rows": number_format(self.rows_in(file), force_grouping=True),
+                    "rows": number_format(self.rows_in(path.name), force_grouping=True),
                     "code": comune or "—",
                     "beneficiary": beneficiary,
                 }
-            )
-        report = ImportReport()
-        with transaction.atomic():
-            self.apply_projects(report)
-            self.applied(report)
-        return report
+            ),
+        )
 
     def _validate(self, file, number, row):
         parsed = partial(self.parsed, file, number, row)
@@ -455,34 +472,25 @@ class PnrrImporter(ProjectImporter):
     releases = PNRR_RELEASES
 
     def run(self, path: Path, *extra) -> ImportReport:
-        file = path.name
         tax_code = normalise_tax_code(self.city.tax_code)
         self.city_body = f"COMUNE DI {self.city.name}".upper()
         named_not_coded = defaultdict(int)  # tax codes of rows naming the city but not its code
         # Rows that cannot be the city's are skipped unparsed: its code (leading zeros or not) or its name.
         needles = (self.city_body, tax_code.lstrip("0")) if tax_code else (self.city_body,)
-        with path.open("rb") as raw:
-            counting = CountingReader(raw)
-            checked = False
-            for number, row in self.read_csv(path, counting, row_filter=RowFilter(needles)):
-                if not checked:
-                    self.check_columns(file)
-                    checked = True
-                self.progress(self.rows_in(file), counting.count)
-                code = row.get("Codice Fiscale Soggetto Attuatore", "")
-                if not tax_code or normalise_tax_code(code) != tax_code:
-                    if row.get("Soggetto Attuatore", "").strip().upper() == self.city_body:
-                        named_not_coded[code.strip() or "—"] += 1
-                    continue
-                self._validate(file, number, row)
-            self.progress(self.rows_in(file), counting.count, force=True)
-        self.fail_if_errors()
-        if not self.kept:
-            self.check_columns(file)
+
+        def of_city(row) -> bool:
+            code = row.get("Codice Fiscale Soggetto Attuatore", "")
+            if tax_code and normalise_tax_code(code) == tax_code:
+                return True
+            if row.get("Soggetto Attuatore", "").strip().upper() == self.city_body:
+                named_not_coded[code.strip() or "—"] += 1
+            return False
+
+        def none_kept() -> str:
             message = _(
                 "No project of the city: 0 of %(rows)s rows have the tax code %(code)s in "
                 "“Codice Fiscale Soggetto Attuatore”."
-            ) % {"rows": number_format(self.rows_in(file), force_grouping=True), "code": tax_code or "—"}
+            ) % {"rows": number_format(self.rows_in(path.name), force_grouping=True), "code": tax_code or "—"}
             if named_not_coded:
                 message += " " + _(
                     "%(n)s rows name “%(body)s” as implementing body with the tax code %(codes)s: is the "
@@ -492,12 +500,10 @@ class PnrrImporter(ProjectImporter):
                     "body": self.city_body,
                     "codes": ", ".join(sorted(named_not_coded)),
                 }
-            self.warn(message)
-        report = ImportReport()
-        with transaction.atomic():
-            self.apply_projects(report)
-            self.applied(report)
-        return report
+            return message
+
+        self.scan(path, self.read_csv, RowFilter(needles), of_city)
+        return self.apply_kept(path.name, none_kept)
 
     def _validate(self, file, number, row):
         parsed = partial(self.parsed, file, number, row)
@@ -610,8 +616,8 @@ class CordisImporter(ProjectImporter):
         super().__init__(city=city, progress=progress)
         from ponte.core.identity import city_organisation
 
-        own = city_organisation(city)
-        self.pics = set(pics) | ({own.pic} if own and own.pic else set())
+        self.own = city_organisation(city)  # the directory's record of the city, if any
+        self.pics = set(pics) | ({self.own.pic} if self.own and self.own.pic else set())
         self.city_name = f"COMUNE DI {city.name}".upper()
         self.city_key = name_key(self.city_name)
         self.tax_code = normalise_tax_code(city.tax_code)
@@ -747,21 +753,22 @@ class CordisImporter(ProjectImporter):
         by PIC, VAT number or name (`OrganisationIndex`), else a new one. Known organisations get
         the PIC and VAT number they lacked; their other fields stay as staff keep them."""
         from ponte.core.directory import unique_slug
-        from ponte.core.identity import OrganisationIndex, city_organisation
+        from ponte.core.identity import OrganisationIndex
 
         projects = {
             p.external_id: p
             for p in Project.objects.filter(city=self.city, origin=self.origin, external_id__in=list(participants))
         }
         index = OrganisationIndex(self.city)
-        own = city_organisation(self.city)
         for project_id, rows in participants.items():
             for number, row in rows:
                 pic = row.get("organisationID", "").strip()
                 vat = normalise_tax_code(row.get("vatNumber", ""))
                 country = CORDIS_COUNTRIES.get(row.get("country", "").strip(), row.get("country", "").strip())[:2]
                 if self.is_city(row):
-                    organisation = own or self._create_city_organisation(index, pic, report)
+                    if self.own is None:
+                        self.own = self._create_city_organisation(index, pic, report)
+                    organisation = self.own
                     found_by = "city"
                 else:
                     organisation, found_by = index.find(pic=pic, tax_code=vat, name=row.get("name", ""))

@@ -410,3 +410,26 @@ def test_the_api_and_the_open_data_carry_the_source_and_the_citys_money(bologna,
     row = next(r for r in rows if r["titolo_alla_fonte"] == "Prot num: 77763")
     assert row["attribuzione"] == "Fonte: Italia Domani – open data PNRR (CC BY 4.0)"
     assert row["data_fonte"] == "2023-02-21" and float(row["fondi_al_comune"]) == 3_000_000
+
+
+def test_cordis_a_city_in_two_projects_with_no_record_gets_one_organisation(bologna, tmp_path):
+    """With no record of the city in the directory, the import creates one "Comune di Bologna"
+    and links both of the city's participations to it, not one new record a project."""
+    from ponte.core.models import Organisation
+    from ponte.funding.models import Participation
+
+    second = (
+        '"101060884";"DIVINE";"999887766";"IT01232710374";"COMUNE DI BOLOGNA";"CDB";"false";"PUB";'
+        '"PIAZZA MAGGIORE 6";"40124";"BOLOGNA";"IT";"ITH55";"";"";"";"2023-02-01 10:00:00";"2";"2";'
+        '"participant";"100000";"100000";"100000";"false";""\n'
+    )
+    paths = cordis_files(tmp_path, [])
+    with open(paths[0], "a", encoding="utf-8") as organisations:
+        organisations.write(second)
+    import_cordis(paths, bologna)
+    cities = Organisation.objects.filter(city=bologna, name__iexact="Comune di Bologna")
+    assert cities.count() == 1
+    city = cities.get()
+    assert city.pic == "999887766" and city.tax_code == "01232710374"
+    linked = Participation.objects.filter(organisation=city).values_list("project__external_id", flat=True)
+    assert sorted(linked) == ["101060884", "101096817"]
