@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",  # two-factor authentication (issue 14), see ponte.core.twofactor
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys as a second factor (issue 14), see ponte.core.passkeys
     "django_tasks",
     "django_tasks_db",
     "ponte.core",
@@ -156,6 +157,17 @@ AXES_CLIENT_IP_CALLABLE = "ponte.core.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "ponte.core.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "Ponte"  # the name authenticator apps show beside the code
+# Passkeys (WebAuthn, django-otp-webauthn, ponte.core.passkeys): only ever a second factor, after
+# the password. The relying party id is the site's domain, PONTE_WEBAUTHN_RP_ID, by default the host
+# of each request (vetted by ALLOWED_HOSTS); a passkey works only on the domain it was made for, so
+# changing it makes every passkey stop working. PONTE_WEBAUTHN_ORIGINS: the addresses people sign in
+# at (https://…), by default the request's own. Browsers refuse passkeys on a bare IP address.
+PONTE_WEBAUTHN_RP_ID = os.environ.get("PONTE_WEBAUTHN_RP_ID", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "ponte.core.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = os.environ.get("PONTE_WEBAUTHN_RP_NAME", "Ponte")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PONTE_WEBAUTHN_ORIGINS")
+OTP_WEBAUTHN_HELPER_CLASS = "ponte.core.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 AXES_VERBOSE = False  # no banner on every command's output (manage.py check --deploy must read clean)
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful sign-ins are not logged by axes
 
@@ -269,6 +281,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Preloading binds the domain and every subdomain to HTTPS in browsers for months: the city's
 # decision (SECURE_HSTS_PRELOAD=1), so `check --deploy` does not ask for it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:  # the request's own origin is expected (ponte.core.passkeys)
+    SILENCED_SYSTEM_CHECKS.append("otp_webauthn.E030")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

@@ -22,6 +22,13 @@ urlpatterns = [
     path("accesso/codice/", twofactor_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("accesso/attivazione-codice/", twofactor_views.TwoFactorEnrolView.as_view(), name="two-factor-enrol"),
     path("accesso/verifica-in-due-passaggi/", twofactor_views.TwoFactorAccountView.as_view(), name="two-factor"),
+    path("accesso/passkey/", include("ponte.core.passkeys")),  # django-otp-webauthn's endpoints
+    path("accesso/passkey/nome/", twofactor_views.PasskeyNameView.as_view(), name="two-factor-passkey-name"),
+    path(
+        "accesso/passkey/<int:pk>/rimuovi/",
+        twofactor_views.PasskeyRemoveView.as_view(),
+        name="two-factor-passkey-remove",
+    ),
     path("accesso/password/<uidb64>/<token>/", core_users.PasswordSetView.as_view(), name="password-set"),
     path("accesso/password-dimenticata/", core_users.PasswordResetRequestView.as_view(), name="password-reset"),
     path(

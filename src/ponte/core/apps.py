@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.contrib.auth.signals import user_logged_in
         from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_otp_webauthn.models import WebAuthnCredential
 
         from . import signals, twofactor  # noqa: F401
         from .models import Membership, Organisation, Person
@@ -21,4 +22,5 @@ class CoreConfig(AppConfig):
         auditlog.register(Person)
         # Who enrolled or reset whose second factor (never its secret key).
         auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
+        auditlog.register(WebAuthnCredential, include_fields=["user", "name", "confirmed"])
         user_logged_in.connect(twofactor.on_sign_in, dispatch_uid="ponte-two-factor-sign-in")

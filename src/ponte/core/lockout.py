@@ -21,10 +21,17 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def lockout_response(request, original_response=None, credentials=None):
-    """The page a locked-out sign-in gets (429), in the person's language, with the time to retry."""
+def lockout_message(request) -> str:
+    """Why the sign-in is refused, in the person's language, with the time to retry."""
     retry_at = timezone.localtime(timezone.now() + get_cool_off(request))
-    message = _("Too many failed sign-in attempts for this account from your connection. Try again at %(time)s.") % {
+    return _("Too many failed sign-in attempts for this account from your connection. Try again at %(time)s.") % {
         "time": formats.time_format(retry_at, "H:i")
     }
-    return render(request, "registration/locked_out.html", {"message": message}, status=429)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page a locked-out sign-in gets (429). An endpoint that already answered the lockout in
+    its own way (the passkeys' JSON, ponte.core.passkeys) keeps its answer."""
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
+    return render(request, "registration/locked_out.html", {"message": lockout_message(request)}, status=429)

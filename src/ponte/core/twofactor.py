@@ -1,14 +1,21 @@
-"""Two-factor authentication for staff (issue 14): a time-based code (TOTP, RFC 6238) from an
-authenticator app after the password, through django-otp.
+"""Two-factor authentication for staff (issue 14): after the password, a time-based code (TOTP,
+RFC 6238) from an authenticator app, or a passkey (WebAuthn: a security key, or the fingerprint,
+face or PIN of the computer or phone), through django-otp and django-otp-webauthn.
 
 Rules:
 - administrators and plan owners of any city, and superusers, must use it: at their next sign-in
-  they enrol (scan the QR code or type the key, confirm one code) before any back-office page;
+  they enrol (scan the QR code or type the key and confirm one code, or add a passkey) before any
+  back-office page;
 - a city with `require_two_factor_for_all_staff` makes it required for every staff role there;
 - anyone else may enrol from the "Two-factor authentication" page; once enrolled, always asked;
-- ten single-use recovery codes (django-otp's static tokens) are shown once at enrolment;
-- a wrong code counts as a failed sign-in for django-axes' lockout;
-- an administrator can reset a person's second factor (audit-logged through django-auditlog).
+- a person is enrolled with a confirmed app or at least one passkey, and may have both and several
+  passkeys (named, listed with when they were added and last used); someone who must have a
+  second factor cannot remove the last one they have;
+- ten single-use recovery codes (django-otp's static tokens) are shown once at the first enrolment;
+- a wrong code, or a passkey that is not theirs or fails its check, counts as a failed sign-in for
+  django-axes' lockout (`ponte.core.passkeys`);
+- an administrator can reset a person's second factor, passkeys included (audit-logged through
+  django-auditlog).
 
 The step a signed-in session still owes ("verify", "enrol" or nothing) is worked out at sign-in
 and kept in the session; `TwoFactorMiddleware` sends a session that owes one to its page from
@@ -28,6 +35,7 @@ from django.utils.http import urlencode
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import Membership
 
@@ -49,6 +57,13 @@ OPEN_URL_NAMES = {
     "two-factor-enrol",
     "set_language",
     "healthz",
+    # django-otp-webauthn's endpoints (ponte.core.passkeys): a passkey proves or enrols the second
+    # factor from those pages; registering one needs a verified session once enrolled.
+    "credential-authentication-begin",
+    "credential-authentication-complete",
+    "credential-registration-begin",
+    "credential-registration-complete",
+    "js-i18n-catalog",
 }
 
 
@@ -63,8 +78,53 @@ def required(user) -> bool:
     ).exists()
 
 
-def enrolled(user) -> bool:
+def has_app(user) -> bool:
+    """Whether `user` has a confirmed authenticator app."""
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def passkeys(user):
+    """The passkeys of `user`, oldest first."""
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+
+
+def enrolled(user) -> bool:
+    """Whether `user` has a second factor: an app or at least one passkey."""
+    return has_app(user) or passkeys(user).exists()
+
+
+def can_remove_passkey(user, credential) -> bool:
+    """Whether `credential` may go: not when it is the last second factor of someone who must
+    have one."""
+    if not required(user):
+        return True
+    return has_app(user) or passkeys(user).exclude(pk=credential.pk).exists()
+
+
+@transaction.atomic
+def remove_passkey(user, credential) -> bool:
+    """Remove one of the person's passkeys if the rules allow it; once nothing is left, their
+    recovery codes go too (they stood in for a factor that is no longer there)."""
+    if credential.user_id != user.pk or not can_remove_passkey(user, credential):
+        return False
+    credential.delete()  # django-auditlog records it
+    if not enrolled(user):
+        StaticDevice.objects.filter(user=user).delete()
+    return True
+
+
+def has_recovery_codes(user) -> bool:
+    """Whether recovery codes were ever made for `user` (used up or not)."""
+    return StaticDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def new_recovery_codes(user) -> list[str]:
+    """Ten new recovery codes for `user`, replacing any earlier ones; returned to be shown once."""
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    return codes
 
 
 def step_owed(user) -> str:
@@ -114,19 +174,16 @@ def normalise(code: str) -> str:
 
 @transaction.atomic
 def confirm_enrolment(device, code) -> list[str] | None:
-    """Confirm `device` with a code from the app: it replaces the person's other devices, and ten
-    new recovery codes are made and returned (shown once). None when the code is wrong."""
+    """Confirm `device` with a code from the app: it replaces the person's other apps (passkeys
+    stay), and ten new recovery codes are made and returned (shown once). None when the code is
+    wrong."""
     if not device.verify_token(normalise(code)):
         return None
     user = device.user
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    StaticDevice.objects.filter(user=user).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
-    return codes
+    return new_recovery_codes(user)
 
 
 def verify(user, code):
@@ -144,13 +201,13 @@ def recovery_codes_left(user) -> int:
 
 @transaction.atomic
 def reset(user) -> int:
-    """Take away every second factor of `user` (a lost phone): at the next sign-in they enrol
-    again if it is required. Returns how many devices were removed."""
-    removed = TOTPDevice.objects.filter(user=user).count()
-    for device in TOTPDevice.objects.filter(user=user):
+    """Take away every second factor of `user` (a lost phone or key): apps and passkeys; at the
+    next sign-in they enrol again if it is required. Returns how many devices were removed."""
+    devices = [*TOTPDevice.objects.filter(user=user), *WebAuthnCredential.objects.filter(user=user)]
+    for device in devices:
         device.delete()  # one by one, so django-auditlog records each deletion and its actor
     StaticDevice.objects.filter(user=user).delete()
-    return removed
+    return len(devices)
 
 
 def page_for(step, next_url) -> str:

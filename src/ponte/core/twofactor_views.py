@@ -1,4 +1,5 @@
-"""Pages of two-factor authentication (issue 14); the rules are in `ponte.core.twofactor`."""
+"""Pages of two-factor authentication (issue 14); the rules are in `ponte.core.twofactor`, the
+passkeys' endpoints in `ponte.core.passkeys`."""
 
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
@@ -6,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,8 +17,9 @@ from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
-from . import twofactor
+from . import passkeys, twofactor
 from .forms import StyledFormMixin
 from .lockout import lockout_response
 from .users import MembershipMixin, person_name
@@ -85,6 +88,14 @@ class TwoFactorVerifyView(LoginRequiredMixin, NextMixin, FormView):
             )
         return redirect(self.next_url())
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context |= {"has_app": twofactor.has_app(user), "has_passkeys": twofactor.passkeys(user).exists()}
+        if context["has_passkeys"]:
+            context["passkey_config"] = passkeys.configuration(self.request)
+        return context
+
 
 class TwoFactorEnrolView(LoginRequiredMixin, NextMixin, FormView):
     """Enrolment: scan the QR code (or type the key), confirm one code; then the ten recovery
@@ -133,23 +144,89 @@ class TwoFactorEnrolView(LoginRequiredMixin, NextMixin, FormView):
                 "qr_code": twofactor.qr_code_data_uri(device),
                 "key": twofactor.readable_key(device),
                 "required": twofactor.required(self.request.user),
+                "passkey_config": passkeys.configuration(self.request),
+                "name_form": PasskeyNameForm(),
             }
         return context
 
 
 class TwoFactorAccountView(LoginRequiredMixin, TemplateView):
-    """The person's own page: whether their sign-in asks for a code, and a way to (re)enrol."""
+    """The person's own page: whether their sign-in asks for a second factor, the app (set it up
+    or move it), their passkeys (add, name, remove) and the recovery codes left."""
 
     template_name = "registration/two_factor_account.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        keys = list(twofactor.passkeys(user))
+        for key in keys:
+            key.removable = twofactor.can_remove_passkey(user, key)
         return super().get_context_data(
             enrolled=twofactor.enrolled(user),
+            has_app=twofactor.has_app(user),
+            passkeys=keys,
             required=twofactor.required(user),
             recovery_left=twofactor.recovery_codes_left(user),
+            passkey_config=passkeys.configuration(self.request),
+            name_form=PasskeyNameForm(),
             **kwargs,
         )
+
+
+class PasskeyNameForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name of the passkey"),
+        max_length=64,
+        required=False,
+        help_text=gettext_lazy("To tell your passkeys apart, for example “Office key” or “My phone”."),
+    )
+    credential = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PasskeyNameView(LoginRequiredMixin, NextMixin, View):
+    """Right after a passkey is registered (ponte/passkeys.js sends this form): its name. The
+    first second factor of a person also brings the ten recovery codes, shown once."""
+
+    def post(self, request, *args, **kwargs):
+        form = PasskeyNameForm(request.POST)
+        if not form.is_valid():
+            return redirect("two-factor")
+        credential = get_object_or_404(WebAuthnCredential, pk=form.cleaned_data["credential"], user=request.user)
+        if name := form.cleaned_data["name"].strip():
+            credential.name = name
+            credential.save(update_fields=["name"])
+        if not twofactor.has_recovery_codes(request.user):
+            codes = twofactor.new_recovery_codes(request.user)
+            request.session[twofactor.SESSION_KEY] = ""
+            context = {"recovery_codes": codes, "next": self.next_url(), "passkey": credential}
+            return TemplateResponse(request, "registration/two_factor_enrol.html", context)
+        messages.success(request, _("The passkey “%(name)s” was added.") % {"name": credential.name})
+        return redirect(self.next_url())
+
+
+class PasskeyRemoveView(LoginRequiredMixin, TemplateView):
+    """Asks before removing one of the person's passkeys; refuses the last second factor of
+    someone who must have one."""
+
+    template_name = "registration/two_factor_passkey_remove.html"
+
+    def credential(self):
+        return get_object_or_404(twofactor.passkeys(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        credential = self.credential()
+        removable = twofactor.can_remove_passkey(self.request.user, credential)
+        return super().get_context_data(passkey=credential, removable=removable, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        credential = self.credential()
+        if not twofactor.remove_passkey(request.user, credential):
+            messages.error(
+                request, _("This is your only second factor and your role requires one: it cannot be removed.")
+            )
+            return redirect("two-factor")
+        messages.success(request, _("The passkey “%(name)s” was removed.") % {"name": credential.name})
+        return redirect("two-factor")
 
 
 class UserTwoFactorResetView(MembershipMixin, View):

@@ -93,9 +93,12 @@ class UserListView(FilteredListView):
 
     def base_queryset(self):
         from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_otp_webauthn.models import WebAuthnCredential
 
         # Whether each person has a second factor an administrator could reset (issue 14).
-        enrolled = Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True))
+        enrolled = Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)) | Exists(
+            WebAuthnCredential.objects.filter(user=OuterRef("user"), confirmed=True)
+        )
         return queries.staff_list(self.city).annotate(has_two_factor=enrolled)
 
     def get_context_data(self, **kwargs):
