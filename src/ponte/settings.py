@@ -8,6 +8,7 @@ without a secret key and switch on secure cookies and HSTS.
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -171,6 +172,25 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 AXES_VERBOSE = False  # no banner on every command's output (manage.py check --deploy must read clean)
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful sign-ins are not logged by axes
 
+# Single sign-on for staff through the Comune's OpenID Connect provider (mozilla-django-oidc,
+# rules in ponte.core.sso): off unless the issuer, client id and secret are set. Endpoints come
+# from the issuer's discovery document unless given; roles are always granted in Ponte.
+PONTE_OIDC_ISSUER = os.environ.get("PONTE_OIDC_ISSUER", "")
+PONTE_OIDC_CLIENT_ID = os.environ.get("PONTE_OIDC_CLIENT_ID", "")
+PONTE_OIDC_CLIENT_SECRET = os.environ.get("PONTE_OIDC_CLIENT_SECRET", "")
+PONTE_OIDC_ENDPOINTS = {
+    name: os.environ.get(f"PONTE_OIDC_{name.upper()}_ENDPOINT", "")
+    for name in ("authorization", "token", "userinfo", "jwks", "end_session")
+}
+PONTE_OIDC_SIGN_ALGO = os.environ.get("PONTE_OIDC_SIGN_ALGO", "RS256")
+PONTE_OIDC_SCOPES = os.environ.get("PONTE_OIDC_SCOPES", "openid email profile")
+PONTE_OIDC_LABEL = os.environ.get("PONTE_OIDC_LABEL", "")  # the button's text; translated default
+# What counts as a second factor already given at the provider: an `amr` value or an `acr` value.
+PONTE_OIDC_MFA_AMR = env_list("PONTE_OIDC_MFA_AMR", "mfa,otp,hwk")
+PONTE_OIDC_MFA_ACR = env_list("PONTE_OIDC_MFA_ACR")
+PONTE_OIDC_LOGOUT_AT_PROVIDER = env_bool("PONTE_OIDC_LOGOUT_AT_PROVIDER", False)
+OIDC_TIMEOUT = env_int("PONTE_OIDC_TIMEOUT", 10)
+
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
 # Ponte's catalogue (written by `make makemessages`), then the entries no extractor sees, kept
@@ -305,6 +325,11 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# Logging out at the Comune's provider (PONTE_OIDC_LOGOUT_AT_PROVIDER) redirects the logout
+# form's POST there, and a form's redirect is held to form-action.
+if PONTE_OIDC_LOGOUT_AT_PROVIDER and PONTE_OIDC_ISSUER:
+    _provider = urlsplit(PONTE_OIDC_ENDPOINTS["end_session"] or PONTE_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_provider.scheme}://{_provider.netloc}")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {

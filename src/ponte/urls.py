@@ -1,13 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from ponte.core import files as core_files
-from ponte.core import twofactor_views
+from ponte.core import sso, twofactor_views
 from ponte.core import users as core_users
 from ponte.core import views as core_views
 from ponte.portal import views as portal_views
@@ -17,8 +16,10 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("ponte/favicon.ico"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accesso/", auth_views.LoginView.as_view(authentication_form=core_users.LoginForm), name="login"),
-    path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accesso/", sso.SignInView.as_view(authentication_form=core_users.LoginForm), name="login"),
+    path("uscita/", sso.SignOutView.as_view(), name="logout"),
+    path("accesso/comune/", sso.SignOnStartView.as_view(), name="sso-start"),
+    path("accesso/comune/ritorno/", sso.SignOnCallbackView.as_view(), name="sso-callback"),
     path("accesso/codice/", twofactor_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("accesso/attivazione-codice/", twofactor_views.TwoFactorEnrolView.as_view(), name="two-factor-enrol"),
     path("accesso/verifica-in-due-passaggi/", twofactor_views.TwoFactorAccountView.as_view(), name="two-factor"),

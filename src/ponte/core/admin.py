@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.template.response import TemplateResponse
 
-from .models import ApiToken, City, DatasetNote, Membership, Organisation, Person
+from .models import ApiToken, City, DatasetNote, Membership, Organisation, Person, SignOnLink
 from .tokens import create_api_token
 from .uploads import CheckedUploadsAdmin
 
@@ -35,6 +35,20 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["city", "role"]
     list_select_related = ["user", "city", "office"]
     autocomplete_fields = ["office"]
+
+
+@admin.register(SignOnLink)
+class SignOnLinkAdmin(admin.ModelAdmin):
+    """Links are made by the first single sign-on (`ponte.core.sso`); removing one lets the person's
+    next sign-in link the account again by its e-mail address (say, a new subject at the provider)."""
+
+    list_display = ["user", "email", "subject", "issuer", "linked_at", "last_sign_in_at"]
+    search_fields = ["user__username", "user__email", "email", "subject"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "issuer", "subject", "email", "linked_at", "last_sign_in_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(DatasetNote)

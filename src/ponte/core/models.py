@@ -500,3 +500,30 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
+
+
+class SignOnLink(models.Model):
+    """A staff account's identity at the Comune's OpenID Connect provider (issuer and subject),
+    stored at its first single sign-on (`ponte.core.sso`): later sign-ins find the account by it,
+    so a changed e-mail address at the provider neither creates nor reaches another account. It
+    says who the person is, never what they may do: roles are only `Membership`s."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_on_links", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255, help_text=_("The person's identifier at the provider."))
+    email = models.EmailField(_("e-mail address when linked"), blank=True)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on link")
+        verbose_name_plural = _("single sign-on links")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sign_on_link_one_account_per_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="sign_on_link_one_subject_per_account"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ↔ {self.subject} ({self.issuer})"

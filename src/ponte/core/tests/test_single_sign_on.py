@@ -1,0 +1,248 @@
+"""Single sign-on for staff through OpenID Connect (issue 14), against a real provider
+(oidc-provider in Node on loopback, `conftest.identity_provider`): who gets in, who is refused
+and how, the link kept between the provider's subject and the account, the second factor."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user, get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+
+from ponte.core import twofactor
+from ponte.core.models import Membership, SignOnLink
+from ponte.factories import UserFactory
+
+User = get_user_model()
+REFUSED = "Accesso con l'account del Comune non completato"
+
+
+def start(client, next_url=""):
+    response = client.get("/accesso/comune/" + (f"?next={next_url}" if next_url else ""))
+    assert response.status_code == 302, response.content[:300]
+    return response["Location"]
+
+
+def back_to_ponte(client, location):
+    parts = urlsplit(location)
+    assert parts.path == "/accesso/comune/ritorno/", location
+    return client.get(f"{parts.path}?{parts.query}")
+
+
+def single_sign_on(client, provider, username, password, next_url=""):
+    """A person presses the button, signs in at the provider and comes back to Ponte."""
+    location = provider.sign_in(start(client, next_url), username, password)
+    assert location, "the provider refused the password"
+    return back_to_ponte(client, location)
+
+
+def signed_in_user(client):
+    request = HttpRequest()
+    request.session = client.session
+    return get_user(request)
+
+
+def test_without_configuration_there_is_no_button_and_the_addresses_answer_404(client, db):
+    page = client.get("/accesso/")
+    assert page.status_code == 200
+    assert "account del Comune" not in page.content.decode()
+    assert client.get("/accesso/comune/").status_code == 404
+    assert client.get("/accesso/comune/ritorno/?code=x&state=y").status_code == 404
+
+
+def test_the_sign_in_page_shows_the_button_when_configured(client, identity_provider, settings):
+    page = client.get("/accesso/?next=/testopoli/gestione/")
+    assert "Accedi con l&#x27;account del Comune" in page.content.decode()
+    assert 'href="/accesso/comune/?next=/testopoli/gestione/"' in page.content.decode()
+    settings.PONTE_OIDC_LABEL = "Entra con MyComune"
+    assert "Entra con MyComune" in client.get("/accesso/").content.decode()
+
+
+def test_the_button_starts_the_code_flow_with_state_nonce_and_pkce(client, identity_provider, db):
+    query = parse_qs(urlsplit(start(client)).query)
+    assert query["response_type"] == ["code"]
+    assert query["client_id"] == ["ponte"]
+    assert query["redirect_uri"] == ["http://testserver/accesso/comune/ritorno/"]
+    assert query["code_challenge_method"] == ["S256"]
+    assert query["state"][0] in client.session["oidc_states"]
+    assert query["nonce"]
+
+
+def test_staff_sign_in_links_the_subject_and_grants_no_role(client, identity_provider, users, city):
+    viewer = users["viewer"]
+    password = identity_provider.add("vera", email=viewer.email.upper(), sub="comune-0042")
+    roles_before = list(Membership.objects.values_list("user", "city", "role").order_by("pk"))
+
+    response = single_sign_on(client, identity_provider, "vera", password, next_url=f"/{city.slug}/gestione/")
+
+    assert response.status_code == 302 and response["Location"] == f"/{city.slug}/gestione/"
+    assert signed_in_user(client) == viewer
+    link = SignOnLink.objects.get()
+    assert (link.user, link.issuer, link.subject) == (viewer, identity_provider.issuer, "comune-0042")
+    assert link.last_sign_in_at is not None
+    assert list(Membership.objects.values_list("user", "city", "role").order_by("pk")) == roles_before
+    assert client.get(f"/{city.slug}/gestione/").status_code == 200
+
+
+def test_a_changed_address_at_the_provider_still_reaches_the_linked_account(client, identity_provider, users):
+    viewer = users["viewer"]
+    password = identity_provider.add("vera", email=viewer.email, sub="comune-0042")
+    single_sign_on(client, identity_provider, "vera", password)
+    client.logout()
+    password = identity_provider.add("vera", email="vera.nuova@comune.example", sub="comune-0042")
+
+    single_sign_on(client, identity_provider, "vera", password)
+
+    assert signed_in_user(client) == viewer
+    assert not User.objects.filter(email="vera.nuova@comune.example").exists()
+    assert SignOnLink.objects.count() == 1
+
+
+def test_an_address_reassigned_to_someone_else_at_the_provider_does_not_reach_the_account(
+    client, identity_provider, users
+):
+    viewer = users["viewer"]
+    single_sign_on(client, identity_provider, "vera", identity_provider.add("vera", email=viewer.email, sub="s-1"))
+    client.logout()
+    password = identity_provider.add("newcomer", email=viewer.email, sub="s-2")
+
+    response = single_sign_on(client, identity_provider, "newcomer", password)
+
+    assert response.status_code == 403
+    assert "già collegato a un altro account del Comune" in response.content.decode()
+    assert isinstance(signed_in_user(client), AnonymousUser)
+    assert list(SignOnLink.objects.values_list("subject", flat=True)) == ["s-1"]
+
+
+def test_a_person_without_a_ponte_account_is_refused_and_nothing_is_created(client, identity_provider, users):
+    accounts = User.objects.count()
+    password = identity_provider.add("dario", email="dario.neri@comune.example")
+
+    response = single_sign_on(client, identity_provider, "dario", password)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert REFUSED in page
+    assert "non è ancora abilitato su Ponte" in page and "dario.neri@comune.example" in page
+    assert User.objects.count() == accounts
+    assert not SignOnLink.objects.exists()
+    assert isinstance(signed_in_user(client), AnonymousUser)
+    # Recorded like a failed sign-in (django-axes), under the address the provider gave.
+    assert AccessAttempt.objects.filter(username="dario.neri@comune.example", failures_since_start=1).exists()
+
+
+def test_an_address_the_provider_has_not_verified_is_refused(client, identity_provider, users):
+    password = identity_provider.add("vera", email=users["viewer"].email, email_verified=False)
+
+    response = single_sign_on(client, identity_provider, "vera", password)
+
+    assert response.status_code == 403
+    assert "non è verificato" in response.content.decode()
+    assert isinstance(signed_in_user(client), AnonymousUser)
+    assert not SignOnLink.objects.exists()
+
+
+def test_an_account_without_a_role_is_refused(client, identity_provider, users):
+    password = identity_provider.add("olga", email=users["outsider"].email)
+    response = single_sign_on(client, identity_provider, "olga", password)
+    assert response.status_code == 403
+    assert "non ha un ruolo" in response.content.decode()
+    assert not SignOnLink.objects.exists()
+
+
+def test_superusers_do_not_sign_in_through_the_provider(client, identity_provider, db):
+    root = UserFactory(is_superuser=True, is_staff=True)
+    response = single_sign_on(client, identity_provider, "root", identity_provider.add("root", email=root.email))
+    assert response.status_code == 403
+    assert "amministratori dell&#x27;installazione" in response.content.decode()
+    assert isinstance(signed_in_user(client), AnonymousUser)
+
+
+def test_a_state_that_this_browser_did_not_start_is_a_clear_error(client, identity_provider, users):
+    password = identity_provider.add("vera", email=users["viewer"].email)
+    location = identity_provider.sign_in(start(client), "vera", password)
+    other_browser = type(client)()
+
+    response = back_to_ponte(other_browser, location)
+
+    assert response.status_code == 400
+    assert "è stato avviato in un altro browser" in response.content.decode()
+    assert isinstance(signed_in_user(other_browser), AnonymousUser)
+    # Nor twice in the browser that started it: a state is used once.
+    assert back_to_ponte(client, location).status_code == 302
+    assert back_to_ponte(client, location).status_code == 400
+
+
+def test_a_forged_state_is_refused(client, identity_provider, users):
+    start(client)
+    response = client.get("/accesso/comune/ritorno/?code=made-up&state=made-up")
+    assert response.status_code == 400
+    assert REFUSED in response.content.decode()
+
+
+def test_the_provider_refusing_or_the_person_cancelling_is_a_clear_page(client, identity_provider, db):
+    state = parse_qs(urlsplit(start(client)).query)["state"][0]
+    response = client.get(f"/accesso/comune/ritorno/?error=access_denied&state={state}")
+    assert response.status_code == 400
+    assert "Il servizio di accesso del Comune non ti ha fatto entrare" in response.content.decode()
+    assert state not in client.session["oidc_states"]
+
+
+def test_an_unreachable_provider_is_a_clear_page(client, identity_provider, settings):
+    from .oidc import free_port
+
+    settings.PONTE_OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
+    response = client.get("/accesso/comune/")
+    assert response.status_code == 502
+    assert "non risponde" in response.content.decode()
+
+
+def test_an_administrator_still_owes_the_second_factor_when_the_provider_asserts_none(
+    client, identity_provider, users, city
+):
+    admin = users["admin"]
+    password = identity_provider.add("ada", email=admin.email, amr=["pwd"])
+
+    single_sign_on(client, identity_provider, "ada", password)
+
+    assert client.session[twofactor.SESSION_KEY] == twofactor.ENROL
+    response = client.get(f"/{city.slug}/gestione/")
+    assert response.status_code == 302 and response["Location"].startswith("/accesso/attivazione-codice/")
+
+
+@pytest.mark.parametrize("asserted", [{"amr": ["pwd", "otp", "mfa"]}, {"amr": ["hwk"]}, {"acr": "livello-alto"}])
+def test_the_second_factor_is_skipped_when_the_provider_asserts_one(
+    client, identity_provider, users, city, settings, asserted
+):
+    settings.PONTE_OIDC_MFA_ACR = ["livello-alto"]
+    admin = users["admin"]
+    password = identity_provider.add("ada", email=admin.email, **{"amr": ["pwd"], **asserted})
+
+    single_sign_on(client, identity_provider, "ada", password)
+
+    assert client.session[twofactor.SESSION_KEY] == ""
+    assert client.get(f"/{city.slug}/gestione/").status_code == 200
+
+
+def test_an_acr_that_is_not_configured_does_not_count(client, identity_provider, users, city):
+    password = identity_provider.add("ada", email=users["admin"].email, acr="livello-alto")
+    single_sign_on(client, identity_provider, "ada", password)
+    assert client.get(f"/{city.slug}/gestione/").status_code == 302
+
+
+def test_logout_is_local_unless_the_provider_logout_is_switched_on(client, identity_provider, users, settings):
+    password = identity_provider.add("vera", email=users["viewer"].email)
+    single_sign_on(client, identity_provider, "vera", password)
+    response = client.post("/uscita/")
+    assert response.status_code == 302 and response["Location"] == "/accesso/"
+    assert isinstance(signed_in_user(client), AnonymousUser)
+
+    settings.PONTE_OIDC_LOGOUT_AT_PROVIDER = True
+    single_sign_on(client, identity_provider, "vera", password)
+    response = client.post("/uscita/")
+    location = urlsplit(response["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{identity_provider.issuer}/session/end"
+    query = parse_qs(location.query)
+    assert query["post_logout_redirect_uri"] == ["http://testserver/accesso/"] and query["id_token_hint"]
+    assert isinstance(signed_in_user(client), AnonymousUser)
