@@ -30,7 +30,10 @@ class EventFilter(CityFilterSet):
 
 class RegistrationFilter(CityFilterSet):
     search_fields = ("name", "email")
-    status = django_filters.ChoiceFilter(choices=Registration.Status.choices, label=_("Status"))
+    # Unconfirmed addresses are listed apart on the page, never with the places.
+    status = django_filters.ChoiceFilter(
+        choices=[c for c in Registration.Status.choices if c[0] != Registration.Status.UNVERIFIED], label=_("Status")
+    )
     ordering = sort_by(("name", "name", _("Name")), ("created_at", "registered", _("Registration date")))
 
     class Meta:

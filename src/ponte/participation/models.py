@@ -99,7 +99,12 @@ class Event(Publishable, CityScopedModel):
 
 
 class Registration(CityScopedModel):
+    """A person's place at an event. Registered through the public form it first waits for the
+    address to be proved (`UNVERIFIED`): it holds no place and is counted nowhere until the link
+    mailed to the address is opened, then it takes a place (or joins the waiting list)."""
+
     class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("Awaiting e-mail confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
@@ -113,7 +118,10 @@ class Registration(CityScopedModel):
     attended = models.BooleanField(_("present"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
-    # The mail the relay refused ("registered", "promoted"), sent again by `resume_mail`.
+    # When the link proving the address went out: it works for `services.VERIFICATION_VALID`.
+    verification_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The mail the relay refused ("confirm_registration", "registered", "promoted"), sent again by
+    # `resume_mail`.
     mail_pending = models.CharField(max_length=20, blank=True, default="", editable=False)
 
     class Meta:
@@ -128,6 +136,8 @@ class Registration(CityScopedModel):
 
 
 CONFIRMED_Q = Q(status=Registration.Status.CONFIRMED)
+# Whoever holds a place or waits for one: unverified and cancelled registrations count nowhere.
+ACTIVE_Q = Q(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED])
 
 
 class EventQuestion(CityScopedModel):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/", views.EventDetailView.as_view(), name="event-detail"),
     path("<int:pk>.ics", views.EventCalendarView.as_view(), name="event-calendar"),
     path("disdetta/<uuid:token>/", views.CancelView.as_view(), name="cancel"),
+    path("conferma-iscrizione/<uuid:token>/", views.ConfirmRegistrationView.as_view(), name="confirm-registration"),
     path("europe-direct/", views.AskView.as_view(), name="ask"),
     path("europe-direct/grazie/", views.AskedView.as_view(), name="asked"),
     path("europe-direct/faq/", views.FaqView.as_view(), name="faq"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView, View
 
+from ponte.citizens import services as citizens
 from ponte.core import permissions, ratelimit
 from ponte.core.calendars import calendar_response
 from ponte.core.exports import Column
@@ -111,6 +112,12 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"event": self.get_event()}
 
+    def get_initial(self):
+        return super().get_initial() | citizens.prefill(self.request, self.city)
+
+    def get_form(self, form_class=None):
+        return citizens.lock_proved_fields(super().get_form(form_class), self.request, self.city)
+
     rate_limit = REGISTRATIONS_PER_HOUR
 
     @property
@@ -122,48 +129,57 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
         data = form.cleaned_data
         try:
             registration = services.register(
-                event=self.get_event(), name=data["name"], email=data["email"], answers=form.answers()
+                event=self.get_event(),
+                name=data["name"],
+                email=data["email"],
+                answers=form.answers(),
+                email_verified=citizens.email_verified(self.request, self.city, data["email"]),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
+        if citizens.link_registration(self.request, self.city, registration) and (
+            registration.status != Registration.Status.UNVERIFIED
+        ):
+            # Signed in with SPID/CIE: the address is proved, the place is taken now.
+            messages.success(self.request, _("Thank you: you are registered. The details are on your page."))
+            return redirect("citizens:mine", city=self.city.slug)
+        # The same words whoever the address is (new, waiting for its link, already registered):
+        # what differs goes to the address's own inbox.
         if registration.mail_pending:
-            messages.warning(self.request, self._unsent_mail_message(registration))
-        elif registration.status == Registration.Status.CONFIRMED:
-            messages.success(
-                self.request,
-                _("Registration confirmed: we sent a confirmation to %(email)s.") % {"email": registration.email},
+            message = _(
+                "We could not send the e-mail to %(email)s right now: we will send it again shortly. Places are "
+                "assigned when you open the link in it to confirm your address."
             )
+            messages.warning(self.request, message % {"email": registration.email})
         else:
-            messages.info(
-                self.request,
-                _(
-                    "The event is full: you are number %(position)d on the waiting list. We sent a confirmation "
-                    "to %(email)s and will write to you there if a place frees up."
-                )
-                % {"position": services.waiting_position(registration), "email": registration.email},
+            message = _(
+                "Almost done: check your e-mail. We sent a message to %(email)s: open the link in it within 48 "
+                "hours to confirm your address. Places are assigned on confirmation."
             )
+            messages.info(self.request, message % {"email": registration.email})
         return redirect(self.get_event())
-
-    def _unsent_mail_message(self, registration):
-        """The mail relay refused the confirmation: the registration stands, the mail follows."""
-        if registration.status == Registration.Status.CONFIRMED:
-            message = _(
-                "Your place is confirmed, but we could not send the confirmation to %(email)s right now: "
-                "we will send it again shortly, with the link to cancel."
-            )
-        else:
-            message = _(
-                "You are number %(position)d on the waiting list, but we could not send the confirmation to "
-                "%(email)s right now: we will send it again shortly."
-            )
-        return message % {"position": services.waiting_position(registration), "email": registration.email}
 
     def get_context_data(self, **kwargs):
         event = self.get_event()
         taken = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
         free = None if event.capacity is None else max(0, event.capacity - taken)
         return super().get_context_data(event=event, free=free, **kwargs)
+
+
+class ConfirmRegistrationView(CityMixin, TemplateView):
+    """The link mailed to a new registration: opening it proves the address and takes the place
+    (like the newsletter's confirmation link); opening it again only shows the place."""
+
+    login_required = False
+    template_name = "participation/registration_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        registration, outcome = services.confirm_address(city=self.city, token=self.kwargs["token"])
+        position = None
+        if registration is not None and registration.status == Registration.Status.WAITLISTED:
+            position = services.waiting_position(registration)
+        return super().get_context_data(registration=registration, outcome=outcome, position=position, **kwargs)
 
 
 class CancelView(CityMixin, TemplateView):
@@ -213,6 +229,7 @@ class RegistrantsView(ExportableListView):
 
     def base_queryset(self):
         registrations = Registration.objects.for_city(self.city).filter(event_id=self.kwargs["pk"])
+        registrations = registrations.exclude(status=Registration.Status.UNVERIFIED)  # listed apart, see below
         # The sign-in sheet lists only who has a seat, numbered 1, 2, 3… without gaps.
         return registrations.filter(CONFIRMED_Q) if self.printing() else registrations
 
@@ -224,11 +241,15 @@ class RegistrantsView(ExportableListView):
         counts = dict.fromkeys(Registration.Status.values, 0)
         for status, n in event.registrations.values_list("status").annotate(n=Count("pk")).order_by():
             counts[status] = n
-        return super().get_context_data(event=event, counts=counts, **kwargs)
+        # Registrations whose address is not confirmed yet hold no place: shown apart, counted nowhere.
+        unconfirmed = event.registrations.filter(status=Registration.Status.UNVERIFIED).order_by("-created_at")
+        return super().get_context_data(event=event, counts=counts, unconfirmed=unconfirmed[:50], **kwargs)
 
     def post(self, request, *args, **kwargs):
         registration = get_object_or_404(
-            Registration.objects.for_city(self.city), pk=request.POST.get("registration"), event_id=kwargs["pk"]
+            Registration.objects.for_city(self.city).exclude(status=Registration.Status.UNVERIFIED),
+            pk=request.POST.get("registration"),
+            event_id=kwargs["pk"],
         )
         attended = request.POST.get("attended") == "1"
         services.check_in(registration=registration, attended=attended)
@@ -498,6 +519,12 @@ class AskView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
 
     rate_limit = 10
 
+    def get_initial(self):
+        return super().get_initial() | citizens.prefill(self.request, self.city)
+
+    def get_form(self, form_class=None):
+        return citizens.lock_proved_fields(super().get_form(form_class), self.request, self.city)
+
     @property
     def rate_scope(self):
         return f"ask:{self.city.slug}"
@@ -507,6 +534,7 @@ class AskView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
         question = desk.ask(
             city=self.city, name=data["name"], email=data["email"], subject=data["subject"], text=data["text"]
         )
+        citizens.link_question(self.request, self.city, question)
         self.request.session[ASKED_SESSION_KEY] = question.pk
         return redirect("participation:asked", city=self.city.slug)
 
