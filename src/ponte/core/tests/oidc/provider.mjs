@@ -59,7 +59,7 @@ const provider = new Provider(issuer, {
 // of the callback (and of the page after logout) is accepted, as RFC 8252 does for native apps.
 function loopback(value, path) {
   const url = URL.parse(value);
-  return url !== null && url.protocol === 'http:' && url.hostname === '127.0.0.1' && url.pathname === path && !url.search;
+  return url !== null && url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname) && url.pathname === path && !url.search;
 }
 const { redirectUriAllowed, postLogoutRedirectUriAllowed } = provider.Client.prototype;
 provider.Client.prototype.redirectUriAllowed = function allowed(value) {
