@@ -65,6 +65,13 @@ class TwoFactorVerifyView(LoginRequiredMixin, NextMixin, FormView):
     def credentials(self):
         return {"username": self.request.user.get_username()}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not twofactor.has_app(self.request.user):  # passkeys only: the codes are the way without them
+            form.fields["code"].help_text = _("One of your recovery codes: each works once.")
+            form.fields["code"].widget.attrs.pop("autofocus", None)
+        return form
+
     def form_valid(self, form):
         request = self.request
         if AxesProxyHandler.is_locked(request, self.credentials()):
@@ -184,8 +191,8 @@ class PasskeyNameForm(StyledFormMixin, forms.Form):
 
 
 class PasskeyNameView(LoginRequiredMixin, NextMixin, View):
-    """Right after a passkey is registered (ponte/passkeys.js sends this form): its name. The
-    first second factor of a person also brings the ten recovery codes, shown once."""
+    """Right after a passkey is registered (ponte/passkeys.js sends this form): its name. When it
+    is the person's first second factor, the ten recovery codes come with it, shown once."""
 
     def post(self, request, *args, **kwargs):
         form = PasskeyNameForm(request.POST)
@@ -195,7 +202,7 @@ class PasskeyNameView(LoginRequiredMixin, NextMixin, View):
         if name := form.cleaned_data["name"].strip():
             credential.name = name
             credential.save(update_fields=["name"])
-        if not twofactor.has_recovery_codes(request.user):
+        if not twofactor.has_app(request.user) and twofactor.passkeys(request.user).count() == 1:  # the first
             codes = twofactor.new_recovery_codes(request.user)
             request.session[twofactor.SESSION_KEY] = ""
             context = {"recovery_codes": codes, "next": self.next_url(), "passkey": credential}
