@@ -73,6 +73,8 @@ def test_an_owner_enrols_with_a_passkey_and_signs_in_with_it(visit, live_server,
     # First sign-in: the role requires a second factor; the passkey instead of the app.
     expect(page.get_by_role("heading", level=1)).to_have_text("Attiva l'autenticazione a due fattori")
     expect(page.get_by_role("heading", name="Oppure usa una passkey")).to_be_visible()
+    assert axe_violations(page) == []
+    shoot(page, f"two-factor-enrol-passkey-{width}")
     add_passkey(page, "Chiavetta dell'ufficio")
     expect(page.get_by_role("heading", name="I tuoi codici di recupero")).to_be_visible()
     expect(page.get_by_text("dopo la password ti verrà chiesta la passkey «Chiavetta dell'ufficio»")).to_be_visible()
