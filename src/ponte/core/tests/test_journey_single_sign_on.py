@@ -5,6 +5,8 @@ second factor itself, and lands in the back office with the role Ponte gave; the
 provider's subject is stored and no role was added. Someone with no Ponte account signs in at the
 provider and is told, clearly, to ask for an invitation; no account is made."""
 
+import copy
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -65,3 +67,30 @@ def test_staff_sign_in_with_the_city_account_and_a_stranger_is_refused(
     assert SignOnLink.objects.count() == 1
     page.get_by_role("link", name="Torna alla pagina di accesso").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Accesso del personale")
+
+
+def test_logging_out_of_ponte_ends_the_session_at_the_provider_when_configured(
+    visit, live_server, identity_provider, users, city, settings
+):
+    settings.PONTE_OIDC_LOGOUT_AT_PROVIDER = True
+    # What settings.py adds to the policy when the variable is set at start-up
+    # (test_single_sign_on.py::test_logout_at_the_provider_lets_the_logout_form_go_there).
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(identity_provider.issuer)
+    settings.CONTENT_SECURITY_POLICY = policy
+    password = identity_provider.add("vera", email=users["viewer"].email)
+
+    page = visit(f"/accesso/?next=/{city.slug}/gestione/")
+    page.get_by_role("link", name="Accedi con l'account del Comune").click()
+    sign_in_at_the_provider(page, "vera", password)
+    expect(page).to_have_url(f"{live_server.url}/{city.slug}/gestione/")
+
+    page.get_by_role("button", name="Esci").click()
+    expect(page.get_by_role("heading", name="Vuoi uscire dal tuo account del Comune?")).to_be_visible()
+    page.get_by_role("button", name="Sì, esci").click()
+    expect(page).to_have_url(f"{live_server.url}/accesso/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accesso del personale")
+
+    # The provider forgot the person too: the next sign-in asks for the password again.
+    page.get_by_role("link", name="Accedi con l'account del Comune").click()
+    expect(page.get_by_label("Password")).to_be_visible()

@@ -246,3 +246,27 @@ def test_logout_is_local_unless_the_provider_logout_is_switched_on(client, ident
     query = parse_qs(location.query)
     assert query["post_logout_redirect_uri"] == ["http://testserver/accesso/"] and query["id_token_hint"]
     assert isinstance(signed_in_user(client), AnonymousUser)
+
+
+def test_logout_at_the_provider_lets_the_logout_form_go_there():
+    """The logout form's redirect to the provider is held to the policy's form-action."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings as current
+
+    script = "import json; from django.conf import settings; "
+    script += "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ponte.settings_test",
+        "PYTHONPATH": str(Path(current.BASE_DIR) / "src"),
+        "PONTE_OIDC_ISSUER": "https://login.comune.example/realms/staff",
+        "PONTE_OIDC_LOGOUT_AT_PROVIDER": "1",
+    }
+    run = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout) == ["'self'", "https://login.comune.example"]
+    assert current.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] == ["'self'"]

@@ -47,7 +47,18 @@ const provider = new Provider(issuer, {
     profile: ['name', 'given_name', 'family_name'],
   },
   cookies: { keys: ['a-test-provider-only-cookie-key'] },
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) { // the default page loads a web font from the internet
+        ctx.body = `<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Uscita</title></head>
+<body><main><h1>Vuoi uscire dal tuo account del Comune?</h1>${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">Sì, esci</button>
+<button type="submit" form="op.logoutForm">No, resta collegato</button></main></body></html>`;
+      },
+    },
+  },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async renderError(ctx, out) {
     ctx.type = 'html';
