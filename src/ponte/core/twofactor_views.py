@@ -202,7 +202,7 @@ class PasskeyNameView(LoginRequiredMixin, NextMixin, View):
         if name := form.cleaned_data["name"].strip():
             credential.name = name
             credential.save(update_fields=["name"])
-        if not twofactor.has_app(request.user) and twofactor.passkeys(request.user).count() == 1:  # the first
+        if not twofactor.has_app(request.user) and not twofactor.has_recovery_codes(request.user):  # the first
             codes = twofactor.new_recovery_codes(request.user)
             request.session[twofactor.SESSION_KEY] = ""
             context = {"recovery_codes": codes, "next": self.next_url(), "passkey": credential}

@@ -175,3 +175,13 @@ def test_someone_enrolled_who_has_not_given_the_second_factor_cannot_add_a_passk
     refused = client.post("/accesso/passkey/registrazione/inizio/")
     assert refused.status_code == 403
     assert refused.json()["detail"] == "Accedi con il secondo fattore prima di aggiungere una passkey."
+
+
+def test_naming_a_passkey_again_does_not_make_new_recovery_codes(client, city, users):
+    owner = users["owner"]
+    key = give_passkey(owner)
+    verified_with_recovery_code(client, owner, staff_home(city))
+    named = client.post("/accesso/passkey/nome/", {"credential": key.pk, "name": "Ufficio", "next": ACCOUNT})
+    assert named.status_code == 302 and named["Location"] == ACCOUNT
+    key.refresh_from_db()
+    assert key.name == "Ufficio" and twofactor.recovery_codes_left(owner) == 9  # the same codes
