@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "ponte.participation",
     "ponte.portal",
     "ponte.reports",
+    "spid_cie_oidc.entity",  # SPID/CIE OpenID Connect Federation (issue 14), see ponte.citizens
+    "ponte.citizens",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -169,6 +171,10 @@ OTP_WEBAUTHN_RP_NAME = os.environ.get("PONTE_WEBAUTHN_RP_NAME", "Ponte")
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PONTE_WEBAUTHN_ORIGINS")
 OTP_WEBAUTHN_HELPER_CLASS = "ponte.core.passkeys.PasskeyHelper"
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# SPID/CIE sign-in for people outside the city (ponte.citizens, spid-cie-oidc's federation code):
+# configured per city with `manage.py identity_setup`; these are the federation client's limits.
+HTTPC_TIMEOUT = int(os.environ.get("PONTE_SPID_CIE_HTTP_TIMEOUT", "8"))  # seconds per federation request
+OIDCFED_TRUST_ANCHORS = env_list("PONTE_SPID_CIE_TRUST_ANCHORS")  # informative: each city names its own
 AXES_VERBOSE = False  # no banner on every command's output (manage.py check --deploy must read clean)
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful sign-ins are not logged by axes
 

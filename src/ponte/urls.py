@@ -44,6 +44,7 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", core_files.serve, name="file"),
     path("", core_views.home, name="home"),
     # The public portal owns /<city>/; the back office lives under /<city>/gestione/.
+    path("<slug:city>/identita/", include("ponte.citizens.urls")),
     path("<slug:city>/", include("ponte.portal.urls")),
     path("<slug:city>/eventi/", include("ponte.participation.urls")),
     path("<slug:city>/gestione/", include("ponte.core.urls")),

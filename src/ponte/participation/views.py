@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView, View
 
+from ponte.citizens import services as citizens
 from ponte.core import permissions, ratelimit
 from ponte.core.calendars import calendar_response
 from ponte.core.exports import Column
@@ -111,6 +112,12 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"event": self.get_event()}
 
+    def get_initial(self):
+        return super().get_initial() | citizens.prefill(self.request, self.city)
+
+    def get_form(self, form_class=None):
+        return citizens.lock_proved_fields(super().get_form(form_class), self.request, self.city)
+
     rate_limit = REGISTRATIONS_PER_HOUR
 
     @property
@@ -126,10 +133,17 @@ class EventDetailView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
                 name=data["name"],
                 email=data["email"],
                 answers=form.answers(),
+                email_verified=citizens.email_verified(self.request, self.city, data["email"]),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
+        if citizens.link_registration(self.request, self.city, registration) and (
+            registration.status != Registration.Status.UNVERIFIED
+        ):
+            # Signed in with SPID/CIE: the address is proved, the place is taken now.
+            messages.success(self.request, _("Thank you: you are registered. The details are on your page."))
+            return redirect("citizens:mine", city=self.city.slug)
         # The same words whoever the address is (new, waiting for its link, already registered):
         # what differs goes to the address's own inbox.
         if registration.mail_pending:
@@ -505,6 +519,12 @@ class AskView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
 
     rate_limit = 10
 
+    def get_initial(self):
+        return super().get_initial() | citizens.prefill(self.request, self.city)
+
+    def get_form(self, form_class=None):
+        return citizens.lock_proved_fields(super().get_form(form_class), self.request, self.city)
+
     @property
     def rate_scope(self):
         return f"ask:{self.city.slug}"
@@ -514,6 +534,7 @@ class AskView(ratelimit.RateLimitedPostMixin, CityMixin, FormView):
         question = desk.ask(
             city=self.city, name=data["name"], email=data["email"], subject=data["subject"], text=data["text"]
         )
+        citizens.link_question(self.request, self.city, question)
         self.request.session[ASKED_SESSION_KEY] = question.pk
         return redirect("participation:asked", city=self.city.slug)
 

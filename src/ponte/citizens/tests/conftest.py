@@ -1,0 +1,1 @@
+from ponte.citizens.testing import federation, spid_city  # noqa: F401
