@@ -10,7 +10,7 @@ from django.contrib.auth import get_user, get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
-from ponte.core import twofactor
+from ponte.core import sso, twofactor
 from ponte.core.models import Membership, SignOnLink
 from ponte.factories import UserFactory
 
@@ -270,3 +270,37 @@ def test_logout_at_the_provider_lets_the_logout_form_go_there():
     run = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True)
     assert json.loads(run.stdout) == ["'self'", "https://login.comune.example"]
     assert current.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] == ["'self'"]
+
+
+def test_without_an_email_verified_claim_the_comunes_directory_is_trusted(client, identity_provider, users):
+    viewer = users["viewer"]
+    password = identity_provider.add("vera", email=viewer.email, email_verified=None)
+    single_sign_on(client, identity_provider, "vera", password)
+    assert signed_in_user(client) == viewer
+
+
+def test_two_accounts_with_the_address_are_refused_rather_than_guessed(client, identity_provider, users):
+    UserFactory(email=users["viewer"].email.upper())
+    password = identity_provider.add("vera", email=users["viewer"].email)
+    response = single_sign_on(client, identity_provider, "vera", password)
+    assert response.status_code == 403
+    assert "Più di un account di Ponte" in response.content.decode()
+    assert not SignOnLink.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"iss": "http://127.0.0.1:1"},
+        {"aud": "another-client"},
+        {"aud": ["ponte", "another-client"]},  # several audiences and no azp naming Ponte
+        {"aud": ["ponte", "another-client"], "azp": "another-client"},
+        {"exp": None},
+    ],
+)
+def test_an_id_token_for_another_issuer_client_or_without_expiry_is_refused(identity_provider, changed):
+    token = {"iss": identity_provider.issuer, "aud": "ponte", "exp": 2_000_000_000, "sub": "s"}
+    sso.check_id_token(token)  # as the provider issues it
+    sso.check_id_token({**token, "aud": ["ponte", "another-client"], "azp": "ponte"})
+    with pytest.raises(sso.Refused):
+        sso.check_id_token({key: value for key, value in {**token, **changed}.items() if value is not None})
