@@ -137,4 +137,9 @@ const server = http.createServer((req, res) => {
   });
 });
 server.listen(Number(PORT), '127.0.0.1', () => process.stdout.write(`listening ${issuer}\n`));
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections(); // a browser's kept-alive connections would hold the close
+  });
+}
