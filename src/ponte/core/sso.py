@@ -29,6 +29,7 @@ token's signature checked against the provider's keys); Ponte adds the rules:
 import logging
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
@@ -310,7 +311,8 @@ class SignOnCallbackView(View):
         except (ProviderUnavailable, requests.ConnectionError, requests.Timeout) as error:
             log.warning("single sign-on failed: %s", error)
             return refusal(request, "unavailable", status=502)
-        except (SuspiciousOperation, requests.RequestException, ValueError) as error:
+        except (SuspiciousOperation, jwt.PyJWTError, requests.RequestException, ValueError, KeyError) as error:
+            # A bad signature, an expired token, keys without the token's kid, a provider's error…
             log.warning("single sign-on failed: %s", error)
             return refusal(request, "claims")
         if account is None or not account.is_active:

@@ -304,3 +304,13 @@ def test_an_id_token_for_another_issuer_client_or_without_expiry_is_refused(iden
     sso.check_id_token({**token, "aud": ["ponte", "another-client"], "azp": "ponte"})
     with pytest.raises(sso.Refused):
         sso.check_id_token({key: value for key, value in {**token, **changed}.items() if value is not None})
+
+
+def test_an_id_token_signed_otherwise_than_configured_is_refused(client, identity_provider, users, settings):
+    settings.PONTE_OIDC_SIGN_ALGO = "ES256"  # the provider signs with RS256
+    password = identity_provider.add("vera", email=users["viewer"].email)
+    response = single_sign_on(client, identity_provider, "vera", password)
+    assert response.status_code == 403
+    assert "non è risultata attendibile" in response.content.decode()
+    assert isinstance(signed_in_user(client), AnonymousUser)
+    assert not SignOnLink.objects.exists()
