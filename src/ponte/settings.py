@@ -195,6 +195,7 @@ PONTE_OIDC_LABEL = os.environ.get("PONTE_OIDC_LABEL", "")  # the button's text; 
 PONTE_OIDC_MFA_AMR = env_list("PONTE_OIDC_MFA_AMR", "mfa,otp,hwk")
 PONTE_OIDC_MFA_ACR = env_list("PONTE_OIDC_MFA_ACR")
 PONTE_OIDC_LOGOUT_AT_PROVIDER = env_bool("PONTE_OIDC_LOGOUT_AT_PROVIDER", False)
+PONTE_OIDC_ONLY = env_bool("PONTE_OIDC_ONLY", False)  # accounts linked to the provider: no password
 OIDC_TIMEOUT = env_int("PONTE_OIDC_TIMEOUT", 10)
 
 LANGUAGE_CODE = "it"

@@ -256,10 +256,20 @@ def refusal(request, reason: str, *, email: str = "", username: str = "", status
 
 
 class SignInView(LoginView):
-    """The sign-in page: the password form, and the provider's button when single sign-on is on."""
+    """The sign-in page: the password form, and the provider's button when single sign-on is on.
+    With `PONTE_OIDC_ONLY`, an account linked to the provider no longer signs in with a password,
+    so that disabling the person at the Comune closes Ponte too (superusers are never linked)."""
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sso_label=button_label() if enabled() else "", **kwargs)
+
+    def form_valid(self, form):
+        account = form.get_user()
+        if enabled() and settings.PONTE_OIDC_ONLY and SignOnLink.objects.filter(user=account).exists():
+            log.info("single sign-on: password refused to %s, linked to the provider", account.get_username())
+            form.add_error(None, _("Your account signs in with the City's account: use the button above."))
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class SignOnStartView(OIDCAuthenticationRequestView):

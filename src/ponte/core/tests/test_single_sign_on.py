@@ -314,3 +314,25 @@ def test_an_id_token_signed_otherwise_than_configured_is_refused(client, identit
     assert "non è risultata attendibile" in response.content.decode()
     assert isinstance(signed_in_user(client), AnonymousUser)
     assert not SignOnLink.objects.exists()
+
+
+def test_with_sso_only_a_linked_account_no_longer_signs_in_with_its_password(
+    client, identity_provider, users, settings
+):
+    viewer = users["viewer"]
+    single_sign_on(client, identity_provider, "vera", identity_provider.add("vera", email=viewer.email))
+    client.logout()
+    credentials = {"username": viewer.username, "password": "pw-for-tests"}
+
+    settings.PONTE_OIDC_ONLY = True
+    page = client.post("/accesso/", credentials)
+    assert page.status_code == 200
+    assert "Il tuo account accede con l&#x27;account del Comune" in page.content.decode()
+    assert isinstance(signed_in_user(client), AnonymousUser)
+    other = users["editor"]  # not linked: the password still works
+    assert client.post("/accesso/", {"username": other.username, "password": "pw-for-tests"}).status_code == 302
+
+    client.logout()
+    settings.PONTE_OIDC_ONLY = False
+    assert client.post("/accesso/", credentials).status_code == 302
+    assert signed_in_user(client) == viewer
