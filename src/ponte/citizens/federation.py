@@ -93,6 +93,8 @@ def authorization_url(
         "code_challenge": pkce["code_challenge"],
         "code_challenge_method": pkce["code_challenge_method"],
     }
+    # Requests nobody came back from are of no use after their ten minutes: keep the table small.
+    SignInRequest.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
     SignInRequest.objects.create(
         city=settings_row.city,
         state=data["state"],

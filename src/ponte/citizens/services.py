@@ -4,6 +4,8 @@ The person lives under its own session key, never in `request.user`: a SPID/CIE 
 the request anonymous for Django's authentication, so nothing staff-only ever admits it.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -64,9 +66,13 @@ def state_is_this_browsers(request, state: str | None) -> bool:
     return True
 
 
+SIGNED_IN_FOR = timedelta(hours=2)  # a public sign-in lasts the time of a visit, not the session's weeks
+
+
 def sign_in(request, citizen: Citizen) -> None:
     request.session.cycle_key()  # a new session id for a new identity
-    request.session[SESSION_KEY] = {"id": citizen.pk, "city": citizen.city.slug}
+    until = (timezone.now() + SIGNED_IN_FOR).timestamp()
+    request.session[SESSION_KEY] = {"id": citizen.pk, "city": citizen.city.slug, "until": until}
 
 
 def sign_out(request) -> None:
@@ -77,7 +83,7 @@ def sign_out(request) -> None:
 def current(request, city) -> Citizen | None:
     """The person signed in with SPID/CIE in `city` in this browser, or None."""
     held = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    if not held or held.get("city") != city.slug:
+    if not held or held.get("city") != city.slug or held.get("until", 0) < timezone.now().timestamp():
         return None
     if not offered_profiles(city):
         return None  # the city turned the sign-in off: the session no longer counts

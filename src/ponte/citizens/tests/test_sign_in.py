@@ -54,9 +54,20 @@ def signed_in(client, city, **attributes):
         provider="https://127.0.0.1:9/op",
     )
     session = client.session
-    session[services.SESSION_KEY] = {"id": citizen.pk, "city": city.slug}
+    until = (timezone.now() + services.SIGNED_IN_FOR).timestamp()
+    session[services.SESSION_KEY] = {"id": citizen.pk, "city": city.slug, "until": until}
     session.save()
     return citizen
+
+
+def test_a_sign_in_lasts_a_visit_not_the_sessions_weeks(client, city, spid_on):
+    signed_in(client, city)
+    assert client.get(f"/{city.slug}/identita/le-mie-pratiche/").context["citizen"] is not None
+    session = client.session
+    session[services.SESSION_KEY] = session[services.SESSION_KEY] | {"until": timezone.now().timestamp() - 1}
+    session.save()
+    page = client.get(f"/{city.slug}/identita/le-mie-pratiche/")
+    assert "Entra con SPID" in page.content.decode()  # asked to sign in again
 
 
 def test_off_by_default_no_button_and_every_sign_in_address_is_a_404(client, city, event):
