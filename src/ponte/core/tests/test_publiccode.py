@@ -73,6 +73,25 @@ def test_publiccode_has_no_placeholder():
     assert conforme.get("misureMinimeSicurezza") is not True
 
 
+def test_the_security_contact_is_the_one_docs_security_names():
+    """Whoever finds a vulnerability reads docs/security.md: its "Reporting a vulnerability"
+    section names the contacts publiccode.yml lists (office and administration), the address of
+    any contact given with one, the IPA code through which the Comune's certified e-mail is found,
+    and asks for no public issue."""
+    document = yaml.safe_load((ROOT / "publiccode.yml").read_text())
+    security = (ROOT / "docs" / "security.md").read_text()
+    section = security.split("## Reporting a vulnerability", 1)[1].split("\n## ", 1)[0]
+    section = " ".join(section.split())
+    assert "publiccode.yml" in section and "do not open a public issue" in section
+    for contact in document["maintenance"]["contacts"]:
+        assert contact["name"] in section and contact["affiliation"] in section, contact
+        if "email" in contact:
+            assert contact["email"] in section
+        else:  # no address listed: the section says how to reach the office all the same
+            assert f"`{document['it']['riuso']['codiceIPA']}`" in section
+    assert document["maintenance"]["type"] == "internal"  # the Comune itself answers, no contractor
+
+
 def test_placeholder_patterns_are_caught():
     for line in [
         'url: "https://github.com/ponte-pa/ponte"',
