@@ -17,7 +17,7 @@ from ponte.browsing import axe_violations, shoot
 from ponte.citizens.models import Citizen, CitizenRegistration
 from ponte.citizens.testing import TEST_IDENTITY, site_url
 from ponte.core.models import Membership
-from ponte.participation.models import Event, Registration
+from ponte.participation.models import Event, Question, Registration
 
 
 @pytest.mark.parametrize("width", ["desktop", "mobile"])
@@ -36,7 +36,7 @@ def test_a_person_registers_for_an_event_signed_in_with_spid(visit, live_server,
     page = visit(f"/{city.slug}/eventi/{event.pk}/", width=width)
     spid = page.get_by_role("link", name="Entra con SPID")
     expect(spid).to_be_visible()
-    expect(page.get_by_role("link", name="Entra con CIE")).to_have_count(0)  # the city offers SPID only
+    expect(page.get_by_role("link", name="Entra con CIE")).to_be_visible()
     assert axe_violations(page) == []
     shoot(page, f"spid-event-form-{width}")
 
@@ -53,7 +53,7 @@ def test_a_person_registers_for_an_event_signed_in_with_spid(visit, live_server,
     page.locator("form button[type=submit], form input[type=submit]").last.click()
 
     expect(page).to_have_url(f"{site}/{city.slug}/eventi/{event.pk}/")
-    expect(page.get_by_text("Sei entrato come Antonio Rossi con SPID")).to_be_visible()
+    expect(page.get_by_text("Accesso effettuato con SPID come Antonio Rossi")).to_be_visible()
     expect(page.get_by_label("Nome e cognome")).to_have_value("Antonio Rossi")
     email = page.get_by_label("Email")
     expect(email).to_have_value(TEST_IDENTITY["email"])
@@ -67,7 +67,7 @@ def test_a_person_registers_for_an_event_signed_in_with_spid(visit, live_server,
     page.get_by_role("button", name="Iscriviti").click()
 
     expect(page).to_have_url(f"{site}/{city.slug}/identita/le-mie-pratiche/")
-    expect(page.get_by_text("Grazie: sei iscritto")).to_be_visible()
+    expect(page.get_by_text("Grazie: l'iscrizione è confermata")).to_be_visible()
     row = page.locator("[data-registration]")
     expect(row).to_contain_text("Caffè Europa: il nuovo Parlamento")
     expect(row).to_contain_text("Confermata")
@@ -92,3 +92,47 @@ def test_a_person_registers_for_an_event_signed_in_with_spid(visit, live_server,
     expect(page).to_have_url(f"{site}/accesso/?next=/{city.slug}/gestione/")
     page.goto(f"{site}/admin/")
     expect(page).to_have_url(f"{site}/admin/login/?next=/admin/")
+
+
+def sign_in_at_the_test_provider(page, width, name):
+    """The test provider's own pages (spid-cie-oidc): credentials, then consent."""
+    page.locator("input[name=username]").fill(TEST_IDENTITY["username"])
+    page.locator("input[name=password]").fill(TEST_IDENTITY["password"])
+    shoot(page, f"{name}-test-provider-{width}")
+    page.locator("input[name=password]").press("Enter")
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+
+
+@pytest.mark.parametrize("width", ["desktop"])
+def test_a_person_asks_europe_direct_signed_in_with_cie_and_follows_the_ticket(
+    visit, live_server, spid_city, smtp_server, width
+):
+    city, site = spid_city, site_url(live_server)
+    visit.base_url = site
+    page = visit(f"/{city.slug}/eventi/europe-direct/", width=width)
+    page.get_by_role("link", name="Entra con CIE").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Entra con CIE")
+    page.get_by_role("link", name="Carta d'identità elettronica").click()
+    sign_in_at_the_test_provider(page, width, "cie")
+
+    expect(page).to_have_url(f"{site}/{city.slug}/eventi/europe-direct/")
+    expect(page.get_by_text("Accesso effettuato con CIE come Antonio Rossi")).to_be_visible()
+    expect(page.get_by_label("Nome e cognome")).to_have_value("Antonio Rossi")
+    expect(page.get_by_label("Email")).to_have_value(TEST_IDENTITY["email"])
+    page.get_by_label("Oggetto").fill("Erasmus+ per adulti")
+    page.get_by_label("La tua domanda").fill("Posso partecipare a uno scambio a 45 anni?")
+    page.locator("label", has_text="Acconsento").click()
+    page.get_by_role("button", name="Invia la domanda").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grazie: la tua domanda è stata ricevuta")
+    ticket = page.locator("[data-ticket]").inner_text()
+
+    page.goto(f"{site}/{city.slug}/identita/le-mie-pratiche/")
+    row = page.locator("[data-question]")
+    expect(row).to_contain_text(ticket)
+    expect(row).to_contain_text("Erasmus+ per adulti")
+    assert axe_violations(page) == []
+    shoot(page, f"cie-my-questions-{width}")
+    question = Question.objects.get(ticket=ticket)
+    assert question.email == TEST_IDENTITY["email"]
+    assert question.citizen_link.citizen == Citizen.objects.get(city=city, profile="cie")
+    assert not Membership.objects.exists()

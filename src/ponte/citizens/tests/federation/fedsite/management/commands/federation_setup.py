@@ -42,11 +42,19 @@ class Command(BaseCommand):
     help = "Create the trust anchor, the SPID test provider, the relying parties and the test identity."
 
     def add_arguments(self, parser):
-        parser.add_argument("--relying-parties", required=True, help="JSON file: [{sub, jwks, name}]")
+        parser.add_argument("--descendants", help="JSON file: [{sub, jwks, name, type}] to register at the anchor")
+        parser.add_argument("--public-out", help="write this provider's public federation keys here (role cie)")
 
     def handle(self, *args, **options):
         base = settings.FEDERATION_BASE
         op_sub = f"{base}/oidc/op"
+        if settings.FEDERATION_ROLE == "cie":
+            op_fed = self.provider(base, op_sub, "Gestore CIE di prova (Ministero dell'Interno)")
+            with open(options["public_out"], "w", encoding="utf-8") as file:
+                json.dump({"sub": op_sub, "jwks": public(op_fed), "type": "openid_provider", "name": "CIE"}, file)
+            self.identity()
+            self.stdout.write(f"CIE provider ready: {op_sub} under {settings.OIDCFED_DEFAULT_TRUST_ANCHOR}")
+            return
         ta = FederationEntityConfiguration.objects.create(
             sub=base,
             default_exp=2880,
@@ -70,18 +78,60 @@ class Command(BaseCommand):
             },
             is_active=True,
         )
+        op_fed = self.provider(base, op_sub, "Gestore di identità SPID di prova")
+        FederationDescendant.objects.create(
+            name="Gestore SPID di prova",
+            sub=op_sub,
+            type="openid_provider",
+            jwks=public(op_fed),
+            status="valid",
+            is_active=True,
+        )
+        with open(options["descendants"], encoding="utf-8") as file:
+            descendants = json.load(file)
+        for entity in descendants:
+            kind = entity.get("type", "openid_relying_party")
+            FederationDescendant.objects.create(
+                name=entity.get("name", entity["sub"]),
+                sub=entity["sub"],
+                type=kind,
+                jwks=entity["jwks"],
+                metadata_policy={
+                    "openid_relying_party": {
+                        "scope": {
+                            "superset_of": ["openid"],
+                            "subset_of": ["openid", "offline_access", "profile", "email"],
+                        }
+                    }
+                }
+                if kind == "openid_relying_party"
+                else {},
+                status="valid",
+                is_active=True,
+            )
+        self.identity()
+        self.stdout.write(f"federation ready: trust anchor {ta.sub}, provider {op_sub}, {len(descendants)} descendants")
+
+    def identity(self):
+        user = get_user_model()(username=TEST_IDENTITY["username"], attributes=TEST_IDENTITY["attributes"])
+        user.set_password(TEST_IDENTITY["password"])
+        user.save()
+
+    def provider(self, base, op_sub, name):
+        """The provider's own entity (keys made now); its public federation keys."""
+        anchor = settings.OIDCFED_DEFAULT_TRUST_ANCHOR
         op_fed, op_core = [new_key("sig")], [new_key("sig"), new_key("enc")]
         FederationEntityConfiguration.objects.create(
             sub=op_sub,
             default_exp=2880,
-            authority_hints=[base],
+            authority_hints=[anchor],
             jwks_fed=op_fed,
             jwks_core=op_core,
             entity_type="openid_provider",
             metadata={
                 "federation_entity": {
                     "federation_resolve_endpoint": f"{op_sub}/resolve",
-                    "organization_name": "Gestore di identità SPID di prova",
+                    "organization_name": name,
                     "homepage_uri": base,
                     "policy_uri": f"{op_sub}/policy",
                     "logo_uri": f"{base}/static/svg/spid-logo-c-lb.svg",
@@ -123,7 +173,7 @@ class Command(BaseCommand):
                     "id_token_encryption_enc_values_supported": ["A128CBC-HS256"],
                     "scopes_supported": ["openid", "offline_access"],
                     "logo_uri": f"{base}/static/svg/spid-logo-c-lb.svg",
-                    "organization_name": "Gestore di identità SPID di prova",
+                    "organization_name": name,
                     "op_policy_uri": f"{op_sub}/policy",
                     "request_parameter_supported": True,
                     "request_uri_parameter_supported": True,
@@ -142,36 +192,4 @@ class Command(BaseCommand):
             },
             is_active=True,
         )
-        FederationDescendant.objects.create(
-            name="Gestore SPID di prova",
-            sub=op_sub,
-            type="openid_provider",
-            jwks=public(op_fed),
-            status="valid",
-            is_active=True,
-        )
-        with open(options["relying_parties"], encoding="utf-8") as file:
-            relying_parties = json.load(file)
-        for rp in relying_parties:
-            FederationDescendant.objects.create(
-                name=rp.get("name", rp["sub"]),
-                sub=rp["sub"],
-                type="openid_relying_party",
-                jwks=rp["jwks"],
-                metadata_policy={
-                    "openid_relying_party": {
-                        "scope": {
-                            "superset_of": ["openid"],
-                            "subset_of": ["openid", "offline_access", "profile", "email"],
-                        }
-                    }
-                },
-                status="valid",
-                is_active=True,
-            )
-        user = get_user_model()(username=TEST_IDENTITY["username"], attributes=TEST_IDENTITY["attributes"])
-        user.set_password(TEST_IDENTITY["password"])
-        user.save()
-        self.stdout.write(
-            f"federation ready: trust anchor {ta.sub}, provider {op_sub}, {len(relying_parties)} relying parties"
-        )
+        return op_fed
