@@ -1,10 +1,10 @@
 import datetime
 
 import django_filters
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.filters import OrderingFilter
 
 from ponte.core.filters import YearFilter
@@ -50,20 +50,21 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 class UtcDateTimeField(IsoDateTimeField):
-    """An ISO 8601 instant, brought to UTC here: an offset the database refuses (say +22:17)
-    or a date that leaves the calendar becomes a 400 naming the parameter, not a 500."""
+    """An ISO 8601 instant, brought to UTC here: any instant the schema's `date-time` allows is
+    accepted (schemathesis' `positive_data_acceptance`), with any offset RFC 3339 allows (say
+    +22:17, which PostgreSQL refuses in a query). One that leaves Python's calendar once in UTC
+    (0001-01-01T00:00+01:00, 9999-12-31T23:00-02:00) is taken as the calendar's first or last
+    instant: the same filter, as every event falls after the one and before the other."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if value is None:
             return None
         try:
-            value = value.astimezone(datetime.UTC)
+            return value.astimezone(datetime.UTC)
         except OverflowError:
-            raise ValidationError(_("Date out of range.")) from None
-        if not 1900 <= value.year <= 2200:
-            raise ValidationError(_("Date out of range."))
-        return value
+            edge = datetime.datetime.min if value.year == datetime.MINYEAR else datetime.datetime.max
+            return edge.replace(tzinfo=datetime.UTC)
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -87,3 +88,22 @@ class NaturalOrderingFilter(OrderingFilter):
         if not ordering or not any(field.name == "sort_key" for field in queryset.model._meta.get_fields()):
             return ordering
         return [{"code": "sort_key", "-code": "-sort_key"}.get(term, term) for term in ordering]
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter takes `?status=` as no filter at all; the schema's enums, numbers and dates
+    do not allow "", so an empty value is refused there with a 400 naming the parameter
+    (schemathesis' `negative_data_rejection`): a client that meant a filter learns it sent none.
+    A free-text filter (a code) may be empty, as its schema says."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            empty = [
+                name
+                for name, field in filterset_class.base_filters.items()
+                if request.query_params.get(name, None) == "" and not isinstance(field, django_filters.CharFilter)
+            ]
+            if empty:
+                raise ApiValidationError({name: ["This parameter may not be empty."] for name in empty})
+        return super().filter_queryset(request, queryset, view)

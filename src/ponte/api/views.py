@@ -3,7 +3,6 @@ for staff integrations through the same services the back office calls."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.filters import SearchFilter
@@ -87,7 +86,7 @@ class Published(CityScoped):
 
 
 class PublicList(Published, generics.ListAPIView):
-    filter_backends = [DjangoFilterBackend, SearchFilter, filters.NaturalOrderingFilter]
+    filter_backends = [filters.StrictFilterBackend, SearchFilter, filters.NaturalOrderingFilter]
 
 
 class PublicDetail(Published, generics.RetrieveAPIView):
