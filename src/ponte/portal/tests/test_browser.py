@@ -84,6 +84,7 @@ def public_pages(site):
         "events": f"/{c}/eventi/",
         "event": world.published["events"][0].get_public_url(),
         "cancel": f"/{c}/eventi/disdetta/{site['registration'].token}/",
+        "confirm-registration": f"/{c}/eventi/conferma-iscrizione/{site['registration'].token}/",
         "subscribe": f"/{c}/eventi/newsletter/",
         "confirm": f"/{c}/eventi/newsletter/conferma/{uuid.uuid4()}/",
         "unsubscribe": f"/{c}/eventi/newsletter/disiscrizione/{site['subscriber'].token}/",
