@@ -19,3 +19,11 @@ def citizen_sign_in(context, purpose=""):
         "next": request.get_full_path(),
         "purpose": purpose,
     }
+
+
+@register.simple_tag(takes_context=True)
+def citizen_current(context):
+    """The person signed in with SPID/CIE in the page's city, or None (`{% citizen_current as who %}`):
+    a form whose e-mail address the identity proves says nothing about confirmation links."""
+    city = context.get("city")
+    return services.current(context["request"], city) if city is not None else None

@@ -73,6 +73,7 @@ def test_a_sign_in_lasts_a_visit_not_the_sessions_weeks(client, city, spid_on):
 def test_off_by_default_no_button_and_every_sign_in_address_is_a_404(client, city, event):
     page = client.get(f"/{city.slug}/eventi/{event.pk}/")
     assert page.status_code == 200
+    assert 'id="registration-how"' in page.content.decode()
     assert "Entra con SPID" not in page.content.decode()
     assert "Entra con CIE" not in page.content.decode()
     for path in ("accedi/spid/", "accedi/cie/", "accedi/spid/avvia/", "ritorno/?state=x&code=y", "le-mie-pratiche/"):
@@ -170,6 +171,7 @@ def test_the_form_is_prefilled_the_email_locked_and_the_place_taken_without_a_ma
     page = client.get(f"/{city.slug}/eventi/{event.pk}/").content.decode()
     assert 'value="Antonio Rossi"' in page
     assert 'value="antonio.rossi@example.org"' in page and "disabled" in page
+    assert 'id="registration-how"' not in page  # no confirmation link to wait for
     # A posted e-mail cannot replace the proved one.
     answer = client.post(
         f"/{city.slug}/eventi/{event.pk}/",
