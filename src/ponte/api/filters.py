@@ -1,6 +1,7 @@
 import datetime
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -105,5 +106,5 @@ class StrictFilterBackend(DjangoFilterBackend):
                 if request.query_params.get(name, None) == "" and not isinstance(field, django_filters.CharFilter)
             ]
             if empty:
-                raise ApiValidationError({name: ["This parameter may not be empty."] for name in empty})
+                raise ApiValidationError({name: [_("This parameter may not be empty.")] for name in empty})
         return super().filter_queryset(request, queryset, view)
