@@ -163,7 +163,7 @@ def kwargs_for(name: str, pattern_keys, city, items) -> dict:
         values["code"] = items["macro_area"].code
     if name in ("password-set", "password-reset-set"):  # the invitation's or a reset's link
         values["uidb64"], values["token"] = items["invitation"]
-    elif name == "participation:cancel":
+    elif name in ("participation:cancel", "participation:confirm-registration"):
         values["token"] = items["registration"].token
     elif "token" in pattern_keys:
         values["token"] = items["subscriber"].token
