@@ -138,7 +138,12 @@ def style_for_bootstrap_italia(form: forms.BaseForm) -> None:
         if css not in classes:  # styling twice (forms that add fields later) changes nothing
             widget.attrs["class"] = " ".join([*classes, css])
         if field.help_text:
-            widget.attrs.setdefault("aria-describedby", f"{form[name].auto_id}_help")
+            # The id `form[name].auto_id` gives, without `form[name]`: a bound field is made once and
+            # keeps the help text it was made with, so a form's own help text set after this
+            # (a view's get_form, a subclass's __init__) would never be shown.
+            auto_id = str(form.auto_id or "")
+            html_id = (auto_id % form.add_prefix(name)) if "%s" in auto_id else (auto_id and form.add_prefix(name))
+            widget.attrs.setdefault("aria-describedby", f"{html_id}_help")
 
 
 class StyledFormMixin:

@@ -57,6 +57,8 @@ def test_a_passkey_counts_as_enrolment_and_the_code_page_offers_it(client, city,
     assert "Usa una passkey" in page and 'id="otp_webauthn_config"' in page
     assert "django_otp_webauthn/otp_webauthn_auth.js" in page
     assert "Senza la tua passkey, digita uno dei tuoi codici di recupero." in page  # no app: codes only
+    # The field's own hint says the same, not the app's six digits.
+    assert "Uno dei tuoi codici di recupero" in page and "Le 6 cifre" not in page
 
 
 def test_the_last_second_factor_of_someone_who_must_have_one_cannot_be_removed(client, city, users):

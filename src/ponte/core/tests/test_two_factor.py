@@ -56,6 +56,7 @@ def test_an_owner_must_enrol_before_the_back_office_and_gets_ten_recovery_codes(
     assert 'src="data:image/svg+xml;base64,' in html  # the QR code, drawn on the server
     device = TOTPDevice.objects.get(user=owner, confirmed=False)
     assert twofactor.readable_key(device) in html
+    assert "Le 6 cifre che l&#x27;app mostra ora per Ponte." in html  # the enrolment's own hint
 
     refused = client.post(response["Location"], {"code": wrong(current_code_of(device)), "next": staff_home(city)})
     assert refused.status_code == 200 and "non è corretto" in refused.content.decode()
