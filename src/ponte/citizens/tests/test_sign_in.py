@@ -202,3 +202,15 @@ def test_another_city_does_not_see_the_session(client, city, spid_on):
     other = CityFactory(slug="altrove", name="Altrove")
     signed_in(client, city)
     assert services.current(type("R", (), {"session": client.session})(), other) is None
+
+
+def test_superusers_manage_the_settings_in_the_admin(client, city, spid_on):
+    from ponte.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get("/admin/").status_code == 200
+    page = client.get(f"/admin/citizens/identitysettings/{spid_on.pk}/change/")
+    assert page.status_code == 200
+    assert "Testopoli" in page.content.decode()
+    assert client.get("/admin/citizens/citizen/").status_code == 200
