@@ -255,6 +255,11 @@ def refusal(request, reason: str, *, email: str = "", username: str = "", status
     return render(request, "registration/sso_refused.html", {"message": message, "reason": reason}, status=status)
 
 
+def password_refused(account) -> bool:
+    """Whether `account` may not sign in with a password: `PONTE_OIDC_ONLY` and linked to the provider."""
+    return enabled() and settings.PONTE_OIDC_ONLY and SignOnLink.objects.filter(user=account).exists()
+
+
 class SignInView(LoginView):
     """The sign-in page: the password form, and the provider's button when single sign-on is on.
     With `PONTE_OIDC_ONLY`, an account linked to the provider no longer signs in with a password,
@@ -265,7 +270,7 @@ class SignInView(LoginView):
 
     def form_valid(self, form):
         account = form.get_user()
-        if enabled() and settings.PONTE_OIDC_ONLY and SignOnLink.objects.filter(user=account).exists():
+        if password_refused(account):
             log.info("single sign-on: password refused to %s, linked to the provider", account.get_username())
             form.add_error(None, _("Your account signs in with the City's account: use the button above."))
             return self.form_invalid(form)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
-from . import permissions, queries, services
+from . import permissions, queries, services, sso
 from .filters import CityFilterSet, sort_by
 from .forms import StyledAuthenticationForm, StyledFormMixin
 from .models import Membership, Organisation
@@ -304,6 +304,14 @@ class PasswordResetSetView(PasswordSetView):
     reset_url_token = "nuova"  # noqa: S105
     heading = gettext_lazy("Choose a new password")
     done_message = gettext_lazy("Your new password is set: you are signed in.")
+
+    def form_valid(self, form):
+        if sso.password_refused(form.user):  # PONTE_OIDC_ONLY: the password does not sign this account in
+            self.post_reset_login, self.success_url = False, reverse_lazy("login")
+            self.done_message = _(
+                "Your new password is set, but your account signs in with the City's account: use its button."
+            )
+        return super().form_valid(form)
 
 
 class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):

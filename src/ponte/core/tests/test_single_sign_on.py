@@ -2,6 +2,7 @@
 (oidc-provider in Node on loopback, `conftest.identity_provider`): who gets in, who is refused
 and how, the link kept between the provider's subject and the account, the second factor."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -336,3 +337,23 @@ def test_with_sso_only_a_linked_account_no_longer_signs_in_with_its_password(
     settings.PONTE_OIDC_ONLY = False
     assert client.post("/accesso/", credentials).status_code == 302
     assert signed_in_user(client) == viewer
+
+
+def test_with_sso_only_a_forgotten_password_link_does_not_sign_a_linked_account_in(
+    client, identity_provider, users, settings, mailoutbox
+):
+    viewer = users["viewer"]
+    single_sign_on(client, identity_provider, "vera", identity_provider.add("vera", email=viewer.email))
+    client.logout()
+    settings.PONTE_OIDC_ONLY = True
+
+    client.post("/accesso/password-dimenticata/", {"email": viewer.email})
+    (mail,) = mailoutbox
+    link = re.search(r"https?://\S+(/accesso/password-nuova/\S+/)", mail.body).group(1)
+    form = client.get(link, follow=True)
+    chosen = {"new_password1": "Nuova-Bologna-2030", "new_password2": "Nuova-Bologna-2030"}
+    done = client.post(form.redirect_chain[-1][0], chosen, follow=True)
+
+    assert isinstance(signed_in_user(client), AnonymousUser)  # the rule of the password form holds here too
+    assert done.redirect_chain[-1][0] == "/accesso/"
+    assert "il tuo account accede con l&#x27;account del Comune" in done.content.decode()
