@@ -357,3 +357,11 @@ def test_with_sso_only_a_forgotten_password_link_does_not_sign_a_linked_account_
     assert isinstance(signed_in_user(client), AnonymousUser)  # the rule of the password form holds here too
     assert done.redirect_chain[-1][0] == "/accesso/"
     assert "il tuo account accede con l&#x27;account del Comune" in done.content.decode()
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/gestione/", "/\\evil.example/"])
+def test_a_next_address_on_another_site_is_not_followed_after_sign_in(client, identity_provider, users, elsewhere):
+    password = identity_provider.add("vera", email=users["viewer"].email)
+    response = single_sign_on(client, identity_provider, "vera", password, next_url=elsewhere)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert signed_in_user(client) == users["viewer"]
