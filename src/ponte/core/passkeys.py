@@ -29,7 +29,7 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
-from . import twofactor
+from . import sso, twofactor
 from .lockout import lockout_message
 
 # Failures that are an attempt with a key: counted for the lockout.
@@ -88,11 +88,23 @@ class ItalianErrorsMixin:
         return super().handle_exception(exc)
 
 
-class RegistrationBegin(ItalianErrorsMixin, BeginCredentialRegistrationView):
+class ProviderFactorMixin:
+    """Adding a passkey needs the second factor given in this session (django-otp-webauthn's
+    check); a single sign-on whose provider asked for one (ponte.core.sso) gave it, though it is
+    not one of Ponte's devices."""
+
+    def user_is_mfa_enrolled(self, user) -> bool:
+        sso_session = self.request.session.get(sso.SESSION_KEY) or {}
+        if sso_session.get("mfa") and twofactor.session_step(self.request) == "":
+            return False
+        return super().user_is_mfa_enrolled(user)
+
+
+class RegistrationBegin(ItalianErrorsMixin, ProviderFactorMixin, BeginCredentialRegistrationView):
     pass
 
 
-class RegistrationComplete(ItalianErrorsMixin, CompleteCredentialRegistrationView):
+class RegistrationComplete(ItalianErrorsMixin, ProviderFactorMixin, CompleteCredentialRegistrationView):
     pass
 
 

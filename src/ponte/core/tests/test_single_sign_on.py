@@ -11,6 +11,7 @@ from django.contrib.auth import get_user, get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
+from ponte.browsing import give_authenticator
 from ponte.core import sso, twofactor
 from ponte.core.models import Membership, SignOnLink
 from ponte.factories import UserFactory
@@ -224,6 +225,27 @@ def test_the_second_factor_is_skipped_when_the_provider_asserts_one(
 
     assert client.session[twofactor.SESSION_KEY] == ""
     assert client.get(f"/{city.slug}/gestione/").status_code == 200
+
+
+def test_after_the_providers_second_factor_an_enrolled_person_adds_a_passkey(client, identity_provider, users, city):
+    admin = users["admin"]
+    give_authenticator(admin)
+    password = identity_provider.add("ada", email=admin.email, amr=["pwd", "mfa"])
+    single_sign_on(client, identity_provider, "ada", password)
+    assert client.get(f"/{city.slug}/gestione/").status_code == 200  # the provider's factor was enough here…
+
+    options = client.post("/accesso/passkey/registrazione/inizio/")  # … and is for adding a passkey too
+    assert options.status_code == 200 and options.json()["rp"]["id"] == "testserver"
+
+
+def test_after_a_sign_on_without_the_second_factor_no_passkey_is_added_before_it(
+    client, identity_provider, users, city
+):
+    admin = users["admin"]
+    give_authenticator(admin)
+    password = identity_provider.add("ada", email=admin.email, amr=["pwd"])
+    single_sign_on(client, identity_provider, "ada", password)
+    assert client.post("/accesso/passkey/registrazione/inizio/").status_code == 403
 
 
 def test_an_acr_that_is_not_configured_does_not_count(client, identity_provider, users, city):
