@@ -30,6 +30,21 @@ def test_debug_off_requires_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_every_command_stops_on_a_missing_secret_key_with_its_reason():
+    """Any command with DEBUG off and no key says why it stops; `makemigrations` (overridden by an
+    installed package) used to fail on an unrelated "Models aren't loaded yet" instead."""
+    clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "makemigrations", "--check", "--dry-run"],
+        env={**clean, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "ponte.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
 @pytest.mark.parametrize(
     "key", ["x", "x" * 60, "changeme", "django-insecure-" + "a1b2c3d4e5" * 5, "short-but-varied-key-0123"]
 )
