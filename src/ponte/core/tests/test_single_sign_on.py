@@ -361,6 +361,21 @@ def test_with_sso_only_a_linked_account_no_longer_signs_in_with_its_password(
     assert signed_in_user(client) == viewer
 
 
+def test_with_sso_only_the_admins_login_does_not_sign_a_linked_account_in(client, identity_provider, users, settings):
+    admin = users["admin"]
+    admin.is_staff = True  # a city's administrator may hold the flag (ponte.core.admin_site)
+    admin.save(update_fields=["is_staff"])
+    single_sign_on(client, identity_provider, "ada", identity_provider.add("ada", email=admin.email))
+    client.logout()
+    settings.PONTE_OIDC_ONLY = True
+
+    page = client.post("/admin/login/", {"username": admin.username, "password": "pw-for-tests"})
+
+    assert page.status_code == 200
+    assert "Il tuo account accede con l&#x27;account del Comune" in page.content.decode()
+    assert isinstance(signed_in_user(client), AnonymousUser)
+
+
 def test_with_sso_only_a_forgotten_password_link_does_not_sign_a_linked_account_in(
     client, identity_provider, users, settings, mailoutbox
 ):
