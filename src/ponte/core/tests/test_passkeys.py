@@ -187,3 +187,13 @@ def test_naming_a_passkey_again_does_not_make_new_recovery_codes(client, city, u
     assert named.status_code == 302 and named["Location"] == ACCOUNT
     key.refresh_from_db()
     assert key.name == "Ufficio" and twofactor.recovery_codes_left(owner) == 9  # the same codes
+
+
+def test_the_passkey_endpoints_refuse_a_request_without_the_csrf_token(city, users):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(users["viewer"])
+    for ceremony in ("registrazione/inizio/", "registrazione/fine/", "verifica/inizio/", "verifica/fine/"):
+        response = browser.post(f"/accesso/passkey/{ceremony}", "{}", content_type="application/json")
+        assert response.status_code == 403 and b"CSRF" in response.content, ceremony
