@@ -8,6 +8,7 @@ import re
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp_webauthn.models import WebAuthnCredential
 
 from ponte.cooperation.models import GoodPractice, Initiative
 from ponte.core.models import FollowUp, ImportJob, Membership, Organisation
@@ -105,6 +106,14 @@ def build_items(city, office):
         "organisation": office,
         "person": PersonFactory(city=city, full_name="Carla Rossi", organisation=office),
         "staff": MembershipFactory(city=city, role=Membership.Role.OFFICE_EDITOR, office=office),
+        # Someone else's passkey: its removal page is a 404 for the signed-in administrator.
+        "passkey": WebAuthnCredential.objects.create(
+            user=MembershipFactory(city=city, role=Membership.Role.VIEWER).user,
+            name="Chiavetta",
+            confirmed=True,
+            credential_id=b"form-pages-passkey",
+            public_key=b"\xa5",
+        ),
     }
     return items
 
@@ -152,6 +161,7 @@ PK_OF = (
     ("participation:", "event"),
     ("portal:project", "project"),
     ("portal:body", "body"),
+    ("two-factor-passkey", "passkey"),
 )
 
 
