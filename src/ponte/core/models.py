@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .webaddress import validate_web_address
+from .webaddress import is_web_address, validate_web_address
 
 
 class WebAddressField(models.URLField):
@@ -62,7 +62,36 @@ class City(models.Model):
         _("logo"),
         upload_to="cities/",
         blank=True,
-        help_text=_("PNG or JPEG, shown on the cover of reports; without it the cover shows the city's name."),
+        help_text=_(
+            "PNG or JPEG, shown in the portal's header and on the cover of reports; without it both show the "
+            "city's name."
+        ),
+    )
+    # The Comune's identity on the public portal (header and footer, Designers Italia municipal model).
+    region = models.CharField(
+        _("region or parent body"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown in the slim header above the Comune's name, e.g. Regione Emilia-Romagna."),
+    )
+    region_website = WebAddressField(_("website of the region or parent body"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    pec = models.EmailField(_("certified e-mail (PEC)"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    social_links = models.JSONField(
+        _("social media links"),
+        default=dict,
+        blank=True,
+        help_text=_('Name of the network and address of the Comune\'s page, e.g. {"Facebook": "https://…"}.'),
+    )
+    accessibility_declaration_url = WebAddressField(
+        _("accessibility declaration (AgID)"),
+        blank=True,
+        help_text=_(
+            "Address of the declaration published on AgID's form.agid.gov.it; "
+            "without it the footer links to Ponte's page."
+        ),
     )
     require_two_factor_for_all_staff = models.BooleanField(
         _("two-factor authentication for all staff"),
@@ -84,6 +113,21 @@ class City(models.Model):
 
     def get_absolute_url(self):
         return reverse("portal:home", kwargs={"city": self.slug})
+
+    def clean(self):
+        super().clean()
+        if not isinstance(self.social_links, dict) or not all(
+            isinstance(name, str) and is_web_address(url) for name, url in self.social_links.items()
+        ):
+            raise ValidationError(
+                {"social_links": _("Give each network's name and an address that starts with http:// or https://.")}
+            )
+
+    @property
+    def social_link_items(self) -> list[tuple[str, str]]:
+        """(network, address) for the footer; an address that is no web address is never a link."""
+        links = self.social_links if isinstance(self.social_links, dict) else {}
+        return [(str(name), url) for name, url in links.items() if is_web_address(url)]
 
 
 class CityQuerySet(models.QuerySet):
