@@ -92,7 +92,7 @@ class Relation(Publishable, CityScopedModel):
         return reverse("diplomacy:relation-detail", kwargs={"city": self.city.slug, "pk": self.pk})
 
     def get_public_url(self):
-        return reverse("portal:relations", kwargs={"city": self.city.slug}) + f"#relation-{self.pk}"
+        return reverse("portal:relation", kwargs={"city": self.city.slug, "pk": self.pk})
 
 
 class NetworkMembership(CityScopedModel):

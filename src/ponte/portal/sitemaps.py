@@ -58,6 +58,7 @@ def sitemaps():
         "actions": ItemSitemap(public.actions, "code", "portal:action"),
         "axes": ItemSitemap(public.axes, "slug", "portal:axis", "axis"),
         "projects": ItemSitemap(public.projects, "pk", "portal:project"),
+        "relations": ItemSitemap(public.relations, "pk", "portal:relation"),
         "bodies": ItemSitemap(public.bodies, "pk", "portal:body"),
         "news": ItemSitemap(public.news, "slug", "portal:news-detail"),
         "events": ItemSitemap(public.events, "pk", "participation:event-detail"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("progetti/", views.ProjectListView.as_view(), name="project-list"),
     path("progetti/<int:pk>/", views.ProjectView.as_view(), name="project"),
     path("relazioni-internazionali/", views.RelationMapView.as_view(), name="relations"),
+    path("relazioni-internazionali/<int:pk>/", views.RelationView.as_view(), name="relation"),
     path("organismi/", views.BodyListView.as_view(), name="body-list"),
     path("organismi/<int:pk>/", views.BodyView.as_view(), name="body"),
     path("notizie/", views.NewsListView.as_view(), name="news-list"),

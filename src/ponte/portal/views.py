@@ -223,6 +223,25 @@ class RelationMapView(PortalMixin, TemplateView):
         return super().get_context_data(relations=relations, **worldmap.map_context(relations), **kwargs)
 
 
+class RelationView(PortalMixin, TemplateView):
+    """One published relation: partner, kind, since when, status and the public plan actions it serves."""
+
+    template_name = "portal/relation.html"
+
+    def get_crumbs(self, context):
+        relation = context["relation"]
+        return [(_("International relations"), self.url("portal:relations")), (relation.partner.localized_name, None)]
+
+    def get_context_data(self, **kwargs):
+        relation = get_object_or_404(
+            public.relations(self.city).prefetch_related(
+                Prefetch("actions", queryset=public.actions(self.city), to_attr="public_actions")
+            ),
+            pk=self.kwargs["pk"],
+        )
+        return super().get_context_data(relation=relation, **kwargs)
+
+
 class BodyListView(PortalMixin, ListView):
     template_name = "portal/body_list.html"
     crumbs = [(_("Governance"), None)]
