@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from . import passkeys, twofactor
+from . import passkeys, sso, twofactor
 from .forms import StyledFormMixin
 from .lockout import lockout_response
 from .users import MembershipMixin, person_name
@@ -174,6 +174,8 @@ class TwoFactorAccountView(LoginRequiredMixin, TemplateView):
             passkeys=keys,
             required=twofactor.required(user),
             recovery_left=twofactor.recovery_codes_left(user),
+            provider_factor=bool((self.request.session.get(sso.SESSION_KEY) or {}).get("mfa"))
+            and not twofactor.session_step(self.request),
             passkey_config=passkeys.configuration(self.request),
             name_form=PasskeyNameForm(),
             **kwargs,

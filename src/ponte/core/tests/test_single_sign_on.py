@@ -238,6 +238,14 @@ def test_after_the_providers_second_factor_an_enrolled_person_adds_a_passkey(cli
     assert options.status_code == 200 and options.json()["rp"]["id"] == "testserver"
 
 
+def test_the_two_factor_page_says_the_providers_second_factor_was_asked(client, identity_provider, users):
+    viewer = users["viewer"]
+    password = identity_provider.add("vera", email=viewer.email, amr=["pwd", "mfa"])
+    single_sign_on(client, identity_provider, "vera", password)
+    page = client.get("/accesso/verifica-in-due-passaggi/").content.decode()
+    assert "l'accesso del Comune ti ha già chiesto un secondo fattore" in page
+
+
 def test_after_a_sign_on_without_the_second_factor_no_passkey_is_added_before_it(
     client, identity_provider, users, city
 ):
