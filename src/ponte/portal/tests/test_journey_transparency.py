@@ -1,0 +1,53 @@
+"""Journeys in Chromium at 1366 px and 375 px (issue 15) on the real Bologna data set: a citizen
+goes from the international relations to one relation's own page, and nothing on either page is
+wider than the screen."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from ponte.browsing import axe_violations, shoot
+from ponte.diplomacy.models import Relation
+
+BOLOGNA = Path(settings.BASE_DIR) / "data" / "bologna"
+
+
+@pytest.fixture
+def bologna(transactional_db):
+    call_command("load_plan", str(BOLOGNA), stdout=io.StringIO())
+    from ponte.core.models import City
+
+    return City.objects.get(slug="bologna")
+
+
+def fits_the_screen(page):
+    """Nothing wider than the window: the page does not scroll sideways."""
+    width, scroll = page.evaluate("() => [window.innerWidth, document.documentElement.scrollWidth]")
+    assert scroll <= width, f"{page.url} is {scroll} px wide in a {width} px window"
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_a_citizen_goes_from_the_relations_to_one_relation_page(visit, bologna, width):
+    relation = Relation.objects.published().filter(city=bologna).select_related("partner").order_by("pk").first()
+    assert relation is not None, "the Bologna data set publishes its relations"
+    page = visit(f"/{bologna.slug}/relazioni-internazionali/", width=width)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Relazioni internazionali")
+    fits_the_screen(page)
+    assert axe_violations(page) == []
+    shoot(page, f"portal-relations-list-{width}")
+
+    page.get_by_role("link", name=relation.partner.localized_name, exact=True).first.click()
+    expect(page).to_have_url(f"{page.url.split('/bologna/')[0]}/bologna/relazioni-internazionali/{relation.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(relation.partner.localized_name)
+    facts = page.locator("dl")
+    expect(facts).to_contain_text(str(relation.get_kind_display()))
+    expect(facts).to_contain_text(str(relation.get_status_display()))
+    fits_the_screen(page)
+    assert axe_violations(page) == []
+    shoot(page, f"portal-relation-{width}")
+    page.get_by_role("link", name="Tutte le relazioni internazionali").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Relazioni internazionali")
