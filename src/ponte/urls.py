@@ -54,6 +54,7 @@ urlpatterns = [
     path("<slug:city>/gestione/organismi/", include("ponte.governance.urls")),
     path("<slug:city>/gestione/", include("ponte.cooperation.urls")),
     path("<slug:city>/gestione/notizie/", include("ponte.portal.newsdesk")),
+    path("<slug:city>/gestione/valutazioni-pagine/", include("ponte.portal.ratings")),
     path("<slug:city>/gestione/", include("ponte.reports.urls")),
 ]
 handler403 = "ponte.core.errors.permission_denied"

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import feeds, views
+from . import feedback, feeds, views
 
 app_name = "portal"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("dati/<slug:dataset>.csv", views.DatasetDownloadView.as_view(format="csv"), name="dataset-csv"),
     path("dati/<slug:dataset>.json", views.DatasetDownloadView.as_view(format="json"), name="dataset-json"),
     path("dati/<slug:dataset>/schema.json", views.DatasetSchemaView.as_view(), name="dataset-schema"),
+    path("valuta-pagina/", feedback.RatePageView.as_view(), name="rate-page"),
+    path("segnala-disservizio/", feedback.DisserviceView.as_view(), name="disservice"),
+    path("segnala-disservizio/grazie/", feedback.DisserviceSentView.as_view(), name="disservice-sent"),
     path(
         "accessibilita/",
         views.StaticPageView.as_view(template_name="portal/accessibility.html", title=_("Accessibility statement")),
