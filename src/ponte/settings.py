@@ -192,7 +192,8 @@ PONTE_OIDC_SIGN_ALGO = os.environ.get("PONTE_OIDC_SIGN_ALGO", "RS256")
 PONTE_OIDC_SCOPES = os.environ.get("PONTE_OIDC_SCOPES", "openid email profile")
 PONTE_OIDC_LABEL = os.environ.get("PONTE_OIDC_LABEL", "")  # the button's text; translated default
 # What counts as a second factor already given at the provider: an `amr` value or an `acr` value.
-PONTE_OIDC_MFA_AMR = env_list("PONTE_OIDC_MFA_AMR", "mfa,otp,hwk")
+# RFC 8176: only "mfa" says two factors were used; "otp" or "hwk" alone may be the one factor.
+PONTE_OIDC_MFA_AMR = env_list("PONTE_OIDC_MFA_AMR", "mfa")
 PONTE_OIDC_MFA_ACR = env_list("PONTE_OIDC_MFA_ACR")
 PONTE_OIDC_LOGOUT_AT_PROVIDER = env_bool("PONTE_OIDC_LOGOUT_AT_PROVIDER", False)
 PONTE_OIDC_ONLY = env_bool("PONTE_OIDC_ONLY", False)  # accounts linked to the provider: no password

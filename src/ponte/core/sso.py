@@ -20,7 +20,8 @@ token's signature checked against the provider's keys); Ponte adds the rules:
 - Superusers (the installation's operators) do not sign in through the provider: their password
   and their own second factor keep the whole installation out of the Comune's directory's reach.
 - Second factor: the sign-in counts as one only if the provider says it asked for one (`amr`
-  holds one of `PONTE_OIDC_MFA_AMR`, by default mfa, otp, hwk, or `acr` is one of
+  holds one of `PONTE_OIDC_MFA_AMR`, by default only mfa (RFC 8176: otp or hwk alone may be the
+  only factor), or `acr` is one of
   `PONTE_OIDC_MFA_ACR`); otherwise Ponte's own code is asked as after a password.
 - Every refusal is a page that says why (never a 500) and is recorded like a failed password:
   a warning in the log and, when it names a person, django-axes' failure log.

@@ -213,11 +213,16 @@ def test_an_administrator_still_owes_the_second_factor_when_the_provider_asserts
     assert response.status_code == 302 and response["Location"].startswith("/accesso/attivazione-codice/")
 
 
-@pytest.mark.parametrize("asserted", [{"amr": ["pwd", "otp", "mfa"]}, {"amr": ["hwk"]}, {"acr": "livello-alto"}])
+@pytest.mark.parametrize(
+    "asserted, configured",
+    [({"amr": ["pwd", "otp", "mfa"]}, None), ({"amr": ["hwk"]}, ["mfa", "hwk"]), ({"acr": "livello-alto"}, None)],
+)
 def test_the_second_factor_is_skipped_when_the_provider_asserts_one(
-    client, identity_provider, users, city, settings, asserted
+    client, identity_provider, users, city, settings, asserted, configured
 ):
     settings.PONTE_OIDC_MFA_ACR = ["livello-alto"]
+    if configured:
+        settings.PONTE_OIDC_MFA_AMR = configured
     admin = users["admin"]
     password = identity_provider.add("ada", email=admin.email, **{"amr": ["pwd"], **asserted})
 
@@ -225,6 +230,18 @@ def test_the_second_factor_is_skipped_when_the_provider_asserts_one(
 
     assert client.session[twofactor.SESSION_KEY] == ""
     assert client.get(f"/{city.slug}/gestione/").status_code == 200
+
+
+@pytest.mark.parametrize("amr", [["pwd", "otp"], ["hwk"]])
+def test_by_default_one_factor_named_otp_or_hwk_is_not_a_second_one(client, identity_provider, users, city, amr):
+    """RFC 8176: "otp" or "hwk" alone may be the only factor used (an e-mailed code, a key):
+    only "mfa" says two were, unless the city configures otherwise."""
+    admin = users["admin"]
+    password = identity_provider.add("ada", email=admin.email, amr=amr)
+
+    single_sign_on(client, identity_provider, "ada", password)
+
+    assert client.session[twofactor.SESSION_KEY] == twofactor.ENROL
 
 
 def test_after_the_providers_second_factor_an_enrolled_person_adds_a_passkey(client, identity_provider, users, city):
