@@ -11,6 +11,7 @@ SECTIONS = [
     "portal:home",
     "portal:plan",
     "portal:project-list",
+    "portal:pnrr",
     "portal:relations",
     "portal:body-list",
     "portal:news-list",
@@ -51,6 +52,19 @@ class ItemSitemap(Sitemap):
         return reverse(self.url_name, kwargs={"city": city, self.kwarg: key})
 
 
+class PnrrMissionSitemap(Sitemap):
+    """The page of each PNRR mission with public projects of the city."""
+
+    def items(self):
+        from .pnrr import missions
+
+        return [(city.slug, mission.code) for city in City.objects.all() for mission in missions(city)]
+
+    def location(self, item):
+        city, mission = item
+        return reverse("portal:pnrr-mission", kwargs={"city": city, "mission": mission})
+
+
 def sitemaps():
     return {
         "sections": SectionSitemap(),
@@ -58,6 +72,7 @@ def sitemaps():
         "actions": ItemSitemap(public.actions, "code", "portal:action"),
         "axes": ItemSitemap(public.axes, "slug", "portal:axis", "axis"),
         "projects": ItemSitemap(public.projects, "pk", "portal:project"),
+        "pnrr-missions": PnrrMissionSitemap(),
         "relations": ItemSitemap(public.relations, "pk", "portal:relation"),
         "bodies": ItemSitemap(public.bodies, "pk", "portal:body"),
         "news": ItemSitemap(public.news, "slug", "portal:news-detail"),

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import feedback, feeds, views
+from . import feedback, feeds, pnrr, views
 
 app_name = "portal"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("piano/allineamento/<slug:axis>/", views.AxisView.as_view(), name="axis"),
     path("progetti/", views.ProjectListView.as_view(), name="project-list"),
     path("progetti/<int:pk>/", views.ProjectView.as_view(), name="project"),
+    path("progetti/pnrr/", pnrr.PnrrView.as_view(), name="pnrr"),
+    path("progetti/pnrr/<slug:mission>/", pnrr.PnrrMissionView.as_view(), name="pnrr-mission"),
     path("relazioni-internazionali/", views.RelationMapView.as_view(), name="relations"),
     path("relazioni-internazionali/<int:pk>/", views.RelationView.as_view(), name="relation"),
     path("organismi/", views.BodyListView.as_view(), name="body-list"),

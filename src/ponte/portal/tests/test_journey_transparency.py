@@ -51,3 +51,30 @@ def test_a_citizen_goes_from_the_relations_to_one_relation_page(visit, bologna, 
     shoot(page, f"portal-relation-{width}")
     page.get_by_role("link", name="Tutte le relazioni internazionali").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Relazioni internazionali")
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_a_citizen_goes_from_the_projects_to_a_pnrr_mission_and_one_of_its_projects(visit, bologna, width):
+    page = visit(f"/{bologna.slug}/progetti/", width=width)
+    page.get_by_role("link", name="Progetti PNRR per missione").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Progetti PNRR")
+    # The Comune's Italia Domani projects of the data set, filed under M1 and M2
+    expect(page.get_by_role("heading", level=2, name="Missione M1", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Missione M2", exact=False)).to_be_visible()
+    expect(page.get_by_text("Finanziamento PNRR").first).to_be_visible()
+    fits_the_screen(page)
+    assert axe_violations(page) == []
+    shoot(page, f"portal-pnrr-{width}")
+
+    page.get_by_role("heading", level=2, name="Missione M2", exact=False).get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Missione M2")
+    project_link = page.locator("main h3 a, h3 a").first
+    title = project_link.inner_text()
+    fits_the_screen(page)
+    assert axe_violations(page) == []
+    shoot(page, f"portal-pnrr-mission-{width}")
+
+    project_link.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    page.get_by_role("link", name="M2", exact=False).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Missione M2")
