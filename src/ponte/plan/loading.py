@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -214,6 +215,7 @@ class DatasetLoader(_Reader):
             "ipa_code": self.text(file, city_doc, "ipa_code", max_length=20),
             "website": self.web_address(file, city_doc, "website"),
             "require_two_factor_for_all_staff": city_doc.get("require_two_factor_for_all_staff") is True,
+            **self._city_identity(file, city_doc),
         }
         city = upsert(City, {"slug": slug}, city_values, self.report)
         self._city_logo(file, city_doc, city)
@@ -230,6 +232,34 @@ class DatasetLoader(_Reader):
         self.city = city
         plan = self.upsert_row(file, plan_doc.line, Plan, {"slug": plan_slug}, plan_values)
         return city, plan
+
+    def _city_identity(self, file, city_doc):
+        """The Comune's header and footer on the portal: region, contacts, social links and the
+        address of its accessibility declaration on AgID's site. Every one may be left out."""
+        values = {
+            "region": self.text(file, city_doc, "region", max_length=120),
+            "region_website": self.web_address(file, city_doc, "region_website"),
+            "address": self.text(file, city_doc, "address", max_length=300),
+            "phone": self.text(file, city_doc, "phone", max_length=40),
+            "accessibility_declaration_url": self.web_address(file, city_doc, "accessibility_declaration_url"),
+        }
+        for field in ("pec", "email"):
+            value = self.text(file, city_doc, field, max_length=254)
+            try:
+                if value:
+                    validate_email(value)
+            except ValidationError:
+                self.error(file, city_doc.line, field, _("is not an e-mail address"))
+                value = ""
+            values[field] = value
+        social = city_doc.get("social") or {}
+        if not isinstance(social, dict):
+            self.error(file, city_doc.line, "social", _("must be a mapping of network names to web addresses"))
+            social = {}
+        values["social_links"] = {
+            str(name): address for name in social if (address := self.web_address(file, social, name, max_length=300))
+        }
+        return values
 
     def _city_logo(self, file, city_doc, city):
         """`logo: <file in the data set>` (PNG or JPEG) for the cover of reports; stored again

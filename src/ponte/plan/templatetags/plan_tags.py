@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 WIDTH, HEIGHT, PAD = 640, 240, 36
+MAX_DATE_TICKS = 6  # dates written under the time axis; more would overlap at 375 px
 
 
 @register.inclusion_tag("plan/_progress.html")
@@ -40,6 +41,10 @@ def indicator_chart(indicator):
         return round(HEIGHT - PAD - float((value - low) / span_y) * (HEIGHT - 2 * PAD), 1)
 
     measured = [(x(d), y(v)) for kind, d, v in points if kind in ("baseline", "value")]
+    days = sorted({p[1] for p in points})
+    if len(days) > MAX_DATE_TICKS:  # the first, the last and evenly spaced ones between
+        step = (len(days) - 1) / (MAX_DATE_TICKS - 1)
+        days = [days[round(i * step)] for i in range(MAX_DATE_TICKS)]
     markers = [{"x": x(d), "y": y(v), "kind": kind, "date": d, "value": v} for kind, d, v in points]
     return {
         "empty": False,
@@ -49,6 +54,10 @@ def indicator_chart(indicator):
         "pad": PAD,
         "polyline": " ".join(f"{px},{py}" for px, py in measured),
         "markers": markers,
+        "date_ticks": [{"x": x(day), "date": day} for day in days],
+        "axis_y": HEIGHT - PAD,
+        "date_label_y": HEIGHT - PAD + 18,
+        "right": WIDTH - PAD,
         "high": high,
         "low": low,
         "unit": indicator.unit,
