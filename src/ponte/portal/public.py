@@ -9,7 +9,7 @@ from ponte.core.models import Publication
 from ponte.funding.models import Participation, Project
 from ponte.funding.queries import FUNDED
 from ponte.governance.models import Body, Meeting
-from ponte.participation.models import Event
+from ponte.participation.models import Event, Question
 from ponte.plan.models import Action, ActionUpdate, Axis, Indicator, MacroArea
 from ponte.plan.queries import alignments_prefetch
 
@@ -92,6 +92,18 @@ def news(city):
 
 def bodies(city):
     return Body.objects.for_city(city).select_related("city", "organisation")
+
+
+def faq(city):
+    """The Europe Direct questions the desk rewrote and published in the FAQ."""
+    return (
+        Question.objects.for_city(city)
+        .filter(in_faq=True)
+        .exclude(faq_question="")
+        .exclude(faq_answer="")
+        .select_related("city")
+        .order_by("-answered_at")
+    )
 
 
 def public_meetings(body):

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,7 +17,7 @@ from ponte.funding.models import CITY_FUNDS, OPEN_DATA_SOURCES
 from ponte.participation.newsletter import rich_text
 from ponte.plan import queries as plan_queries
 
-from . import opendata, public
+from . import opendata, public, search
 from .filters import PublicProjectFilter
 from .sitemaps import sitemaps
 
@@ -285,32 +285,21 @@ class NewsView(PortalMixin, TemplateView):
 
 
 class SearchView(PortalMixin, TemplateView):
-    """One search over everything public: actions, projects, relations, events, news."""
+    """One search over everything public, grouped by kind (see `search.py`)."""
 
     template_name = "portal/search.html"
     crumbs = [(_("Search"), None)]
-    per_kind = 20
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:200]
-        results = []
-        if query:
-            city = self.city
-            kinds = [
-                (public.actions(city), ("code", "title", "description")),
-                (public.projects(city), ("acronym", "title", "description", "place")),
-                (public.relations(city), ("partner__name", "partner__name_en", "description")),
-                (public.events(city), ("title", "description", "venue")),
-                (public.news(city), ("title", "summary", "body")),
-            ]
-            for queryset, fields in kinds:
-                condition = Q()
-                for field in fields:
-                    condition |= Q(**{f"{field}__icontains": query})
-                found = list(queryset.filter(condition)[: self.per_kind])
-                if found:
-                    results.append((queryset.model._meta.verbose_name_plural, found))
-        return super().get_context_data(query=query, results=results, **kwargs)
+        groups = search.search(self.city, query) if query else []
+        return super().get_context_data(
+            query=query,
+            groups=groups,
+            total=sum(group.count for group in groups),
+            searched=search.searched_kinds(),
+            **kwargs,
+        )
 
 
 class OpenDataView(PortalMixin, TemplateView):
