@@ -179,8 +179,10 @@ def account_for(*, issuer: str, claims: dict):
         try:
             with transaction.atomic():
                 link = SignOnLink.objects.create(user=account, issuer=issuer, subject=subject, email=email)
-        except IntegrityError:  # the same person's sign-in in another tab linked it a moment ago
-            link = SignOnLink.objects.get(issuer=issuer, subject=subject, user=account)
+        except IntegrityError:  # another sign-in linked the account a moment ago
+            link = SignOnLink.objects.filter(issuer=issuer, subject=subject, user=account).first()
+            if link is None:  # … to another subject: refused as if it had come first
+                raise Refused("linked_elsewhere", account.get_username()) from None
     link.last_sign_in_at = timezone.now()
     link.save(update_fields=["last_sign_in_at"])
     return account

@@ -117,6 +117,31 @@ def test_an_address_reassigned_to_someone_else_at_the_provider_does_not_reach_th
     assert list(SignOnLink.objects.values_list("subject", flat=True)) == ["s-1"]
 
 
+def test_two_subjects_linking_one_account_at_once_refuse_the_second_clearly(
+    client, identity_provider, users, monkeypatch
+):
+    """Two provider accounts with the address of one Ponte account sign in at the same instant:
+    the one whose link is stored second is refused as if it had come later, never a 500."""
+    viewer = users["viewer"]
+    password = identity_provider.add("newcomer", email=viewer.email, sub="s-2")
+    has_a_role = sso.queries.has_a_role
+
+    def the_other_sign_in_links_first(account):
+        # Between this sign-in's "not linked yet" check and its own link: the other one's link.
+        SignOnLink.objects.get_or_create(user=account, issuer=identity_provider.issuer, subject="s-1")
+        return has_a_role(account)
+
+    monkeypatch.setattr(sso.queries, "has_a_role", the_other_sign_in_links_first)
+
+    response = single_sign_on(client, identity_provider, "newcomer", password)
+
+    assert response.status_code == 403
+    assert "già collegato a un altro account del Comune" in response.content.decode()
+    assert isinstance(signed_in_user(client), AnonymousUser)
+    # (The other link, made inside this request here, went with its rollback; in life it stays.)
+    assert not SignOnLink.objects.filter(subject="s-2").exists()
+
+
 def test_a_person_without_a_ponte_account_is_refused_and_nothing_is_created(client, identity_provider, users):
     accounts = User.objects.count()
     password = identity_provider.add("dario", email="dario.neri@comune.example")
