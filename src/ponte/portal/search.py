@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, TextField, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, TextField, Value, When, Window
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -217,11 +217,10 @@ def search(city, query, per_kind=PER_KIND):
     groups = []
     for key, label, function, hit in KINDS:
         found = function(city, query)
-        rows = list(found[:per_kind])
-        if not rows:
-            continue
-        count = len(rows) if len(rows) < per_kind else found.count()
-        groups.append(Group(key, label, count, [hit(row) for row in rows]))
+        # The total comes with the rows (a window over the matches), so no count query.
+        rows = list(found.annotate(search_total=Window(Count("pk")))[:per_kind])
+        if rows:
+            groups.append(Group(key, label, rows[0].search_total, [hit(row) for row in rows]))
     return groups
 
 
