@@ -155,3 +155,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "visit" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.flaky(reruns=1))
+
+
+@pytest.fixture
+def migrations_back_to_latest():
+    """For a test that migrates an app back to test a data migration: whatever happens, every
+    app is migrated forward again afterwards (later migrations of other apps, which the way
+    back unapplied, included), so the tests after it find the whole schema."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

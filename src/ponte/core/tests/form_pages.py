@@ -161,12 +161,14 @@ PK_OF = (
     ("participation:", "event"),
     ("portal:project", "project"),
     ("portal:body", "body"),
+    ("portal:relation", "relation"),
     ("two-factor-passkey", "passkey"),
 )
 
 
 def kwargs_for(name: str, pattern_keys, city, items) -> dict:
     values = {"city": city.slug, "code": items["action"].code, "axis": "sdg", "slug": items["news"].slug}
+    values["mission"] = "m1"  # a PNRR mission (portal:pnrr-mission)
     if name.startswith("plan:axis-item"):
         values["code"] = items["item"].code
     if name == "portal:macro-area":

@@ -17,7 +17,7 @@ LINKS = {
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_blanks_unsafe_websites_and_keeps_web_addresses(capsys):
+def test_the_migration_blanks_unsafe_websites_and_keeps_web_addresses(capsys, migrations_back_to_latest):
     executor = MigrationExecutor(connection)
     executor.migrate([BEFORE])
     old = executor.loader.project_state([BEFORE]).apps

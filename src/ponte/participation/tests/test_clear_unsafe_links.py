@@ -26,7 +26,7 @@ LINKS = {
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_blanks_unsafe_online_links_and_keeps_web_addresses(capsys):
+def test_the_migration_blanks_unsafe_online_links_and_keeps_web_addresses(capsys, migrations_back_to_latest):
     city = City.objects.create(slug="testopoli", name="Testopoli")  # other apps stay migrated
     executor = MigrationExecutor(connection)
     executor.migrate([BEFORE])
