@@ -29,7 +29,7 @@ def test_staff_sign_in_with_the_city_account_and_a_stranger_is_refused(
     visit, live_server, identity_provider, users, city, width
 ):
     owner = users["owner"]
-    password = identity_provider.add("paola", email=owner.email, sub="comune-7781", amr=["pwd", "otp"])
+    password = identity_provider.add("paola", email=owner.email, sub="comune-7781", amr=["pwd", "otp", "mfa"])
     roles_before = sorted(Membership.objects.values_list("user", "city", "role"))
 
     page = visit(f"/accesso/?next=/{city.slug}/gestione/", width=width)
