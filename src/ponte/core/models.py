@@ -556,7 +556,11 @@ class SignOnLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_on_links", verbose_name=_("user")
     )
     issuer = models.CharField(_("identity provider"), max_length=255)
-    subject = models.CharField(_("subject"), max_length=255, help_text=_("The person's identifier at the provider."))
+    subject = models.CharField(
+        pgettext_lazy("identity provider", "subject"),
+        max_length=255,
+        help_text=_("The person's identifier at the provider."),
+    )
     email = models.EmailField(_("e-mail address when linked"), blank=True)
     linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
     last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
