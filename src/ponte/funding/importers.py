@@ -56,6 +56,10 @@ PROJECT_FIELDS = [
     "end_date",
     "source_title",
     "source_date",
+    "measure_code",
+    "measure_name",
+    "submeasure_code",
+    "submeasure_name",
 ]
 SPOOLED_FIELDS = [name for name in PROJECT_FIELDS if name != "programme_id"]
 COPY_COLUMNS = ["external_id", *PROJECT_FIELDS]
@@ -80,6 +84,9 @@ class ProjectImporter(RowImporter):
     inside one transaction (bounded memory whatever the file size)."""
 
     origin = ""
+    # Where a new project is located (`Project.Location`); set at creation only, so a place staff
+    # refine (a quartiere, an address) survives the next import.
+    location = ""
 
     def __init__(self, *, city, progress=None):
         super().__init__(city=city, progress=progress)
@@ -203,7 +210,8 @@ class ProjectImporter(RowImporter):
                 "CREATE TEMP TABLE ponte_import_project (external_id text, programme_id bigint, acronym text, "
                 "title text, description text, cup text, role text, status text, total_budget numeric, "
                 "eu_contribution numeric, city_share numeric, cofinancing numeric, start_date date, end_date date, "
-                "source_title text, source_date date) "
+                "source_title text, source_date date, measure_code text, measure_name text, submeasure_code text, "
+                "submeasure_name text) "
                 "ON COMMIT DROP"
             )
             with cursor.cursor.copy(f"COPY ponte_import_project ({columns}) FROM STDIN") as copy:
@@ -214,13 +222,14 @@ class ProjectImporter(RowImporter):
             cursor.execute(
                 f"""WITH upserted AS (
                     INSERT INTO funding_project AS p
-                        (city_id, origin, grant_agreement, place, publication, updated_at, {columns})
-                    SELECT %s, %s, '', '', %s, now(), {columns} FROM ponte_import_project
+                        (city_id, origin, grant_agreement, place, location, quartiere, publication, updated_at,
+                         {columns})
+                    SELECT %s, %s, '', '', %s, '', %s, now(), {columns} FROM ponte_import_project
                     ON CONFLICT (city_id, origin, external_id) WHERE NOT (external_id = '')
                     DO UPDATE SET {updates}, updated_at = now() WHERE {changed_test}
                     RETURNING (xmax = 0) AS inserted
                 ) SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted""",  # noqa: S608 - names are constants
-                [self.city.pk, self.origin, Publication.PUBLISHED],
+                [self.city.pk, self.origin, self.location, Publication.PUBLISHED],
             )
             created, updated = cursor.fetchone()
             cursor.execute("DROP TABLE ponte_import_project")  # ON COMMIT DROP covers failures
@@ -248,6 +257,7 @@ class ProjectImporter(RowImporter):
                         origin=self.origin,
                         external_id=row["external_id"],
                         publication=Publication.PUBLISHED,  # open data: public at the source
+                        location=self.location,
                         **values,
                     )
                 )
@@ -446,6 +456,9 @@ class PnrrImporter(ProjectImporter):
     name = gettext_lazy("Italia Domani (PNRR)")
     label = gettext_lazy("Italia Domani – PNRR_Progetti.csv")
     origin = "pnrr"
+    # The implementing body is the Comune and PNRR_Progetti has no place: the comune (Italia
+    # Domani's places are in PNRR_Localizzazione.csv, a separate file).
+    location = "comune"
     required_columns = (
         "CUP",
         "Codice Locale Progetto",
@@ -456,6 +469,10 @@ class PnrrImporter(ProjectImporter):
     columns = (
         *required_columns,
         "Descrizione Missione",
+        "ID Misura",
+        "Codice Univoco Misura",
+        "Descrizione Misura",
+        "Codice Univoco Submisura",
         "Descrizione Submisura",
         "Sintesi Progetto",
         "Soggetto Attuatore",
@@ -535,6 +552,11 @@ class PnrrImporter(ProjectImporter):
             or parsed("Data Inizio Progetto Prevista", parse_source_date),
             "end_date": parsed("Data Fine Progetto Effettiva", parse_source_date)
             or parsed("Data Fine Progetto Prevista", parse_source_date),
+            # "Codice Univoco Misura" (M1C1I1.02) sorts and links; older releases only have "ID Misura".
+            "measure_code": clip(row.get("Codice Univoco Misura", "") or row.get("ID Misura", ""), 40),
+            "measure_name": clip(" ".join(row.get("Descrizione Misura", "").split()), 500),
+            "submeasure_code": clip(row.get("Codice Univoco Submisura", ""), 40),
+            "submeasure_name": clip(" ".join(row.get("Descrizione Submisura", "").split()), 500),
         }
         if not published:
             self.error(file, number, "Titolo Progetto", _("is required"))

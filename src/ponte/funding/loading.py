@@ -98,3 +98,57 @@ def load_open_data(loader, document):
         for warning in importer.warnings:
             loader.errors.append(RowError(name, "-", "-", warning))
         loader.report.add(report)
+    load_map(loader, document)
+
+
+def load_map(loader, document):
+    """`open-data.yaml` › `map`: the GeoJSON file of the data set with the city's shapes (its comune
+    and, when the data set has them, its quartieri), drawn by the portal's map of projects
+    (`funding.citymap`). `file` is the GeoJSON file beside it, `source` its source and licence.
+    Each feature has the properties `level` (`comune` or `quartiere`) and `name`, and a Polygon or
+    MultiPolygon geometry in longitude/latitude. The shapes of the city no longer in the file are
+    removed."""
+    import json
+
+    from .models import Area
+
+    spec = document.get("map") if isinstance(document, dict) else None
+    if not spec or loader.city is None:
+        return
+    if not isinstance(spec, dict):
+        loader.error(OPEN_DATA_FILE, getattr(document, "line", "?"), "map", _("must be a mapping"))
+        return
+    name = loader.text(OPEN_DATA_FILE, spec, "file", required=True)
+    source = loader.text(OPEN_DATA_FILE, spec, "source", max_length=300)
+    path = loader.folder / name
+    if not name:
+        return
+    if not path.is_file():
+        loader.error(OPEN_DATA_FILE, spec.line, "file", _("file is missing"))
+        return
+    try:
+        features = json.loads(path.read_text(encoding="utf-8")).get("features") or []
+    except (ValueError, AttributeError) as exc:
+        loader.error(name, "-", "-", str(exc))
+        return
+    kept = []
+    for position, feature in enumerate(features, start=1):
+        properties = feature.get("properties") or {}
+        geometry = feature.get("geometry") or {}
+        level, title = properties.get("level", ""), str(properties.get("name", "")).strip()
+        if level not in Area.Level.values or not title:
+            loader.error(name, position, "properties", _("needs a level (comune, quartiere) and a name"))
+            continue
+        if geometry.get("type") == "Polygon":
+            rings = geometry.get("coordinates") or []
+        elif geometry.get("type") == "MultiPolygon":
+            rings = [ring for polygon in geometry.get("coordinates") or [] for ring in polygon]
+        else:
+            loader.error(name, position, "geometry", _("must be a Polygon or a MultiPolygon"))
+            continue
+        area = loader.upsert_row(
+            name, position, Area, {"level": level, "name": title[:100]}, {"rings": rings, "source": source}
+        )
+        if area is not None:
+            kept.append(area.pk)
+    Area.objects.filter(city=loader.city).exclude(pk__in=kept).delete()

@@ -202,6 +202,11 @@ class Project(Publishable, CityScopedModel):
         CLOSED = "closed", _("Closed")
         AUDITED = "audited", _("Audited")
 
+    class Location(models.TextChoices):
+        COMUNE = "comune", pgettext_lazy("location", "The whole comune")
+        QUARTIERE = "quartiere", pgettext_lazy("location", "A quartiere")
+        ADDRESS = "address", pgettext_lazy("location", "An address")
+
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("Coordinator")
         PARTNER = "partner", _("Partner")
@@ -230,6 +235,24 @@ class Project(Publishable, CityScopedModel):
     place = models.CharField(
         _("place"), max_length=200, blank=True, help_text=_("Where the project happens: a district, a site, the city.")
     )
+    location = models.CharField(
+        _("located at"),
+        max_length=10,
+        choices=Location.choices,
+        blank=True,
+        help_text=_("How precisely the place is known: the whole comune, one quartiere or an address."),
+    )
+    quartiere = models.CharField(
+        _("quartiere"), max_length=100, blank=True, help_text=_("The quartiere, as the city's map names it.")
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    measure_code = models.CharField(
+        _("PNRR measure"), max_length=40, blank=True, help_text=_("Italia Domani's measure code, e.g. M1C1I1.02.")
+    )
+    measure_name = models.CharField(_("PNRR measure (description)"), max_length=500, blank=True)
+    submeasure_code = models.CharField(_("PNRR submeasure"), max_length=40, blank=True)
+    submeasure_name = models.CharField(_("PNRR submeasure (description)"), max_length=500, blank=True)
     responsible_office = models.ForeignKey(
         Organisation,
         null=True,
@@ -280,6 +303,18 @@ class Project(Publishable, CityScopedModel):
             return ""
         return _("Source: %(name)s (%(licence)s)") % {"name": source.name, "licence": source.licence}
 
+    @property
+    def place_label(self) -> str:
+        """Where the project is, as a citizen reads it ("Bologna – quartiere Navile – Via …")."""
+        parts = []
+        if self.location:
+            parts.append(self.city.name)
+        if self.quartiere:
+            parts.append(_("quartiere %(name)s") % {"name": self.quartiere})
+        if self.place and self.place not in parts:
+            parts.append(self.place)
+        return " – ".join(parts)
+
     def __str__(self):
         return self.acronym or self.title
 
@@ -296,6 +331,12 @@ class Project(Publishable, CityScopedModel):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end comes before the start.")})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": _("Give both the latitude and the longitude, or neither.")})
+        if self.location == self.Location.QUARTIERE and not self.quartiere:
+            raise ValidationError({"quartiere": _("Name the quartiere.")})
+        if self.location == self.Location.ADDRESS and not self.place:
+            raise ValidationError({"place": _("Write the address.")})
         if self.total_budget is not None:
             parts = [v for v in (self.eu_contribution, self.cofinancing) if v is not None]
             if parts and sum(parts) > self.total_budget:
@@ -395,3 +436,26 @@ class ProjectDocument(CityScopedModel):
 
     def __str__(self):
         return self.title
+
+
+class Area(CityScopedModel):
+    """A shape of the city's map (its comune, its quartieri), loaded from the data set's map file
+    (`open-data.yaml` › `map`). The rings are [longitude, latitude] pairs, simplified."""
+
+    class Level(models.TextChoices):
+        COMUNE = "comune", pgettext_lazy("area", "Comune")
+        QUARTIERE = "quartiere", pgettext_lazy("area", "Quartiere")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    name = models.CharField(_("name"), max_length=100)
+    rings = models.JSONField(_("rings"), default=list)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("map area")
+        verbose_name_plural = _("map areas")
+        ordering = ["level", "name"]
+        constraints = [models.UniqueConstraint(fields=["city", "level", "name"], name="area_unique_name")]
+
+    def __str__(self):
+        return self.name
