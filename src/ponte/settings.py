@@ -338,6 +338,18 @@ CONTENT_SECURITY_POLICY = {
 if PONTE_OIDC_LOGOUT_AT_PROVIDER and PONTE_OIDC_ISSUER:
     _provider = urlsplit(PONTE_OIDC_ENDPOINTS["end_session"] or PONTE_OIDC_ISSUER)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_provider.scheme}://{_provider.netloc}")
+# The portal's map of projects (portal.citymap) is SVG drawn from the data set's shapes; with a tile
+# server (e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png" and its attribution, HTML allowed)
+# it becomes an interactive map over those tiles, whose origin the CSP then lets images come from.
+PONTE_MAP_TILE_URL = os.environ.get("PONTE_MAP_TILE_URL", "")
+PONTE_MAP_TILE_ATTRIBUTION = os.environ.get("PONTE_MAP_TILE_ATTRIBUTION", "")
+if PONTE_MAP_TILE_URL.startswith(("https://", "http://")):
+    _tiles = urlsplit(PONTE_MAP_TILE_URL.replace("{s}.", ""))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles.scheme}://*.{_tiles.netloc}" if "{s}." in PONTE_MAP_TILE_URL else f"{_tiles.scheme}://{_tiles.netloc}"
+    )
+if (BASE_DIR / "node_modules" / "leaflet" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"))
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {

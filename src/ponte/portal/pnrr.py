@@ -3,7 +3,9 @@ Italia's "Attuazione misure PNRR" page: what is public comes from `public.projec
 that reaches the city from `funding.models.city_funds_of` (through `Project.city_funds`).
 
 The importer files each project under its mission (programmes `pnrr-m1` … `pnrr-m6`, named
-"M1 …" after Italia Domani's "Missione" and "Descrizione Missione"); the measure is not kept."""
+"M1 …" after Italia Domani's "Missione" and "Descrizione Missione") and keeps its measure
+(`Project.measure_code`, Italia Domani's "Codice Univoco Misura", with "Descrizione Misura"): a
+page per measure lists its projects, reached from its mission's page."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -55,6 +57,45 @@ class Mission:
     @property
     def city_funds(self) -> Decimal:
         return self._sum("city_funds")
+
+    @property
+    def measures(self) -> list["Measure"]:
+        """The mission's measures, in the order of their codes (M1C1I1.02 before M1C3I2.03)."""
+        by_code: dict[str, Measure] = {}
+        for project in self.projects:
+            if project.measure_code:
+                measure = by_code.setdefault(project.measure_code, Measure(self, project.measure_code))
+                measure.projects.append(project)
+                measure.name = measure.name or project.measure_name
+        return sorted(by_code.values(), key=lambda measure: measure.code)
+
+
+class Measure(Mission):
+    """A PNRR measure of a mission ("M1C1I1.02 Abilitazione al cloud per le PA locali"), with the
+    sums of `Mission` over its own projects."""
+
+    def __init__(self, mission, code, name=""):
+        super().__init__(mission.programme, [])
+        self.mission = mission
+        self.measure_code = code
+        self.name = name
+
+    @property
+    def slug(self) -> str:
+        return self.measure_code.lower()
+
+    @property
+    def label(self) -> str:
+        return self.measure_code
+
+    @property
+    def title(self) -> str:
+        return self.name or self.measure_code
+
+    @property
+    def submeasures(self) -> list[str]:
+        names = {p.submeasure_name for p in self.projects if p.submeasure_name and p.submeasure_name != self.name}
+        return sorted(names)
 
 
 def missions(city) -> list[Mission]:
@@ -113,3 +154,25 @@ class PnrrMissionView(PortalMixin, TemplateView):
         if mission is None:
             raise Http404
         return super().get_context_data(mission=mission, **kwargs)
+
+
+class PnrrMeasureView(PortalMixin, TemplateView):
+    template_name = "portal/pnrr_measure.html"
+
+    def get_crumbs(self, context):
+        measure = context["measure"]
+        mission = measure.mission
+        return [
+            (_("Funded projects"), self.url("portal:project-list")),
+            (_("PNRR projects"), self.url("portal:pnrr")),
+            (f"{mission.label} {mission.title}", self.url("portal:pnrr-mission", mission=mission.code)),
+            (measure.title, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        wanted_mission, wanted = kwargs.pop("mission"), kwargs.pop("measure").lower()
+        mission = next((m for m in missions(self.city) if m.code == wanted_mission), None)
+        measure = next((m for m in mission.measures if m.slug == wanted), None) if mission else None
+        if measure is None:
+            raise Http404
+        return super().get_context_data(measure=measure, **kwargs)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("progetti/<int:pk>/", views.ProjectView.as_view(), name="project"),
     path("progetti/pnrr/", pnrr.PnrrView.as_view(), name="pnrr"),
     path("progetti/pnrr/<slug:mission>/", pnrr.PnrrMissionView.as_view(), name="pnrr-mission"),
+    path("progetti/pnrr/<slug:mission>/misure/<str:measure>/", pnrr.PnrrMeasureView.as_view(), name="pnrr-measure"),
     path("relazioni-internazionali/", views.RelationMapView.as_view(), name="relations"),
     path("relazioni-internazionali/<int:pk>/", views.RelationView.as_view(), name="relation"),
     path("organismi/", views.BodyListView.as_view(), name="body-list"),

@@ -17,7 +17,7 @@ from ponte.funding.models import CITY_FUNDS, OPEN_DATA_SOURCES
 from ponte.participation.newsletter import rich_text
 from ponte.plan import queries as plan_queries
 
-from . import opendata, public, search
+from . import citymap, opendata, public, search
 from .filters import PublicProjectFilter
 from .sitemaps import sitemaps
 
@@ -194,7 +194,11 @@ class ProjectListView(PortalMixin, FilteredListView):
         origins = sorted(set(queryset.exclude(origin="").values_list("origin", flat=True)))
         sources = [OPEN_DATA_SOURCES[origin] for origin in origins if origin in OPEN_DATA_SOURCES]
         return super().get_context_data(
-            totals=totals, sources=sources, **worldmap.map_context(shaded=countries), **kwargs
+            totals=totals,
+            sources=sources,
+            **worldmap.map_context(shaded=countries),
+            **citymap.map_context(self.city, queryset),
+            **kwargs,
         )
 
 
