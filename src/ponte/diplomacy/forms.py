@@ -68,6 +68,7 @@ class MembershipForm(CityModelForm):
             "delegates",
             "actions",
             "source",
+            "publication",
         ]
         widgets = {"joined_on": DateInput(), "mandate_start": DateInput(), "mandate_end": DateInput()}
 
@@ -109,6 +110,17 @@ class MissionForm(CityModelForm):
 class CandidacyForm(CityModelForm):
     class Meta:
         model = Candidacy
-        fields = ["title", "awarding_body", "year", "deadline", "status", "dossier", "outcome", "actions", "source"]
+        fields = [
+            "title",
+            "awarding_body",
+            "year",
+            "deadline",
+            "status",
+            "dossier",
+            "outcome",
+            "actions",
+            "source",
+            "publication",
+        ]
         field_classes = {"dossier": CheckedFileField}
         widgets = {"deadline": DateInput()}

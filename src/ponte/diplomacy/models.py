@@ -95,7 +95,7 @@ class Relation(Publishable, CityScopedModel):
         return reverse("portal:relation", kwargs={"city": self.city.slug, "pk": self.pk})
 
 
-class NetworkMembership(CityScopedModel):
+class NetworkMembership(Publishable, CityScopedModel):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
         EXECUTIVE = "executive", _("Executive committee")
@@ -146,6 +146,9 @@ class NetworkMembership(CityScopedModel):
     def __str__(self):
         return f"{self.network} · {self.get_role_display()}"
 
+    def get_public_url(self):
+        return reverse("portal:network", kwargs={"city": self.city.slug, "pk": self.pk})
+
 
 class Mission(CityScopedModel):
     class Direction(models.TextChoices):
@@ -185,7 +188,7 @@ class Mission(CityScopedModel):
         return reverse("diplomacy:mission-detail", kwargs={"city": self.city.slug, "pk": self.pk})
 
 
-class Candidacy(CityScopedModel):
+class Candidacy(Publishable, CityScopedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         PREPARING = "preparing", _("Dossier in preparation")
@@ -219,6 +222,9 @@ class Candidacy(CityScopedModel):
 
     def __str__(self):
         return f"{self.title} ({self.year})"
+
+    def get_public_url(self):
+        return reverse("portal:candidacy", kwargs={"city": self.city.slug, "pk": self.pk})
 
 
 class Representation(CityScopedModel):

@@ -73,6 +73,30 @@ def relations(city):
     return relation_list(city).published()
 
 
+def memberships(city):
+    """Published network memberships of the city, with the public plan actions they serve."""
+    from ponte.diplomacy.models import NetworkMembership
+
+    return (
+        NetworkMembership.objects.for_city(city)
+        .published()
+        .select_related("city", "network")
+        .prefetch_related(Prefetch("actions", queryset=actions(city), to_attr="public_actions"))
+    )
+
+
+def candidacies(city):
+    """Published candidacies and awards of the city, with the public plan actions they serve."""
+    from ponte.diplomacy.models import Candidacy
+
+    return (
+        Candidacy.objects.for_city(city)
+        .published()
+        .select_related("city", "awarding_body")
+        .prefetch_related(Prefetch("actions", queryset=actions(city), to_attr="public_actions"))
+    )
+
+
 def events(city, *, upcoming=False):
     """Published events open to the public (internal training never is)."""
     queryset = (

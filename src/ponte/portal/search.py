@@ -139,6 +139,18 @@ def relations(city, query):
     )
 
 
+def networks(city, query):
+    return _match(
+        public.memberships(city),
+        query,
+        [("network__name", "A"), ("network__name_en", "A"), ("role_detail", "B"), ("working_groups", "B")],
+    )
+
+
+def candidacies(city, query):
+    return _match(public.candidacies(city), query, [("title", "A"), ("awarding_body__name", "B"), ("outcome", "B")])
+
+
 def events(city, query):
     return _match(public.events(city), query, [("title", "A"), ("description", "B"), ("venue", "B")])
 
@@ -194,6 +206,18 @@ KINDS = [
         _("International relations"),
         relations,
         lambda o: Hit(o, str(o), _relation_url(o), o.description),
+    ),
+    (
+        "networks",
+        _("International networks"),
+        networks,
+        lambda o: Hit(o, o.network.localized_name, o.get_public_url(), o.role_detail or o.get_role_display()),
+    ),
+    (
+        "candidacies",
+        _("Candidacies and awards"),
+        candidacies,
+        lambda o: Hit(o, f"{o.title} ({o.year})", o.get_public_url(), o.outcome),
     ),
     ("events", _("Events"), events, lambda o: Hit(o, o.title, o.get_public_url(), o.description)),
     ("news", _("News"), news, lambda o: Hit(o, o.title, o.get_public_url(), o.summary)),

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import feedback, feeds, pnrr, views
+from . import feedback, feeds, networks, pnrr, views
 
 app_name = "portal"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("progetti/pnrr/<slug:mission>/misure/<str:measure>/", pnrr.PnrrMeasureView.as_view(), name="pnrr-measure"),
     path("relazioni-internazionali/", views.RelationMapView.as_view(), name="relations"),
     path("relazioni-internazionali/<int:pk>/", views.RelationView.as_view(), name="relation"),
+    path("relazioni-internazionali/reti/", networks.NetworkListView.as_view(), name="network-list"),
+    path("relazioni-internazionali/reti/<int:pk>/", networks.NetworkView.as_view(), name="network"),
+    path("relazioni-internazionali/candidature/", networks.CandidacyListView.as_view(), name="candidacy-list"),
+    path("relazioni-internazionali/candidature/<int:pk>/", networks.CandidacyView.as_view(), name="candidacy"),
     path("organismi/", views.BodyListView.as_view(), name="body-list"),
     path("organismi/<int:pk>/", views.BodyView.as_view(), name="body"),
     path("notizie/", views.NewsListView.as_view(), name="news-list"),

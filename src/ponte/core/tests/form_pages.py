@@ -70,10 +70,10 @@ def build_items(city, office):
             city=city, partner=OrganisationFactory(city=city, kind="city"), kind="twinning"
         ),
         "membership": NetworkMembership.objects.create(
-            city=city, network=OrganisationFactory(city=city, kind="network")
+            city=city, network=OrganisationFactory(city=city, kind="network"), publication="published"
         ),
         "mission": mission,
-        "candidacy": Candidacy.objects.create(city=city, title="Capitale verde", year=2027),
+        "candidacy": Candidacy.objects.create(city=city, title="Capitale verde", year=2027, publication="published"),
         "body": body,
         "meeting": meeting,
         "initiative": Initiative.objects.create(city=city, kind="cooperation", title="Acqua a Kharkiv"),
@@ -162,6 +162,8 @@ PK_OF = (
     ("portal:project", "project"),
     ("portal:body", "body"),
     ("portal:relation", "relation"),
+    ("portal:network", "membership"),
+    ("portal:candidacy", "candidacy"),
     ("two-factor-passkey", "passkey"),
 )
 
