@@ -48,4 +48,5 @@ urlpatterns = [
         views.StaticPageView.as_view(template_name="portal/privacy.html", title=_("Privacy notice")),
         name="privacy",
     ),
+    path("note-legali/", views.LegalNotesView.as_view(), name="legal-notes"),
 ]

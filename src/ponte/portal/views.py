@@ -53,6 +53,21 @@ class StaticPageView(PortalMixin, TemplateView):
         return [(self.title, None)]
 
 
+class LegalNotesView(StaticPageView):
+    """The legal notes the footer links to: the licence of the site's content in the wording the
+    Designers Italia municipal model asks for (criterion C.SI.3.4) when it is CC BY 4.0, the
+    credits of the data shown and the software's own licence."""
+
+    template_name = "portal/legal_notes.html"
+    title = _("Legal notes")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "licence": opendata.licence(),
+            "sources": OPEN_DATA_SOURCES.values(),
+        }
+
+
 class HomeView(PortalMixin, TemplateView):
     """The plan in numbers, the latest news and the next events."""
 
