@@ -448,7 +448,7 @@ class Area(CityScopedModel):
 
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     name = models.CharField(_("name"), max_length=100)
-    rings = models.JSONField(_("rings"), default=list)
+    rings = models.JSONField(_("outline (coordinates)"), default=list)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:

@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("rings", models.JSONField(default=list, verbose_name="rings")),
+                ("rings", models.JSONField(default=list, verbose_name="outline (coordinates)")),
                 ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
                 (
                     "city",
