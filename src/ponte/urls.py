@@ -46,6 +46,7 @@ urlpatterns = [
     # The public portal owns /<city>/; the back office lives under /<city>/gestione/.
     path("<slug:city>/identita/", include("ponte.citizens.urls")),
     path("<slug:city>/", include("ponte.portal.urls")),
+    path("<slug:city>/segui/", include("ponte.portal.following")),
     path("<slug:city>/eventi/", include("ponte.participation.urls")),
     path("<slug:city>/gestione/", include("ponte.core.urls")),
     path("<slug:city>/gestione/", include("ponte.plan.urls")),
@@ -55,6 +56,7 @@ urlpatterns = [
     path("<slug:city>/gestione/", include("ponte.cooperation.urls")),
     path("<slug:city>/gestione/notizie/", include("ponte.portal.newsdesk")),
     path("<slug:city>/gestione/valutazioni-pagine/", include("ponte.portal.ratings")),
+    path("<slug:city>/gestione/seguiti/", include("ponte.portal.followers")),
     path("<slug:city>/gestione/", include("ponte.reports.urls")),
 ]
 handler403 = "ponte.core.errors.permission_denied"

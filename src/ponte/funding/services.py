@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import permissions, uploads
 from ponte.core.services import acting_as
+from ponte.portal import follow
 
 from .models import Call, Project, ProjectTransition
 
@@ -41,9 +42,11 @@ def _require_portfolio(user, city):
 def project_save(*, project: Project, user) -> Project:
     _require_portfolio(user, project.city)
     project.full_clean()
+    before = follow.snapshot(Project, project.pk, follow.PROJECT_FIELDS)
     with acting_as(user), transaction.atomic():
         created = project.pk is None
         project.save()
+        follow.record_project_change(project=project, before=before)
         if created:
             ProjectTransition.objects.create(
                 city=project.city,
@@ -83,6 +86,7 @@ def project_transition(*, project: Project, to_status: str, user, date: datetime
         )
         project.status = to_status
         project.save(update_fields=["status", "updated_at"])
+        follow.record_project_transition(transition=transition)
     return transition
 
 

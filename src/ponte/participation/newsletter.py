@@ -26,7 +26,7 @@ from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from ponte.core.mail import mailer
+from ponte.core.mail import mailer, one_click_unsubscribe, send_once
 
 from .models import Campaign, Delivery, Subscriber
 
@@ -81,24 +81,38 @@ def retry_confirmations() -> int:
 def confirm(*, city, token) -> tuple[Subscriber | None, str]:
     """("ok" | "already" | "expired" | "unknown"): confirming twice is harmless; a link works
     only under its own city's address."""
-    subscriber = Subscriber.objects.for_city(city).filter(token=token).first()
-    if subscriber is None:
+    return confirm_token(Subscriber.objects.for_city(city), token)
+
+
+def confirm_token(rows, token) -> tuple:
+    """The double opt-in's link opened, for any list of addresses kept like the subscribers
+    (`status` pending / active / unsubscribed, `token`, `confirmation_sent_at`, `confirmed_at`):
+    (the row or None, "ok" | "already" | "expired" | "unknown")."""
+    row = rows.filter(token=token).first()
+    if row is None:
         return None, "unknown"
-    if subscriber.status == Status.ACTIVE:
-        return subscriber, "already"
-    if subscriber.status != Status.PENDING or timezone.now() - subscriber.confirmation_sent_at > CONFIRMATION_VALID:
-        return subscriber, "expired"
-    subscriber.status, subscriber.confirmed_at = Status.ACTIVE, timezone.now()
-    subscriber.save(update_fields=["status", "confirmed_at"])
-    return subscriber, "ok"
+    if row.status == Status.ACTIVE:
+        return row, "already"
+    sent_at = row.confirmation_sent_at
+    if row.status != Status.PENDING or sent_at is None or timezone.now() - sent_at > CONFIRMATION_VALID:
+        return row, "expired"
+    row.status, row.confirmed_at = Status.ACTIVE, timezone.now()
+    row.save(update_fields=["status", "confirmed_at"])
+    return row, "ok"
 
 
 def unsubscribe(*, city, token) -> Subscriber | None:
-    subscriber = Subscriber.objects.for_city(city).filter(token=token).first()
-    if subscriber and subscriber.status != Status.UNSUBSCRIBED:
-        subscriber.status, subscriber.unsubscribed_at = Status.UNSUBSCRIBED, timezone.now()
-        subscriber.save(update_fields=["status", "unsubscribed_at"])
-    return subscriber
+    return unsubscribe_token(Subscriber.objects.for_city(city), token)
+
+
+def unsubscribe_token(rows, token):
+    """The one-click unsubscribe link (or its RFC 8058 POST), for the same kind of list as
+    `confirm_token`; harmless to repeat."""
+    row = rows.filter(token=token).first()
+    if row and row.status != Status.UNSUBSCRIBED:
+        row.status, row.unsubscribed_at = Status.UNSUBSCRIBED, timezone.now()
+        row.save(update_fields=["status", "unsubscribed_at"])
+    return row
 
 
 @functools.lru_cache(maxsize=16)
@@ -318,7 +332,7 @@ def campaign_message(
         body = str.__str__(render_to_string("participation/email/campaign.txt", context))
         html = render_to_string("participation/email/campaign.html", context)
         subject = f"{_('[TEST]')} {campaign.subject}" if test else campaign.subject
-    headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    headers = one_click_unsubscribe(unsubscribe_url)
     if subscriber.pk is not None and not test:
         headers[DELIVERY_HEADER] = f"{campaign.pk}.{subscriber.pk}"
     message = EmailMultiAlternatives(
@@ -365,22 +379,13 @@ def send_campaign(campaign: Campaign, *, throttle: float | None = None, retry_fa
 
 def _send_delivery(campaign: Campaign, delivery: Delivery, connection) -> None:
     """Claim one delivery and send it: only the caller whose UPDATE moved it out of queued or
-    failed mails it."""
-    claimed = Delivery.objects.filter(pk=delivery.pk, status=delivery.status).update(status=Delivery.Status.SENDING)
-    if not claimed:
-        return
-    outcome = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING)
-    try:
-        campaign_message(campaign, delivery.subscriber, connection).send()
-    except OSError as exc:
-        outcome.update(status=Delivery.Status.FAILED, error=str(exc)[:300])
-    except BaseException:
-        # Stopped while handing it over (worker stopped, unexpected error): the message did not
-        # leave, so it goes back to the queue for the resumed send.
-        outcome.update(status=Delivery.Status.QUEUED)
-        raise
-    else:
-        outcome.update(status=Delivery.Status.SENT, error="", sent_at=timezone.now())
+    failed mails it (`send_once`)."""
+    send_once(
+        Delivery.objects,
+        delivery.pk,
+        claimed_from=delivery.status,
+        send=lambda: campaign_message(campaign, delivery.subscriber, connection).send(),
+    )
 
 
 @task()

@@ -372,10 +372,13 @@ class UnsubscribeView(CityMixin, TemplateView):
             refused = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
             if refused is not None:
                 return refused
-        newsletter.unsubscribe(city=self.city, token=kwargs["token"])
+        self.unsubscribe(kwargs["token"])
         if one_click:
             return HttpResponse(status=204)
         return self.get(request, *args, **kwargs)
+
+    def unsubscribe(self, token):
+        newsletter.unsubscribe(city=self.city, token=token)
 
 
 class PreferencesView(CityMixin, FormView):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import permissions, uploads
 from ponte.core.services import acting_as
+from ponte.portal import follow
 
 from .models import Action, ActionDocument, ActionUpdate, Indicator, IndicatorTarget, IndicatorValue, Milestone
 
@@ -24,8 +25,10 @@ def action_save(*, action: Action, user) -> Action:
     if action.status == Action.Status.COMPLETED and action.progress == 0:
         action.progress = 100
     action.full_clean()
+    before = follow.snapshot(Action, action.pk, follow.ACTION_FIELDS)
     with acting_as(user), transaction.atomic():
         action.save()
+        follow.record_action_change(action=action, before=before)
     return action
 
 
@@ -60,6 +63,7 @@ def update_record(*, action: Action, user, year: int, semester: int, text: str) 
             semester=semester,
             defaults={"text": text, "author": user},
         )
+        follow.record_update(update=update)
     return update
 
 
@@ -68,8 +72,9 @@ def update_edit(*, update: ActionUpdate, user, text: str) -> ActionUpdate:
     _require(permissions.can_edit_action(user, update.action))
     if update.text != text:
         update.text, update.author = text, user
-        with acting_as(user):
+        with acting_as(user), transaction.atomic():
             update.save(update_fields=["text", "author"])
+            follow.record_update(update=update)
     return update
 
 
@@ -112,6 +117,7 @@ def indicator_value_record(*, indicator: Indicator, user, reference_date, value,
         if changed:
             record.full_clean(validate_unique=False)
             record.save()
+            follow.record_indicator_value(value=record)
     return record
 
 

@@ -1,10 +1,14 @@
-"""News of the public portal; everything else the portal shows belongs to the other apps."""
+"""News of the public portal, page ratings and the citizens who follow a public thing; everything
+else the portal shows belongs to the other apps."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ponte.core.models import CityScopedModel, Publishable
 from ponte.plan.models import Action
@@ -91,3 +95,137 @@ NEGATIVE_REASONS = [
     PageRating.Reason.PROBLEMS,
     PageRating.Reason.OTHER_BAD,
 ]
+
+
+class Follower(CityScopedModel):
+    """A citizen's request to be mailed when one public thing changes: an action, a funded project
+    or a theme of the plan (a macro area: the "aree" the public plan pages are organised by).
+    Double opt-in like the newsletter: nothing is mailed until the link sent to the address is
+    opened. One row per address and thing; following again mails the confirmation again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        ACTIVE = "active", _("Following")
+        UNSUBSCRIBED = "unsubscribed", _("No longer following")
+
+    email = models.EmailField(_("email"))
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="followers", verbose_name=_("action")
+    )
+    project = models.ForeignKey(
+        "funding.Project",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="followers",
+        verbose_name=_("project"),
+    )
+    macro_area = models.ForeignKey(
+        "plan.MacroArea",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="followers",
+        verbose_name=pgettext_lazy("followed", "theme"),
+    )
+    language = models.CharField(_("language"), max_length=5, default="it")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    consent_text = models.TextField(_("consent given"), blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The relay refused the confirmation mail: `manage.py resume_mail` sends it again.
+    confirmation_pending = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(action__isnull=False, project__isnull=True, macro_area__isnull=True)
+                    | models.Q(action__isnull=True, project__isnull=False, macro_area__isnull=True)
+                    | models.Q(action__isnull=True, project__isnull=True, macro_area__isnull=False)
+                ),
+                name="follower_follows_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "action"], condition=models.Q(action__isnull=False), name="follower_once_per_action"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "project"], condition=models.Q(project__isnull=False), name="follower_once_per_project"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "macro_area"],
+                condition=models.Q(macro_area__isnull=False),
+                name="follower_once_per_theme",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.followed}"
+
+    @property
+    def followed(self):
+        return self.action or self.project or self.macro_area
+
+
+class Change(CityScopedModel):
+    """Something a citizen would want to know about a public thing (an action's status, a
+    narrative update, a measured value, a project's step or published details), recorded by the
+    service that made it. Its notices (one per follower) are queued in the same transaction."""
+
+    class Kind(models.TextChoices):
+        ACTION = "action", _("Action changed")
+        UPDATE = "update", _("Narrative update")
+        INDICATOR = "indicator", _("Indicator value")
+        PROJECT_STATUS = "project-status", _("Project status")
+        PROJECT = "project", _("Project changed")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("funding.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    macro_area = models.ForeignKey("plan.MacroArea", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # What changed, as codes and values the mail renders in each follower's language.
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change mailed to followers")
+        verbose_name_plural = _("changes mailed to followers")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.action or self.project or self.macro_area}"
+
+
+class Notice(CityScopedModel):
+    """One change mailed to one follower: claimed (queued → sending by a conditional UPDATE)
+    before it goes, so it leaves once however many workers run it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        # Its worker died while handing it to the relay: it may have left, so it is never resent.
+        UNKNOWN = "unknown", _("Interrupted: may have arrived")
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="notices")
+    follower = models.ForeignKey(Follower, on_delete=models.CASCADE, related_name="notices")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notice to a follower")
+        verbose_name_plural = _("notices to followers")
+        constraints = [models.UniqueConstraint(fields=["change", "follower"], name="notice_once_per_follower")]
+        indexes = [models.Index(fields=["status"], name="notice_status")]
+
+    def __str__(self):
+        return f"{self.change} → {self.follower_id}"
