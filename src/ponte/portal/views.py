@@ -69,11 +69,13 @@ class LegalNotesView(StaticPageView):
 
 
 class HomeView(PortalMixin, TemplateView):
-    """The plan in numbers, the latest news and the next events."""
+    """The plan in numbers, real projects and relations, news and events (or their fallbacks: `home`)."""
 
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
+        from .home import home_context
+
         plan = plan_queries.current_plan(self.city)
         rollup = plan_queries.rollup(plan) if plan else None
         actions = public.actions(self.city)
@@ -90,8 +92,7 @@ class HomeView(PortalMixin, TemplateView):
             plan=plan,
             progress=rollup.plan if rollup else None,
             figures=figures,
-            news=public.news(self.city)[:3],
-            events=public.events(self.city, upcoming=True)[:3],
+            **home_context(self.city),
             **kwargs,
         )
 

@@ -1,0 +1,69 @@
+"""What the portal's home shows, so that it is never empty by accident (issue 15).
+
+- the real projects and relations of the data set (a few of each, newest first);
+- the next events or, when none is dated, the recurring formats of the plan (the public event
+  series: Europe Direct, Casa dell'Europa, …), each with the plan action it belongs to;
+- the latest news or, when there is none, the latest narrative updates of the plan's actions
+  (the semester updates) or, when there are none either, the actions under way.
+
+Every reader comes from `public.py`; the number of queries does not grow with the data."""
+
+from django.db.models import F, Prefetch
+
+from ponte.participation.models import EventSeries
+from ponte.plan.models import ActionUpdate
+
+from . import public
+
+SHOWN = 3
+
+
+def recurring_formats(city):
+    """The plan's public recurring formats (internal training never is), with their public action."""
+    return (
+        EventSeries.objects.for_city(city)
+        .filter(internal=False)
+        .select_related("organiser")
+        .prefetch_related(Prefetch("action", queryset=public.actions(city).prefetch_related(None)))
+        .order_by("name")
+    )
+
+
+def narrative_updates(city):
+    """The latest semester updates of the published actions."""
+    return (
+        ActionUpdate.objects.for_city(city)
+        .filter(action__in=public.actions(city).prefetch_related(None).values("pk"))
+        .select_related("action", "action__city")
+        .order_by("-year", "-semester", "-created_at")
+    )
+
+
+def home_context(city) -> dict:
+    context = {
+        "projects": list(
+            public.projects(city).prefetch_related(None).order_by(F("start_date").desc(nulls_last=True), "-pk")[:SHOWN]
+        ),
+        "relations": list(
+            public.relations(city)
+            .prefetch_related(None)
+            .order_by(F("signed_on").desc(nulls_last=True), "partner__name")[:4]
+        ),
+        "news": list(public.news(city).order_by("-published_on")[:SHOWN]),
+        "events": list(public.events(city, upcoming=True).order_by("starts_at")[:SHOWN]),
+        "formats": [],
+        "updates": [],
+        "under_way": [],
+    }
+    if not context["events"]:
+        context["formats"] = list(recurring_formats(city)[:6])
+    if not context["news"]:
+        context["updates"] = list(narrative_updates(city)[:SHOWN])
+        if not context["updates"]:
+            context["under_way"] = list(
+                public.actions(city)
+                .prefetch_related(None)
+                .filter(status="in_progress")
+                .order_by("-progress", "sort_key")[:SHOWN]
+            )
+    return context
