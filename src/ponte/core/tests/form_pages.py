@@ -26,12 +26,12 @@ from ponte.funding.tests.factories import CallFactory, ParticipationFactory, Pro
 from ponte.governance.models import Body, Meeting
 from ponte.participation.models import Campaign, Event, EventSeries, Question, Registration, Subscriber
 from ponte.plan.models import ActionUpdate, WorkbookUpload
-from ponte.portal.models import News
+from ponte.portal.models import Follower, News
 from ponte.reports.models import Report
 
 # The namespaces of the staff and public pages (the API, admin and feeds have no Ponte forms).
 NAMESPACES = {"", "portal", "participation", "core", "plan", "funding", "diplomacy", "governance"}
-NAMESPACES |= {"cooperation", "newsdesk", "reports"}
+NAMESPACES |= {"cooperation", "newsdesk", "reports", "following", "followers"}
 # Patterns that answer a file, a feed or only a POST: never a form page.
 NOT_PAGES = re.compile(
     r"(calendar|csv|json|ttl|rss|atom|schema|file|sitemap|healthz|set_language|logout|send|done|"
@@ -101,6 +101,7 @@ def build_items(city, office):
         ),
         "campaign": Campaign.objects.create(city=city, subject="Notizie di maggio", body="Testo"),
         "subscriber": subscriber,
+        "follower": Follower.objects.create(city=city, email="segue@example.org", action=action, status="active"),
         "invitation": invitation_link(MembershipFactory(city=city, role=Membership.Role.VIEWER).user),
         "update": ActionUpdate.objects.create(city=city, action=action, year=2026, semester=1, text="Due incontri."),
         "organisation": office,
@@ -179,8 +180,11 @@ def kwargs_for(name: str, pattern_keys, city, items) -> dict:
         values["uidb64"], values["token"] = items["invitation"]
     elif name in ("participation:cancel", "participation:confirm-registration"):
         values["token"] = items["registration"].token
+    elif name.startswith("following:") and "token" in pattern_keys:
+        values["token"] = items["follower"].token
     elif "token" in pattern_keys:
         values["token"] = items["subscriber"].token
+    values["kind"], values["key"] = "azione", items["action"].code  # following:follow
     values["year"], values["semester"] = items["update"].year, items["update"].semester
     for key in ("pk", "body", "task"):
         if key in pattern_keys:
