@@ -7,6 +7,7 @@ The importer files each project under its mission (programmes `pnrr-m1` … `pnr
 (`Project.measure_code`, Italia Domani's "Codice Univoco Misura", with "Descrizione Misura"): a
 page per measure lists its projects, reached from its mission's page."""
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -67,7 +68,11 @@ class Mission:
                 measure = by_code.setdefault(project.measure_code, Measure(self, project.measure_code))
                 measure.projects.append(project)
                 measure.name = measure.name or project.measure_name
-        return sorted(by_code.values(), key=lambda measure: measure.code)
+                # The submeasure when it says more than its measure (not the same words re-punctuated).
+                project.own_submeasure = (
+                    project.submeasure_name if _words(project.submeasure_name) != _words(project.measure_name) else ""
+                )
+        return sorted(by_code.values(), key=lambda measure: measure.measure_code)
 
 
 class Measure(Mission):
@@ -94,8 +99,11 @@ class Measure(Mission):
 
     @property
     def submeasures(self) -> list[str]:
-        names = {p.submeasure_name for p in self.projects if p.submeasure_name and p.submeasure_name != self.name}
-        return sorted(names)
+        return sorted({p.own_submeasure for p in self.projects if p.own_submeasure})
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text or "")).casefold()
 
 
 def missions(city) -> list[Mission]:

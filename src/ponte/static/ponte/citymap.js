@@ -19,35 +19,51 @@
       attribution: figure.dataset.attribution || "",
       maxZoom: 19,
     }).addTo(map);
-    var bounds = [];
+    var places = [];
     links.forEach(function (link) {
       var lat = parseFloat(link.dataset.lat);
       var lon = parseFloat(link.dataset.lon);
-      if (isNaN(lat) || isNaN(lon)) {
-        return;
+      if (!isNaN(lat) && !isNaN(lon)) {
+        places.push({ link: link, latlng: [lat, lon] });
       }
+    });
+    if (!places.length) {
+      holder.remove();
+      return;
+    }
+    var bounds = places.map(function (place) { return place.latlng; });
+    if (bounds.length === 1) {
+      map.setView(bounds[0], 13);
+    } else {
+      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+    }
+    // Markers are added once the map has its view, so each has its element to listen to.
+    places.forEach(function (place) {
+      var link = place.link;
       var count = link.querySelector("text");
       var icon = window.L.divIcon({
         className: "city-leaflet-marker",
         html: count ? count.textContent : "",
         iconSize: count ? [32, 32] : [18, 18],
       });
-      var marker = window.L.marker([lat, lon], {
+      var marker = window.L.marker(place.latlng, {
         icon: icon,
         title: link.getAttribute("aria-label"),
         alt: link.getAttribute("aria-label"),
         keyboard: true,
       }).addTo(map);
-      marker.on("click", function () {
+      var go = function () {
         window.location.assign(link.getAttribute("href"));
+      };
+      marker.on("click", go);
+      // The marker is a focusable button: Enter and Space follow it, as they follow the SVG's link.
+      marker.getElement().addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          go();
+        }
       });
-      bounds.push([lat, lon]);
     });
-    if (bounds.length === 1) {
-      map.setView(bounds[0], 13);
-    } else {
-      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
-    }
     svg.setAttribute("hidden", "");
     svg.setAttribute("aria-hidden", "true");
     figure.classList.add("city-map-enhanced");
