@@ -52,3 +52,59 @@ def test_query_count_is_constant_as_published_items_grow(client, city, page):
     few = queries()
     add_published(city, first, range(2, 20))  # tenfold: 2 → 20 published items of every kind
     assert queries() == few
+
+
+MAP_AND_MEASURE_PAGES = [
+    "/{c}/progetti/",
+    "/{c}/progetti/pnrr/",
+    "/{c}/progetti/pnrr/m1/",
+    "/{c}/progetti/pnrr/m1/misure/m1c1i1.02/",
+    "/{c}/progetti/{project}/",
+]
+
+
+@pytest.mark.parametrize("page", MAP_AND_MEASURE_PAGES)
+def test_the_map_and_the_measure_pages_cost_the_same_with_ten_times_the_located_projects(client, city, page):
+    """Issue 15: projects located at the comune, in quartieri and at addresses, filed under PNRR
+    measures; the map of the projects list and a measure's page do not query per project."""
+    from decimal import Decimal
+
+    from ponte.funding.models import Area
+    from ponte.funding.tests.factories import ProgrammeFactory, ProjectFactory
+
+    root = ProgrammeFactory(city=city, slug="pnrr", name="PNRR", kind="indirect")
+    m1 = ProgrammeFactory(city=city, slug="pnrr-m1", name="M1 Digitalizzazione", parent=root)
+    ring = [[11.2, 44.4], [11.4, 44.4], [11.4, 44.6], [11.2, 44.4]]
+    Area.objects.create(city=city, level="comune", name=city.name, rings=[ring])
+    Area.objects.create(city=city, level="quartiere", name="Navile", rings=[ring])
+
+    def add(n):
+        where = [
+            {"location": "comune"},
+            {"location": "quartiere", "quartiere": "Navile"},
+            {"location": "address", "place": f"Via {n}", "latitude": Decimal("44.5"), "longitude": Decimal("11.3")},
+        ][n % 3]
+        return ProjectFactory(
+            programme=m1,
+            title=f"Intervento {n}",
+            status="running",
+            measure_code="M1C1I1.02",
+            measure_name="Abilitazione al cloud",
+            submeasure_name=f"Submisura {n}",
+            eu_contribution=Decimal("1000"),
+            **where,
+        )
+
+    first = [add(n) for n in range(3)]
+    url = page.format(c=city.slug, project=first[0].pk)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(captured)
+
+    few = queries()
+    for n in range(3, 30):
+        add(n)
+    assert queries() == few
