@@ -98,7 +98,7 @@ class FollowView(ratelimit.RateLimitedPostMixin, PortalMixin, FormView):
                 )
                 % {"thing": thing},
             )
-        return redirect(follow.page_of(thing) + "#segui")
+        return redirect(follow.page_of(thing))  # its top, where the message is
 
 
 class FollowConfirmView(PortalMixin, TemplateView):
@@ -110,7 +110,10 @@ class FollowConfirmView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         follower, outcome = follow.confirm(city=self.city, token=self.kwargs["token"])
         page = follow.page_of(follower.followed) if follower else None
-        return super().get_context_data(follower=follower, outcome=outcome, follower_page=page, **kwargs)
+        # No "rate this page" here: it would keep the address, and the secret token in it.
+        return super().get_context_data(
+            follower=follower, outcome=outcome, follower_page=page, no_rating=True, **kwargs
+        )
 
 
 class UnfollowView(PortalMixin, UnsubscribeView):
@@ -124,7 +127,7 @@ class UnfollowView(PortalMixin, UnsubscribeView):
 
     def get_context_data(self, **kwargs):
         follower = Follower.objects.for_city(self.city).filter(token=self.kwargs["token"]).first()
-        return super().get_context_data(follower=follower, **kwargs)
+        return super().get_context_data(follower=follower, no_rating=True, **kwargs)
 
     def unsubscribe(self, token):
         follow.unfollow(city=self.city, token=token)

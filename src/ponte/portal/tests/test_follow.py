@@ -254,3 +254,10 @@ def test_staff_see_how_many_follow_never_who(client, city, action, users):
     assert re.search(r"1\.1\.1[^<]*</td><td class=\"text-end\">1</td>", page)
     client.force_login(users["viewer"])
     assert client.get(f"/{city.slug}/gestione/seguiti/").status_code == 403
+
+
+def test_the_pages_of_a_link_do_not_offer_the_rating_that_would_keep_their_address(client, city, action):
+    follow.follow(city=city, thing=action, email=ADDRESS, language="it", consent_text="sì")
+    token = Follower.objects.get().token
+    for path in (f"/{city.slug}/segui/conferma/{token}/", f"/{city.slug}/segui/annulla/{token}/"):
+        assert 'id="valuta"' not in client.get(path).content.decode()
