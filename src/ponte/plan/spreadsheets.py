@@ -31,6 +31,7 @@ from ponte.core.exports import write_sheet
 from ponte.core.importing import ImportFailed, RowError, parse_date, parse_decimal
 from ponte.core.models import Organisation
 from ponte.core.services import acting_as
+from ponte.portal import follow
 
 from .models import Action, Indicator, IndicatorValue, Line, WorkbookUpload
 from .queries import action_list, current_plan
@@ -338,7 +339,9 @@ class WorkbookImport:
         with acting_as(self.user), transaction.atomic():
             for action, created in action_changes:
                 action.full_clean(validate_unique=False, validate_constraints=False)
+                before = follow.snapshot(Action, action.pk, follow.ACTION_FIELDS)
                 action.save()
+                follow.record_action_change(action=action, before=before)  # mailed to its followers
                 if created:
                     report.actions_created += 1
                 else:
@@ -346,6 +349,7 @@ class WorkbookImport:
             for value in value_changes:
                 value.full_clean(validate_unique=False, validate_constraints=False)
                 value.save()
+                follow.record_indicator_value(value=value)
                 report.values_recorded += 1
         return report
 

@@ -261,3 +261,22 @@ def test_the_pages_of_a_link_do_not_offer_the_rating_that_would_keep_their_addre
     token = Follower.objects.get().token
     for path in (f"/{city.slug}/segui/conferma/{token}/", f"/{city.slug}/segui/annulla/{token}/"):
         assert 'id="valuta"' not in client.get(path).content.decode()
+
+
+def test_the_semester_workbook_mails_its_changes(city, action, owner, mailoutbox, django_capture_on_commit_callbacks):
+    from ponte.plan.spreadsheets import WorkbookImport
+    from ponte.plan.tests.test_workbook import workbook_bytes
+
+    confirmed(city, action)
+    IndicatorFactory(action=action, code="IND-A", name="Gemellaggi attivi")
+    mailoutbox.clear()
+    line = action.line.code
+    workbook = workbook_bytes(
+        actions=[["1.1.1", line, action.title, "in_progress", 40, None, None, "ufficio-a", 1]],
+        values=[["IND-A", datetime.date(2026, 6, 30), 3, "", ""]],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkbookImport(city=city, user=owner, file=workbook).run()
+    status, value = mailoutbox
+    assert "Stato: Non avviata → In corso" in status.body and "Avanzamento (%): 0 → 40" in status.body
+    assert "Gemellaggi attivi" in value.body
