@@ -114,3 +114,23 @@ def test_a_theme_and_a_project_offer_to_follow_them(visit, city, width):
         expect(box.get_by_label("Il tuo indirizzo e-mail")).to_be_visible()
         assert axe_violations(page) == [] and fits_the_screen(page)
     shoot(page, f"portal-follow-project-{width}")
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_staff_count_the_followers_from_the_menu(visit, city, users, width):
+    from ponte.browsing import menu
+    from ponte.portal import follow
+
+    the_plan = PlanFactory(city=city, start_year=2024, end_year=2030)
+    action = ActionFactory(line__city=city, line__macro_area__plan=the_plan, code="1.1.1", title="Gemellaggi")
+    for email in ("a@example.org", "b@example.org"):
+        follow.follow(city=city, thing=action, email=email, language="it", consent_text="sì")
+        follow.confirm(city=city, token=Follower.objects.get(email=email).token)
+    page = visit(f"/{city.slug}/gestione/", user=users["events"], width=width)
+    menu(page, "Persone che seguono")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Persone che seguono")
+    row = page.get_by_role("row", name=re.compile("1.1.1 Gemellaggi"))
+    expect(row.get_by_role("cell").nth(1)).to_have_text("2")
+    expect(page.get_by_text("a@example.org")).to_have_count(0)
+    assert axe_violations(page) == [] and fits_the_screen(page)
+    shoot(page, f"backoffice-followers-{width}")
