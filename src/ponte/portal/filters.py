@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ponte.funding.filters import ProjectFilter
@@ -13,10 +14,14 @@ class PublicProjectFilter(ProjectFilter):
     theme = django_filters.ModelChoiceFilter(
         field_name="alignments", queryset=AxisItem.objects.all(), distinct=True, label=_("Theme (alignment)")
     )
-    place = django_filters.CharFilter(field_name="place", lookup_expr="icontains", label=_("Place"))
+    place = django_filters.CharFilter(method="filter_place", label=_("Place"))
 
     class Meta(ProjectFilter.Meta):
         fields = ["q", "programme", "kind", "status", "year", "theme", "place"]
+
+    def filter_place(self, queryset, name, value):
+        """The address or the quartiere (issue 15: "Navile" finds the projects of that quartiere)."""
+        return queryset.filter(Q(place__icontains=value) | Q(quartiere__icontains=value)) if value else queryset
 
     def __init__(self, *args, city=None, **kwargs):
         super().__init__(*args, city=city, **kwargs)

@@ -163,3 +163,13 @@ def test_an_unknown_measure_or_one_of_another_mission_is_not_found(client, city,
     measure_project(missions["m1"], "Cloud", "M1C1I1.02", "Abilitazione al cloud")
     assert client.get(f"/{city.slug}/progetti/pnrr/m1/misure/m9c9i9.99/").status_code == 404
     assert client.get(f"/{city.slug}/progetti/pnrr/m2/misure/m1c1i1.02/").status_code == 404
+
+
+def test_the_place_filter_finds_a_quartiere_and_an_address(client, city, programme):
+    located(programme, "Biblioteca Lame", location="quartiere", quartiere="Navile")
+    located(programme, "Casa Gorki", location="address", place="Via Gorki 6")
+    located(programme, "Parco Savena", location="quartiere", quartiere="Savena")
+    navile = client.get(f"/{city.slug}/progetti/", {"place": "navile"}).content.decode()
+    assert "Biblioteca Lame" in navile and "Parco Savena" not in navile and "Casa Gorki" not in navile
+    gorki = client.get(f"/{city.slug}/progetti/", {"place": "gorki"}).content.decode()
+    assert "Casa Gorki" in gorki and "Biblioteca Lame" not in gorki
