@@ -30,7 +30,7 @@ from django.utils.formats import date_format
 from django_tasks import task
 
 from ponte.core.mail import mailer, one_click_unsubscribe, send_once
-from ponte.participation.newsletter import confirm_token, plain_text, unsubscribe_token
+from ponte.participation.newsletter import CONFIRMATION_VALID, confirm_token, plain_text, unsubscribe_token
 
 from . import public
 from .models import Change, Follower, Notice
@@ -137,6 +137,17 @@ def confirm(*, city, token) -> tuple[Follower | None, str]:
 
 def unfollow(*, city, token) -> Follower | None:
     return unsubscribe_token(Follower.objects.for_city(city), token)
+
+
+def forget_unconfirmed() -> int:
+    """Delete the requests whose address was never confirmed once their link expired (or, never
+    sent, after a week): personal data kept for nothing. How many."""
+    now = timezone.now()
+    stale = Follower.objects.filter(status=Status.PENDING, confirmed_at__isnull=True).filter(
+        Q(confirmation_sent_at__lt=now - CONFIRMATION_VALID)
+        | Q(confirmation_sent_at__isnull=True, consent_at__lt=now - datetime.timedelta(days=7))
+    )
+    return stale.delete()[0]
 
 
 def follower_counts(city) -> dict:

@@ -280,3 +280,11 @@ def test_the_semester_workbook_mails_its_changes(city, action, owner, mailoutbox
     status, value = mailoutbox
     assert "Stato: Non avviata → In corso" in status.body and "Avanzamento (%): 0 → 40" in status.body
     assert "Gemellaggi attivi" in value.body
+
+
+def test_requests_never_confirmed_are_forgotten(city, action):
+    follow.follow(city=city, thing=action, email=ADDRESS, language="it", consent_text="sì")
+    confirmed(city, action, email="confermata@example.org")
+    Follower.objects.update(confirmation_sent_at=timezone.now() - datetime.timedelta(hours=49))
+    call_command("resume_mail", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert list(Follower.objects.values_list("email", flat=True)) == ["confermata@example.org"]

@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "and the registration and subscription mails the relay refused, and the changes mailed to the "
         "portal's followers. Run it from cron (e.g. every ten minutes, at least daily); `manage.py db_worker` "
         "sends them. Nothing is ever sent twice. "
-        "It also deletes the event registrations whose address was never confirmed, once their link expired."
+        "It also deletes the event registrations and the requests to follow whose address was never confirmed, "
+        "once their link expired."
     )
 
     def handle(self, **options):
@@ -23,5 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(resumed)} change(s) queued again for their followers, {sent} confirmation(s) sent again"
         )
+        forgotten = follow.forget_unconfirmed()
+        self.stdout.write(f"{forgotten} unconfirmed request(s) to follow deleted")
         forgotten = services.forget_unconfirmed()
         self.stdout.write(f"{forgotten} unconfirmed registration(s) deleted")
