@@ -53,6 +53,8 @@ PROJECT_FIELDS = [
     "place",
 ]
 TEXT_FIELDS = {"description"}  # long texts: the mail says they changed and links the page
+# How long a change's mails refused by the relay are tried again (`resume_stalled_changes`).
+RETRY_FOR = datetime.timedelta(days=2)
 
 
 def followable(city, kind: str, key: str):
@@ -384,10 +386,12 @@ def _label(model, name: str, value) -> str:
 
 
 def resumable_changes():
-    """Changes with notices still to send that no worker took for NEWSLETTER_STALL_MINUTES."""
+    """Changes with notices still to send that no worker took for NEWSLETTER_STALL_MINUTES; a
+    notice the relay keeps refusing is tried again for `RETRY_FOR`, then left failed."""
     waiting = Notice.objects.filter(
-        Q(status__in=[Notice.Status.QUEUED, Notice.Status.FAILED]) | Q(status=Notice.Status.SENDING),
+        status__in=[Notice.Status.QUEUED, Notice.Status.FAILED, Notice.Status.SENDING],
         change__created_at__lt=_stall_cutoff(),
+        change__created_at__gte=timezone.now() - RETRY_FOR,
     )
     return Change.objects.filter(pk__in=waiting.values("change"))
 
