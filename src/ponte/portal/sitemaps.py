@@ -55,15 +55,22 @@ class ItemSitemap(Sitemap):
 
 
 class PnrrMissionSitemap(Sitemap):
-    """The page of each PNRR mission with public projects of the city."""
+    """The page of each PNRR mission with public projects of the city, and of each of its measures."""
 
     def items(self):
         from .pnrr import missions
 
-        return [(city.slug, mission.code) for city in City.objects.all() for mission in missions(city)]
+        return [
+            (city.slug, mission.code, measure)
+            for city in City.objects.all()
+            for mission in missions(city)
+            for measure in ["", *(measure.slug for measure in mission.measures)]
+        ]
 
     def location(self, item):
-        city, mission = item
+        city, mission, measure = item
+        if measure:
+            return reverse("portal:pnrr-measure", kwargs={"city": city, "mission": mission, "measure": measure})
         return reverse("portal:pnrr-mission", kwargs={"city": city, "mission": mission})
 
 

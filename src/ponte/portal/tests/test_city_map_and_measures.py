@@ -173,3 +173,10 @@ def test_the_place_filter_finds_a_quartiere_and_an_address(client, city, program
     assert "Biblioteca Lame" in navile and "Parco Savena" not in navile and "Casa Gorki" not in navile
     gorki = client.get(f"/{city.slug}/progetti/", {"place": "gorki"}).content.decode()
     assert "Casa Gorki" in gorki and "Biblioteca Lame" not in gorki
+
+
+def test_the_sitemap_lists_the_measure_pages(client, city, missions):
+    measure_project(missions["m1"], "Cloud", "M1C1I1.02", "Abilitazione al cloud")
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"/{city.slug}/progetti/pnrr/m1/</loc>" in sitemap
+    assert f"/{city.slug}/progetti/pnrr/m1/misure/m1c1i1.02/</loc>" in sitemap
