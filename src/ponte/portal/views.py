@@ -205,7 +205,8 @@ class ProjectListView(PortalMixin, FilteredListView):
             contribution=Sum("eu_contribution"),
             city_funds=Sum(CITY_FUNDS),
         )
-        countries = set(queryset.exclude(participations__country="").values_list("participations__country", flat=True))
+        abroad = queryset.filter(participations__country__gt="")
+        countries = set(abroad.values_list("participations__country", flat=True))
         # The credit each open-data source of the listed projects asks for.
         origins = sorted(set(queryset.exclude(origin="").values_list("origin", flat=True)))
         sources = [OPEN_DATA_SOURCES[origin] for origin in origins if origin in OPEN_DATA_SOURCES]

@@ -180,3 +180,14 @@ def test_the_sitemap_lists_the_measure_pages(client, city, missions):
     sitemap = client.get("/sitemap.xml").content.decode()
     assert f"/{city.slug}/progetti/pnrr/m1/</loc>" in sitemap
     assert f"/{city.slug}/progetti/pnrr/m1/misure/m1c1i1.02/</loc>" in sitemap
+
+
+def test_the_partners_world_map_shows_only_when_a_listed_project_has_a_partner_abroad(client, city, programme):
+    from ponte.funding.tests.factories import ParticipationFactory
+
+    project = located(programme, "Rete europea", location="comune")
+    page = client.get(f"/{city.slug}/progetti/").content.decode()
+    assert "Paesi dei partner dei progetti" not in page and "map-partner-country" not in page
+    ParticipationFactory(project=project, country="ES")
+    page = client.get(f"/{city.slug}/progetti/").content.decode()
+    assert "Paesi dei partner dei progetti" in page and "map-partner-country" in page
