@@ -304,16 +304,16 @@ def send_change(change: Change) -> dict:
 def _message(change: Change, follower: Follower, connection) -> EmailMessage:
     links = _links(follower)
     thing = change.action or change.project or change.macro_area
-    context = {
-        "city": change.city,
-        "follower": follower,
-        "thing": thing,
-        "thing_url": settings.SITE_URL + page_of(thing),
-        "through_theme": follower.macro_area_id is not None and change.macro_area_id is None,
-        "lines": describe(change),
-        **links,
-    }
     with translation.override(follower.language):
+        context = {
+            "city": change.city,
+            "follower": follower,
+            "thing": thing,
+            "thing_url": settings.SITE_URL + page_of(thing),
+            "through_theme": follower.macro_area_id is not None and change.macro_area_id is None,
+            "lines": describe(change),
+            **links,
+        }
         subject = " ".join(render_to_string("portal/email/follow_change_subject.txt", context).split())
         body = render_to_string("portal/email/follow_change.txt", context)
     return EmailMessage(

@@ -288,3 +288,15 @@ def test_requests_never_confirmed_are_forgotten(city, action):
     Follower.objects.update(confirmation_sent_at=timezone.now() - datetime.timedelta(hours=49))
     call_command("resume_mail", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert list(Follower.objects.values_list("email", flat=True)) == ["confermata@example.org"]
+
+
+def test_a_follower_who_asked_in_english_is_written_to_in_english(
+    city, action, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    follow.follow(city=city, thing=action, email=ADDRESS, language="en", consent_text="yes")
+    assert mailoutbox[0].subject.startswith("Confirm that you want to follow")
+    follow.confirm(city=city, token=Follower.objects.get().token)
+    action.status = "in_progress"
+    with django_capture_on_commit_callbacks(execute=True):
+        plan.action_save(action=action, user=owner)
+    assert "Status: Not started → In progress" in mailoutbox[1].body
