@@ -17,6 +17,7 @@ from django.conf import settings
 from ponte.browsing import axe_violations
 from ponte.governance.models import Body
 from ponte.participation.models import EventQuestion, Question, Registration, Segment, Subscriber
+from ponte.portal.models import Follower
 
 from .world import build_world
 
@@ -65,6 +66,9 @@ def public_pages(site):
     c = site["city"].slug
     world = site["world"]
     action = world.published["actions"][0]
+    follower, _new = Follower.objects.get_or_create(
+        city=site["city"], email="cloe@example.org", action=action, defaults={"status": "active"}
+    )
     return {
         "home": f"/{c}/",
         "plan": f"/{c}/piano/",
@@ -93,6 +97,9 @@ def public_pages(site):
         "confirm": f"/{c}/eventi/newsletter/conferma/{uuid.uuid4()}/",
         "unsubscribe": f"/{c}/eventi/newsletter/disiscrizione/{site['subscriber'].token}/",
         "preferences": f"/{c}/eventi/newsletter/preferenze/{site['subscriber'].token}/",
+        "follow": f"/{c}/segui/azione/{action.code}/",
+        "follow-confirm": f"/{c}/segui/conferma/{uuid.uuid4()}/",
+        "unfollow": f"/{c}/segui/annulla/{follower.token}/",
         "ask": f"/{c}/eventi/europe-direct/",
         "faq": f"/{c}/eventi/europe-direct/faq/",  # with an answered question: the FAQ is not empty
         "login": "/accesso/",
