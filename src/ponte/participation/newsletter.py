@@ -57,7 +57,8 @@ def subscribe(*, city, email: str, segments, language: str, consent_text: str, a
 def _mail_confirmation(subscriber: Subscriber) -> bool:
     """Mail the confirmation link; refused by the relay, it is kept (`confirmation_pending`)
     for the worker to send again, and its 48 hours start when it is finally sent."""
-    with translation.override(subscriber.language), mailer(relay_may_be_down=True) as mail:
+    # The person's language inside the mailer's (which is the installation's).
+    with mailer(relay_may_be_down=True) as mail, translation.override(subscriber.language):
         sent = mail.send(
             to=subscriber.email,
             template="participation/email/confirm_subscription",

@@ -54,6 +54,9 @@ def test_double_opt_in_with_consent_and_expiry(client, city, segments, smtp_serv
 
     client.post(f"/{city.slug}/eventi/newsletter/", {"email": "bruno@example.org", "language": "en", "consent": "on"})
     late = Subscriber.objects.get(email="bruno@example.org")
+    # Mailed in the language the person chose, not the site's.
+    assert smtp_server.messages[1]["Subject"].startswith("Confirm your subscription")
+    assert smtp_server.messages[0]["Subject"].startswith("Conferma")
     Subscriber.objects.filter(pk=late.pk).update(confirmation_sent_at=timezone.now() - datetime.timedelta(days=3))
     assert client.get(link(smtp_server.messages[1], "conferma")).context["outcome"] == "expired"
     late.refresh_from_db()
