@@ -78,9 +78,11 @@ lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 
+# The suite runs in one process per core (pytest-xdist; TEST_PROCESSES=0 runs it in this one).
+TEST_PROCESSES ?= auto
 test: install assets browser messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=$(TEST_PROCESSES)
 
 clean:
 	rm -rf $(VENV) node_modules var
