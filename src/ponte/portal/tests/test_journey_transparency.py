@@ -78,3 +78,19 @@ def test_a_citizen_goes_from_the_projects_to_a_pnrr_mission_and_one_of_its_proje
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     page.get_by_role("link", name="M2", exact=False).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Missione M2")
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_a_citizen_reads_the_plan_by_macro_area_and_opens_an_action(visit, bologna, width):
+    page = visit(f"/{bologna.slug}/piano/", width=width)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    areas = page.locator("main a[href*='/piano/aree/']")
+    assert areas.count() == 7, "the Bologna plan's seven macro areas are listed"
+    fits_the_screen(page)
+    assert axe_violations(page) == []
+    shoot(page, f"portal-plan-{width}")
+    action = page.locator("main a[href*='/piano/azioni/']").first
+    code = action.get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
+    action.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+    fits_the_screen(page)
