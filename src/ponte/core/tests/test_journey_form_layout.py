@@ -35,7 +35,6 @@ def test_every_pattern_of_a_page_is_filled(city, office, client, admin):
         f"/{city.slug}/eventi/{items['event'].pk}/",  # the public registration form
         f"/{city.slug}/eventi/newsletter/",
         f"/{city.slug}/segui/azione/1.1.1/",  # following an action (its box on the action's page)
-        f"/{city.slug}/segui/annulla/{items['follower'].token}/",  # the unsubscribe button
         f"/{city.slug}/gestione/organismi/riunioni/{items['meeting'].pk}/modifica/",
         f"/{city.slug}/gestione/azioni/",  # a list's filter bar
         "/accesso/",

@@ -40,7 +40,7 @@ def test_a_funds_officer_previews_the_pnrr_release_then_imports_it(visit, comune
     expect(page.get_by_text("Versione riconosciuta: Italia Domani, PNRR_Progetti_Dati_Validati (2023")).to_be_visible()
     page.get_by_text("Le 50 colonne di pnrr-comune-di-bologna-2023-02.csv").click()  # folded: a long list
     columns = page.get_by_role("region", name="Colonne di pnrr-comune-di-bologna-2023-02.csv")
-    expect(columns.get_by_role("row").filter(has_text="Codice Univoco Submisura")).to_contain_text("non usata")
+    expect(columns.get_by_role("row").filter(has_text="Codice CID")).to_contain_text("non usata")
     title_row = columns.get_by_role("row").filter(has_text="Titolo progetto")
     expect(title_row).to_contain_text("Titolo Progetto")  # the 2023 lower-case name, read as today's
     expect(columns.get_by_role("row").filter(has_text="Data aggiornamento")).to_contain_text("Data di Estrazione")

@@ -110,14 +110,14 @@ def test_the_header_and_footer_are_the_comunes(visit, comune, width):
 
     for link, heading in (
         ("Informativa privacy", "Informativa privacy"),
-        ("Note legali", "Dati aperti"),
+        ("Note legali", "Note legali"),
         ("FAQ", "Domande frequenti"),
         ("Segnala un disservizio", "Segnala un disservizio"),
     ):
         page.locator("footer").get_by_role("link", name=link, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
-        if link == "Note legali":  # the content licence
-            expect(page.locator("#licence")).to_contain_text("licenza")
+        if link == "Note legali":  # the content licence, in the model's words
+            expect(page.locator('[data-element="legal-notes-body"]')).to_contain_text("licenza CC-BY 4.0")
 
 
 def test_without_a_logo_or_region_the_header_shows_the_name(visit, transactional_db):
