@@ -86,6 +86,12 @@ def shoot(page, name):
     return path
 
 
+def fits_the_screen(page):
+    """Nothing wider than the window: the page does not scroll sideways."""
+    width, scroll = page.evaluate("() => [window.innerWidth, document.documentElement.scrollWidth]")
+    assert scroll <= width, f"{page.url} is {scroll} px wide in a {width} px window"
+
+
 # Every page of a journey reports what its Content-Security-Policy refused (issue 14): an init
 # script (run through DevTools, so the policy does not apply to it) forwards each
 # `securitypolicyviolation` event to Python; Chromium's console errors about the policy are kept too.

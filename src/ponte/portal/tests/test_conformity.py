@@ -7,14 +7,8 @@ HTTPS) are listed there as not applying to this section of it.
 
 Run on the real Bologna data set, at the desktop width (the checker's own)."""
 
-import io
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
-
-import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from ponte.browsing import axe_violations, shoot
 
@@ -29,14 +23,6 @@ LICENCE_TEXT = (
     "attribuzione, senza apporre restrizioni aggiuntive."
 )
 MODEL_FONTS = ("titillium web", "lora", "roboto mono")
-
-
-@pytest.fixture
-def bologna(transactional_db):
-    call_command("load_plan", str(Path(settings.BASE_DIR) / "data" / "bologna"), stdout=io.StringIO())
-    from ponte.core.models import City
-
-    return City.objects.get(slug="bologna")
 
 
 def footer_link(page, element):

@@ -2,31 +2,10 @@
 finds the funded projects on the city's map (drawn offline from the data set's boundary) and
 reaches them by keyboard; a citizen goes from the PNRR page to one measure's page."""
 
-import io
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from ponte.browsing import axe_violations, shoot
-
-BOLOGNA = Path(settings.BASE_DIR) / "data" / "bologna"
-
-
-@pytest.fixture
-def bologna(transactional_db):
-    call_command("load_plan", str(BOLOGNA), stdout=io.StringIO())
-    from ponte.core.models import City
-
-    return City.objects.get(slug="bologna")
-
-
-def fits_the_screen(page):
-    """Nothing wider than the window: the page does not scroll sideways."""
-    width, scroll = page.evaluate("() => [window.innerWidth, document.documentElement.scrollWidth]")
-    assert scroll <= width, f"{page.url} is {scroll} px wide in a {width} px window"
+from ponte.browsing import axe_violations, fits_the_screen, shoot
 
 
 def tab_to(page, selector, limit=300):

@@ -4,31 +4,11 @@ status badges have distinct colours and their status in words; the home without 
 without dated events shows the plan's recurring formats and its actions under way. Nothing is
 wider than the screen and axe-core finds no violation."""
 
-import io
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from ponte.browsing import axe_violations, shoot
+from ponte.browsing import axe_violations, fits_the_screen, shoot
 from ponte.diplomacy.models import Candidacy, NetworkMembership
-
-BOLOGNA = Path(settings.BASE_DIR) / "data" / "bologna"
-
-
-@pytest.fixture
-def bologna(transactional_db):
-    call_command("load_plan", str(BOLOGNA), stdout=io.StringIO())
-    from ponte.core.models import City
-
-    return City.objects.get(slug="bologna")
-
-
-def fits_the_screen(page):
-    width, scroll = page.evaluate("() => [window.innerWidth, document.documentElement.scrollWidth]")
-    assert scroll <= width, f"{page.url} is {scroll} px wide in a {width} px window"
 
 
 def badges(page):

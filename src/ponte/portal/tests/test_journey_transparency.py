@@ -2,32 +2,11 @@
 goes from the international relations to one relation's own page, and nothing on either page is
 wider than the screen."""
 
-import io
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from ponte.browsing import axe_violations, shoot
+from ponte.browsing import axe_violations, fits_the_screen, shoot
 from ponte.diplomacy.models import Relation
-
-BOLOGNA = Path(settings.BASE_DIR) / "data" / "bologna"
-
-
-@pytest.fixture
-def bologna(transactional_db):
-    call_command("load_plan", str(BOLOGNA), stdout=io.StringIO())
-    from ponte.core.models import City
-
-    return City.objects.get(slug="bologna")
-
-
-def fits_the_screen(page):
-    """Nothing wider than the window: the page does not scroll sideways."""
-    width, scroll = page.evaluate("() => [window.innerWidth, document.documentElement.scrollWidth]")
-    assert scroll <= width, f"{page.url} is {scroll} px wide in a {width} px window"
 
 
 @pytest.mark.parametrize("width", ["desktop", "mobile"])
