@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(os.environ.get("TEST_ARTEFACTS", Path(settings.BASE_DIR) / "var" / "test-artefacts")) / "screenshots"
@@ -76,7 +77,15 @@ def shoot(page, name):
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
     path = ARTEFACTS / f"{safe}.png"
     where = page.evaluate("() => [window.scrollX, window.scrollY]")
-    page.screenshot(path=str(path), full_page=True)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except PlaywrightError as error:
+        # On a loaded machine Chromium's compositor now and then refuses a full-page capture
+        # ("Unable to capture screenshot"); the picture is an artefact, not what is tested.
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        page.screenshot(path=str(path), full_page=True)
     # A full-page screenshot stretches the viewport to the page's height and back, and leaves the
     # page scrolled elsewhere than before (to its end on a phone), until the next focus change
     # makes Chromium jump back: a Save pressed after a screenshot moved away under the press and

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from ponte.browsing import axe_violations
+from ponte.browsing import axe_violations, shoot
 from ponte.governance.models import Body
 from ponte.participation.models import EventQuestion, Question, Registration, Segment, Subscriber
 from ponte.portal.models import Follower
@@ -117,7 +117,7 @@ def test_every_public_template_has_no_axe_violation(browser, site):
             assert response.status == 200, path
             if name == "faq":  # the page axe checks shows the published question, not an empty list
                 assert "Come si partecipa a Erasmus+?" in page.content()
-            page.screenshot(path=str(ARTEFACTS / f"{name}-{width}.png"), full_page=True)
+            shoot(page, f"{name}-{width}")
             found = axe_violations(page)
             if found:
                 report[f"{name} ({width})"] = found
