@@ -244,22 +244,68 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ponte@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Shared between the web processes and the worker (import progress): files by default,
-# Redis or Memcached in a multi-server deployment (CACHE_BACKEND and CACHE_LOCATION).
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
+# The cache holds what the web processes and the worker share: import progress, rate limits,
+# locks (ponte.core.locks), public pages, sessions. Files in var/cache by default (one machine);
+# REDIS_URL (redis://host:6379/0) puts it on Redis through Django's own RedisCache, which any
+# number of machines share; CACHE_BACKEND and CACHE_LOCATION name any other Django cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not os.environ.get("CACHE_BACKEND"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails the request in seconds instead of hanging it.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+            "LOCATION": os.environ.get("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
+        }
+    }
+# Sessions live in the database; with a cache every machine shares they are read from it and
+# written through to the database (cached_db): any web process serves any request, and emptying
+# the cache signs nobody out.
+SHARED_CACHE_BACKENDS = (
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+)
+if CACHES["default"]["BACKEND"] in SHARED_CACHE_BACKENDS:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Background work: a database-backed queue by default (`manage.py db_worker`).
+# Background work: a database-backed queue by default (`manage.py db_worker`); with
+# TASKS_BACKEND=django_tasks_rq.RQBackend, RQ on Redis (`manage.py rqworker`). `manage.py worker`
+# starts whichever is configured.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+PONTE_TASKS_ON_RQ = TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+
+
+def _next_redis_database(url: str) -> str:
+    """The same Redis server, the database after the one `url` names (redis://h:6379/0 → /1)."""
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{int(parts.path.strip('/') or 0) + 1}").geturl() if url else ""
+
+
+# The queue's Redis: RQ_REDIS_URL, by default REDIS_URL's server in the next database, never the
+# cache's own (emptying the cache, FLUSHDB, would drop the queued jobs). Jobs have RQ_JOB_TIMEOUT
+# seconds (a day: a newsletter to many subscribers takes hours); RQ stops a job past it.
+RQ_REDIS_URL = os.environ.get("RQ_REDIS_URL") or _next_redis_database(REDIS_URL)
+RQ_QUEUES = {"default": {"URL": RQ_REDIS_URL, "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 24 * 3600)}}
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # the worker runs django-tasks' tasks
+if PONTE_TASKS_ON_RQ:
+    if not RQ_REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL or RQ_REDIS_URL.")
+    if CACHES["default"].get("LOCATION") == RQ_REDIS_URL:
+        raise ImproperlyConfigured("RQ_REDIS_URL must name another Redis database than the cache's (REDIS_URL).")
+    INSTALLED_APPS.append("django_rq")  # rqworker, rqstats (its admin dashboard is taken out: core.apps)
 
 # Imports: the largest file the upload form takes (larger ones go through `manage.py
 # import_funding`), and the minutes without a sign of life after which a queued or running

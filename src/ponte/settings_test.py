@@ -4,6 +4,7 @@ Mail stays on the real SMTP backend: tests that send mail start a local SMTP ser
 """
 
 import os
+from urllib.parse import urlsplit
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789-abcdefghij")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
@@ -19,3 +20,24 @@ EMAIL_PORT = 1  # a test that sends mail must start its own SMTP server and poin
 # WhiteNoise serves STATIC_ROOT and warns when it does not exist yet.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# PONTE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379; CI's PostgreSQL pass): the cache on Redis as
+# in a deployment on several machines, and the sessions through it (cached_db). Each test process
+# has its own Redis database (gw0 → 1, gw1 → 2, …), so one's cache.clear() (FLUSHDB) never empties
+# another's; the RQ tests' queue takes 15, 14, … (PONTE_TEST_RQ_REDIS_URL, core/tests/test_rq.py).
+PONTE_TEST_REDIS_URL = os.environ.get("PONTE_TEST_REDIS_URL", "")
+_process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_redis = urlsplit(PONTE_TEST_REDIS_URL or "redis://127.0.0.1:6379")
+PONTE_TEST_RQ_REDIS_URL = _redis._replace(path=f"/{15 - _process}").geturl() if _process < 15 else ""
+if PONTE_TEST_REDIS_URL:
+    if _process > 6:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("Redis has databases for 7 test processes: TEST_PROCESSES=7 at most.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis._replace(path=f"/{1 + _process}").geturl(),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

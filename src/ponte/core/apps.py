@@ -26,3 +26,14 @@ class CoreConfig(AppConfig):
         auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
         auditlog.register(WebAuthnCredential, include_fields=["user", "name", "confirmed"])
         user_logged_in.connect(twofactor.on_sign_in, dispatch_uid="ponte-two-factor-sign-in")
+        # With the queue on RQ (django_rq installed), its admin dashboard is taken out: its JSON
+        # statistics answer any `is_staff` account, which a city's administrator may hold
+        # (ponte.core.admin_site); `manage.py rqstats` shows the same to operators.
+        from django.apps import apps
+        from django.contrib import admin
+
+        if apps.is_installed("django_rq"):
+            from django_rq.models import Dashboard
+
+            if admin.site.is_registered(Dashboard):
+                admin.site.unregister(Dashboard)
