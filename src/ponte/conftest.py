@@ -57,6 +57,22 @@ def users(city, office):
 
 
 @pytest.fixture(autouse=True)
+def _public_cache_starts_empty():
+    """The cache of public pages is on in tests, as in production, and empty at each test's start
+    (ponte.core.publiccache): a test sees its own data, never a page cached by an earlier test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def uncached(settings):
+    """Public pages computed at every request (the cache off): for tests that count a page's
+    queries, which a page from the cache would not make."""
+    settings.PONTE_PUBLIC_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _test_client_sign_in_passes_second_factor(monkeypatch):
     """The test client's `login`/`force_login` stand for a finished sign-in, second factor
     included (issue 14): tests about two-factor authentication sign in through the login form

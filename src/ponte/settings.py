@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "ponte.core.twofactor.TwoFactorMiddleware",  # a second factor before the back office
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ponte.core.publiccache.PublicCacheMiddleware",  # public pages from the cache (issue 16)
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",  # last: a locked-out sign-in gets its page
 ]
@@ -275,6 +276,12 @@ SHARED_CACHE_BACKENDS = (
 )
 if CACHES["default"]["BACKEND"] in SHARED_CACHE_BACKENDS:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Public pages and downloads served from the cache for this many seconds (0: never stored),
+# emptied for a city at every write the public sees (ponte.core.publiccache); a download is
+# stored only up to PONTE_PUBLIC_CACHE_MAX_BYTES.
+PONTE_PUBLIC_CACHE_SECONDS = env_int("PONTE_PUBLIC_CACHE_SECONDS", 600)
+PONTE_PUBLIC_CACHE_MAX_BYTES = env_int("PONTE_PUBLIC_CACHE_MAX_BYTES", 10_000_000)
 
 # Background work: a database-backed queue by default (`manage.py db_worker`); with
 # TASKS_BACKEND=django_tasks_rq.RQBackend, RQ on Redis (`manage.py rqworker`). `manage.py worker`

@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
         from django_otp.plugins.otp_totp.models import TOTPDevice
         from django_otp_webauthn.models import WebAuthnCredential
 
-        from . import signals, twofactor  # noqa: F401
+        from . import publiccache, signals, twofactor  # noqa: F401
         from .models import Membership, Organisation, Person, SignOnLink
 
         # Who gave or took a role, who created, edited or merged an organisation or a person.
@@ -37,3 +37,5 @@ class CoreConfig(AppConfig):
 
             if admin.site.is_registered(Dashboard):
                 admin.site.unregister(Dashboard)
+        # Every write the public sees empties its city's cached pages (issue 16).
+        publiccache.connect_signals()

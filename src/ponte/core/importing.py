@@ -744,7 +744,11 @@ class RowImporter:
     def applied(self, report: "ImportReport") -> None:
         """Called by each importer last inside the transaction that applies its rows: the job's
         outcome commits with them, so a worker killed right after the commit never leaves its
-        job "running" (nor declared failed with "nothing was changed")."""
+        job "running" (nor declared failed with "nothing was changed"). The city's public pages
+        are computed afresh after the commit: COPY and bulk writes send no signals (issue 16)."""
+        from . import publiccache
+
+        publiccache.bump(self.city)
         if self.on_applied is not None:
             self.on_applied(report)
 
