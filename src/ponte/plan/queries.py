@@ -4,9 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, Q
+from django.db import connection
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.utils import timezone
 
+from ponte.core.models import Publication
 from ponte.core.queries import with_descendants
 
 from .models import Action, ActionUpdate, AxisItem, Indicator, Line, MacroArea, Milestone, Plan, current_period
@@ -31,19 +33,32 @@ class Rollup:
     lines: dict[int, Decimal | None] = field(default_factory=dict)
 
 
-def rollup(plan: Plan) -> Rollup:
-    by_line = defaultdict(list)
-    for line_id, progress, weight in Action.objects.filter(line__macro_area__plan=plan).values_list(
-        "line_id", "progress", "weight"
-    ):
-        by_line[line_id].append((progress, weight))
+def _decimal(value) -> Decimal:
+    # SQLite sums decimals as floats: through their text, so 12.5 stays 12.5
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def rollup(plan: Plan, *, macro_area: MacroArea | None = None) -> Rollup:
+    """The roll-up in one query whatever the size of the plan: the database sums each line's
+    actions (Σ progress × weight and Σ weight), Python weighs the few lines and macro areas.
+    With `macro_area`, only that macro area and its lines (`plan` is then left None)."""
+    lines = Line.objects.filter(macro_area__plan=plan)
+    if macro_area is not None:
+        lines = lines.filter(macro_area=macro_area)
+    weighted = ExpressionWrapper(F("actions__progress") * F("actions__weight"), output_field=DecimalField())
+    rows = (
+        lines.order_by()
+        .annotate(weighted=Sum(weighted), weights=Sum("actions__weight"))
+        .values_list("id", "weight", "macro_area_id", "weighted", "weights")
+    )
     result = Rollup()
     by_macro = defaultdict(list)
-    for line_id, macro_id, weight in Line.objects.filter(macro_area__plan=plan).values_list(
-        "id", "macro_area_id", "weight"
-    ):
-        result.lines[line_id] = weighted_mean(by_line[line_id])
+    for line_id, weight, macro_id, weighted_sum, weights in rows:
+        result.lines[line_id] = weighted_mean([(_decimal(weighted_sum) / _decimal(weights), 1)]) if weights else None
         by_macro[macro_id].append((result.lines[line_id], weight))
+    if macro_area is not None:
+        result.macro_areas[macro_area.pk] = weighted_mean(by_macro[macro_area.pk])
+        return result
     macro_pairs = []
     for macro_id, weight in MacroArea.objects.filter(plan=plan).values_list("id", "weight"):
         result.macro_areas[macro_id] = weighted_mean(by_macro[macro_id])
@@ -105,58 +120,84 @@ def items_with_descendants(item: AxisItem) -> list[int]:
     return with_descendants(item)
 
 
-def actions_serving(item: AxisItem):
-    """Actions tagged with the item (or one of its sub-items), directly or through their line
-    or macro area: “which actions serve SDG 11?”."""
-    ids = items_with_descendants(item)
+def serving_condition(ids) -> Q:
+    """Actions tagged with one of the items `ids`, directly or through their line or macro area,
+    as semi-joins (no join that repeats an action, so no DISTINCT and a cheap count)."""
     return (
-        action_list(item.city)
-        .filter(Q(alignments__in=ids) | Q(line__alignments__in=ids) | Q(line__macro_area__alignments__in=ids))
-        .distinct()
+        Q(pk__in=Action.alignments.through.objects.filter(axisitem__in=ids).values("action_id"))
+        | Q(line__in=Line.alignments.through.objects.filter(axisitem__in=ids).values("line_id"))
+        | Q(line__macro_area__in=MacroArea.alignments.through.objects.filter(axisitem__in=ids).values("macroarea_id"))
     )
 
 
+def actions_serving(item: AxisItem):
+    """Actions tagged with the item (or one of its sub-items), directly or through their line
+    or macro area: “which actions serve SDG 11?”."""
+    return action_list(item.city).filter(serving_condition(items_with_descendants(item)))
+
+
+def _serving_pairs(axis):
+    """SQL and parameters of the (item, action) pairs of an axis: actions tagged with the item
+    themselves, through their line or through their macro area."""
+    parts = [
+        Action.alignments.through.objects.filter(axisitem__axis=axis).values_list("axisitem_id", "action_id"),
+        Line.alignments.through.objects.filter(axisitem__axis=axis).values_list("axisitem_id", "line__actions__id"),
+        MacroArea.alignments.through.objects.filter(axisitem__axis=axis).values_list(
+            "axisitem_id", "macroarea__lines__actions__id"
+        ),
+    ]
+    compiled = [part.order_by().query.sql_with_params() for part in parts]
+    return " UNION ".join(sql for sql, _params in compiled), [param for _sql, params in compiled for param in params]
+
+
 def axis_summary(axis, *, published_only=False):
-    """Items of an axis, each with `action_count`, `progress` and `depth`, in a fixed number
-    of queries: actions count for an item when they, their line or their macro area carry
-    the item or one of its sub-items. The public portal counts published actions only."""
+    """Items of an axis, each with `action_count`, `progress` and `depth`, in three queries
+    whatever the size of the plan: actions count for an item when they, their line or their
+    macro area carry the item or one of its sub-items; the database counts and sums them per
+    item (the tree of the axis, a few hundred items, is joined as a list of (item, ancestor)
+    pairs). The public portal counts published actions only."""
     items = list(axis.items.select_related("city", "axis"))
-    city = axis.city
-    counted = Action.objects.for_city(city)
+    if not items:
+        return []
+    parents = {item.pk: item.parent_id for item in items}
+    closure = []
+    for pk in parents:
+        ancestor = pk
+        while ancestor is not None:
+            closure.append((pk, ancestor))
+            ancestor = parents.get(ancestor)
+    pairs_sql, pairs_params = _serving_pairs(axis)
+    quote = connection.ops.quote_name
+    action = quote(Action._meta.db_table)
+    published = f" AND a.{quote('publication')} = %s" if published_only else ""
+    # Only quoted names of our own tables and placeholders go into the text; values are parameters.
+    sql = f"""
+        WITH closure (item_id, ancestor_id) AS (VALUES {", ".join(["(%s, %s)"] * len(closure))}),
+        tagged (item_id, action_id) AS ({pairs_sql})
+        SELECT served.ancestor_id, COUNT(*), SUM(a.{quote("progress")} * a.{quote("weight")}), SUM(a.{quote("weight")})
+        FROM (
+            SELECT DISTINCT closure.ancestor_id, tagged.action_id
+            FROM tagged INNER JOIN closure ON closure.item_id = tagged.item_id
+        ) served
+        INNER JOIN {action} a ON a.{quote("id")} = served.action_id
+        WHERE a.{quote("city_id")} = %s{published}
+        GROUP BY served.ancestor_id
+    """  # noqa: S608
+    params = [value for pair in closure for value in pair] + pairs_params + [axis.city_id]
     if published_only:
-        counted = counted.published()
-    actions = {
-        pk: (line_id, macro_id, progress, weight)
-        for pk, line_id, macro_id, progress, weight in counted.values_list(
-            "pk", "line_id", "line__macro_area_id", "progress", "weight"
-        )
-    }
-    direct = defaultdict(set)
-    for action_id, item_id in Action.alignments.through.objects.filter(
-        axisitem__axis=axis, action_id__in=counted.values("pk")
-    ).values_list("action_id", "axisitem_id"):
-        direct[item_id].add(action_id)
-    for model, index in ((Line, 0), (MacroArea, 1)):
-        owner = f"{model._meta.model_name}_id"
-        for node_id, item_id in model.alignments.through.objects.filter(axisitem__axis=axis).values_list(
-            owner, "axisitem_id"
-        ):
-            direct[item_id] |= {pk for pk, row in actions.items() if row[index] == node_id}
+        params.append(Publication.PUBLISHED)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        served = {item_id: (count, weighted, weights) for item_id, count, weighted, weights in cursor.fetchall()}
     children = defaultdict(list)
     for item in items:
         children[item.parent_id].append(item)
 
-    def serving(item):
-        found = set(direct[item.pk])
-        for child in children[item.pk]:
-            found |= serving(child)
-        return found
-
     def walk(parent_id, depth):
         for item in children[parent_id]:
-            ids = serving(item)
-            item.depth, item.action_count = depth, len(ids)
-            item.progress = weighted_mean((actions[pk][2], actions[pk][3]) for pk in ids)
+            count, weighted, weights = served.get(item.pk, (0, None, None))
+            item.depth, item.action_count = depth, count
+            item.progress = weighted_mean([(_decimal(weighted) / _decimal(weights), 1)]) if weights else None
             yield item
             yield from walk(item.pk, depth + 1)
 
