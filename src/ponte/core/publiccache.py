@@ -404,7 +404,7 @@ class PublicCacheMiddleware:
         if response.streaming:
             _headers_for_public(response, False, None, modified)
             if key:
-                response.streaming_content = self._tee(request, response, key, modified)
+                response.streaming_content = self._tee(request, response, response.streaming_content, key, modified)
             return get_conditional_response(
                 request, last_modified=math.ceil(modified) if modified else None, response=response
             )
@@ -428,11 +428,11 @@ class PublicCacheMiddleware:
         entry = {"status": response.status_code, "headers": headers, "body": body, "token": has_token}
         cache.set(key, {**entry, "modified": modified}, timeout=seconds())
 
-    def _tee(self, request, response, key, modified):
+    def _tee(self, request, response, content, key, modified):
         """The stream as it goes to the visitor, kept and stored at its end when small enough."""
         limit = max_bytes()
         kept, size = [], 0
-        chunks = iter(response.streaming_content)
+        chunks = iter(content)
         while True:
             with _on_primary():  # a streamed download reads as it is sent (see process_view)
                 chunk = next(chunks, None)
