@@ -81,7 +81,7 @@ def test_without_news_nor_updates_the_home_shows_the_actions_under_way(client, c
 
 
 @pytest.mark.parametrize("fallback", ["updates", "under_way"])
-def test_the_home_with_its_fallbacks_costs_the_same_queries_as_data_grow(client, city, fallback):
+def test_the_home_with_its_fallbacks_costs_the_same_queries_as_data_grow(client, city, fallback, uncached):
     world = build_world(city, n=2)
     formats(city, world)
 

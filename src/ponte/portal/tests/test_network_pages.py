@@ -131,7 +131,9 @@ def test_the_search_finds_networks_and_candidacies_but_not_drafts(client, city, 
 
 
 @pytest.mark.parametrize("segment", ["reti", "candidature"])
-def test_the_pages_cost_the_same_queries_with_more_rows(client, city, world, segment, django_assert_max_num_queries):
+def test_the_pages_cost_the_same_queries_with_more_rows(
+    client, city, world, segment, django_assert_max_num_queries, uncached
+):
     kind = "memberships" if segment == "reti" else "candidacies"
     row = world.published[kind][0]
     urls = [f"/{city.slug}/relazioni-internazionali/{segment}/", row.get_public_url()]

@@ -79,7 +79,7 @@ def test_the_sitemap_lists_the_pnrr_pages(client, city, missions):
 
 @pytest.mark.parametrize("path", ["progetti/pnrr/", "progetti/pnrr/m1/"])
 def test_pnrr_pages_cost_the_same_queries_with_ten_times_the_projects(
-    client, city, missions, path, django_assert_max_num_queries
+    client, city, missions, path, django_assert_max_num_queries, uncached
 ):
     for n in range(2):
         pnrr_project(missions["m1"], n)

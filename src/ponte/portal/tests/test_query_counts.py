@@ -36,7 +36,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_query_count_is_constant_as_published_items_grow(client, city, page):
+def test_query_count_is_constant_as_published_items_grow(client, city, page, uncached):
     first = build_world(city, n=2)
     action = first.published["actions"][0]
     url = page.format(c=city.slug, macro=action.line.macro_area.code, project=first.published["projects"][0].pk)
@@ -66,7 +66,7 @@ MAP_AND_MEASURE_PAGES = [
 
 
 @pytest.mark.parametrize("page", MAP_AND_MEASURE_PAGES)
-def test_the_map_and_the_measure_pages_cost_the_same_with_ten_times_the_located_projects(client, city, page):
+def test_the_map_and_the_measure_pages_cost_the_same_with_ten_times_the_located_projects(client, city, page, uncached):
     """Issue 15: projects located at the comune, in quartieri and at addresses, filed under PNRR
     measures; the map of the projects list and a measure's page do not query per project."""
     from decimal import Decimal

@@ -50,7 +50,9 @@ def test_a_draft_relation_or_one_of_another_city_is_not_found(client, city):
     assert client.get(f"/{other.slug}/relazioni-internazionali/{published.pk}/").status_code == 404
 
 
-def test_a_relation_page_costs_the_same_queries_with_ten_times_the_rows(client, city, django_assert_max_num_queries):
+def test_a_relation_page_costs_the_same_queries_with_ten_times_the_rows(
+    client, city, django_assert_max_num_queries, uncached
+):
     world = build_world(city, n=2)
     relation = world.published["relations"][0]
     url = f"/{city.slug}/relazioni-internazionali/{relation.pk}/"

@@ -221,7 +221,7 @@ def test_only_the_first_results_of_a_kind_are_listed_with_the_total(client, city
     assert "I primi 20 di 23" in page
 
 
-def test_query_count_does_not_grow_with_the_rows(client, city, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_the_rows(client, city, django_assert_max_num_queries, uncached):
     """Every kind has more matches than it lists (so each is counted) before and after the rows almost quadruple."""
     world = build_world(city, n=21)
 
