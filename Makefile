@@ -8,7 +8,7 @@ PORT ?= 8000
 DATASET ?= data/bologna
 export DEBUG ?= 1
 
-.PHONY: run test lint install assets system browser migrate load messages makemessages serve worker bench clean
+.PHONY: run test lint install assets system browser migrate load messages makemessages serve worker bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,3 +90,10 @@ clean:
 bench: install messages
 	$(BIN)/python bench/plan_pages.py
 	$(BIN)/python bench/reports.py
+
+# Load test (issue 16): gunicorn (3 workers, DEBUG=0) on PostgreSQL (DATABASE_URL's server, by
+# default 127.0.0.1:5432) under wrk, Bologna's data at 1×, 10× and 100×; about 15 minutes.
+# LOAD_ARGS passes options, e.g. LOAD_ARGS="--short" or "--redis --output load.md".
+bench-load: install assets messages
+	$(call apt_ensure,wrk)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
