@@ -98,7 +98,15 @@ def usage(item, limit: int = 20) -> list[tuple[str, int, list]]:
         rows = related._default_manager.filter(**{name: item})
         count = rows.count()
         if count:
-            found.append((related._meta.verbose_name_plural, count, [_linked(row, name) for row in rows[:limit]]))
+            # The rows' owners (a partnership's project, a member's body) and city (their
+            # addresses start with it) come in the same query.
+            owners = [
+                field.name
+                for field in related._meta.concrete_fields
+                if field.is_relation and field.many_to_one and field.name != name
+            ]
+            shown = rows.select_related(*owners)[:limit]
+            found.append((related._meta.verbose_name_plural, count, [_linked(row, name) for row in shown]))
     return found
 
 

@@ -21,8 +21,12 @@ class FollowerCountView(CityMixin, TemplateView):
             ("action", public.actions(self.city)),
             ("project", public.projects(self.city)),
         ]
+        # Only the followed things are read: the plan's thousands of others are not walked.
         rows = {
-            field: [(thing, counts[field, thing.pk]) for thing in things if (field, thing.pk) in counts]
+            field: [
+                (thing, counts[field, thing.pk])
+                for thing in things.filter(pk__in=[pk for kind, pk in counts if kind == field])
+            ]
             for field, things in sections
         }
         for field in rows:
