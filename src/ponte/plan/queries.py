@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from ponte.core.models import Publication
@@ -38,6 +38,15 @@ def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
+def _mean(weighted, weights) -> Decimal | None:
+    """Σ value × weight ÷ Σ weight as summed by the database, rounded as `weighted_mean`."""
+    return weighted_mean([(_decimal(weighted) / _decimal(weights), 1)]) if weights else None
+
+
+def _weighted_progress(prefix=""):
+    return ExpressionWrapper(F(f"{prefix}progress") * F(f"{prefix}weight"), output_field=DecimalField())
+
+
 def rollup(plan: Plan, *, macro_area: MacroArea | None = None) -> Rollup:
     """The roll-up in one query whatever the size of the plan: the database sums each line's
     actions (Σ progress × weight and Σ weight), Python weighs the few lines and macro areas.
@@ -45,10 +54,9 @@ def rollup(plan: Plan, *, macro_area: MacroArea | None = None) -> Rollup:
     lines = Line.objects.filter(macro_area__plan=plan)
     if macro_area is not None:
         lines = lines.filter(macro_area=macro_area)
-    weighted = ExpressionWrapper(F("actions__progress") * F("actions__weight"), output_field=DecimalField())
     rows = (
         lines.order_by()
-        .annotate(weighted=Sum(weighted), weights=Sum("actions__weight"))
+        .annotate(weighted=Sum(_weighted_progress("actions__")), weights=Sum("actions__weight"))
         .values_list("id", "weight", "macro_area_id", "weighted", "weights")
     )
     result = Rollup()
@@ -197,15 +205,21 @@ def axis_summary(axis, *, published_only=False):
         for item in children[parent_id]:
             count, weighted, weights = served.get(item.pk, (0, None, None))
             item.depth, item.action_count = depth, count
-            item.progress = weighted_mean([(_decimal(weighted) / _decimal(weights), 1)]) if weights else None
+            item.progress = _mean(weighted, weights)
             yield item
             yield from walk(item.pk, depth + 1)
 
     return list(walk(None, 0))
 
 
+def count_and_progress(actions) -> tuple[int, Decimal | None]:
+    """How many actions and their weighted progress, in one aggregate query."""
+    summary = actions.order_by().aggregate(count=Count("pk"), weighted=Sum(_weighted_progress()), weights=Sum("weight"))
+    return summary["count"], _mean(summary["weighted"], summary["weights"])
+
+
 def progress_of(actions) -> Decimal | None:
-    return weighted_mean(actions.values_list("progress", "weight"))
+    return count_and_progress(actions)[1]
 
 
 def actions_due_update(city, period=None):

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,9 +75,18 @@ def _joined(items) -> str:
     return "; ".join(str(item) for item in items)
 
 
+#: Rows read from the database at a time by a download: its memory stays the same whatever the size.
+CHUNK = 500
+
+
+def _streamed(rows):
+    """A queryset's rows a chunk at a time (prefetches included, per chunk), never all at once."""
+    return rows.iterator(chunk_size=CHUNK) if isinstance(rows, QuerySet) else rows
+
+
 def _indicator_rows(city):
     """One row per measured value; an indicator with none still has its row."""
-    for indicator in public.indicators(city):
+    for indicator in _streamed(public.indicators(city)):
         values = list(indicator.values.all()) or [None]
         for value in values:
             yield indicator, value
@@ -274,20 +284,28 @@ def table_schema(dataset: Dataset) -> dict:
 
 
 def csv_response(dataset: Dataset, city):
+    """The data set as CSV, streamed a chunk of rows at a time (formulas neutralised by `core.exports`)."""
     columns = [Column(field.name, field.value) for field in dataset.fields]
-    return write_csv(dataset.rows(city), columns, f"{city.slug}-{dataset.slug}")
+    return write_csv(_streamed(dataset.rows(city)), columns, f"{city.slug}-{dataset.slug}")
 
 
 def json_response(dataset: Dataset, city):
-    rows = [{field.name: _json_value(field.value(row)) for field in dataset.fields} for row in dataset.rows(city)]
-    body = {
+    """The data set as one JSON document, streamed a chunk of rows at a time."""
+    head = {
         "dataset": dataset.slug,
         "title": str(dataset.title),
         "licence": licence()["url"],
         "schema": reverse("portal:dataset-schema", kwargs={"city": city.slug, "dataset": dataset.slug}),
-        "data": rows,
     }
-    response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+    def parts():
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "data": ['
+        for number, row in enumerate(_streamed(dataset.rows(city))):
+            values = {field.name: _json_value(field.value(row)) for field in dataset.fields}
+            yield ("," if number else "") + json.dumps(values, ensure_ascii=False)
+        yield "]}"
+
+    response = StreamingHttpResponse(parts(), content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{city.slug}-{dataset.slug}.json"'
     return response
 

@@ -2,7 +2,7 @@
 sitemap, the search and the open data all read, so a draft cannot leak through one of them.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from ponte.core.models import Publication
@@ -26,6 +26,23 @@ def actions(city):
         .prefetch_related(alignments_prefetch())
         .order_by("sort_key")  # codes in natural order: 1.1.2 before 1.1.10
     )
+
+
+def action_counts(city, *, lines=None) -> dict[int, int]:
+    """How many published actions each line has, counted by the database in one grouped query
+    (`lines`: only those lines)."""
+    counted = Action.objects.for_city(city).published()
+    if lines is not None:
+        counted = counted.filter(line__in=lines)
+    return dict(counted.order_by().values("line_id").annotate(n=Count("pk")).values_list("line_id", "n"))
+
+
+def actions_serving(item):
+    """Published actions serving an alignment item or one of its sub-items (see
+    `plan.queries.serving_condition`)."""
+    from ponte.plan.queries import items_with_descendants, serving_condition
+
+    return actions(item.city).filter(serving_condition(items_with_descendants(item)))
 
 
 def indicators(city):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("piano/aree/<str:code>/", views.MacroAreaView.as_view(), name="macro-area"),
     path("piano/azioni/<str:code>/", views.ActionView.as_view(), name="action"),
     path("piano/allineamento/<slug:axis>/", views.AxisView.as_view(), name="axis"),
+    path("piano/allineamento/<slug:axis>/<str:code>/", views.AxisItemView.as_view(), name="axis-item"),
     path("progetti/", views.ProjectListView.as_view(), name="project-list"),
     path("progetti/<int:pk>/", views.ProjectView.as_view(), name="project"),
     path("progetti/pnrr/", pnrr.PnrrView.as_view(), name="pnrr"),

@@ -1,8 +1,10 @@
 """The public portal: thin views over `public.py`, the one definition of what is public."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -16,6 +18,7 @@ from ponte.diplomacy import worldmap
 from ponte.funding.models import CITY_FUNDS, OPEN_DATA_SOURCES
 from ponte.participation.newsletter import rich_text
 from ponte.plan import queries as plan_queries
+from ponte.plan.models import AxisItem
 
 from . import citymap, opendata, public, search
 from .filters import PublicProjectFilter
@@ -23,7 +26,13 @@ from .sitemaps import sitemaps
 
 
 def sitemap(request):
-    return sitemap_view(request, sitemaps=sitemaps())
+    """The index of the sitemap's sections (see `sitemaps.py`)."""
+    return sitemap_views.index(request, sitemaps=sitemaps(), sitemap_url_name="sitemap-section")
+
+
+def sitemap_section(request, section):
+    """One section of the sitemap, a page (`?p=`) at a time."""
+    return sitemap_views.sitemap(request, sitemaps=sitemaps(), section=section)
 
 
 class PortalMixin(CityMixin):
@@ -106,7 +115,8 @@ class PlanMixin(PortalMixin):
 
 
 class PlanView(PlanMixin, TemplateView):
-    """The plan by macro area and line with progress; links to every published action."""
+    """The plan by macro area: each with its progress, its lines and how many published actions
+    they have, linking to the macro area's page (which lists the actions a page at a time)."""
 
     template_name = "portal/plan.html"
     crumbs = [(_("The plan"), None)]
@@ -114,22 +124,25 @@ class PlanView(PlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan = self.get_plan()
         rollup = plan_queries.rollup(plan)
+        counts = public.action_counts(self.city)
         macro_areas = list(plan.macro_areas.prefetch_related("lines"))
-        by_line = {}
-        for action in public.actions(self.city):
-            by_line.setdefault(action.line_id, []).append(action)
         for macro in macro_areas:
             macro.progress = rollup.macro_areas.get(macro.pk)
             for line in macro.lines.all():
                 line.progress = rollup.lines.get(line.pk)
-                line.public_actions = by_line.get(line.pk, [])
+                line.action_count = counts.get(line.pk, 0)
+            macro.action_count = sum(line.action_count for line in macro.lines.all())
         return super().get_context_data(
             plan=plan, progress=rollup.plan, macro_areas=macro_areas, axes=public.axes(self.city), **kwargs
         )
 
 
 class MacroAreaView(PlanMixin, TemplateView):
+    """One macro area: its lines with progress and counts, then its published actions a page at
+    a time (grouped by line; `?linea=<code>` shows one line's)."""
+
     template_name = "portal/macro_area.html"
+    paginate_by = 50
 
     def get_crumbs(self, context):
         return [(_("The plan"), self.url("portal:plan")), (str(context["macro"]), None)]
@@ -137,14 +150,26 @@ class MacroAreaView(PlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan = self.get_plan()
         macro = get_object_or_404(plan.macro_areas.prefetch_related("lines"), code=self.kwargs["code"])
-        rollup = plan_queries.rollup(plan)
-        actions = list(public.actions(self.city).filter(line__macro_area=macro))
-        for line in macro.lines.all():
+        rollup = plan_queries.rollup(plan, macro_area=macro)
+        lines = list(macro.lines.all())
+        counts = public.action_counts(self.city, lines=lines)
+        for line in lines:
             line.progress = rollup.lines.get(line.pk)
-            line.public_actions = [action for action in actions if action.line_id == line.pk]
+            line.action_count = counts.get(line.pk, 0)
+        line = next((line for line in lines if line.code == self.request.GET.get("linea")), None)
+        shown = [line] if line else lines
+        page = Paginator(public.actions(self.city).filter(line__in=shown), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
         return super().get_context_data(
             macro=macro,
+            lines=lines,
+            line=line,
             progress=rollup.macro_areas.get(macro.pk),
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            querystring=urlencode({"linea": line.code}) if line else "",
             indicators=public.indicators(self.city).filter(macro_area=macro),
             **kwargs,
         )
@@ -170,6 +195,9 @@ class ActionView(PortalMixin, TemplateView):
 
 
 class AxisView(PortalMixin, TemplateView):
+    """The items of an alignment axis with how many published actions serve each and their
+    progress; each item links to its own page."""
+
     template_name = "portal/axis.html"
 
     def get_crumbs(self, context):
@@ -182,6 +210,44 @@ class AxisView(PortalMixin, TemplateView):
             axis=axis,
             items=plan_queries.axis_summary(axis, published_only=True),
             axes=public.axes(self.city),
+            **kwargs,
+        )
+
+
+class AxisItemView(PortalMixin, TemplateView):
+    """One item of an axis (an SDG, an EU priority, …): its sub-items and the published actions
+    serving it, a page at a time."""
+
+    template_name = "portal/axis_item.html"
+    paginate_by = 50
+
+    def get_crumbs(self, context):
+        item = context["item"]
+        return [
+            (_("The plan"), self.url("portal:plan")),
+            (item.axis.localized_name, self.url("portal:axis", axis=item.axis.slug)),
+            (item.label, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        kwargs.pop("axis", None)
+        item = get_object_or_404(
+            AxisItem.objects.for_city(self.city).select_related("city", "axis", "parent__axis"),
+            axis__slug=self.kwargs["axis"],
+            code=self.kwargs["code"],
+        )
+        serving = public.actions_serving(item)
+        count, progress = plan_queries.count_and_progress(serving)
+        paginator = Paginator(serving, self.paginate_by)
+        paginator.count = count  # counted above, with the progress
+        page = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            item=item,
+            children=item.children.select_related("city", "axis"),
+            progress=progress,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
             **kwargs,
         )
 
