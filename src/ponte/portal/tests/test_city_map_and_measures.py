@@ -8,6 +8,8 @@ import pytest
 from ponte.funding.models import Area, Programme
 from ponte.funding.tests.factories import ProgrammeFactory, ProjectFactory
 
+from .sitemap import sitemap_text
+
 RING = [[11.23, 44.42], [11.43, 44.42], [11.43, 44.56], [11.23, 44.56], [11.23, 44.42]]
 NAVILE = [[11.30, 44.50], [11.36, 44.50], [11.36, 44.55], [11.30, 44.50]]
 
@@ -177,7 +179,7 @@ def test_the_place_filter_finds_a_quartiere_and_an_address(client, city, program
 
 def test_the_sitemap_lists_the_measure_pages(client, city, missions):
     measure_project(missions["m1"], "Cloud", "M1C1I1.02", "Abilitazione al cloud")
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     assert f"/{city.slug}/progetti/pnrr/m1/</loc>" in sitemap
     assert f"/{city.slug}/progetti/pnrr/m1/misure/m1c1i1.02/</loc>" in sitemap
 

@@ -2,6 +2,8 @@
 goes from the international relations to one relation's own page, and nothing on either page is
 wider than the screen."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -63,13 +65,57 @@ def test_a_citizen_goes_from_the_projects_to_a_pnrr_mission_and_one_of_its_proje
 def test_a_citizen_reads_the_plan_by_macro_area_and_opens_an_action(visit, bologna, width):
     page = visit(f"/{bologna.slug}/piano/", width=width)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    areas = page.locator("main a[href*='/piano/aree/']")
+    areas = page.locator("main h3 a[href*='/piano/aree/']")
     assert areas.count() == 7, "the Bologna plan's seven macro areas are listed"
+    # issue 16: the plan page summarises each macro area and its lines; the actions are on their pages
+    assert page.locator("main a[href*='/piano/azioni/']").count() == 0
+    expect(page.locator("main").get_by_text("azioni pubblicate").first).to_be_visible()
     fits_the_screen(page)
     assert axe_violations(page) == []
     shoot(page, f"portal-plan-{width}")
+    area = areas.first
+    title = area.inner_text()
+    area.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("heading", level=2, name="Linee")).to_be_visible()
+    fits_the_screen(page)
+    assert axe_violations(page) == []
+    shoot(page, f"portal-macro-area-{width}")
     action = page.locator("main a[href*='/piano/azioni/']").first
     code = action.get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
     action.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(code)
     fits_the_screen(page)
+    page.get_by_role("navigation", name="Percorso").get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_a_citizen_reads_the_plan_by_sdg_and_opens_a_goal(visit, bologna, width):
+    page = visit(f"/{bologna.slug}/piano/allineamento/sdg/", width=width)
+    goal = page.locator("main td a[href*='/piano/allineamento/sdg/11/']")
+    expect(goal).to_be_visible()
+    assert page.locator("main a[href*='/piano/azioni/']").count() == 0
+    fits_the_screen(page)
+    shoot(page, f"portal-axis-{width}")
+    goal.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("SDG 11")
+    actions = page.locator("main a[href*='/piano/azioni/']")
+    assert actions.count() > 0
+    fits_the_screen(page)
+    assert axe_violations(page) == []
+    shoot(page, f"portal-axis-item-{width}")
+    actions.first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_a_crawler_goes_from_the_sitemap_index_to_a_section_and_an_action(visit, bologna):
+    page = visit("/sitemap.xml")
+    index = page.content()
+    assert "sitemapindex" in index
+    section = next(url for url in re.findall(r"https?://[^<\s]+", index) if url.endswith("-bologna-actions.xml"))
+    page.goto(section)
+    addresses = re.findall(r"https?://[^<\s]+/piano/azioni/[^<\s]+/", page.content())
+    assert len(addresses) == 86, "every published action of the Bologna data set, on one page"
+    page.goto(addresses[0])
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.1.1")

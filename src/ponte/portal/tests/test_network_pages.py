@@ -17,6 +17,7 @@ from ponte.diplomacy.models import Candidacy, NetworkMembership, Relation
 from ponte.factories import CityFactory
 from ponte.funding.models import Call, Project
 
+from .sitemap import sitemap_text
 from .world import SECRET, add_published, build_world
 
 
@@ -101,7 +102,7 @@ def test_the_relations_page_leads_to_the_lists_which_link_every_published_page(c
     assert f'href="/{city.slug}/relazioni-internazionali/candidature/"' in relations
     networks = client.get(f"/{city.slug}/relazioni-internazionali/reti/").content.decode()
     candidacies = client.get(f"/{city.slug}/relazioni-internazionali/candidature/").content.decode()
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     for membership in world.published["memberships"]:
         url = membership.get_public_url()
         assert f'href="{url}"' in networks and url in sitemap

@@ -12,6 +12,8 @@ from ponte.factories import CityFactory
 from ponte.funding.models import Programme
 from ponte.funding.tests.factories import ProgrammeFactory, ProjectFactory
 
+from .sitemap import sitemap_text
+
 
 @pytest.fixture
 def missions(city):
@@ -72,7 +74,7 @@ def test_other_cities_do_not_see_the_pnrr_pages_of_a_city(client, city, missions
 
 def test_the_sitemap_lists_the_pnrr_pages(client, city, missions):
     pnrr_project(missions["m2"], 1)
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     assert f"/{city.slug}/progetti/pnrr/</loc>" in sitemap
     assert f"/{city.slug}/progetti/pnrr/m2/</loc>" in sitemap
 

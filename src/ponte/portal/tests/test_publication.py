@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from ponte.participation.newsletter import starter_body
 
+from ..sitemaps import city_sitemaps
+from .sitemap import sitemap_text
 from .world import SECRET, build_world
 
 
@@ -43,6 +45,7 @@ def portal_pages(city):
     ]
     for dataset in ("azioni", "indicatori", "progetti", "relazioni", "eventi"):
         pages += [f"/{c}/dati/{dataset}.csv", f"/{c}/dati/{dataset}.json"]
+    pages += [f"/sitemap-{c}-{section}.xml" for section in city_sitemaps(city)]
     for kind in ("actions", "indicators", "projects", "relations", "events", "news"):
         pages.append(f"/api/v1/{c}/{kind}/?page_size=500")
     for word in ("pubblic", SECRET.lower(), "Azione", "Notizia", "Evento", "Progetto", "Idea", "Citta", "Riunione"):
@@ -97,7 +100,7 @@ def test_no_draft_anywhere_for_the_public(client, city, world):
 
 
 def test_every_published_item_is_in_the_sitemap_and_answers(client, city, world):
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     locations = set(re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", sitemap))
     for kind in ("actions", "projects", "events", "news"):
         for item in world.published[kind]:

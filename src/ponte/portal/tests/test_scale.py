@@ -1,0 +1,167 @@
+"""Issue 16: with the cache off, a public page that shows one item or one page of items costs the
+same queries with ten times the data; the plan is read by macro area, an axis by item, the
+sitemap through an index of paginated sections, and the downloads stream every row."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ponte.factories import ActionFactory
+from ponte.portal import sitemaps, views
+
+from .sitemap import LOCATION, sitemap_text
+from .world import SECRET, add_published, build_world
+
+PAGE = 5  # a page of actions or of sitemap addresses, small so that ten times the data fills several
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(views.MacroAreaView, "paginate_by", PAGE)
+    monkeypatch.setattr(views.AxisItemView, "paginate_by", PAGE)
+    monkeypatch.setattr(sitemaps.CitySitemap, "limit", PAGE)
+
+
+def fetch(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fetch(client, url)
+    return len(captured)
+
+
+PAGES = [
+    "/{c}/",
+    "/{c}/piano/",
+    "/{c}/piano/aree/{macro}/",
+    "/{c}/piano/aree/{macro}/?linea={line}",
+    "/{c}/piano/azioni/P.1/",
+    "/{c}/piano/allineamento/sdg/",
+    "/{c}/piano/allineamento/sdg/11/",
+    "/{c}/progetti/",
+    "/{c}/cerca/?q=europa",
+    "/{c}/dati/azioni.csv",
+    "/{c}/dati/azioni.json",
+    "/{c}/dati/indicatori.csv",
+    "/{c}/dati/progetti.json",
+    "/sitemap.xml",
+    "/sitemap-{c}-pages.xml",
+    "/sitemap-{c}-actions.xml",
+    "/sitemap-{c}-projects.xml",
+    "/sitemap-{c}-axis-items.xml",
+    "/api/v1/{c}/actions/",
+    "/api/v1/{c}/projects/",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_costs_the_same_queries_with_ten_times_the_data(client, city, uncached, small_pages, page):
+    world = build_world(city, n=3)
+    line = world.shared["line"]
+    url = page.format(c=city.slug, macro=line.macro_area.code, line=line.code)
+    fetch(client, url)  # a first request fills the per-process caches (content types), as any server's has
+    few = queries(client, url)
+    add_published(city, world, range(3, 30))  # tenfold: 3 → 30 published items of every kind
+    assert queries(client, url) == few
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["/{c}/piano/aree/{macro}/?page=2", "/{c}/piano/allineamento/sdg/11/?page=2", "/sitemap-{c}-actions.xml?p=2"],
+)
+def test_a_later_page_costs_what_the_first_costs(client, city, uncached, small_pages, page):
+    world = build_world(city, n=30)
+    url = page.format(c=city.slug, macro=world.shared["line"].macro_area.code)
+    first = url.replace("?page=2", "").replace("?p=2", "")
+    fetch(client, first)
+    assert queries(client, url) == queries(client, first)
+
+
+def action_links(html) -> list[str]:
+    return re.findall(r'href="/[^"]+/piano/azioni/([^"/]+)/"', html)
+
+
+def test_the_plan_page_shows_macro_areas_and_lines_with_counts_not_every_action(client, city, uncached):
+    world = build_world(city, n=12)
+    line = world.shared["line"]
+    html = fetch(client, f"/{city.slug}/piano/")
+    assert f'href="/{city.slug}/piano/aree/{line.macro_area.code}/"' in html
+    assert f"?linea={line.code}" in html
+    assert "12 azioni pubblicate" in html  # the macro area's and the line's count: drafts left out
+    assert action_links(html) == []
+
+
+def test_the_macro_area_lists_its_actions_a_page_at_a_time(client, city, uncached, small_pages):
+    world = build_world(city, n=12)
+    line = world.shared["line"]
+    other = ActionFactory(line__macro_area=line.macro_area, code="Q.1", title="Altra linea")
+    url = f"/{city.slug}/piano/aree/{line.macro_area.code}/"
+    pages = [fetch(client, f"{url}?page={number}") for number in (1, 2, 3)]
+    seen = [code for html in pages for code in action_links(html)]
+    assert len(seen) == 13 and len(set(seen)) == 13  # every published action once, none of the drafts
+    assert "S.1" not in seen and SECRET not in "".join(pages)
+    assert "page=2" in pages[0] and "1–5 di 13 azioni pubblicate" in pages[0]
+    one_line = fetch(client, f"{url}?linea={line.code}")
+    assert "Q.1" not in action_links(one_line) and len(action_links(one_line)) == PAGE
+    assert other.code in action_links(fetch(client, f"{url}?linea={other.line.code}"))
+
+
+def test_the_axis_page_counts_each_item_and_links_to_its_page(client, city, uncached, small_pages):
+    world = build_world(city, n=7)
+    item = world.shared["item"]
+    axis_page = fetch(client, f"/{city.slug}/piano/allineamento/sdg/")
+    assert f'href="/{city.slug}/piano/allineamento/sdg/11/"' in axis_page
+    assert "<td>7</td>" in axis_page  # seven published actions, the draft left out
+    assert action_links(axis_page) == []
+    # an action serves the item through its line too, and shows on the item's page
+    through_line = ActionFactory(code="L.1", title="Per la linea")
+    through_line.line.alignments.add(item)
+    first, second = (fetch(client, f"/{city.slug}/piano/allineamento/sdg/11/?page={n}") for n in (1, 2))
+    assert "8 azioni pubblicate" in first
+    assert sorted(action_links(first) + action_links(second)) == sorted([f"P.{i}" for i in range(7)] + ["L.1"])
+    assert SECRET not in first + second
+
+
+def test_the_sitemap_is_an_index_of_paginated_sections(client, city, uncached, small_pages):
+    world = build_world(city, n=12)
+    index = fetch(client, "/sitemap.xml")
+    assert "<sitemapindex" in index
+    sections = LOCATION.findall(index)
+    assert f"/sitemap-{city.slug}-actions.xml" in sections
+    assert f"/sitemap-{city.slug}-actions.xml?p=3" in sections  # 12 actions, 5 to a page
+    assert f"/sitemap-{city.slug}-actions.xml?p=4" not in sections
+    locations = set(LOCATION.findall(sitemap_text(client)))
+    for action in world.published["actions"]:
+        assert action.get_public_url() in locations
+    assert f"/{city.slug}/piano/allineamento/sdg/11/" in locations
+    assert not [location for location in locations if "S.1" in location]
+    assert client.get("/sitemap-nowhere-actions.xml").status_code == 404
+
+
+def test_the_streamed_csv_has_every_row_and_neutralises_formulas(client, city, uncached):
+    world = build_world(city, n=3)
+    add_published(city, world, range(3, 1203))  # more than two chunks of rows
+    formula = world.published["actions"][0]
+    formula.title = '=HYPERLINK("http://example.com","x")'
+    formula.save()
+    response = client.get(f"/{city.slug}/dati/azioni.csv")
+    assert response.streaming
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1203
+    assert {row["codice"] for row in rows} == {f"P.{i}" for i in range(1203)}
+    assert next(row for row in rows if row["codice"] == formula.code)["titolo"] == "'" + formula.title
+    document = client.get(f"/{city.slug}/dati/azioni.json")
+    assert document.streaming
+    data = json.loads(b"".join(document.streaming_content))["data"]
+    assert len(data) == 1203 and SECRET not in json.dumps(data)
