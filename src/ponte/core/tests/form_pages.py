@@ -173,7 +173,7 @@ def kwargs_for(name: str, pattern_keys, city, items) -> dict:
     values = {"city": city.slug, "code": items["action"].code, "axis": "sdg", "slug": items["news"].slug}
     values["mission"] = "m1"  # a PNRR mission (portal:pnrr-mission)
     values["measure"] = "m1c1i1.02"  # a PNRR measure (portal:pnrr-measure)
-    if name.startswith("plan:axis-item"):
+    if name.startswith(("plan:axis-item", "portal:axis-item")):
         values["code"] = items["item"].code
     if name == "portal:macro-area":
         values["code"] = items["macro_area"].code
