@@ -61,9 +61,10 @@ load: migrate
 	$(BIN)/python manage.py ensure_admin
 
 # The background worker (imports, reports, newsletters, reminders) runs beside the server and
-# stops with it.
+# stops with it: `manage.py worker` starts db_worker (the database queue) or, with
+# TASKS_BACKEND=django_tasks_rq.RQBackend, rqworker (RQ on Redis).
 run: system assets load
-	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(BIN)/python manage.py worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style serving: DEBUG off, static files collected and served by WhiteNoise.
@@ -72,7 +73,7 @@ serve: system assets load
 	DEBUG=0 $(BIN)/gunicorn ponte.wsgi --chdir src --bind 127.0.0.1:$(PORT)
 
 worker: install
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py worker
 
 lint: install
 	$(BIN)/ruff check src bench
