@@ -232,6 +232,9 @@ class CityModelForm(StaleEditGuard, StyledFormMixin, forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_city"):
                 field.queryset = scoped_choices(name, queryset.for_city(city))
+        from .choices import search_remotely
+
+        search_remotely(self, city)  # thousands of actions: searched on the server, not listed
         if "publication" in self.fields:
             # Publishing is a choice shown on every form of a publishable item; a post that
             # leaves it out (an older form, an integration) keeps what the item had.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import directory, twofactor_views, users, views
+from . import choices, directory, twofactor_views, users, views
 
 app_name = "core"
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("importazioni/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("importazioni/<int:pk>/stato/", views.ImportStatusView.as_view(), name="import-status"),
     path("importazioni/<int:pk>/importa/", views.ImportPreviewedView.as_view(), name="import-previewed"),
+    path("scelte/<str:model>/", choices.ChoicesView.as_view(), name="choices-json"),
 ]

@@ -20,7 +20,9 @@
 
   document.querySelectorAll("select[data-autocomplete]").forEach(function (select) {
     var multiple = select.multiple;
-    if (!multiple && select.options.length <= SINGLE_THRESHOLD) { return; }
+    // A list searched on the server (ponte.core.choices) holds only its chosen options.
+    var remote = select.getAttribute("data-choices-url");
+    if (!remote && !multiple && select.options.length <= SINGLE_THRESHOLD) { return; }
     var plugins = multiple ? { remove_button: { title: texts.remove } } : {};
     // Tom Select moves the label to its own search box; the original list, kept for the form,
     // keeps its name for assistive technology from the same label.
@@ -28,7 +30,19 @@
     if (label && !select.hasAttribute("aria-label")) {
       select.setAttribute("aria-label", label.textContent.replace(/\s*\*\s*$/, "").trim());
     }
-    new window.TomSelect(select, {
+    var searched = !remote ? {} : {
+      valueField: "value",
+      labelField: "text",
+      searchField: ["text"],
+      preload: "focus",
+      load: function (query, callback) {
+        fetch(remote + "?q=" + encodeURIComponent(query), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.json(); })
+          .then(function (data) { callback(data.results); })
+          .catch(function () { callback(); });
+      },
+    };
+    new window.TomSelect(select, Object.assign({
       plugins: plugins,
       maxOptions: null,
       allowEmptyOption: !multiple,
@@ -44,6 +58,6 @@
           return '<div class="no-results">' + texts.empty + " “" + escape(data.input) + "”</div>";
         },
       },
-    });
+    }, searched));
   });
 })();
