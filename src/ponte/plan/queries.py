@@ -48,21 +48,26 @@ def _weighted_progress(prefix=""):
 
 
 def rollup(plan: Plan, *, macro_area: MacroArea | None = None) -> Rollup:
-    """The roll-up in one query whatever the size of the plan: the database sums each line's
-    actions (Σ progress × weight and Σ weight), Python weighs the few lines and macro areas.
-    With `macro_area`, only that macro area and its lines (`plan` is then left None)."""
+    """The roll-up in three queries whatever the size of the plan: the database sums each line's
+    actions (Σ progress × weight and Σ weight, from the `action_line_rollup` index alone on
+    PostgreSQL), Python weighs the few lines and macro areas. With `macro_area`, only that macro
+    area and its lines (`plan` is then left None)."""
     lines = Line.objects.filter(macro_area__plan=plan)
     if macro_area is not None:
         lines = lines.filter(macro_area=macro_area)
-    rows = (
-        lines.order_by()
-        .annotate(weighted=Sum(_weighted_progress("actions__")), weights=Sum("actions__weight"))
-        .values_list("id", "weight", "macro_area_id", "weighted", "weights")
-    )
+    lines = list(lines.values_list("id", "weight", "macro_area_id"))
+    sums = {
+        line_id: (weighted, weights)
+        for line_id, weighted, weights in Action.objects.filter(line_id__in=[line_id for line_id, *_ in lines])
+        .order_by()
+        .values("line_id")
+        .annotate(weighted=Sum(_weighted_progress()), weights=Sum("weight"))
+        .values_list("line_id", "weighted", "weights")
+    }
     result = Rollup()
     by_macro = defaultdict(list)
-    for line_id, weight, macro_id, weighted_sum, weights in rows:
-        result.lines[line_id] = weighted_mean([(_decimal(weighted_sum) / _decimal(weights), 1)]) if weights else None
+    for line_id, weight, macro_id in lines:
+        result.lines[line_id] = _mean(*sums.get(line_id, (None, None)))
         by_macro[macro_id].append((result.lines[line_id], weight))
     if macro_area is not None:
         result.macro_areas[macro_area.pk] = weighted_mean(by_macro[macro_area.pk])
@@ -79,13 +84,16 @@ def current_plan(city) -> Plan | None:
     return Plan.objects.for_city(city).order_by("-start_year").first()
 
 
-def plan_tree(plan: Plan):
-    """Macro areas with their lines and actions, in three queries whatever the size."""
+def plan_tree(plan: Plan, actions_per_line: int = 5):
+    """Macro areas with their lines, each line with its number of actions (`action_count`) and
+    its first `actions_per_line` actions (`first_actions`): three queries, and a page whose size
+    does not grow with the plan (a line's other actions are in the action list, by line)."""
+    first = Action.objects.select_related("city", "owner_office").order_by("sort_key")[:actions_per_line]
     return plan.macro_areas.prefetch_related(
         Prefetch(
             "lines",
-            queryset=Line.objects.prefetch_related(
-                Prefetch("actions", queryset=Action.objects.select_related("city", "owner_office"))
+            queryset=Line.objects.annotate(action_count=Count("actions")).prefetch_related(
+                Prefetch("actions", queryset=first, to_attr="first_actions")
             ),
         )
     )
