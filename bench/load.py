@@ -133,6 +133,7 @@ def main():
         "--reuse-base", action="store_true", help="keep the migrated, loaded 1× database of an earlier run"
     )
     parser.add_argument("--keep", action="store_true", help="leave the last scale's database in place")
+    parser.add_argument("--collectstatic", action="store_true", help="collect static files even when up to date")
     parser.add_argument("--strict", action="store_true", help="exit 2 when a goal is missed")
     parser.add_argument("--staff-pages", nargs="+", default=STAFF_PAGES)
     parser.add_argument("_prepare", nargs="?", help=argparse.SUPPRESS)
@@ -140,6 +141,9 @@ def main():
     args = parser.parse_args()
     if args._prepare == "prepare":  # the child that grows the data and signs the staff member in
         prepare(args.factor)
+        return
+    if args._prepare == "collectstatic":
+        collect_static()
         return
     if args.short:
         args.scales = [1, 10] if args.scales == [1, 10, 100] else args.scales
@@ -173,9 +177,13 @@ def run(args):
     env = server_environment(args, database_url, work)
     results = {"started": datetime.datetime.now(datetime.UTC), "scales": {}, "env": describe(args)}
     try:
-        step("static files: collectstatic")
-        manage(env, "collectstatic", "--noinput", quiet=True)
-        if not (args.reuse_base and database_exists(base_url)):
+        if args.collectstatic or not static_up_to_date():
+            step("static files: collectstatic (hashed names, not compressed)")
+            subprocess_output([PYTHON, str(Path(__file__).resolve()), "collectstatic"], env, quiet=True)
+        if args.reuse_base and database_exists(base_url):
+            step(f"1× database {_database_name(base_url)} of an earlier run: migrate")
+            manage({**env, "DATABASE_URL": base_url}, "migrate", "--noinput", quiet=True)
+        else:
             step(f"1× database {_database_name(base_url)}: migrate, load_plan data/bologna")
             recreate(base_url)
             manage({**env, "DATABASE_URL": base_url}, "migrate", "--noinput", quiet=True)
@@ -203,31 +211,39 @@ def run_scale(args, factor, env, database_url, base_url, wrk, script, work):
     seconds = time.perf_counter() - started
     step(f"{factor}×: {prepared['actions']} actions, {prepared['projects']} projects ({seconds:.0f} s)")
     cookie = prepared["cookie"]
-    port = free_port()
-    log = work / f"gunicorn-{factor}.log"
-    server = start_gunicorn(args, env, port, log)
+    server = Server(args, env, work / f"gunicorn-{factor}.log")
     rows = []
     try:
-        wait_for(port, server, log)
+        server.start()
         headers = {"X-Forwarded-Proto": "https"}
         pages = [(FLOOR, "floor", {}), *[(page, "public", {}) for page in PUBLIC_PAGES]]
         pages += [(page, "staff", {"Cookie": cookie}) for page in args.staff_pages]
         for path, kind, extra in pages:
-            status, size, first_seconds = first_visit(port, path, {**headers, **extra})
+            status, size, first_seconds = first_visit(server.port, path, {**headers, **extra})
             row = {"path": path, "kind": kind, "status": status, "bytes": size, "first_ms": first_seconds * 1000}
-            row.update(wrk_run(wrk, script, port, path, {**headers, **extra}, args, args.connections, server, log))
+            # Warm up: every worker opens the page (imports, connections, the cache) before the count.
+            wrk_run(wrk, script, server, path, {**headers, **extra}, args, args.workers, seconds=1)
+            server.settle(headers)
+            row.update(wrk_run(wrk, script, server, path, {**headers, **extra}, args, args.connections))
+            server.settle(headers)
             if kind == "staff":
-                alone = wrk_run(wrk, script, port, path, {**headers, **extra}, args, 1, server, log, threads=1)
+                alone = wrk_run(wrk, script, server, path, {**headers, **extra}, args, 1, threads=1)
                 row["c1_p50_ms"], row["c1_p95_ms"] = alone["p50_ms"], alone["p95_ms"]
                 row["errors"] += alone["errors"]
+                server.settle(headers)
             rows.append(row)
             step(
                 f"{factor}× {path}: {row['rps']:.1f} rps, p95 {row['p95_ms']:.0f} ms, {row['errors']} errors"
                 + (f" (first answer {status})" if status != 200 else "")
             )
     finally:
-        stop(server)
-    return {"rows": rows, "actions": prepared["actions"], "projects": prepared["projects"]}
+        server.stop()
+    return {
+        "rows": rows,
+        "actions": prepared["actions"],
+        "projects": prepared["projects"],
+        "restarts": server.restarts,
+    }
 
 
 def server_environment(args, database_url, work):
@@ -263,6 +279,22 @@ def server_environment(args, database_url, work):
     return env
 
 
+def static_up_to_date():
+    """Whether var/static's manifest is newer than every static source file (collectstatic with
+    compression takes minutes on a busy machine, for nothing when nothing changed)."""
+    manifest = ROOT / "var" / "static" / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    collected = manifest.stat().st_mtime
+    sources = [*(ROOT / "src" / "ponte").glob("**/static")]
+    sources += [path for path in (ROOT / "node_modules").glob("*/dist") if path.is_dir()]
+    for source in sources:
+        for path in source.rglob("*"):
+            if path.is_file() and path.stat().st_mtime > collected:
+                return False
+    return True
+
+
 def describe(args):
     cache = "off" if args.no_cache else "on"
     store = "Redis 127.0.0.1:6379/5 (tasks: RQ on /6)" if args.redis else "files (FileBasedCache)"
@@ -275,6 +307,26 @@ def describe(args):
         "cpus": os.cpu_count(),
         "load": " ".join(f"{value:.1f}" for value in os.getloadavg()),
     }
+
+
+def collect_static():
+    """`collectstatic` with the manifest (the hashed names the pages link to) and without
+    WhiteNoise's compression of every file, which takes minutes on a busy machine: wrk asks for no
+    static file. `manage.py collectstatic` adds the compressed copies for serving."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def prepare(factor):
@@ -343,46 +395,77 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_gunicorn(args, env, port, log):
-    command = [
-        str(Path(PYTHON).with_name("gunicorn")),
-        "ponte.wsgi",
-        "--chdir",
-        str(ROOT / "src"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--timeout",
-        "120",  # a page that takes a minute at 100× is measured, not killed
-        "--error-logfile",
-        str(log),
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+class Server:
+    """gunicorn on a free port of 127.0.0.1, with this run's environment."""
 
+    def __init__(self, args, env, log):
+        self.args, self.env, self.log = args, env, log
+        self.port = free_port()
+        self.process = None
+        self.restarts = 0
 
-def wait_for(port, server, log, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise Failure(f"gunicorn stopped (exit {server.returncode}):\n{tail(log)}")
+    def start(self):
+        command = [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "ponte.wsgi",
+            "--chdir",
+            str(ROOT / "src"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.args.workers),
+            "--timeout",
+            "120",  # a page that takes a minute at 100× is measured, not killed
+            "--error-logfile",
+            str(self.log),
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.wait()
+
+    def wait(self, seconds=90):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.check()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{FLOOR}", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.3)
+        raise Failure(f"gunicorn did not answer {FLOOR} within {seconds} s:\n{tail(self.log)}")
+
+    def check(self, doing=""):
+        if self.process.poll() is not None:
+            raise Failure(f"gunicorn stopped{doing} (exit {self.process.returncode}):\n{tail(self.log)}")
+
+    def stop(self):
+        """Stop at once (SIGQUIT): the requests still queued are dropped, not served."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def settle(self, headers, seconds=3):
+        """Make sure the next count starts on an idle server. gunicorn's workers go on serving the
+        requests wrk left in the listen queue after it closed its connections; /healthz answers
+        once those before it are served. A queue that takes longer (pages of seconds under 50
+        connections) is dropped by restarting gunicorn instead of waiting minutes for it."""
+        self.check(" under the load")
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{FLOOR}", headers=headers)
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{FLOOR}", timeout=5) as response:
+            with urllib.request.urlopen(request, timeout=seconds) as response:  # noqa: S310 - http://127.0.0.1 only
                 if response.status == 200:
                     return
         except (OSError, urllib.error.URLError):
-            time.sleep(0.3)
-    raise Failure(f"gunicorn did not answer {FLOOR} within {seconds} s:\n{tail(log)}")
-
-
-def stop(server):
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            pass
+        self.restarts += 1
+        self.stop()
+        self.start()
 
 
 def tail(path, lines=30):
@@ -410,12 +493,13 @@ def first_visit(port, path, headers):
         return error.code, 0, time.perf_counter() - started
 
 
-def wrk_run(wrk, script, port, path, headers, args, connections, server, log, threads=None):
+def wrk_run(wrk, script, server, path, headers, args, connections, threads=None, seconds=None):
+    seconds = seconds or args.duration
     command = [
         wrk,
         f"-t{min(threads or args.threads, connections)}",
         f"-c{connections}",
-        f"-d{args.duration:g}s",
+        f"-d{seconds:g}s",
         "--timeout",
         "30s",
         "--latency",
@@ -424,10 +508,9 @@ def wrk_run(wrk, script, port, path, headers, args, connections, server, log, th
     ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    command.append(f"http://127.0.0.1:{port}{path}")
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 120)
-    if server.poll() is not None:
-        raise Failure(f"gunicorn stopped during the load on {path} (exit {server.returncode}):\n{tail(log)}")
+    command.append(f"http://127.0.0.1:{server.port}{path}")
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    server.check(f" during the load on {path}")
     figures = next((line for line in completed.stdout.splitlines() if line.startswith("WRK_JSON ")), None)
     if completed.returncode != 0 or figures is None:
         raise Failure(f"wrk failed on {path} (exit {completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
@@ -573,7 +656,12 @@ def render(args, results):
         floor = _floor(scale)
         lines += [
             "",
-            f"### {factor}× ({scale['actions']:,} actions, {scale['projects']:,} projects)",
+            f"### {factor}× ({scale['actions']:,} actions, {scale['projects']:,} projects)"
+            + (
+                f"; gunicorn restarted {scale['restarts']}× to drop a queue of slow requests"
+                if scale["restarts"]
+                else ""
+            ),
             "",
             "| page | rps | p50 | p95 | p99 | errors | p95 ÷ floor | server time p50 / p95 (-c1) |",
             "|---|---:|---:|---:|---:|---|---:|---:|",
