@@ -187,6 +187,17 @@ class Action(NaturalCodeMixin, Publishable, CityScopedModel):
             models.CheckConstraint(condition=Q(weight__gt=0), name="action_weight_positive"),
             dates_in_order("action_dates_ordered"),
         ]
+        indexes = [
+            # Issue 16: the public pages read a page or a count of the published actions, never all.
+            # In plan order (lists, API, sitemap):
+            models.Index(fields=["city", "publication", "sort_key"], name="action_published_order"),
+            # Counted by status, and the home's actions under way, furthest first:
+            models.Index(
+                fields=["city", "publication", "status", "-progress", "sort_key"], name="action_published_status"
+            ),
+            # The roll-up sums each line's progress × weight from the index alone (PostgreSQL):
+            models.Index(fields=["line"], include=["progress", "weight"], name="action_line_rollup"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
@@ -257,6 +268,8 @@ class ActionUpdate(CityScopedModel):
         verbose_name_plural = _("narrative updates")
         ordering = ["-year", "-semester"]
         constraints = [models.UniqueConstraint(fields=["action", "year", "semester"], name="update_one_per_period")]
+        # The home's latest narrative updates, newest first, without sorting them all (issue 16).
+        indexes = [models.Index(fields=["city", "-year", "-semester", "-created_at"], name="update_latest")]
 
     def __str__(self):
         return f"{self.action.code} {self.year}-S{self.semester}"
