@@ -44,7 +44,10 @@ class ApiAnonRateThrottle(AnonRateThrottle):
 
 
 def allow(request, scope: str, *, limit: int, window: int = 3600) -> bool:
-    """True while this client has made fewer than `limit` attempts in `window` seconds."""
+    """True while this client has made fewer than `limit` attempts in `window` seconds.
+
+    The count is shared by every process through the cache; on Redis `add` is SET NX with its
+    expiry and `incr` is INCR, both atomic, so concurrent requests on several machines each count."""
     key = f"ponte:rate:{scope}:{client_address(request)}"
     if cache.add(key, 1, window):
         return True
@@ -53,6 +56,10 @@ def allow(request, scope: str, *, limit: int, window: int = 3600) -> bool:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, window)
         return True
+    if count == 1:
+        # The key expired between Redis's EXISTS and INCR, and INCR made it anew without an
+        # expiry: give it one, or this client would be counted (and one day limited) forever.
+        cache.touch(key, window)
     return count <= limit
 
 

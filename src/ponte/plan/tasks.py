@@ -2,6 +2,8 @@
 
 from django_tasks import task
 
+from ponte.core.locks import REMINDER_LOCK_SECONDS, held
+
 from .services import send_update_reminders
 
 
@@ -9,7 +11,10 @@ from .services import send_update_reminders
 def send_update_reminders_task(city_slug: str) -> int:
     from ponte.core.models import City
 
-    return send_update_reminders(city=City.objects.get(slug=city_slug))
+    # One run per city at a time, whichever worker takes it (ponte.core.locks): the reminders
+    # already sent are read before mailing, so two runs together would mail twice.
+    with held(f"update-reminders:{city_slug}", seconds=REMINDER_LOCK_SECONDS) as mine:
+        return send_update_reminders(city=City.objects.get(slug=city_slug)) if mine else 0
 
 
 @task()

@@ -1,0 +1,43 @@
+"""Locks shared through the cache (ponte.core.locks): one holder at a time whichever process
+asks, released at the end, never someone else's; a city's reminders run once at a time across
+workers. On CI's PostgreSQL pass the cache is Redis, so these hold between machines."""
+
+import datetime
+
+from django.core.cache import cache
+
+from ponte.core.locks import held
+from ponte.core.services import follow_up_add
+from ponte.core.tasks import send_follow_up_reminders_task
+
+
+def test_one_holder_at_a_time_and_released_at_the_end(db):
+    with held("report:7", seconds=60) as first:
+        with held("report:7", seconds=60) as second:
+            assert (first, second) == (True, False)
+        with held("report:8", seconds=60) as other:
+            assert other  # another name, another lock
+    with held("report:7", seconds=60) as again:
+        assert again
+
+
+def test_a_lock_taken_over_after_its_expiry_is_left_to_its_new_holder(db):
+    with held("import:1", seconds=60) as mine:
+        assert mine
+        cache.set("ponte:lock:import:1", "someone-else", 60)  # ours expired, another took it
+    assert cache.get("ponte:lock:import:1") == "someone-else"
+
+
+def test_a_citys_reminders_are_not_sent_while_another_worker_sends_them(smtp_server, users, action, office):
+    follow_up_add(
+        origin=action,
+        user=users["owner"],
+        title="Inviare il verbale",
+        owner_office=office,
+        due_date=datetime.date.today() - datetime.timedelta(days=3),
+    )
+    with held(f"follow-up-reminders:{action.city.slug}", seconds=60):  # another worker's run
+        assert send_follow_up_reminders_task.call(action.city.slug) == 0
+    assert smtp_server.messages == []
+    assert send_follow_up_reminders_task.call(action.city.slug) == 1
+    assert [message["To"] for message in smtp_server.messages] == [users["editor"].email]
