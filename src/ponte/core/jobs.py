@@ -178,7 +178,7 @@ def fail_stalled(jobs) -> list[ImportJob]:
         else:
             reason = _(
                 "No worker took this import in %(minutes)d minutes: is the background worker "
-                "(manage.py db_worker) running? Nothing was changed; upload the file again."
+                "(manage.py worker) running? Nothing was changed; upload the file again."
             )
         job.status, job.errors = ImportJob.Status.FAILED, _failure(reason % {"minutes": minutes})
         job.finished_at = timezone.now()

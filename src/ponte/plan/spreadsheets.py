@@ -541,7 +541,7 @@ def fail_if_stalled(upload: WorkbookUpload) -> WorkbookUpload:
     upload.errors = _failure(
         _(
             "No worker finished reading this workbook in %(minutes)d minutes: is the background worker "
-            "(manage.py db_worker) running? Nothing was changed; upload the file again."
+            "(manage.py worker) running? Nothing was changed; upload the file again."
         )
         % {"minutes": minutes}
     )

@@ -171,7 +171,7 @@ def test_a_job_whose_worker_died_is_failed_when_looked_at(client, users, comune,
 
     listing = client.get(f"/{comune.slug}/gestione/importazioni/").content.decode()
     assert ImportJob.objects.get(pk=never_taken.pk).status == "failed"
-    assert "manage.py db_worker" in ImportJob.objects.get(pk=never_taken.pk).errors[0]["message"]
+    assert "manage.py worker" in ImportJob.objects.get(pk=never_taken.pk).errors[0]["message"]
     assert "In corso · 50%" in listing  # the live one goes on, with the progress its worker reported
     page = client.get(f"/{comune.slug}/gestione/importazioni/{alive.pk}/").content.decode()
     assert "data-import-status-url" in page and "import-progress.js" in page and "http-equiv" in page

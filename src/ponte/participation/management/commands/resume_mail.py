@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = (
         "Queue again the newsletter sends that stopped half-way (their worker died or was stopped) "
         "and the registration and subscription mails the relay refused, and the changes mailed to the "
-        "portal's followers. Run it from cron (e.g. every ten minutes, at least daily); `manage.py db_worker` "
+        "portal's followers. Run it from cron (e.g. every ten minutes, at least daily); `manage.py worker` "
         "sends them. Nothing is ever sent twice. "
         "It also deletes the event registrations and the requests to follow whose address was never confirmed, "
         "once their link expired."

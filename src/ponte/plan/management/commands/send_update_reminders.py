@@ -7,7 +7,7 @@ from ponte.plan.tasks import send_update_reminders_task
 class Command(BaseCommand):
     help = (
         "Queue the reminder mails for actions whose update for the current semester is missing "
-        "(run it from cron, e.g. daily; `manage.py db_worker` sends them). --now sends at once."
+        "(run it from cron, e.g. daily; `manage.py worker` sends them). --now sends at once."
     )
 
     def add_arguments(self, parser):
