@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ponte.core.dbrouting.ReplicaReadsMiddleware",  # anonymous reads on the replica, when there is one
     "django_otp.middleware.OTPMiddleware",
     "ponte.core.twofactor.TwoFactorMiddleware",  # a second factor before the back office
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -136,6 +137,16 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+# A PostgreSQL replica (streaming replication) for the anonymous visitors' reads; writes, staff,
+# the worker and commands stay on the primary, migrations run there only (ponte.core.dbrouting).
+# PONTE_REPLICA_PIN_SECONDS: after a visitor's own write, their reads stay on the primary this long.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    )
+DATABASE_ROUTERS = ["ponte.core.dbrouting.ReplicaRouter"]
+PONTE_READ_REPLICA = "replica" in DATABASES
+PONTE_REPLICA_PIN_SECONDS = env_int("PONTE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

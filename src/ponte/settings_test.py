@@ -10,7 +10,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-01
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from .settings import *  # noqa: E402,F403
-from .settings import STATIC_ROOT, STORAGES  # noqa: E402
+from .settings import DATABASES, STATIC_ROOT, STORAGES  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -41,3 +41,10 @@ if PONTE_TEST_REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# On PostgreSQL a `replica` alias: a second connection to the test database (a test mirror, as
+# Django's docs describe for primary/replica tests), so the read-replica tests see where each
+# query went (core/tests/test_replica.py). Only tests that name it in `databases` may use it,
+# and reads go there only in the tests that turn PONTE_READ_REPLICA on.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+PONTE_READ_REPLICA = False
