@@ -190,6 +190,8 @@ def run(args):
             manage({**env, "DATABASE_URL": base_url}, "load_plan", str(ROOT / "data" / CITY), quiet=True)
         for factor in args.scales:
             results["scales"][factor] = run_scale(args, factor, env, database_url, base_url, wrk, script, work)
+            if args.output:  # what is measured so far, should a later scale fail
+                args.output.write_text(render(args, results))
     finally:
         if not args.keep:
             drop(database_url)
@@ -384,8 +386,9 @@ def subprocess_output(command, env, quiet=False):
     completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if completed.returncode != 0:
         raise Failure(f"{' '.join(command[1:3])} exited {completed.returncode}:\n{completed.stderr[-3000:]}")
-    if completed.stderr and not quiet:
-        print(completed.stderr.rstrip(), file=sys.stderr)
+    said = [line for line in completed.stderr.splitlines() if not line.startswith("AXES: ")]  # sign-in log
+    if said and not quiet:
+        print("\n".join(said), file=sys.stderr)
     return completed.stdout
 
 
@@ -450,7 +453,7 @@ class Server:
                 self.process.kill()
                 self.process.wait()
 
-    def settle(self, headers, seconds=3):
+    def settle(self, headers, seconds=30):
         """Make sure the next count starts on an idle server. gunicorn's workers go on serving the
         requests wrk left in the listen queue after it closed its connections; /healthz answers
         once those before it are served. A queue that takes longer (pages of seconds under 50
