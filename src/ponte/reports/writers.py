@@ -80,7 +80,30 @@ def write_pdf(content, title) -> bytes:
             ],
         },
     )
+    _remember_page_references()
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, full_fonts=False)
+
+
+def _page_references(pdf):
+    kids = pdf.pages["Kids"]  # [number, 0, "R"] a page; pages are only ever appended
+    known = pdf.__dict__.get("_ponte_page_references")
+    if known is None or known[0] != len(kids):
+        known = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf.__dict__["_ponte_page_references"] = known
+    return known[1]
+
+
+def _remember_page_references():
+    """pydyf lists the references of every page of the PDF each time WeasyPrint asks for one
+    page's, which it does for every element of the tagged structure (PDF/UA): time grew with
+    elements × pages, the square of the report's size (issue 16). The list, remembered until a
+    page is added, is the same."""
+    import pydyf
+
+    if not isinstance(pydyf.PDF.__dict__.get("page_references"), property) or (
+        pydyf.PDF.page_references.fget is not _page_references
+    ):
+        pydyf.PDF.page_references = property(_page_references)
 
 
 # -- DOCX --------------------------------------------------------------------------------
