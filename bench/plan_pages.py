@@ -35,7 +35,10 @@ def main():
     runner = get_runner(settings)(verbosity=0, interactive=False)
     old_config = runner.setup_databases()
     try:
-        run(args)
+        from django.test.utils import override_settings
+
+        with override_settings(PONTE_PUBLIC_CACHE_SECONDS=0):  # the pages computed; hits apart below
+            run(args)
     finally:
         runner.teardown_databases(old_config)
 
@@ -112,6 +115,21 @@ def run(args):
             b"".join(response.streaming_content)
         assert response.status_code == 200, url
 
+    hits = {name: [] for name, url in pages.items() if "/gestione/" not in url}
+
+    def cached(url):
+        """(miss, hit) seconds and the hit's queries, with the public cache on."""
+        from django.core.cache import cache
+        from django.test.utils import override_settings
+
+        with override_settings(PONTE_PUBLIC_CACHE_SECONDS=600):
+            miss = timed(lambda: (cache.clear(), fetch(url)), args.repeat)
+            fetch(url)
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
+                fetch(url)
+            return miss, timed(lambda: fetch(url), args.repeat), counter.count
+
     lines = list(Line.objects.for_city(city))
     programme = Programme.objects.for_city(city).first()
     print("each added action comes with a milestone, an indicator value and a funded project")
@@ -132,8 +150,17 @@ def run(args):
             with connection.execute_wrapper(counter):
                 fetch(url)
             results[name].append((timed(lambda url=url: fetch(url), args.repeat), counter.count))
+        for name, url in pages.items():  # the same public pages from the public cache (issue 16)
+            if "/gestione/" not in url:
+                hits[name].append(cached(url))
     for name, figures in results.items():
         print(f"{name:28}" + "".join(f"{ms * 1000:>12.1f} ms {q:>3} q" for ms, q in figures))
+    print("public pages with the public cache on: first request (miss, computed and stored) → later ones (hit)")
+    print(f"{'page':28}" + "".join(f"{f'{n} actions':>30}" for n in args.actions))
+    for name, figures in hits.items():
+        print(
+            f"{name:28}" + "".join(f"{miss * 1000:>10.1f} → {hit * 1000:>6.2f} ms {q:>3} q" for miss, hit, q in figures)
+        )
 
 
 if __name__ == "__main__":

@@ -98,8 +98,8 @@ IGNORED = {
 STORABLE_VARY = {"cookie", "accept", "accept-language", "accept-encoding"}
 PLACEHOLDER = b"ponteCsrfPlaceholder0x7c3e"
 TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
-# One process's map from a city's slug to its id (a slug is looked up once per process).
-_city_ids: dict[str, int | None] = {}
+# One process's map from a city's slug to (the epoch when it was looked up, the city's id).
+_city_ids: dict[str, tuple[str, int]] = {}
 
 
 def seconds() -> int:
@@ -240,28 +240,40 @@ def _public_page(request) -> str | None:
     return "city" if "city" in match.kwargs else "global"
 
 
-def _city_id(slug: str):
-    if slug not in _city_ids:
-        from .models import City
-
-        _city_ids[slug] = City.objects.filter(slug=slug).values_list("pk", flat=True).first()
-    return _city_ids[slug]
+def _filled(found: dict, keys: list[str]) -> dict:
+    """`found` (from get_many) with every missing version created; `add`, so that a version
+    another process set at the same moment wins and both store under the same one."""
+    for key in keys:
+        if key not in found:
+            cache.add(key, _token(), timeout=None)
+            found[key] = cache.get(key) or _token()
+    return found
 
 
 def _versions(request, scope) -> tuple[list[str], float] | None:
-    """The versions the page's key holds and the time of the latest (Last-Modified)."""
+    """The versions the page's key holds and the time of the latest (Last-Modified).
+
+    A city's slug is looked up once per process and remembered with the epoch of that moment:
+    a change of any City bumps the epoch, so every process looks the slug up again then (a city
+    removed and made anew under the same slug has another id)."""
     if scope == "city":
-        city_id = _city_id(request.resolver_match.kwargs["city"])
-        if city_id is None:
-            return None
+        slug = request.resolver_match.kwargs["city"]
+        epoch, city_id = _city_ids.get(slug, (None, None))
+        found = cache.get_many([EPOCH, _city_key(city_id)]) if epoch else {}
+        if epoch is None or found.get(EPOCH) != epoch:
+            from .models import City
+
+            epoch = _filled(cache.get_many([EPOCH]), [EPOCH])[EPOCH]
+            city_id = City.objects.filter(slug=slug).values_list("pk", flat=True).first()
+            if city_id is None:
+                return None
+            _city_ids[slug] = (epoch, city_id)
+            found = {EPOCH: epoch}
         keys = [EPOCH, _city_key(city_id)]
     else:
         keys = [EPOCH, GLOBAL]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, _token(), timeout=None)  # `add`: a version another process set wins
-            found[key] = cache.get(key) or _token()
+        found = cache.get_many(keys)
+    found = _filled(found, keys)
     versions = [found[key] for key in keys]
     return versions, max(_stamp(v) for v in versions)
 
@@ -338,6 +350,17 @@ def _headers_for_public(response, has_token: bool, etag: str | None, modified: f
     patch_vary_headers(response, ("Cookie",))
 
 
+def _conditional(request, response, etag, modified):
+    """304 when the visitor's copy is current (Django's rules for If-None-Match and
+    If-Modified-Since); the 304 says whether the page came from the cache, as the 200 would."""
+    answer = get_conditional_response(
+        request, etag=etag, last_modified=math.ceil(modified) if modified else None, response=response
+    )
+    if answer is not response and "X-Ponte-Cache" in response:
+        answer["X-Ponte-Cache"] = response["X-Ponte-Cache"]
+    return answer
+
+
 class PublicCacheMiddleware:
     """Serves and stores the public pages (see the module's docstring). Sits below the CSRF,
     session, language and message middleware, so their work on the response happens on a hit too."""
@@ -388,9 +411,7 @@ class PublicCacheMiddleware:
         response["X-Ponte-Cache"] = "hit"
         response._ponte_hit = True
         _headers_for_public(response, entry["token"], _etag(entry["body"], entry["token"], request), entry["modified"])
-        return get_conditional_response(
-            request, etag=response["ETag"], last_modified=math.ceil(entry["modified"]), response=response
-        )
+        return _conditional(request, response, response["ETag"], entry["modified"])
 
     def _finish(self, request, response):
         """A public page computed now: conditional headers, stored when it may be."""
@@ -405,19 +426,12 @@ class PublicCacheMiddleware:
             _headers_for_public(response, False, None, modified)
             if key:
                 response.streaming_content = self._tee(request, response, response.streaming_content, key, modified)
-            return get_conditional_response(
-                request, last_modified=math.ceil(modified) if modified else None, response=response
-            )
+            return _conditional(request, response, None, modified)
         template, has_token = _template(request, response.content)
         if key and len(template) <= max_bytes():
             self._store(request, response, key, template, has_token, modified)
         _headers_for_public(response, has_token, _etag(template, has_token, request), modified)
-        return get_conditional_response(
-            request,
-            etag=response["ETag"],
-            last_modified=math.ceil(modified) if modified else None,
-            response=response,
-        )
+        return _conditional(request, response, response["ETag"], modified)
 
     def _store(self, request, response, key, body, has_token, modified):
         headers = [

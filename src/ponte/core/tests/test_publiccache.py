@@ -257,3 +257,18 @@ def test_the_cache_off_computes_every_page(client, page, uncached):
     assert "X-Ponte-Cache" not in get(client, page)[0]
     response, _, queries = counted(client, page)
     assert "X-Ponte-Cache" not in response and queries > 0
+
+
+def test_a_city_changed_in_another_process_makes_every_process_look_its_slug_up_again(client, page, city):
+    get(client, page)
+    epoch = cache.get(publiccache.EPOCH)
+    publiccache._city_ids[city.slug] = (epoch, city.pk + 1000)  # what this process would still believe
+    publiccache.bump_all()  # another process saved a City: the epoch moves everywhere
+    assert get(client, page)[0]["X-Ponte-Cache"] == "miss"
+    assert publiccache._city_ids[city.slug][1] == city.pk
+
+
+def test_a_hit_answered_304_still_says_it_came_from_the_cache(client, page):
+    etag = get(client, page)[0]["ETag"]
+    response = client.get(page, headers={"if-none-match": etag})
+    assert response.status_code == 304 and response["X-Ponte-Cache"] == "hit"
