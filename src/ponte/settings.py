@@ -235,8 +235,40 @@ if (BASE_DIR / "node_modules" / "tom-select" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Uploaded and generated files (documents, reports, import files, logos) on any Django storage:
+# the local MEDIA_ROOT by default; PONTE_STORAGE_BACKEND=s3 (or AWS_STORAGE_BUCKET_NAME set) puts
+# them in an S3-compatible bucket through django-storages (AWS, MinIO, Ceph, OVH, Aruba...), private,
+# never overwritten; any other value is a storage class's dotted path. Ponte reads every file
+# through the storage (ponte.core.storage), so web and worker may run on different machines.
+PONTE_STORAGE_BACKEND = os.environ.get(
+    "PONTE_STORAGE_BACKEND", "s3" if os.environ.get("AWS_STORAGE_BUCKET_NAME") else "local"
+)
+if PONTE_STORAGE_BACKEND == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif PONTE_STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own (private): files are served by core.files after its check
+            "querystring_auth": True,
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
+            "file_overwrite": False,
+        },
+    }
+    if not _default_storage["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("PONTE_STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+else:
+    _default_storage = {"BACKEND": PONTE_STORAGE_BACKEND}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

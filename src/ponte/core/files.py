@@ -9,7 +9,8 @@ a 404, as for a file that does not exist: an unguessable name is not the control
 Only images are shown inline; everything else is an attachment, with its type from its content
 (`core.uploads.detect`), `nosniff` and a sandboxing Content-Security-Policy, so a document can
 never run as a page of Ponte's origin. With `PONTE_SENDFILE` the web server sends the file
-after the check (X-Accel-Redirect to an `internal` location, or X-Sendfile).
+after the check (X-Accel-Redirect to an `internal` location, or X-Sendfile) when the storage is
+the local folder; from any other storage (a bucket) Django streams it.
 """
 
 import functools
@@ -24,7 +25,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from . import permissions, uploads
+from . import permissions, storage, uploads
 
 
 def public(user, owner) -> bool:
@@ -108,7 +109,7 @@ def serve(request, name):
     inline = kind is not None and kind.image
     content_type = kind.content_type if kind else "application/octet-stream"
     filename = PurePosixPath(name).name
-    if settings.PONTE_SENDFILE:
+    if settings.PONTE_SENDFILE and storage.is_local(field.storage):  # the web server reads the disk
         stored.close()
         response = HttpResponse(content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(not inline, filename)

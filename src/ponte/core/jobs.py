@@ -19,6 +19,7 @@ from django_tasks import task
 
 from .importing import IMPORTERS, ImportFailed, Progress, RowError
 from .models import ImportJob
+from .storage import local_paths
 
 logger = logging.getLogger(__name__)
 
@@ -72,13 +73,15 @@ def run_import(job: ImportJob, paths: list[Path] | None = None, **options) -> Im
     """Run one job in this process (the worker's task, or a management command with its own
     file paths, which are read in place rather than copied). Whatever happens, the job ends
     done or failed with its reason."""
+    if paths is None:  # the uploaded files, wherever the storage keeps them (ponte.core.storage)
+        stored = [job.file] + ([job.extra_file] if job.extra_file else [])
+        with local_paths(*stored) as paths:
+            return run_import(job, paths, **options)
     total = 0
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
     importer = None
     try:
         importer_class = IMPORTERS[job.kind]
-        if paths is None:
-            paths = [Path(job.file.path)] + ([Path(job.extra_file.path)] if job.extra_file else [])
         total = sum(path.stat().st_size for path in paths)
         ImportJob.objects.filter(pk=job.pk).update(total_bytes=total)
         importer = importer_class(city=job.city, progress=Progress(progress_key(job.pk), total), **options)
