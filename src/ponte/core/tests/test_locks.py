@@ -41,3 +41,27 @@ def test_a_citys_reminders_are_not_sent_while_another_worker_sends_them(smtp_ser
     assert smtp_server.messages == []
     assert send_follow_up_reminders_task.call(action.city.slug) == 1
     assert [message["To"] for message in smtp_server.messages] == [users["editor"].email]
+
+
+def _expires(key: str) -> bool:
+    """Whether the cache (local memory, or Redis on CI's PostgreSQL pass) holds `key` with an expiry."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    full = backend.make_key(key)
+    if isinstance(backend, RedisCache):
+        return backend._cache.get_client(full).ttl(full) > 0
+    return backend._expire_info.get(full) is not None
+
+
+def test_a_rate_limit_counts_every_attempt_and_its_window_always_ends(rf):
+    from ponte.core.ratelimit import allow
+
+    request = rf.post("/", REMOTE_ADDR="203.0.113.7")
+    assert [allow(request, "feedback", limit=2, window=60) for _ in range(3)] == [True, True, False]
+    assert _expires("ponte:rate:feedback:203.0.113.7")
+    # The key expired between Redis's EXISTS and INCR, which recreated it without an expiry:
+    cache.set("ponte:rate:desk:203.0.113.7", 0, timeout=None)
+    assert allow(request, "desk", limit=2, window=60)
+    assert _expires("ponte:rate:desk:203.0.113.7")
