@@ -7,7 +7,8 @@ when the signed-in person may open its view: its URL is resolved to the view and
 
 The same modules feed the staff's home (`/<city>/gestione/`): `panels`, functions of
 (request, city) returning a `Panel` of the person's work (shown when they may open the list it
-summarises), and `deadlines`, functions of (request, city, until) returning dated `Row`s.
+summarises), and `deadlines`, functions of (request, city, until, shown) returning their `shown`
+soonest dated `Row`s and how many they have.
 """
 
 import datetime
@@ -168,18 +169,20 @@ def home_panels(request, city) -> list[Panel]:
 
 
 def upcoming_deadlines(request, city, *, weeks: int = 6, shown: int = 12) -> Panel:
-    """Every app's dated deadlines from today to `weeks` ahead, soonest first."""
+    """Every app's dated deadlines from today to `weeks` ahead, soonest first. Each source gives
+    its `shown` soonest rows and how many it has: the card reads a few rows whatever the plan's size."""
     until = timezone.localdate() + datetime.timedelta(weeks=weeks)
     sources = [source for module in menu_modules() for source in getattr(module, "deadlines", ())]
-    rows = [row for source in sources for row in source(request, city, until)]
-    rows.sort(key=lambda row: row.date)
+    found = [source(request, city, until, shown=shown) for source in sources]
+    rows = sorted((row for some, _count in found for row in some), key=lambda row: row.date)
+    total = sum(count for _rows, count in found)
     return Panel(
         gettext_now("Deadlines of the next six weeks"),
         rows[:shown],
         more_url=None,
         more_label="",
         empty=gettext_now("No milestone, call or project deadline in the next six weeks."),
-        count=len(rows),
+        count=total,
         order=30,
     )
 

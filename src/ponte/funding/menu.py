@@ -16,8 +16,9 @@ items = [
 ]
 
 
-def call_and_project_deadlines(request, city, until):
-    """Deadlines of open calls and of the projects' reports, payments and audits."""
+def call_and_project_deadlines(request, city, until, shown):
+    """The `shown` soonest deadlines of open calls and of the projects' reports, payments and
+    audits, and how many there are."""
     today = timezone.localdate()
     calls = Call.objects.for_city(city).filter(
         status__in=[Call.Status.OPEN, Call.Status.FORTHCOMING], deadline__gte=today, deadline__lte=until
@@ -27,10 +28,14 @@ def call_and_project_deadlines(request, city, until):
         .filter(done_date__isnull=True, due_date__gte=today, due_date__lte=until)
         .select_related("project__city")
     )
-    return [Row(f"{c.identifier} · {c.title}", c.get_absolute_url(), gettext("Call"), c.deadline) for c in calls] + [
+    rows = [
+        Row(f"{c.identifier} · {c.title}", c.get_absolute_url(), gettext("Call"), c.deadline)
+        for c in calls.order_by("deadline", "pk")[:shown]
+    ] + [
         Row(f"{m.project} · {m.title}", m.project.get_absolute_url(), m.get_kind_display(), m.due_date)
-        for m in milestones
+        for m in milestones.order_by("due_date", "pk")[:shown]
     ]
+    return rows, calls.count() + milestones.count()
 
 
 deadlines = [call_and_project_deadlines]

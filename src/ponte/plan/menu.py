@@ -42,7 +42,7 @@ def my_actions(request, city) -> Panel:
         reverse("plan:my-actions", kwargs={"city": city.slug}),
         gettext("All my actions"),
         gettext("No running action is assigned to you or your office."),
-        count=len(actions),
+        count=actions.count(),  # counted by the database, not by reading every action
         order=10,
     )
 
@@ -56,22 +56,24 @@ def updates_due(request, city) -> Panel:
         reverse("plan:due", kwargs={"city": city.slug}),
         gettext("All updates due"),
         gettext("Every running action has its update for this period."),
-        count=len(actions),
+        count=actions.count(),  # counted by the database, not by reading every action
         order=20,
     )
 
 
-def milestone_deadlines(request, city, until):
+def milestone_deadlines(request, city, until, shown):
     actions = _for_person(queries.action_list(city), request, city)
     milestones = (
         Milestone.objects.for_city(city)
         .filter(action__in=actions, done_date__isnull=True, due_date__gte=timezone.localdate(), due_date__lte=until)
         .select_related("action__city")
+        .order_by("due_date", "pk")
     )
-    return [
+    rows = [
         Row(f"{m.action.code} · {m.title}", m.action.get_absolute_url(), gettext("Milestone"), m.due_date)
-        for m in milestones
+        for m in milestones[:shown]
     ]
+    return rows, milestones.count()
 
 
 panels = [my_actions, updates_due]

@@ -157,3 +157,31 @@ def test_the_search_answers_the_citys_matching_actions_to_its_staff(client, city
     assert [row["text"] for row in found] == ["4.2.1 Ponti europei"]
     assert [row["text"] for row in client.get(url, {"q": "4.2 scuole"}).json()["results"]] == ["4.2.2 Scuole aperte"]
     assert client.get(f"/{city.slug}/gestione/scelte/auth.user/").status_code == 404  # only searched models
+
+
+def test_the_overview_shows_a_lines_first_actions_and_links_to_all_of_them(client, city, owner):
+    line = LineFactory(city=city)
+    for i in range(7):
+        ActionFactory(line=line, code=f"{line.code}.{i + 1}", title=f"Azione della linea {i + 1}")
+    client.force_login(owner)
+    html = client.get(f"/{city.slug}/gestione/piano/").content.decode()
+    assert "Azione della linea 5" in html
+    assert "Azione della linea 6" not in html  # in the action list, by line
+    assert f'href="/{city.slug}/gestione/azioni/?line={line.pk}"' in html
+    assert "Tutte le 7 azioni della linea" in html
+
+
+def test_the_homes_deadlines_read_the_soonest_and_count_them_all(client, city, owner):
+    line = LineFactory(city=city)
+    soon = datetime.date.today() + datetime.timedelta(days=3)
+    for i in range(15):
+        MilestoneFactory(
+            action=ActionFactory(line=line, code=f"7.{i}"),
+            title=f"Traguardo {i}",
+            due_date=soon + datetime.timedelta(i),
+        )
+    client.force_login(owner)
+    response = client.get(f"/{city.slug}/gestione/")
+    panel = next(p for p in response.context["panels"] if any("Traguardo" in row.label for row in p.rows))
+    assert panel.count == 15
+    assert [row.label for row in panel.rows] == [f"7.{i} · Traguardo {i}" for i in range(12)]
