@@ -43,6 +43,7 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -209,6 +210,7 @@ def connect_signals() -> None:
             post_save.connect(_written, sender=model, dispatch_uid=uid + "-save")
             post_delete.connect(_written, sender=model, dispatch_uid=uid + "-delete")
     m2m_changed.connect(_linked, dispatch_uid="ponte-public-cache-m2m")
+    setting_changed.connect(_settings_changed, dispatch_uid="ponte-public-cache-settings")
 
 
 # --- serving --------------------------------------------------------------------------------
@@ -278,11 +280,38 @@ def _versions(request, scope) -> tuple[list[str], float] | None:
     return versions, max(_stamp(v) for v in versions)
 
 
+_fingerprint: list[str] = []
+
+
+def _simple(value) -> bool:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(_simple(item) for item in value)
+    if isinstance(value, dict):
+        return all(_simple(k) and _simple(v) for k, v in value.items())
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def settings_fingerprint() -> str:
+    """A digest of the configuration (every plain setting): a page stored under one configuration
+    (a map's tile server, a provider, a language) is never served under another, after a
+    redeploy with a changed environment or a test's `settings` fixture."""
+    if not _fingerprint:
+        names = sorted(name for name in dir(settings) if name.isupper())
+        plain = [(name, repr(getattr(settings, name))) for name in names if _simple(getattr(settings, name))]
+        _fingerprint.append(hashlib.sha256(repr(plain).encode()).hexdigest()[:16])
+    return _fingerprint[0]
+
+
+def _settings_changed(**kwargs):
+    _fingerprint.clear()
+
+
 def _entry_key(request, versions) -> str:
     from django.utils import translation
 
     parts = [
         *versions,
+        settings_fingerprint(),
         request.scheme,
         request.get_host(),
         request.path,

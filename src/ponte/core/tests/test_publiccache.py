@@ -272,3 +272,10 @@ def test_a_hit_answered_304_still_says_it_came_from_the_cache(client, page):
     etag = get(client, page)[0]["ETag"]
     response = client.get(page, headers={"if-none-match": etag})
     assert response.status_code == 304 and response["X-Ponte-Cache"] == "hit"
+
+
+def test_a_changed_configuration_never_gets_a_page_stored_under_another(client, page, settings):
+    get(client, page)
+    assert get(client, page)[0]["X-Ponte-Cache"] == "hit"
+    settings.PONTE_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"  # a redeploy's environment
+    assert get(client, page)[0]["X-Ponte-Cache"] == "miss"
