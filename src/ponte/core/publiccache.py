@@ -60,6 +60,7 @@ PUBLIC_PAGES = {
     "participation": {"event-list", "event-detail", "calendar", "event-calendar", "training", "faq"},
     "": {
         "sitemap",
+        "sitemap-section",  # a city's section of the index: the global version (any city's write bumps it)
         "api-cities",
         "api-plan",
         "api-actions",

@@ -47,6 +47,7 @@ PAGES = [
     "/{c}/notizie/rss/",
     "/{c}/eventi/",
     "/sitemap.xml",
+    "/sitemap-{c}-actions.xml",
     "/api/v1/{c}/actions/",
     "/api/v1/{c}/actions/1.1.1/",
 ]
