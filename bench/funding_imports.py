@@ -3,12 +3,17 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ponte .venv/bin/python bench/funding_imports.py [--rows 1000000]
 
 1. Generates an OpenCoesione `progetti_esteso` file (the real header, `;`, BOM, decimal comma,
-   YYYYMMDD dates) of --rows rows, --city-share of them located in Bologna.
-2. Imports it with `manage.py import_funding opencoesione` in a child process: rows/s and peak RSS.
-3. Loads the same file with a plain `COPY` into a table of text columns: the ratio of the two.
-4. The same rows as a Parquet file (as OpenCoesione publishes 2021-2027; amounts typed as numbers),
-   imported the same way: rows/s and the ratio to the plain COPY of the CSV.
-5. Ranks --calls synthetic Funding & Tenders topics against the Bologna plan: latency.
+   YYYYMMDD dates) of --rows rows, --city-share of them located in Bologna; an Italia Domani
+   `PNRR_Progetti.csv` of --rows rows (--city-share of them implemented by the Comune); a CORDIS
+   export of --rows / 5 projects with 5 participants each (`organization.csv` of --rows rows and
+   `project.csv`), --city-share of the projects with the Comune in their consortium.
+2. Imports each with `manage.py import_funding` in a child process: rows/s and peak RSS.
+3. Loads the same file(s) with a plain `COPY` (psycopg's `cursor.copy`) into an unlogged table of
+   text columns: prints both times and their ratio, with and without the time Django takes to start.
+4. The OpenCoesione rows as a Parquet file (as OpenCoesione publishes 2021-2027; amounts typed as
+   numbers), imported the same way: rows/s and the ratio to the plain COPY of the CSV.
+5. Ranks --calls synthetic Funding & Tenders topics against the Bologna plan: latency (the
+   Funding & Tenders file is JSON: there is no COPY to compare its import with).
 The benchmark uses its own database (`ponte_bench`, dropped and recreated).
 """
 
@@ -25,7 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "src/ponte/funding/tests/fixtures/progetti_esteso_sample.csv"
+FIXTURES = ROOT / "src/ponte/funding/tests/fixtures"
+FIXTURE = FIXTURES / "progetti_esteso_sample.csv"
 _VOCABULARY = """urban climate neutral city citizens energy mobility digital twin data culture heritage youth school
 migration inclusion health water soil biodiversity industry hydrogen battery space quantum agriculture
 food security democracy participation tourism innovation research training skills housing"""
@@ -59,6 +65,111 @@ def generate(path: Path, rows: int, city_share: float):
             row[position["OC_STATO_PROGETTO"]] = "In corso"
             writer.writerow(row)
     return header
+
+
+def _header(name):
+    with (FIXTURES / name).open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle, delimiter=";"))
+
+
+def generate_pnrr(path: Path, rows: int, city_share: float):
+    """Italia Domani's `PNRR_Progetti.csv`: dd/mm/yyyy dates, Italian amounts, the implementing
+    body's tax code deciding which rows are the city's."""
+    header = _header("PNRR_Progetti_sample.csv")
+    position = {name: i for i, name in enumerate(header)}
+    random.seed(43)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        for n in range(rows):
+            row = [""] * len(header)
+            in_city = random.random() < city_share
+            values = {
+                "Programma": "PNRR",
+                "Missione": f"M{1 + n % 6}",
+                "Descrizione Missione": f"Missione {1 + n % 6}",
+                "CUP": f"F{random.randint(10, 99)}B{random.randint(10, 99)}{n:09d}",
+                "Codice Locale Progetto": f"PNRR-{n:08d}",
+                "Stato Avanzamento Progetto": "In corso",
+                "Titolo Progetto": " ".join(random.choices(WORDS, k=8)).upper(),
+                "Sintesi Progetto": " ".join(random.choices(WORDS, k=30)),
+                "Finanziamento PNRR": f"{random.randint(1000, 9999999)},{random.randint(0, 99):02d}",
+                "Finanziamento Totale": f"{random.randint(10000000, 20000000)},00",
+                "Soggetto Attuatore": "COMUNE DI BOLOGNA" if in_city else "COMUNE DI BARI",
+                "Codice Fiscale Soggetto Attuatore": "01232710374" if in_city else "80015010723",
+                "Data Inizio Progetto Prevista": "15/01/2022",
+                "Data Fine Progetto Prevista": "31/12/2026",
+                "Data di Estrazione": "30/06/2026",
+            }
+            for name, value in values.items():
+                row[position[name]] = value
+            writer.writerow(row)
+
+
+def generate_cordis(folder: Path, rows: int, city_share: float):
+    """A CORDIS export: `organization.csv` of `rows` participants, five a project, and
+    `project.csv`; every field quoted, as CORDIS writes them."""
+    organisations, projects = _header("cordis_organization.csv"), _header("cordis_project.csv")
+    where = {name: i for i, name in enumerate(organisations)}
+    random.seed(44)
+    with (
+        (folder / "organization.csv").open("w", encoding="utf-8", newline="") as out_o,
+        (folder / "project.csv").open("w", encoding="utf-8", newline="") as out_p,
+    ):
+        write_o = csv.writer(out_o, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
+        write_p = csv.writer(out_p, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
+        write_o.writerow(organisations)
+        write_p.writerow(projects)
+        for project in range(max(rows // 5, 1)):
+            pid = str(200000000 + project)
+            with_city = random.random() < city_share
+            values = {
+                "id": pid,
+                "acronym": f"BENCH{project}",
+                "status": "SIGNED",
+                "title": " ".join(random.choices(WORDS, k=8)),
+                "startDate": "2023-01-01",
+                "endDate": "2026-12-31",
+                "totalCost": f"{random.randint(100000, 9999999)},50",
+                "ecMaxContribution": str(random.randint(100000, 9999999)),
+                "frameworkProgramme": "HORIZON",
+                "objective": " ".join(random.choices(WORDS, k=60)),
+            }
+            write_p.writerow([values.get(name, "") for name in projects])
+            for member in range(5):
+                city = with_city and member == 0
+                row = [""] * len(organisations)
+                pic = "999887766" if city else str(900000000 + (project * 5 + member) % 50000)
+                for name, value in {
+                    "projectID": pid,
+                    "organisationID": pic,
+                    "vatNumber": "IT01232710374" if city else "",
+                    "name": "COMUNE DI BOLOGNA" if city else f"ORGANISATION {pic}",
+                    "activityType": "PUB" if city else random.choice(["HES", "REC", "PRC", "OTH"]),
+                    "city": "BOLOGNA" if city else "PARIS",
+                    "country": "IT" if city else "FR",
+                    "role": "coordinator" if member == 0 else "participant",
+                    "ecContribution": str(random.randint(10000, 999999)),
+                }.items():
+                    row[where[name]] = value
+                write_o.writerow(row)
+
+
+def plain_copy(connection, table: str, path: Path, *, quoted=False) -> float:
+    """Seconds to COPY `path` as it is into an unlogged table of text columns."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle, delimiter=";"))
+    columns = ", ".join(f'"c{i}" text' for i in range(len(header)))
+    connection.execute(f"DROP TABLE IF EXISTS {table}")
+    connection.execute(f"CREATE UNLOGGED TABLE {table} ({columns})")
+    start = time.perf_counter()
+    with (
+        path.open("rb") as raw,
+        connection.cursor().copy(f"COPY {table} FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)") as copy,
+    ):
+        while chunk := raw.read(1 << 20):
+            copy.write(chunk)
+    return time.perf_counter() - start
 
 
 def to_parquet(source: Path, target: Path, header):
@@ -115,63 +226,68 @@ def main():
     manage(env, "load_plan", str(ROOT / "data" / "bologna"))
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "progetti_esteso_bench.csv"
+        folder = Path(folder)
+        path = folder / "progetti_esteso_bench.csv"
         start = time.perf_counter()
         header = generate(path, args.rows, args.city_share)
+        generate_pnrr(folder / "PNRR_Progetti.csv", args.rows, args.city_share)
+        generate_cordis(folder, args.rows, args.city_share)
         size = path.stat().st_size / 1e6
         print(
-            f"generated {args.rows:,} rows ({size:,.0f} MB, {args.city_share:.0%} in Bologna) "
-            f"in {time.perf_counter() - start:.1f} s"
+            f"generated {args.rows:,} rows of each source ({size:,.0f} MB of OpenCoesione, "
+            f"{args.city_share:.0%} in Bologna) in {time.perf_counter() - start:.1f} s"
         )
 
         start = time.perf_counter()
         manage(env, "help")
         startup = time.perf_counter() - start  # Django's start, part of every import below
 
-        start = time.perf_counter()
-        manage(env, "import_funding", "opencoesione", str(path), "--city", "bologna")
-        first = time.perf_counter() - start
+        cases = [
+            ("OpenCoesione", "opencoesione", [path]),
+            ("PNRR", "pnrr", [folder / "PNRR_Progetti.csv"]),
+            ("CORDIS", "cordis", [folder / "organization.csv", folder / "project.csv"]),
+        ]
+        results = []
+        for label, kind, files in cases:
+            command = ["import_funding", kind, *map(str, files), "--city", "bologna"]
+            start = time.perf_counter()
+            manage(env, *command)
+            first = time.perf_counter() - start
+            start = time.perf_counter()
+            manage(env, *command)
+            again = time.perf_counter() - start
+            with psycopg.connect(f"{server}/ponte_bench", autocommit=True) as connection:
+                plain = sum(plain_copy(connection, f"plain_copy_{i}", file) for i, file in enumerate(files))
+                kept = connection.execute("SELECT count(*) FROM funding_project WHERE origin = %s", [kind]).fetchone()[
+                    0
+                ]
+            results.append((label, first, again, plain, kept))
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        start = time.perf_counter()
-        manage(env, "import_funding", "opencoesione", str(path), "--city", "bologna")
-        again = time.perf_counter() - start
 
-        parquet = Path(folder) / "progetti_esteso_bench.parquet"
+        parquet = folder / "progetti_esteso_bench.parquet"
         to_parquet(path, parquet, header)
         manage(env, "shell", "-c", "from ponte.funding.models import Project; Project.objects.all().delete()")
         start = time.perf_counter()
         manage(env, "import_funding", "opencoesione", str(parquet), "--city", "bologna")
         from_parquet = time.perf_counter() - start
         parquet_mb = parquet.stat().st_size / 1e6
+        opencoesione_copy = results[0][3]
 
-        with psycopg.connect(f"{server}/ponte_bench", autocommit=True) as connection:
-            columns = ", ".join(f'"{name}" text' for name in header)
-            connection.execute(f"CREATE UNLOGGED TABLE plain_copy ({columns})")
-            start = time.perf_counter()
-            with (
-                path.open("rb") as raw,
-                connection.cursor().copy(
-                    "COPY plain_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)"
-                ) as copy,
-            ):
-                while chunk := raw.read(1 << 20):
-                    copy.write(chunk)
-            plain = time.perf_counter() - start
-            count = "SELECT count(*) FROM funding_project WHERE origin = 'opencoesione'"
-            imported = connection.execute(count).fetchone()[0]
-
-    print(f"import (first run):   {first:6.1f} s  {args.rows / first:10,.0f} rows/s  {imported:,} projects kept")
-    print(f"import (re-run):      {again:6.1f} s  {args.rows / again:10,.0f} rows/s  (nothing to change)")
-    print(f"plain COPY:           {plain:6.1f} s  {args.rows / plain:10,.0f} rows/s")
+    print(f"Django starts in {startup:.1f} s (part of every import below; 'net' leaves it out)")
     print(
-        f"import / plain COPY:  {first / plain:6.1f} x  ({(first - startup) / plain:.1f} x without the {startup:.1f} s "
-        "in which Django starts)"
+        f"{'source':<13} {'import':>8} {'re-run':>8} {'COPY':>7} {'import/COPY':>12} {'net/COPY':>9} "
+        f"{'rows/s':>9} {'projects kept':>14}"
     )
+    for label, first, again, plain, kept in results:
+        print(
+            f"{label:<13} {first:>7.1f}s {again:>7.1f}s {plain:>6.1f}s {first / plain:>11.1f}x "
+            f"{(first - startup) / plain:>8.1f}x {args.rows / first:>9,.0f} {kept:>14,}"
+        )
     print(
         f"import of Parquet:    {from_parquet:6.1f} s  {args.rows / from_parquet:10,.0f} rows/s  "
-        f"({parquet_mb:,.0f} MB; {from_parquet / plain:.1f} x the plain COPY of the CSV)"
+        f"({parquet_mb:,.0f} MB; {from_parquet / opencoesione_copy:.1f} x the plain COPY of the CSV)"
     )
-    print(f"peak RSS of the import process: {peak_mb:,.0f} MB")
+    print(f"peak RSS of an import process: {peak_mb:,.0f} MB")
 
     code = (
         "import random, time; from ponte.core.models import City; from ponte.funding.models import Call;"
