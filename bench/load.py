@@ -630,6 +630,10 @@ def _ms(value):
     return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
 
 
+def _size(value):
+    return f"{value / 1e6:.1f} MB" if value >= 1e6 else f"{value / 1e3:.0f} kB" if value >= 1e3 else f"{value} B"
+
+
 def _rps(value):
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
 
@@ -666,8 +670,8 @@ def render(args, results):
                 else ""
             ),
             "",
-            "| page | rps | p50 | p95 | p99 | errors | p95 ÷ floor | server time p50 / p95 (-c1) |",
-            "|---|---:|---:|---:|---:|---|---:|---:|",
+            "| page | size | rps | p50 | p95 | p99 | errors | p95 ÷ floor | server time p50 / p95 (-c1) |",
+            "|---|---:|---:|---:|---:|---:|---|---:|---:|",
         ]
         for row in scale["rows"]:
             ratio = _ratio(row["p95_ms"] / floor) if floor else "?"
@@ -675,8 +679,8 @@ def render(args, results):
             name = f"`{row['path']}`" + (" (floor)" if row["kind"] == "floor" else "")
             name += " (staff)" if row["kind"] == "staff" else ""
             lines.append(
-                f"| {name} | {_rps(row['rps'])} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} | "
-                f"{_ms(row['p99_ms'])} | {_errors(row)} | {ratio} | {alone} |"
+                f"| {name} | {_size(row['bytes'])} | {_rps(row['rps'])} | {_ms(row['p50_ms'])} | "
+                f"{_ms(row['p95_ms'])} | {_ms(row['p99_ms'])} | {_errors(row)} | {ratio} | {alone} |"
             )
     factors = list(results["scales"])
     if len(factors) > 1:
