@@ -82,16 +82,30 @@ class AxisItemSitemap(CitySitemap):
 
 
 class PnrrMissionSitemap(CitySitemap):
-    """The page of each PNRR mission with public projects of the city, and of each of its measures."""
+    """The page of each PNRR mission with public projects of the city, and of each of its measures:
+    the distinct (mission, measure) pairs, read by the database in one query."""
 
     def items(self):
-        from .pnrr import missions
+        from django.db.models import Q
 
-        return [
-            (mission.code, measure)
-            for mission in missions(self.city)
-            for measure in ["", *(measure.slug for measure in mission.measures)]
-        ]
+        from .pnrr import ROOT
+
+        pairs = (
+            public.projects(self.city)
+            .prefetch_related(None)
+            .filter(Q(programme__slug=ROOT) | Q(programme__parent__slug=ROOT), programme__parent__isnull=False)
+            .order_by("programme__slug", "measure_code")
+            .values_list("programme__slug", "measure_code")
+            .distinct()
+        )
+        items = []
+        for programme, measure in pairs:
+            mission = programme.removeprefix(f"{ROOT}-")
+            if not items or items[-1][0] != mission:
+                items.append((mission, ""))
+            if measure:
+                items.append((mission, measure.lower()))
+        return items
 
     def location(self, item):
         mission, measure = item
