@@ -452,14 +452,23 @@ class RowFilter:
     columns: tuple[str, ...] = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "folded", tuple(needle.casefold() for needle in self.needles))
+        # Only needles with letters can be written in another case: a code never needs the
+        # casefolded text (a copy of every row, most of a national file: issue 16).
+        folded = tuple(needle.casefold() for needle in self.needles)
+        object.__setattr__(
+            self, "folded", tuple(f for f, n in zip(folded, self.needles, strict=True) if f != n.upper())
+        )
 
     def __call__(self, text: str) -> bool:
         for needle in self.needles:  # the fast path: as the source writes it
             if needle in text:
                 return True
-        folded = text.casefold()
-        return any(needle in folded for needle in self.folded)  # rare: after the fast path failed
+        if self.folded:
+            folded = text.casefold()
+            for needle in self.folded:
+                if needle in folded:
+                    return True
+        return False
 
 
 def _incomplete(record: str, delimiter: str) -> bool:

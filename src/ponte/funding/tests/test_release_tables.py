@@ -237,6 +237,15 @@ def test_the_row_filter_keeps_what_a_full_parse_would_keep(text):
     assert tally["rows"] == max(n for n, _row in rows(text)) - 1
 
 
+def test_the_row_filter_finds_a_name_in_any_case_and_a_code_as_written():
+    """Codes are matched as written (no casefolded copy of the row is needed for them, issue 16),
+    names whatever their case, ß included."""
+    city = RowFilter(("037006", "COMUNE DI BOLOGNA"))
+    assert city("X;Comune di Bologna;1") and city("X;008037006;1") and not city("X;BARI;016072006")
+    assert not RowFilter(("01232710374",))("X;COMUNE DI BOLOGNA;1")
+    assert RowFilter(("Straße",))("x;STRASSE;1")
+
+
 def test_the_row_filter_still_sees_a_truncated_last_row(tmp_path):
     from ponte.core.importing import ImportFailed
 
