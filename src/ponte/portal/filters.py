@@ -3,8 +3,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ponte.funding.filters import ProjectFilter
+from ponte.funding.models import Project
 from ponte.funding.queries import FUNDED
 from ponte.plan.models import AxisItem
+
+from .citymap import ON_A_POINT
 
 
 class PublicProjectFilter(ProjectFilter):
@@ -15,13 +18,34 @@ class PublicProjectFilter(ProjectFilter):
         field_name="alignments", queryset=AxisItem.objects.all(), distinct=True, label=_("Theme (alignment)")
     )
     place = django_filters.CharFilter(method="filter_place", label=_("Place"))
+    located = django_filters.ChoiceFilter(
+        method="filter_located",
+        choices=[
+            ("comune", _("The whole city")),
+            ("quartiere", _("A quartiere")),
+            ("point", _("Its own point")),
+        ],
+        label=_("On the map"),
+    )
 
     class Meta(ProjectFilter.Meta):
-        fields = ["q", "programme", "kind", "status", "year", "theme", "place"]
+        fields = ["q", "programme", "kind", "status", "year", "theme", "place", "located"]
 
     def filter_place(self, queryset, name, value):
         """The address or the quartiere (issue 15: "Navile" finds the projects of that quartiere)."""
         return queryset.filter(Q(place__icontains=value) | Q(quartiere__icontains=value)) if value else queryset
+
+    def filter_located(self, queryset, name, value):
+        """The projects of one kind of place of the map (`portal.citymap`): the whole city's marker,
+        the quartieri's (with "place", one quartiere) or the projects drawn at their own point."""
+        if value == "point":
+            return queryset.filter(ON_A_POINT)
+        queryset = queryset.exclude(ON_A_POINT)
+        if value == "comune":
+            return queryset.filter(location=Project.Location.COMUNE)
+        if value == "quartiere":
+            return queryset.exclude(location__in=["", Project.Location.COMUNE]).exclude(quartiere="")
+        return queryset
 
     def __init__(self, *args, city=None, **kwargs):
         super().__init__(*args, city=city, **kwargs)

@@ -280,7 +280,7 @@ class ProjectListView(PortalMixin, FilteredListView):
             totals=totals,
             sources=sources,
             **worldmap.map_context(shaded=countries),
-            **citymap.map_context(self.city, queryset),
+            **citymap.map_context(self.city, queryset, self.request.GET),
             **kwargs,
         )
 
