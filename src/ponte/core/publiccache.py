@@ -39,6 +39,7 @@ import math
 import re
 import secrets
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -243,6 +244,17 @@ def _public_page(request) -> str | None:
     return "city" if "city" in match.kwargs else "global"
 
 
+def _throttle_allows(request) -> bool:
+    """An API read served from the cache counts against the anonymous rate limit as a computed
+    one does (REST framework's throttle, in the view); once the limit is reached the view answers
+    (429 with its problem details), and a refused request is not counted again there."""
+    if not request.path.startswith("/api/"):
+        return True
+    from .ratelimit import ApiAnonRateThrottle
+
+    return ApiAnonRateThrottle().allow_request(request, None)
+
+
 def _filled(found: dict, keys: list[str]) -> dict:
     """`found` (from get_many) with every missing version created; `add`, so that a version
     another process set at the same moment wins and both store under the same one."""
@@ -282,6 +294,8 @@ def _versions(request, scope) -> tuple[list[str], float] | None:
 
 
 _fingerprint: list[str] = []
+_code: list[str] = []
+CODE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".svg"}
 
 
 def _simple(value) -> bool:
@@ -303,6 +317,24 @@ def settings_fingerprint() -> str:
     return _fingerprint[0]
 
 
+def code_fingerprint() -> str:
+    """A digest of the code that draws the pages (Python, templates, translations, the static
+    files' manifest): a deploy that changes a template or an asset is never served a page stored
+    by the release before, with no step to remember. Computed once per process (tens of ms)."""
+    if not _code:
+        package = Path(__file__).resolve().parents[1]
+        digest = hashlib.sha256()
+        for path in sorted(package.rglob("*")):
+            if path.suffix in CODE_SUFFIXES and "tests" not in path.parts and path.is_file():
+                digest.update(str(path.relative_to(package)).encode())
+                digest.update(path.read_bytes())
+        manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+        if settings.STATIC_ROOT and manifest.is_file():
+            digest.update(manifest.read_bytes())
+        _code.append(digest.hexdigest()[:16])
+    return _code[0]
+
+
 def _settings_changed(**kwargs):
     _fingerprint.clear()
 
@@ -313,6 +345,7 @@ def _entry_key(request, versions) -> str:
     parts = [
         *versions,
         settings_fingerprint(),
+        code_fingerprint(),
         request.scheme,
         request.get_host(),
         request.path,
@@ -423,7 +456,7 @@ class PublicCacheMiddleware:
         request._ponte_modified = versions[1]
         request._ponte_key = _entry_key(request, versions[0])
         entry = cache.get(request._ponte_key)
-        if entry is not None:
+        if entry is not None and _throttle_allows(request):
             return self._hit(request, entry)
         # A page that may be stored is read on the primary: a replica's lag could otherwise put
         # the data from before a publish under the version the publish set.

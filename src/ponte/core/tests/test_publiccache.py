@@ -78,7 +78,8 @@ def test_an_action_changed_through_the_service_is_visible_on_the_next_request(cl
 
 
 def test_unpublishing_removes_the_action_from_every_cached_page_at_once(client, page, action, users, city):
-    pages = [page, f"/{city.slug}/piano/", f"/api/v1/{city.slug}/actions/", f"/{city.slug}/dati/azioni.csv"]
+    macro_area = f"/{city.slug}/piano/aree/{action.line.macro_area.code}/"  # the plan page counts, this one lists
+    pages = [page, macro_area, f"/api/v1/{city.slug}/actions/", f"/{city.slug}/dati/azioni.csv"]
     for url in pages:
         assert "Porto di Testopoli in Europa" in get(client, url)[1]
     action.publication = Publication.DRAFT
