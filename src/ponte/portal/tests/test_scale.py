@@ -165,3 +165,82 @@ def test_the_streamed_csv_has_every_row_and_neutralises_formulas(client, city, u
     assert document.streaming
     data = json.loads(b"".join(document.streaming_content))["data"]
     assert len(data) == 13 and SECRET not in json.dumps(data)
+
+
+RING = [[11.2, 44.4], [11.4, 44.4], [11.4, 44.6], [11.2, 44.6], [11.2, 44.4]]
+
+
+@pytest.fixture
+def small_map(monkeypatch):
+    """Two projects named per place and two drawn at their own point, so thirty fill every cap."""
+    from ponte.portal import citymap
+
+    monkeypatch.setattr(citymap, "MAX_LISTED", 2)
+    monkeypatch.setattr(citymap, "MAX_POINTS", 2)
+
+
+def located_project(programme, n, **where):
+    from ponte.funding.tests.factories import ProjectFactory
+
+    return ProjectFactory(programme=programme, title=f"Intervento {n:02d}", acronym="", status="running", **where)
+
+
+def test_the_projects_map_costs_the_same_queries_with_ten_times_the_located_projects(client, city, uncached, small_map):
+    from decimal import Decimal
+
+    from ponte.funding.models import Area
+    from ponte.funding.tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(city=city, name="Horizon Europe")
+    Area.objects.create(city=city, level="comune", name=city.name, rings=[RING])
+    Area.objects.create(city=city, level="quartiere", name="Navile", rings=[RING])
+    places = [
+        {"location": "comune"},
+        {"location": "quartiere", "quartiere": "Navile"},
+        {"location": "quartiere", "quartiere": "Savena"},  # no shape: beside the map
+        {"location": "address", "place": "Via Gorki", "latitude": Decimal("44.5"), "longitude": Decimal("11.3")},
+    ]
+    for n in range(4):
+        located_project(programme, n, **places[n % 4])
+    url = f"/{city.slug}/progetti/"
+    fetch(client, url)
+    few = queries(client, url)
+    for n in range(4, 40):
+        located_project(programme, n, **places[n % 4])
+    assert queries(client, url) == few
+    html = fetch(client, url)
+    assert html.count('class="city-marker-link"') == 4  # the whole city, Navile and two points of ten
+
+
+def test_a_place_with_many_projects_names_a_few_and_links_the_rest(client, city, uncached, small_map):
+    from decimal import Decimal
+
+    from ponte.funding.models import Area
+    from ponte.funding.tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(city=city, name="Horizon Europe")
+    Area.objects.create(city=city, level="comune", name=city.name, rings=[RING])
+    Area.objects.create(city=city, level="quartiere", name="Navile", rings=[RING])
+    for n in range(12):
+        located_project(programme, n, location="quartiere", quartiere="Navile")
+    for n in range(12, 17):
+        point = {"latitude": Decimal("44.5"), "longitude": Decimal(f"11.3{n}")}
+        located_project(programme, n, location="address", place=f"Via {n}", **point)
+    located_project(programme, 17, location="comune")
+    html = fetch(client, f"/{city.slug}/progetti/?programme={programme.pk}")
+    start = html.index('<section class="city-map')
+    section = html[start : html.index("</section>", start)]
+    assert 'aria-label="Quartiere Navile: 12 progetti"' in section
+    heading = section.index('id="luogo-quartiere-navile"')
+    navile = section[heading : section.index("</ul>", heading)]
+    assert re.findall(r">(Intervento \d+)</a>", navile) == ["Intervento 00", "Intervento 01"]
+    assert "e altri 10 progetti: elencali" in navile
+    more = re.search(r'<a href="([^"]+)">e altri 10 progetti', navile).group(1).replace("&amp;", "&")
+    assert f"programme={programme.pk}" in more and "located=quartiere" in more and "place=Navile" in more
+    # Two of the five projects with coordinates are drawn; the other three are counted and linked.
+    assert section.count('class="city-marker-link"') == 2 + 2  # two points, the whole city, Navile
+    assert 'id="luogo-punti"' in section and "e altri 3 progetti: elencali" in section
+    listed = fetch(client, more)
+    assert "12 progetti" in listed and "Intervento 12" not in listed and "Intervento 17" not in listed
+    points = fetch(client, f"/{city.slug}/progetti/?located=point")
+    assert "5 progetti" in points and "Intervento 00" not in points
