@@ -37,6 +37,9 @@ PLACE_OF = Case(
     output_field=CharField(),
 )
 ON_A_POINT = Q(latitude__isnull=False, longitude__isnull=False)
+# What the map and its list show of a project (its name, link and place): the database sorts these
+# narrow rows, not whole projects with their descriptions.
+SHOWN = ("title", "acronym", "place", "location", "quartiere", "latitude", "longitude", "city__slug", "city__name")
 
 
 @dataclass
@@ -138,6 +141,7 @@ def map_context(city, projects, query=None) -> dict:
         .annotate(rank=Window(RowNumber(), partition_by=[F("place_of")], order_by=[F("title").asc(), F("pk").asc()]))
         .filter(rank__lte=MAX_LISTED)
         .select_related("city")
+        .only(*SHOWN)
         .order_by("title", "pk")
     )
     listed: dict[str, list] = {}
@@ -178,7 +182,8 @@ def map_context(city, projects, query=None) -> dict:
     point_count = counts.get(POINT, {}).get("count", 0)
     points = []  # a place per project with coordinates, the first MAX_POINTS by title
     if point_count:
-        for project in located.filter(ON_A_POINT).select_related("city").order_by("title", "pk")[:MAX_POINTS]:
+        drawn = located.filter(ON_A_POINT).select_related("city").only(*SHOWN).order_by("title", "pk")
+        for project in drawn[:MAX_POINTS]:
             points.append(
                 Place(
                     f"luogo-progetto-{project.pk}",

@@ -272,7 +272,7 @@ class ProjectListView(PortalMixin, FilteredListView):
             city_funds=Sum(CITY_FUNDS),
         )
         abroad = queryset.filter(participations__country__gt="")
-        countries = set(abroad.values_list("participations__country", flat=True))
+        countries = set(abroad.order_by().values_list("participations__country", flat=True).distinct())
         # The credit each open-data source of the listed projects asks for.
         origins = sorted(set(queryset.exclude(origin="").values_list("origin", flat=True)))
         sources = [OPEN_DATA_SOURCES[origin] for origin in origins if origin in OPEN_DATA_SOURCES]
