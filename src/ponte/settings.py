@@ -119,6 +119,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with <select>s written in Python instead of one template per <option>
+# (same markup; ponte.core.formrenderer): long lists cost a staff page half its time otherwise.
+FORM_RENDERER = "ponte.core.formrenderer.PonteFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
