@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -279,16 +279,10 @@ class Project(Publishable, CityScopedModel):
         verbose_name_plural = _("projects")
         ordering = ["-start_date", "acronym", "title"]
         indexes = [
-            # The public list's first page (its default order) and the home's newest projects read
-            # a few rows in index order instead of sorting every published project (issue 16).
+            # The public list's first page (its default order) reads a few rows in index order
+            # instead of sorting every published project (issue 16). The home's newest projects
+            # have theirs on PostgreSQL only (migration 0009: SQLite has no NULLS LAST in an index).
             models.Index(fields=["city", "publication", "-start_date", "acronym", "title"], name="project_public_list"),
-            models.Index(
-                F("city"),
-                F("publication"),
-                F("start_date").desc(nulls_last=True),
-                F("id").desc(),
-                name="project_newest",
-            ),
         ]
         constraints = [
             models.UniqueConstraint(
