@@ -13,15 +13,17 @@ soonest dated `Row`s and how many they have.
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module, util
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q
-from django.urls import NoReverseMatch, resolve, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
@@ -53,10 +55,7 @@ class Item:
 
     def url(self, city) -> str | None:
         """The entry's address in `city`, or None while its page does not exist yet."""
-        try:
-            return reverse(self.url_name, kwargs={"city": city.slug} if self.city_url else None)
-        except NoReverseMatch:
-            return None
+        return _address(self.url_name, city.slug if self.city_url else None, *_url_setting())
 
     def is_shown(self, request, city, url) -> bool:
         if not self.city_url:
@@ -64,9 +63,28 @@ class Item:
         return may_open(request.user, city, url)
 
 
+# Every page shows the menu: its ~35 addresses and their views are computed once per process
+# (per URL configuration, script prefix and language), not reversed and resolved on each request.
+def _url_setting() -> tuple:
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+
+
+@lru_cache(maxsize=8192)
+def _address(url_name, city_slug, _urlconf, _prefix, _language) -> str | None:
+    try:
+        return reverse(url_name, kwargs={"city": city_slug} if city_slug is not None else None)
+    except NoReverseMatch:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def _view_class(url, _urlconf, _prefix, _language):
+    return getattr(resolve(url).func, "view_class", None)
+
+
 def may_open(user, city, url) -> bool:
     """Whether `user` passes the permission of the back-office view at `url` in `city`."""
-    view_class = getattr(resolve(url).func, "view_class", None)
+    view_class = _view_class(url, *_url_setting())
     if view_class is None or not hasattr(view_class, "permission"):
         return False
     if not getattr(view_class, "login_required", True):
