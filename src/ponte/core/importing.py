@@ -470,6 +470,17 @@ class RowFilter:
                     return True
         return False
 
+    def select(self, lines: list[str]) -> list[int]:
+        """The positions of the lines that hold a needle, for a block of lines at once: one
+        search a line, and one casefolded copy of the block rather than one a line (issue 16)."""
+        search = re.compile("|".join(map(re.escape, self.needles))).search
+        if not self.folded:
+            return [i for i, line in enumerate(lines) if search(line)]
+        block = "\n".join(lines)
+        folded = (block.lower() if block.isascii() else block.casefold()).split("\n")
+        search_folded = re.compile("|".join(map(re.escape, self.folded))).search
+        return [i for i, line in enumerate(lines) if search(line) or search_folded(folded[i])]
+
 
 def _incomplete(record: str, delimiter: str) -> bool:
     """Whether a record with an odd number of quotes goes on on the next line (a quoted value
@@ -482,29 +493,77 @@ def _incomplete(record: str, delimiter: str) -> bool:
     return False
 
 
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _blocks(text):
+    """A text stream (opened with newline="") a block of whole lines at a time: a block ends at a
+    line end ("\n", or a lone "\r" never cut from the "\n" that may follow it), or at the end."""
+    rest = ""
+    while chunk := text.read(CHUNK):
+        chunk = rest + chunk
+        cut = max(chunk.rfind("\n"), chunk.rfind("\r", 0, len(chunk) - 1)) + 1
+        if not cut:  # one line longer than a chunk: read on
+            rest = chunk
+            continue
+        rest = chunk[cut:]
+        yield chunk[:cut]
+    if rest:
+        yield rest
+
+
 def _records(text, wanted, delimiter, tally=None, on_progress=None):
     """The CSV records of a text stream, as (number, text), a record being whole lines (a quoted
     value may hold line breaks), the header counted as record 1. With
     `wanted`, records that do not match it are skipped (numbers still count them), except the
-    header and the last record, whose completeness the reader checks."""
+    header and the last record, whose completeness the reader checks.
+
+    The stream is read a block of lines at a time: a block whose lines are each a whole record
+    (no quoted line break, the usual case) is filtered at once (`RowFilter.select`) and only the
+    lines kept become records; the others are assembled line by line (issue 16)."""
     number, record, quotes, pending = 0, "", 0, None
-    for line in text:
-        record += line
-        quotes += line.count('"')
-        if quotes % 2 and _incomplete(record, delimiter):
-            continue  # inside a quoted value that goes on on the next line
-        number += 1
-        if not number % 5000:
+
+    def counted(before, after):
+        if before // 5000 != after // 5000:
             if tally is not None:
-                tally["rows"] = number - 1
+                tally["rows"] = after - after % 5000 - 1
             if on_progress is not None:
-                on_progress(number - 1)
-        pending = None  # the record held back was not the last
-        if wanted is None or number == 1 or wanted(record):
-            yield number, record
-        else:
-            pending = (-number, record)  # held back only in case it is the last record
-        record, quotes = "", 0
+                on_progress(after - after % 5000 - 1)
+
+    for block in _blocks(text):
+        simple = block.count("\r") == block.count("\r\n")  # no lone "\r" ends a line
+        if simple and not record:
+            lines = block.split("\n")
+            if not lines[-1]:
+                lines.pop()
+            if '"' not in block or not any(line.count('"') % 2 for line in lines):
+                # every line is a whole record
+                if wanted is None:
+                    chosen = range(len(lines))
+                else:
+                    chosen = wanted.select(lines)
+                    if not number and (not chosen or chosen[0] != 0):
+                        chosen.insert(0, 0)  # the header
+                for i in chosen:
+                    yield number + i + 1, lines[i]
+                last = len(lines) - 1
+                pending = None if chosen and chosen[-1] == last else (-(number + last + 1), lines[last])
+                counted(number, number + len(lines))
+                number += len(lines)
+                continue
+        for line in LINE.findall(block):
+            record += line
+            quotes += line.count('"')
+            if quotes % 2 and _incomplete(record, delimiter):
+                continue  # inside a quoted value that goes on on the next line
+            counted(number, number + 1)
+            number += 1
+            pending = None  # the record held back was not the last
+            if wanted is None or number == 1 or wanted(record):
+                yield number, record
+            else:
+                pending = (-number, record)  # held back only in case it is the last record
+            record, quotes = "", 0
     if pending is not None:
         yield pending  # still skipped (its number is negative), read for the checks of the last row
     if record:  # an unbalanced quote at the end: the reader says so

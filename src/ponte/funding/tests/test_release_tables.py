@@ -237,6 +237,27 @@ def test_the_row_filter_keeps_what_a_full_parse_would_keep(text):
     assert tally["rows"] == max(n for n, _row in rows(text)) - 1
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_blocks_of_lines_read_as_lines_one_by_one(monkeypatch, chunk):
+    """The file is read a block of lines at a time (issue 16): whatever the block size, a record
+    with a quoted line break, a lone carriage return, a stray quote or a blank line across a
+    block's end gives the same rows, numbers and count, filtered or not."""
+    from ponte.core import importing
+
+    text = (
+        'a;b\r\n1;"BOLOGNA\r\nsu due righe"\r\n2;BARI\r3;5" pollici bologna\r\n\r\n'
+        '4;"x";\n5;"BARI\n""citata"""\n6;Comune di Bologna\n7;BARI'
+    )
+    expected = rows(text)
+    assert [n for n, _row in expected] == [2, 3, 4, 6, 7, 8, 9]
+    monkeypatch.setattr(importing, "CHUNK", chunk)
+    assert rows(text) == expected
+    tally = {}
+    kept = rows(text, RowFilter(("037006", "COMUNE DI BOLOGNA", "BOLOGNA")), tally)
+    assert kept == [(n, row) for n, row in expected if "bologna" in str(row).lower()]
+    assert [n for n, _row in kept] == [2, 4, 8] and tally["rows"] == 8
+
+
 def test_the_row_filter_finds_a_name_in_any_case_and_a_code_as_written():
     """Codes are matched as written (no casefolded copy of the row is needed for them, issue 16),
     names whatever their case, ß included."""
