@@ -25,3 +25,9 @@ DESK = answers("admin", "owner", "desk")
 ORGANISATIONS = answers("admin", "owner", "funds", "diplomacy", "governance", "events")
 # Staff accounts and roles: administrators only.
 USERS = answers("admin")
+
+
+def body(response) -> bytes:
+    """A response's bytes, whether it was streamed (an open-data download computed now) or not
+    (the same download served from the public cache)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from ponte.core.models import ImportJob
 from ponte.funding.models import Project
 from ponte.funding.tests.factories import ProgrammeFactory
+from ponte.testing import body
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BOLOGNA_2023 = Path(__file__).resolve().parents[4] / "data" / "bologna" / "pnrr-comune-di-bologna-2023-02.csv"
@@ -385,8 +386,9 @@ def test_a_command_line_preview_cannot_be_imported_from_the_page(bologna, client
     assert response.status_code == 302 and ImportJob.objects.count() == 1 and not Project.objects.exists()
 
 
-def test_periods_read_in_words_on_the_portal(bologna, client):
-    """Only a start: "dal …"; only an end: "fino al …"; neither: "—", never "— – —"."""
+def test_periods_read_in_words_on_the_portal(bologna, client, uncached):
+    """Only a start: "dal …"; only an end: "fino al …"; neither: "—", never "— – —". (The dates are
+    changed with `update()` behind the services' back, so the page is computed each time.)"""
     imported(FIXTURES / "PNRR_Progetti_sample.csv", bologna)
     project = Project.objects.get(external_id="BO-PUI-RIGENERAZIONE-01")
     page = lambda: client.get(f"/{bologna.slug}/progetti/{project.pk}/").content.decode()  # noqa: E731
@@ -406,7 +408,7 @@ def test_the_api_and_the_open_data_carry_the_source_and_the_citys_money(bologna,
     assert item["attribution"] == "Fonte: Italia Domani – open data PNRR (CC BY 4.0)"
     assert (item["source_title"], item["source_date"]) == ("Prot num: 77763", "2023-02-21")
     assert item["city_funds"] == "3000000.00" and item["title"].startswith("Demolizione e ricostruzione")
-    rows = json.loads(client.get(f"/{bologna.slug}/dati/progetti.json").content)["data"]
+    rows = json.loads(body(client.get(f"/{bologna.slug}/dati/progetti.json")))["data"]
     row = next(r for r in rows if r["titolo_alla_fonte"] == "Prot num: 77763")
     assert row["attribuzione"] == "Fonte: Italia Domani – open data PNRR (CC BY 4.0)"
     assert row["data_fonte"] == "2023-02-21" and float(row["fondi_al_comune"]) == 3_000_000

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
+from ponte.testing import body
+
 from .world import build_world
 
 DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
@@ -87,16 +89,12 @@ def test_downloads_follow_their_schema(client, city, world, dataset):
     schema = json.loads(client.get(f"/{city.slug}/dati/{dataset}/schema.json").content)
     names = [field["name"] for field in schema["fields"]]
     assert all(field["description"] and field["type"] for field in schema["fields"])
-    table = list(
-        csv.reader(
-            io.StringIO(b"".join(client.get(f"/{city.slug}/dati/{dataset}.csv").streaming_content).decode("utf-8-sig"))
-        )
-    )
+    table = list(csv.reader(io.StringIO(body(client.get(f"/{city.slug}/dati/{dataset}.csv")).decode("utf-8-sig"))))
     assert table[0] == names
-    body = json.loads(client.get(f"/{city.slug}/dati/{dataset}.json").content)
-    assert len(body["data"]) == len(table) - 1 >= 3
+    document = json.loads(body(client.get(f"/{city.slug}/dati/{dataset}.json")))
+    assert len(document["data"]) == len(table) - 1 >= 3
     kinds = {"integer": int, "number": (int, float), "string": str, "date": str, "datetime": str}
-    for row in body["data"]:
+    for row in document["data"]:
         assert list(row) == names
         for field in schema["fields"]:
             value = row[field["name"]]
@@ -105,11 +103,9 @@ def test_downloads_follow_their_schema(client, city, world, dataset):
 
 def test_the_bologna_plan_is_all_in_the_open_data(db, client, settings):
     call_command("load_plan", str(settings.BASE_DIR / "data" / "bologna"), verbosity=0)
-    actions = list(
-        csv.reader(io.StringIO(b"".join(client.get("/bologna/dati/azioni.csv").streaming_content).decode("utf-8-sig")))
-    )
+    actions = list(csv.reader(io.StringIO(body(client.get("/bologna/dati/azioni.csv")).decode("utf-8-sig"))))
     assert len(actions) - 1 == 86
-    relations = json.loads(client.get("/bologna/dati/relazioni.json").content)["data"]
+    relations = json.loads(body(client.get("/bologna/dati/relazioni.json")))["data"]
     assert len(relations) == 37  # the plan's 18 and the twin cities and agreements of public pages
     graph = graph_of(client, "/bologna/dati/catalogo.ttl", "turtle")
     assert str(one(graph, next(graph.subjects(RDF.type, DCATAPIT.Agent)), DCTERMS.identifier)) == "c_a944"

@@ -16,6 +16,7 @@ from ponte.factories import MembershipFactory
 from ponte.plan.models import Action
 from ponte.reports.figures import totals
 from ponte.reports.models import Report
+from ponte.testing import body
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_report_dashboard_api_and_open_data_agree(client, bologna, django_captur
     )
     assert len(rows) == figures.actions
     assert sum(1 for row in rows if row["stato"] == "completed") == figures.completed
-    funded = json.loads(client.get("/bologna/dati/progetti.json").content)["data"]
+    funded = json.loads(body(client.get("/bologna/dati/progetti.json")))["data"]
     assert sum(Decimal(str(row["contributo"] or 0)) for row in funded) == figures.funds
 
     # dashboard (staff)
