@@ -24,7 +24,7 @@ from ponte.funding.models import Area, Project
 
 WIDTH = 600
 PADDING = 12
-MAX_LISTED = 20  # projects named per place in the list beside the map
+MAX_LISTED = 10  # projects named per place in the list beside the map
 MAX_POINTS = 100  # projects with coordinates drawn as their own marker, the first by title
 
 # The map's place of a project, computed by the database: "p" for its own point (coordinates), "c"
