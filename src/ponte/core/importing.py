@@ -471,15 +471,18 @@ class RowFilter:
         return False
 
     def select(self, lines: list[str]) -> list[int]:
-        """The positions of the lines that hold a needle, for a block of lines at once: one
-        search a line, and one casefolded copy of the block rather than one a line (issue 16)."""
-        search = re.compile("|".join(map(re.escape, self.needles))).search
-        if not self.folded:
-            return [i for i, line in enumerate(lines) if search(line)]
-        block = "\n".join(lines)
-        folded = (block.lower() if block.isascii() else block.casefold()).split("\n")
-        search_folded = re.compile("|".join(map(re.escape, self.folded))).search
-        return [i for i, line in enumerate(lines) if search(line) or search_folded(folded[i])]
+        """The positions of the lines that hold a needle, for a block of lines at once: a plain
+        substring test a line and needle (a regular expression of alternatives is far slower),
+        and one casefolded copy of the block rather than one a line (issue 16)."""
+        chosen = set()
+        for needle in self.needles:
+            chosen.update([i for i, line in enumerate(lines) if needle in line])
+        if self.folded:
+            block = "\n".join(lines)
+            folded = (block.lower() if block.isascii() else block.casefold()).split("\n")
+            for needle in self.folded:
+                chosen.update([i for i, line in enumerate(folded) if needle in line])
+        return sorted(chosen)
 
 
 def _incomplete(record: str, delimiter: str) -> bool:

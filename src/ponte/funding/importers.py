@@ -95,12 +95,14 @@ class ProjectImporter(RowImporter):
         self.writer = csv.writer(self.spool)
         self.kept = 0
         self.seen_ids = set()
+        self.programme_keys = set()  # of the rows kept, so the apply need not read the spool for them
 
     def keep(self, external_id, programme_key, fields, *, file="", number="-", column=""):
         if external_id in self.seen_ids:
             self.error(file, number, column, _("“%(id)s” appears twice") % {"id": external_id})
             return
         self.seen_ids.add(external_id)
+        self.programme_keys.add(programme_key)
         self.kept += 1
         values = ["" if fields.get(name) is None else fields[name] for name in SPOOLED_FIELDS]
         self.writer.writerow([external_id, programme_key, *values])
@@ -202,8 +204,10 @@ class ProjectImporter(RowImporter):
     def _apply_with_copy(self, report: ImportReport):
         """PostgreSQL: COPY the validated rows into a temporary table, then one upsert statement."""
         # Programmes are resolved first: the connection can run no other query during COPY.
-        programmes = {key: self.programme_for(key).pk for key in {row["programme_key"] for row in self.spooled()}}
-        columns = ", ".join(COPY_COLUMNS)
+        programmes = {key: self.programme_for(key).pk for key in self.programme_keys}
+        # The spool's order (programme second), so each spooled row is copied as it is read.
+        columns = ", ".join(["external_id", "programme_id", *SPOOLED_FIELDS])
+        null_at = [i for i, name in enumerate(SPOOLED_FIELDS) if name in NULLABLE]
         changed_test = " OR ".join(f"p.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in COPY_COLUMNS[1:])
         with connection.cursor() as cursor:
             cursor.execute(
@@ -215,9 +219,11 @@ class ProjectImporter(RowImporter):
                 "ON COMMIT DROP"
             )
             with cursor.cursor.copy(f"COPY ponte_import_project ({columns}) FROM STDIN") as copy:
-                for row in self.spooled():
-                    row["programme_id"] = programmes[row.pop("programme_key")]
-                    copy.write_row([row[name] or None if name in NULLABLE else row[name] for name in COPY_COLUMNS])
+                self.spool.seek(0)
+                for external_id, key, *values in csv.reader(self.spool):
+                    for i in null_at:
+                        values[i] = values[i] or None
+                    copy.write_row([external_id, programmes[key], *values])
             updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COPY_COLUMNS[1:])
             cursor.execute(
                 f"""WITH upserted AS (
