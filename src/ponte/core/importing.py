@@ -206,6 +206,7 @@ def normalise_istat_code(value) -> str:
 
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d", "%d/%m/%y")
+DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 NO_DATES = {"00/01/1900", "01/01/1900", "1900-01-01", "19000101", "00000000", "0000-00-00"}
 
 
@@ -225,6 +226,12 @@ def parse_source_date(value) -> datetime.date | None:
     if text.casefold() in MISSING_VALUES or text in NO_DATES:
         return None
     head = re.split(r"[ T]", text, maxsplit=1)[0]
+    if day_first := DAY_FIRST.fullmatch(head):  # what strptime("%d/%m/%Y") reads, 20× faster (issue 16)
+        day, _separator, month, year = day_first.groups()
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            pass  # 31/02/2024: the formats below refuse it too, and the error names it
     try:
         return datetime.date.fromisoformat(head)
     except ValueError:
