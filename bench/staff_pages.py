@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ponte.settings_test")
 
 HREF = re.compile(r'href="(/[^"#?]*)"')
-SKIP = re.compile(r"/(esci|logout|accesso|static|media)/|\.(csv|xlsx|ics|pdf|docx|json|ttl|xml|rdf)$")
 
 
 class QueryCounter:
@@ -74,33 +73,19 @@ def staff_client(city):
     return client
 
 
-def is_staff_page(path, city):
-    from django.urls import Resolver404, resolve
-
-    if SKIP.search(path) or not path.startswith(f"/{city.slug}/"):
-        return None
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    view_class = getattr(match.func, "view_class", None)
-    if view_class is None or not hasattr(view_class, "permission") or not getattr(view_class, "login_required", True):
-        return None
-    return match.view_name
-
-
 def crawl(client, city, depth=3):
     from ponte.core.menu import all_items
+    from ponte.testing import staff_page_name
 
     found = {}
     level = []
     for item in all_items():
         url = item.url(city) if item.city_url else None
-        if url and (name := is_staff_page(url, city)) and name not in found:
+        if url and (name := staff_page_name(url, city)) and name not in found:
             found[name] = url
             level.append(url)
     home = f"/{city.slug}/gestione/"
-    found.setdefault(is_staff_page(home, city), home)
+    found.setdefault(staff_page_name(home, city), home)
     level.append(home)
     for _ in range(depth - 1):
         following = []
@@ -109,7 +94,7 @@ def crawl(client, city, depth=3):
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
             for path in HREF.findall(response.content.decode()):
-                name = is_staff_page(path, city)
+                name = staff_page_name(path, city)
                 if name and name not in found:
                     found[name] = path
                     following.append(path)

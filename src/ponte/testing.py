@@ -3,6 +3,8 @@
 Keys are the `users` fixture's: one user per role (`Membership.Role` values), an outsider with no
 role in the city and an anonymous visitor."""
 
+import re
+
 STAFF = ["admin", "owner", "editor", "viewer", "funds", "diplomacy", "governance", "events", "desk"]
 ROLES = [*STAFF, "outsider", "anonymous"]
 
@@ -31,3 +33,24 @@ def body(response) -> bytes:
     """A response's bytes, whether it was streamed (an open-data download computed now) or not
     (the same download served from the public cache)."""
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# Not crawled as a staff page: sign-in and sign-out, files, and downloads.
+NOT_CRAWLED = re.compile(r"/(esci|logout|accesso|static|media)/|\.(csv|xlsx|ics|pdf|docx|json|ttl|xml|rdf)$")
+
+
+def staff_page_name(path, city):
+    """The URL name of a back-office page behind a login in `city`, or None (the staff-page crawls
+    of core/tests/test_staff_pages_scale.py and bench/staff_pages.py)."""
+    from django.urls import Resolver404, resolve
+
+    if NOT_CRAWLED.search(path) or not path.startswith(f"/{city.slug}/"):
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not hasattr(view_class, "permission") or not getattr(view_class, "login_required", True):
+        return None
+    return match.view_name

@@ -8,7 +8,6 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve
 
 from ponte.core import choices
 from ponte.core.menu import all_items
@@ -17,24 +16,10 @@ from ponte.factories import ActionFactory, CityFactory, LineFactory, MembershipF
 from ponte.funding.models import Project
 from ponte.funding.tests.factories import ProjectFactory
 from ponte.portal.tests.world import add_published, build_world
+from ponte.testing import staff_page_name
 
 LAST_MONTH = datetime.date.today() - datetime.timedelta(days=30)
 HREF = re.compile(r'href="(/[^"#?]*)"')
-NOT_CRAWLED = re.compile(r"/(esci|logout|accesso|static|media)/|\.(csv|xlsx|ics|pdf|docx|json|ttl|xml|rdf)$")
-
-
-def staff_page_name(path, city):
-    """The URL name of a back-office page behind a login in `city`, or None."""
-    if NOT_CRAWLED.search(path) or not path.startswith(f"/{city.slug}/"):
-        return None
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    view_class = getattr(match.func, "view_class", None)
-    if view_class is None or not hasattr(view_class, "permission") or not getattr(view_class, "login_required", True):
-        return None
-    return match.view_name
 
 
 def crawl(client, city) -> dict[str, str]:
