@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ponte.participation",
     "ponte.portal",
     "ponte.reports",
+    "ponte.collaboration",
     "spid_cie_oidc.entity",  # SPID/CIE OpenID Connect Federation (issue 14), see ponte.citizens
     "ponte.citizens",
     "rest_framework",

@@ -101,6 +101,23 @@ class City(models.Model):
             "administrators and plan owners always must."
         ),
     )
+    # Review before publication (issue 17): what staff write for the public waits for a plan
+    # owner's approval before it reaches the portal, the API, the open data and the newsletter.
+    review_updates = models.BooleanField(
+        _("review the periodic updates of actions"),
+        default=False,
+        help_text=_("An update reaches the public only once a plan owner approves it."),
+    )
+    review_news = models.BooleanField(
+        _("review news items"),
+        default=False,
+        help_text=_("A news item is published only once a plan owner approves it."),
+    )
+    review_faq = models.BooleanField(
+        _("review FAQ entries"),
+        default=False,
+        help_text=_("An answer of the Europe Direct desk enters the public FAQ only once a plan owner approves it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -201,6 +218,46 @@ class Publishable(models.Model):
     @property
     def is_published(self):
         return self.publication == Publication.PUBLISHED
+
+
+class ReviewState(models.TextChoices):
+    """Where an item that needs approval stands (issue 17, `ponte.core.review`)."""
+
+    DRAFT = "draft", pgettext_lazy("review state", "Not submitted")
+    PENDING = "pending", pgettext_lazy("review state", "Awaiting review")
+    RETURNED = "returned", pgettext_lazy("review state", "Sent back")
+    APPROVED = "approved", pgettext_lazy("review state", "Approved")
+
+
+class Reviewable(models.Model):
+    """An item a plan owner may have to approve before the public sees it (an action's periodic
+    update, a news item, an FAQ entry). Rows written before review existed, and rows of a city
+    that does not ask for review, are approved; `ponte.core.review` moves an item between states
+    and keeps every decision as a `ReviewEvent`."""
+
+    review_state = models.CharField(
+        _("review"), max_length=10, choices=ReviewState.choices, default=ReviewState.APPROVED, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(
+        _("reviewer's comment"), blank=True, help_text=_("Why the item was sent back, for its author.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self):
+        return self.review_state == ReviewState.APPROVED
 
 
 class LocalizedNameMixin:
@@ -500,6 +557,98 @@ class FollowUp(CityScopedModel):
         from django.utils import timezone
 
         return self.done_date is None and self.due_date < timezone.localdate()
+
+
+class ReviewEvent(CityScopedModel):
+    """One step of an item's review: submitted, approved or sent back (with the comment), by whom
+    and when. The item's own fields hold where it stands now; these rows hold how it got there."""
+
+    class Decision(models.TextChoices):
+        SUBMITTED = "submitted", pgettext_lazy("review decision", "Submitted")
+        APPROVED = "approved", pgettext_lazy("review decision", "Approved")
+        RETURNED = "returned", pgettext_lazy("review decision", "Sent back")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} {self.at:%Y-%m-%d}"
+
+
+class Risk(CityScopedModel):
+    """A risk or issue in the register of an action or a funded project (issue 17): how likely,
+    how grave, whose, and its mitigation as a follow-up task (`FollowUp` whose origin is the risk)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("risk status", "Open")
+        CLOSED = "closed", pgettext_lazy("risk status", "Closed")
+
+    class Kind(models.TextChoices):
+        RISK = "risk", _("Risk (may happen)")
+        ISSUE = "issue", _("Issue (has happened)")
+
+    SCALE = [
+        (1, _("1 · very low")),
+        (2, _("2 · low")),
+        (3, _("3 · medium")),
+        (4, _("4 · high")),
+        (5, _("5 · very high")),
+    ]
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.RISK)
+    title = models.CharField(_("risk"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"), choices=SCALE, default=3)
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=SCALE, default=3)
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks", verbose_name=_("owner")
+    )
+    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        ordering = ["status", "-created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(likelihood__gte=1, likelihood__lte=5), name="risk_likelihood_1_5"
+            ),
+            models.CheckConstraint(condition=models.Q(impact__gte=1, impact__lte=5), name="risk_impact_1_5"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
 
 
 class Attachment(CityScopedModel):

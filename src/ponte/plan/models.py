@@ -13,12 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ponte.core.models import (
+    CityQuerySet,
     CityScopedModel,
     LocalizedNameMixin,
     Organisation,
     Person,
+    Publication,
     Publishable,
     PublishableQuerySet,
+    Reviewable,
+    ReviewState,
     dates_in_order,
 )
 from ponte.core.sorting import NaturalCodeMixin
@@ -53,6 +57,20 @@ class Plan(CityScopedModel):
     end_year = models.PositiveSmallIntegerField(_("last year"))
     description = models.TextField(_("description"), blank=True)
     source = source_field()
+    # Planned against actual (issue 17): how many points of progress an action may trail the
+    # progress expected today before it is "at risk", and before it is "behind".
+    rag_at_risk_gap = models.PositiveSmallIntegerField(
+        _("at risk from (points behind)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("An action whose progress trails the expected progress by more than this is at risk."),
+    )
+    rag_behind_gap = models.PositiveSmallIntegerField(
+        _("behind from (points behind)"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("An action whose progress trails the expected progress by more than this is behind."),
+    )
 
     class Meta:
         verbose_name = _("plan")
@@ -61,6 +79,9 @@ class Plan(CityScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="plan_unique_slug"),
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="plan_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(rag_behind_gap__gte=models.F("rag_at_risk_gap")), name="plan_rag_gaps_ordered"
+            ),
         ]
 
     def __str__(self):
@@ -172,6 +193,14 @@ class Action(NaturalCodeMixin, Publishable, CityScopedModel):
     weight = weight_field()
     order = models.PositiveIntegerField(_("order"), default=0)
     alignments = models.ManyToManyField("AxisItem", blank=True, related_name="actions", verbose_name=_("alignment"))
+    depends_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="dependents",
+        verbose_name=_("depends on"),
+        help_text=_("Actions that must be completed before this one can end."),
+    )
     source = source_field()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,13 +257,24 @@ class Milestone(CityScopedModel):
     title = models.CharField(_("title"), max_length=300)
     due_date = models.DateField(_("due"))
     done_date = models.DateField(_("done"), null=True, blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=POSITIVE_WEIGHT,
+        help_text=_("Share of the action's work this milestone completes, relative to its other milestones."),
+    )
     source = source_field()
 
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["due_date", "pk"]
-        constraints = [models.UniqueConstraint(fields=["action", "title"], name="milestone_unique_title")]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "title"], name="milestone_unique_title"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="milestone_weight_positive"),
+        ]
 
     def __str__(self):
         return self.title
@@ -255,24 +295,127 @@ def current_period(today: datetime.date | None = None) -> tuple[int, int]:
     return today.year, 1 if today.month <= 6 else 2
 
 
-class ActionUpdate(CityScopedModel):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    year = models.PositiveSmallIntegerField(_("year"))
-    semester = models.PositiveSmallIntegerField(_("semester"), choices=Semester.choices)
-    text = models.TextField(_("what happened in this period"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+class Cadence(models.TextChoices):
+    """How often an action reports (issue 17): its periods are months, quarters, semesters or years."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    SEMESTER = "semester", _("Every semester")
+    YEARLY = "yearly", _("Yearly")
+
+
+class ReportingCycle(CityScopedModel):
+    """When and what the actions of a plan report: set for the plan, and overridden for a macro
+    area or a single action (the most specific one applies). Due `due_days` after the period
+    ends; reminded `remind_days_before` the due date; late after it; escalated to the plan owners
+    `grace_days` after it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_cycles")
+    macro_area = models.ForeignKey(
+        MacroArea, null=True, blank=True, on_delete=models.CASCADE, related_name="reporting_cycles"
+    )
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.CASCADE, related_name="reporting_cycles")
+    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.SEMESTER)
+    due_days = models.PositiveSmallIntegerField(
+        _("due (days after the period ends)"), default=15, validators=[MaxValueValidator(120)]
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("reminder (days before it is due)"), default=7, validators=[MaxValueValidator(60)]
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days late before escalation)"), default=10, validators=[MaxValueValidator(120)]
+    )
+    asks_status = models.BooleanField(_("asks for the status"), default=True)
+    asks_progress = models.BooleanField(_("asks for the progress"), default=True)
+    asks_indicators = models.BooleanField(_("asks for the indicator values due"), default=True)
+    asks_narrative = models.BooleanField(_("asks for a narrative"), default=True)
+    asks_risks = models.BooleanField(_("asks about risks"), default=True)
 
     class Meta:
-        verbose_name = _("narrative update")
-        verbose_name_plural = _("narrative updates")
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+        constraints = [
+            models.CheckConstraint(
+                name="cycle_on_one_level", condition=Q(macro_area__isnull=True) | Q(action__isnull=True)
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(macro_area__isnull=True, action__isnull=True),
+                name="cycle_one_per_plan",
+            ),
+            models.UniqueConstraint(fields=["macro_area"], name="cycle_one_per_macro_area"),
+            models.UniqueConstraint(fields=["action"], name="cycle_one_per_action"),
+        ]
+
+    def __str__(self):
+        return f"{self.level}: {self.get_cadence_display()}"
+
+    @property
+    def level(self):
+        return self.action or self.macro_area or self.plan
+
+
+class ActionUpdateQuerySet(CityQuerySet):
+    def public(self):
+        """What the portal, the API, the open data, the feeds and the newsletter may show: approved
+        updates of published actions."""
+        return self.filter(review_state=ReviewState.APPROVED, action__publication=Publication.PUBLISHED)
+
+
+class ActionUpdate(Reviewable, CityScopedModel):
+    """The periodic update of an action: for one period of its reporting cycle, the status and
+    progress reported, the indicator values due (`UpdateValue`), what happened and the risks seen.
+    When the city reviews updates, none of it reaches the action or the public before approval."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.SEMESTER)
+    year = models.PositiveSmallIntegerField(_("year"))
+    semester = models.PositiveSmallIntegerField(_("semester"), choices=Semester.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Action.Status.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    text = models.TextField(_("what happened in this period"))
+    risks = models.TextField(_("risks and issues seen"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("periodic update")
+        verbose_name_plural = _("periodic updates")
         ordering = ["-year", "-semester"]
-        constraints = [models.UniqueConstraint(fields=["action", "year", "semester"], name="update_one_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "cadence", "year", "semester"], name="update_one_per_period"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100), name="update_progress_0_100"
+            ),
+        ]
         # The home's latest narrative updates, newest first, without sorting them all (issue 16).
         indexes = [models.Index(fields=["city", "-year", "-semester", "-created_at"], name="update_latest")]
 
     def __str__(self):
         return f"{self.action.code} {self.year}-S{self.semester}"
+
+
+class UpdateValue(CityScopedModel):
+    """An indicator value reported with a periodic update: it becomes the indicator's measured
+    value (at the end of the update's period) when the update is approved."""
+
+    update = models.ForeignKey(ActionUpdate, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey("Indicator", on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        constraints = [models.UniqueConstraint(fields=["update", "indicator"], name="update_value_once")]
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.value}"
 
 
 class ActionDocument(CityScopedModel):
