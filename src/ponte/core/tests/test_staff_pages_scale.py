@@ -47,8 +47,10 @@ def grow(city, world, indexes):
 
 def test_every_staff_page_of_the_menu_keeps_its_queries_as_items_grow_tenfold(client, city):
     world = build_world(city, n=2)
-    for action in world.published["actions"]:  # every action with a milestone, as the added ones
-        MilestoneFactory(action=action)
+    # Every action with an overdue milestone, as the added ones: a factory's random due date left
+    # the overdue page empty in one run out of four, and an empty list costs a query less.
+    for action in world.published["actions"]:
+        MilestoneFactory(action=action, due_date=LAST_MONTH)
     client.force_login(MembershipFactory(city=city, role=Membership.Role.ADMINISTRATOR).user)
     pages = crawl(client, city)
     assert len(pages) > 40, pages  # the menu's lists, the home, dashboards, and their items' pages
