@@ -1,7 +1,7 @@
 """Cities own everything; organisations and people are shared by every part of Ponte."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -613,6 +613,16 @@ class Risk(CityScopedModel):
         (5, _("5 · very high")),
     ]
 
+    class Level(models.TextChoices):
+        """Likelihood × impact in three bands (1-4, 5-12, 15-25 of the 5 × 5 matrix)."""
+
+        LOW = "low", pgettext_lazy("risk level", "Low")
+        MEDIUM = "medium", pgettext_lazy("risk level", "Medium")
+        HIGH = "high", pgettext_lazy("risk level", "High")
+
+    # The lowest score of each band above the lowest.
+    MEDIUM_FROM, HIGH_FROM = 5, 15
+
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey("content_type", "object_id")
@@ -630,6 +640,8 @@ class Risk(CityScopedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Its mitigations: follow-up tasks whose origin is the risk (no column of its own).
+    mitigations = GenericRelation("FollowUp", related_query_name="risk")
 
     class Meta:
         verbose_name = _("risk")
@@ -646,9 +658,29 @@ class Risk(CityScopedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("core:risk-detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
+
+    @property
+    def level(self) -> str:
+        return self.level_of(self.score)
+
+    def get_level_display(self) -> str:
+        return self.Level(self.level).label
+
+    @classmethod
+    def level_of(cls, score: int) -> str:
+        if score >= cls.HIGH_FROM:
+            return cls.Level.HIGH
+        return cls.Level.MEDIUM if score >= cls.MEDIUM_FROM else cls.Level.LOW
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
 
 
 class Attachment(CityScopedModel):

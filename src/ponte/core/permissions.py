@@ -16,7 +16,7 @@ Each `can_manage_<chapter>(user, city)` answers for one chapter; views name one 
 their `permission`, and the back-office menu shows an entry only to the roles its view admits.
 """
 
-from .models import Membership
+from .models import Membership, Risk
 
 Role = Membership.Role
 
@@ -91,9 +91,12 @@ FOLLOW_UP_CHAPTERS = {"diplomacy": can_manage_diplomacy, "governance": can_manag
 
 
 def can_close_follow_up(user, task) -> bool:
-    """The chapter of the task's origin, or the person the task is given to."""
+    """The chapter of the task's origin, or the person the task is given to; a risk's mitigation,
+    whoever keeps the risks of the risk's action or project."""
     if task.owner_id and task.owner.user_id and task.owner.user_id == user.pk:
         return True
+    if task.content_type.model_class() is Risk:
+        return task.origin is not None and can_keep_risks_of(user, task.origin.item)
     check = FOLLOW_UP_CHAPTERS.get(task.content_type.app_label, can_manage_plan)
     return check(user, task.city)
 
@@ -122,3 +125,18 @@ def can_edit_action(user, action) -> bool:
 
 def can_edit_indicator(user, indicator) -> bool:
     return _edits_office(user, indicator.city, indicator.responsible_office_id)
+
+
+def can_keep_risks(user, city) -> bool:
+    """May keep some register of risks: whoever edits some of the plan's actions, or the funds."""
+    return can_edit_plan_items(user, city) or can_manage_funds(user, city)
+
+
+def can_keep_risks_of(user, item) -> bool:
+    """The risks of an action: whoever may edit the action; of a funded project: the funds' officers."""
+    label = item._meta.label_lower
+    if label == "plan.action":
+        return can_edit_action(user, item)
+    if label == "funding.project":
+        return can_manage_funds(user, item.city)
+    return False
