@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ponte.core.models import Attachment, CityScopedModel, Organisation, Publishable, WebAddressField, dates_in_order
+from ponte.core.models import (
+    Attachment,
+    CityScopedModel,
+    Organisation,
+    Publishable,
+    Reviewable,
+    WebAddressField,
+    dates_in_order,
+)
 from ponte.plan.models import Action
 
 
@@ -280,7 +288,7 @@ class Delivery(CityScopedModel):
         return f"{self.campaign} → {self.subscriber}"
 
 
-class Question(CityScopedModel):
+class Question(Reviewable, CityScopedModel):
     """A question to the Europe Direct desk, handled as a ticket: new → assigned → answered → closed."""
 
     class Status(models.TextChoices):

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ponte.core.models import CityScopedModel, Publishable
+from ponte.core.models import CityScopedModel, Publishable, Reviewable
 from ponte.plan.models import Action
 
 
-class News(Publishable, CityScopedModel):
+class News(Reviewable, Publishable, CityScopedModel):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("address"), max_length=120)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
