@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -5,7 +6,8 @@ from rest_framework import serializers
 from ponte.core.models import City
 from ponte.funding.models import Project
 from ponte.participation.models import Event
-from ponte.plan.models import Action, ActionUpdate, Indicator, IndicatorTarget, IndicatorValue
+from ponte.plan.cycles import check_period
+from ponte.plan.models import Action, ActionUpdate, Cadence, Indicator, IndicatorTarget, IndicatorValue
 from ponte.portal.models import News
 
 
@@ -198,17 +200,56 @@ class NewsSerializer(serializers.ModelSerializer):
 
 
 class UpdateWriteSerializer(serializers.Serializer):
+    """A period's update: `cadence` and `period` (its number within the year: month 1–12,
+    quarter 1–4, semester 1–2, year 1), or — as before issue 17 — `semester` alone."""
+
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    semester = serializers.ChoiceField(choices=[1, 2])
+    cadence = serializers.ChoiceField(choices=Cadence.choices, required=False)
+    period = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    semester = serializers.ChoiceField(choices=[1, 2], required=False)
     text = serializers.CharField(max_length=20000)
+
+    def validate(self, data):
+        semester = data.pop("semester", None)
+        if semester is not None and "period" not in data:
+            if data.setdefault("cadence", Cadence.SEMESTER) != Cadence.SEMESTER:
+                raise serializers.ValidationError({"semester": _("A semester goes with the semester cadence only.")})
+            data["period"] = semester
+        if "period" not in data:
+            raise serializers.ValidationError({"period": _("Give the period (or the semester).")})
+        data.setdefault("cadence", Cadence.SEMESTER)
+        try:
+            check_period(data["cadence"], data["year"], data["period"])
+        except ValueError:
+            raise serializers.ValidationError({"period": _("This cadence has no such period in a year.")}) from None
+        return data
 
 
 class UpdateSerializer(serializers.ModelSerializer):
     action = serializers.CharField(source="action.code", read_only=True)
+    period_label = serializers.CharField(read_only=True)
+    period_start = serializers.DateField(read_only=True)
+    period_end = serializers.DateField(read_only=True)
+    semester = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Before issue 17: null unless semestral."
+    )
 
     class Meta:
         model = ActionUpdate
-        fields = ["action", "year", "semester", "text", "created_at"]
+        fields = [
+            "action",
+            "cadence",
+            "year",
+            "period",
+            "period_label",
+            "period_start",
+            "period_end",
+            "semester",
+            "status",
+            "progress",
+            "text",
+            "created_at",
+        ]
 
 
 class ValueWriteSerializer(serializers.Serializer):

@@ -191,7 +191,7 @@ class StaffWrite(CityScoped, APIView):
 
 
 class UpdateCreate(StaffWrite):
-    """Record the narrative update of an action for a semester (one per period)."""
+    """Record the update of an action for a period of its cadence (one per period)."""
 
     @extend_schema(request=serializers.UpdateWriteSerializer, responses={201: serializers.UpdateSerializer})
     def post(self, request, city, code):

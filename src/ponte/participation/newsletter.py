@@ -149,14 +149,14 @@ def starter_body(city, limit: int = 5) -> str:
         ActionUpdate.objects.for_city(city)
         .filter(action__in=public.actions(city).values("pk"))
         .select_related("action__city")
-        .order_by("-year", "-semester", "-created_at")[:limit]
+        .order_by("-year", "-period", "-created_at")[:limit]
     )
     events = public.events(city).filter(starts_at__gte=timezone.now())
     # Updates and titles are plain text written by the offices: any markup in them is quoted as
     # text, never as HTML the campaign would carry on (issue 14).
     news = [
         f"- **[{u.action.code} {plain_text(u.action.title)}]({settings.SITE_URL}{u.action.get_public_url()})** "
-        f"({u.year}, S{u.semester}): {' '.join(plain_text(u.text).split())[:300]}"
+        f"({u.period_label}): {' '.join(plain_text(u.text).split())[:300]}"
         for u in updates
     ]
     upcoming = [

@@ -113,11 +113,11 @@ class LineForm(NodeForm):
 
 
 class UpdateForm(StyledFormMixin, forms.ModelForm):
-    semester = forms.TypedChoiceField(choices=Semester.choices, coerce=int, label=_("semester"))
+    period = forms.TypedChoiceField(choices=Semester.choices, coerce=int, label=_("semester"))
 
     class Meta:
         model = ActionUpdate
-        fields = ["year", "semester", "text"]
+        fields = ["year", "period", "text"]
 
     def __init__(self, *args, action=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,15 +125,15 @@ class UpdateForm(StyledFormMixin, forms.ModelForm):
         # The update is almost always the current semester's: offered as the default.
         year, semester = current_period()
         self.fields["year"].initial = self.fields["year"].initial or year
-        self.fields["semester"].initial = self.fields["semester"].initial or semester
+        self.fields["period"].initial = self.fields["period"].initial or semester
         self.fields["text"].validators.append(NoControlCharacters())  # the yearly report must hold it
 
     def clean(self):
         """A period has one update: writing a new one over it would lose the earlier text."""
         data = super().clean()
-        year, semester = data.get("year"), data.get("semester")
+        year, semester = data.get("year"), data.get("period")
         taken = self.action is not None and year and semester
-        if taken and self.action.updates.filter(year=year, semester=semester).exists():
+        if taken and self.action.updates.filter(cadence="semester", year=year, period=semester).exists():
             raise forms.ValidationError(
                 _("This period already has its update: edit it from the action's page instead."), code="exists"
             )

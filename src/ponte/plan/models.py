@@ -370,7 +370,9 @@ class ActionUpdate(Reviewable, CityScopedModel):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.SEMESTER)
     year = models.PositiveSmallIntegerField(_("year"))
-    semester = models.PositiveSmallIntegerField(_("semester"), choices=Semester.choices)
+    # The period's number within the year for the cadence: month 1–12, quarter 1–4, semester 1–2,
+    # year 1 (`ponte.plan.cycles`).
+    period = models.PositiveSmallIntegerField(_("period"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     status = models.CharField(_("status"), max_length=20, choices=Action.Status.choices, blank=True)
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -386,18 +388,50 @@ class ActionUpdate(Reviewable, CityScopedModel):
     class Meta:
         verbose_name = _("periodic update")
         verbose_name_plural = _("periodic updates")
-        ordering = ["-year", "-semester"]
+        ordering = ["-year", "-period"]
         constraints = [
-            models.UniqueConstraint(fields=["action", "cadence", "year", "semester"], name="update_one_per_period"),
+            models.UniqueConstraint(fields=["action", "cadence", "year", "period"], name="update_one_per_period"),
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100), name="update_progress_0_100"
             ),
         ]
         # The home's latest narrative updates, newest first, without sorting them all (issue 16).
-        indexes = [models.Index(fields=["city", "-year", "-semester", "-created_at"], name="update_latest")]
+        indexes = [models.Index(fields=["city", "-year", "-period", "-created_at"], name="update_latest")]
 
     def __str__(self):
-        return f"{self.action.code} {self.year}-S{self.semester}"
+        # Language-neutral, as the audit trail keeps it: 2026-S1, 2026-Q2, 2026-M06, 2026.
+        marks = {Cadence.MONTHLY: "-M%02d", Cadence.QUARTERLY: "-Q%d", Cadence.SEMESTER: "-S%d"}
+        mark = marks[self.cadence] % self.period if self.cadence in marks else ""
+        return f"{self.action.code} {self.year}{mark}"
+
+    def get_absolute_url(self):
+        """The form of this period's update (it edits the update)."""
+        kwargs = {"cadence": self.cadence, "year": self.year, "period": self.period}
+        return reverse("plan:update-edit", kwargs={"city": self.city.slug, "code": self.action.code} | kwargs)
+
+    @property
+    def period_obj(self):
+        from .cycles import Period
+
+        return Period(self.year, self.period, self.cadence)
+
+    @property
+    def period_label(self) -> str:
+        """ "2º trimestre 2026", "giugno 2026", "1º semestre 2026", "2026"."""
+        return self.period_obj.label
+
+    @property
+    def period_start(self) -> datetime.date:
+        return self.period_obj.start
+
+    @property
+    def period_end(self) -> datetime.date:
+        return self.period_obj.end
+
+    @property
+    def semester(self) -> int | None:
+        """The semester of a semestral update (readers of the API before issue 17); else None."""
+        return self.period if self.cadence == Cadence.SEMESTER else None
 
 
 class UpdateValue(CityScopedModel):

@@ -5,13 +5,24 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from ponte.core.models import Publication
 from ponte.core.queries import with_descendants
 
-from .models import Action, ActionUpdate, AxisItem, Indicator, Line, MacroArea, Milestone, Plan, current_period
+from .models import (
+    Action,
+    ActionUpdate,
+    AxisItem,
+    Cadence,
+    Indicator,
+    Line,
+    MacroArea,
+    Milestone,
+    Plan,
+    current_period,
+)
 
 
 def weighted_mean(pairs) -> Decimal | None:
@@ -231,12 +242,13 @@ def progress_of(actions) -> Decimal | None:
 
 
 def actions_due_update(city, period=None):
-    """Actions still running that have no narrative update for the period (default: now)."""
+    """Actions still running that have no semestral update for the period (default: now)."""
     year, semester = period or current_period()
+    reported = ActionUpdate.objects.filter(action=OuterRef("pk"), cadence=Cadence.SEMESTER, year=year, period=semester)
     return (
         action_list(city)
         .exclude(status__in=[Action.Status.COMPLETED, Action.Status.SUSPENDED])
-        .exclude(updates__year=year, updates__semester=semester)
+        .exclude(Exists(reported))
     )
 
 

@@ -52,15 +52,16 @@ def indicator_target_record(*, indicator: Indicator, user, target_date, value, n
     return target
 
 
-def update_record(*, action: Action, user, year: int, semester: int, text: str) -> ActionUpdate:
-    """Add or rewrite the narrative update of one period (one per action and semester)."""
+def update_record(*, action: Action, user, year: int, period: int, text: str, cadence="semester") -> ActionUpdate:
+    """Add or rewrite the narrative update of one period (one per action, cadence and period)."""
     _require(permissions.can_edit_action(user, action))
     with acting_as(user), transaction.atomic():
         update, _created = ActionUpdate.objects.update_or_create(
             city=action.city,
             action=action,
+            cadence=cadence,
             year=year,
-            semester=semester,
+            period=period,
             defaults={"text": text, "author": user},
         )
         follow.record_update(update=update)

@@ -14,7 +14,7 @@ urlpatterns = [
     path("azioni/<str:code>/modifica/", views.ActionEditView.as_view(), name="action-edit"),
     path("azioni/<str:code>/aggiornamenti/", views.UpdateAddView.as_view(), name="update-add"),
     path(
-        "azioni/<str:code>/aggiornamenti/<int:year>/<int:semester>/",
+        "azioni/<str:code>/aggiornamenti/<slug:cadence>/<int:year>/<int:period>/",
         views.UpdateEditView.as_view(),
         name="update-edit",
     ),

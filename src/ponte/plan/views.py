@@ -34,7 +34,18 @@ from .forms import (
     UpdateForm,
     WorkbookForm,
 )
-from .models import Action, Axis, AxisItem, Indicator, Line, MacroArea, Milestone, WorkbookUpload, current_period
+from .models import (
+    Action,
+    Axis,
+    AxisItem,
+    Cadence,
+    Indicator,
+    Line,
+    MacroArea,
+    Milestone,
+    WorkbookUpload,
+    current_period,
+)
 
 
 class PlanMixin(CityMixin):
@@ -170,8 +181,11 @@ class ActionDetailView(ActionMixin, TemplateView):
         year, semester = current_period()
         return super().get_context_data(
             history=audit_history(action, action.milestones.all(), action.updates.all(), action.documents.all()),
-            update_form=UpdateForm(initial={"year": year, "semester": semester}),
-            current_update=next((u for u in action.updates.all() if (u.year, u.semester) == (year, semester)), None),
+            update_form=UpdateForm(initial={"year": year, "period": semester}),
+            current_update=next(
+                (u for u in action.updates.all() if (u.cadence, u.year, u.period) == ("semester", year, semester)),
+                None,
+            ),
             milestone_form=MilestoneForm(),
             done_form=MilestoneDoneForm(),
             document_form=DocumentForm(),
@@ -272,7 +286,8 @@ class UpdateAddView(ActionEditMixin, FormView):
             action=self.get_action(),
             user=self.request.user,
             year=data["year"],
-            semester=data["semester"],
+            cadence=Cadence.SEMESTER,
+            period=data["period"],
             text=data["text"],
         )
         messages.success(self.request, _("Update recorded."))
@@ -288,7 +303,10 @@ class UpdateEditView(ActionEditMixin, FormView):
     def get_update(self):
         if not hasattr(self, "_update"):
             self._update = get_object_or_404(
-                self.get_action().updates.all(), year=self.kwargs["year"], semester=self.kwargs["semester"]
+                self.get_action().updates.all(),
+                cadence=self.kwargs["cadence"],
+                year=self.kwargs["year"],
+                period=self.kwargs["period"],
             )
         return self._update
 
@@ -303,9 +321,8 @@ class UpdateEditView(ActionEditMixin, FormView):
 
     def get_context_data(self, **kwargs):
         update = self.get_update()
-        title = _("Edit the update of %(year)s, %(semester)s · %(action)s") % {
-            "semester": update.get_semester_display(),
-            "year": update.year,
+        title = _("Edit the update of %(period)s · %(action)s") % {
+            "period": update.period_label,
             "action": self.get_action().code,
         }
         return super().get_context_data(title=title, history=audit_history(update), **kwargs)

@@ -7,7 +7,7 @@ opened, within `CONFIRMATION_VALID`), the consent's text and time recorded, a on
 unsubscribe link and RFC 8058 headers in every mail. Following again mails the address again and
 the page says the same whoever the address is, so nobody learns whether an address follows.
 
-The services where a public change happens (plan: an action's status or dates, a semester's
+The services where a public change happens (plan: an action's status or dates, a period's
 narrative update, a measured indicator value; funding: a project's step or published details)
 call the `record_*` functions inside their transaction: one `Change` with one `Notice` per
 confirmed follower (one per address: the follower of the thing itself before the follower of its
@@ -200,11 +200,16 @@ def record_action_change(*, action, before: dict | None) -> Change | None:
 
 
 def record_update(*, update) -> Change | None:
-    """A semester's narrative update written or rewritten on a public action."""
+    """A period's update written or rewritten on a public action."""
     action = update.action
     if not public.actions(action.city).filter(pk=action.pk).exists():
         return None
-    details = {"year": update.year, "semester": update.semester, "text": plain_text(update.text)[:1000]}
+    details = {
+        "cadence": update.cadence,
+        "year": update.year,
+        "period": update.period,
+        "text": plain_text(update.text)[:1000],
+    }
     return _record(Change.Kind.UPDATE, action=action, details=details)
 
 
@@ -330,14 +335,14 @@ def describe(change: Change) -> list[str]:
     from django.utils.translation import gettext as _
 
     from ponte.funding.models import Project
-    from ponte.plan.models import Action, Indicator, Semester
+    from ponte.plan.cycles import period_label
+    from ponte.plan.models import Action, Indicator
 
     details = change.details
     if change.kind == Change.Kind.UPDATE:
-        period = _("%(semester)s %(year)s") % {
-            "semester": Semester(details["semester"]).label,
-            "year": details["year"],
-        }
+        # Changes recorded before issue 17 hold a "semester" instead of a cadence and a period.
+        number = details.get("period", details.get("semester"))
+        period = period_label(details.get("cadence", "semester"), details["year"], number)
         return [_("New narrative update, %(period)s:") % {"period": period}, details["text"]]
     if change.kind == Change.Kind.INDICATOR:
         indicator = Indicator.objects.filter(pk=details["indicator"]).first()

@@ -4,7 +4,7 @@
 - the next events or, when none is dated, the recurring formats of the plan (the public event
   series: Europe Direct, Casa dell'Europa, …), each with the plan action it belongs to;
 - the latest news or, when there is none, the latest narrative updates of the plan's actions
-  (the semester updates) or, when there are none either, the actions under way.
+  (the periodic updates) or, when there are none either, the actions under way.
 
 Every reader comes from `public.py`; the number of queries does not grow with the data."""
 
@@ -31,12 +31,12 @@ def recurring_formats(city):
 
 
 def narrative_updates(city):
-    """The latest semester updates of the published actions (newest first, the `update_latest` index)."""
+    """The latest periodic updates of the published actions (newest first, the `update_latest` index)."""
     return (
         ActionUpdate.objects.for_city(city)
         .filter(action__publication=Publication.PUBLISHED)
         .select_related("action", "action__city")
-        .order_by("-year", "-semester", "-created_at")
+        .order_by("-year", "-period", "-created_at")
     )
 
 

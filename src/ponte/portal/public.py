@@ -62,7 +62,7 @@ def action_detail(city, code):
         .prefetch_related(
             "partners",
             "milestones",
-            Prefetch("updates", queryset=ActionUpdate.objects.order_by("-year", "-semester")),
+            Prefetch("updates", queryset=ActionUpdate.objects.order_by("-year", "-period")),
             Prefetch("indicators", queryset=indicators(city), to_attr="public_indicators"),
             Prefetch("projects", queryset=projects(city), to_attr="public_projects"),
             Prefetch("events", queryset=events(city), to_attr="public_events"),

@@ -15,7 +15,8 @@ from ponte.funding.models import Project
 from ponte.funding.queries import FUNDED
 from ponte.participation.models import Event
 from ponte.plan import queries as plan_queries
-from ponte.plan.models import Action, ActionUpdate, Indicator, Milestone
+from ponte.plan.cycles import Period
+from ponte.plan.models import Action, ActionUpdate, Cadence, Indicator, Milestone
 
 
 @dataclass
@@ -156,14 +157,15 @@ class ReportContent(BlockTotals):
         return sorted(totals.items(), key=lambda item: -item[1])
 
 
-def _semesters_in(start, end):
-    """(year, semester) pairs whose half-year overlaps the period."""
-    pairs = set()
-    for year in range(start.year, end.year + 1):
-        for semester, first, last in ((1, (1, 1), (6, 30)), (2, (7, 1), (12, 31))):
-            if datetime.date(year, *first) <= end and start <= datetime.date(year, *last):
-                pairs.add((year, semester))
-    return pairs
+def _periods_in(start, end):
+    """(cadence, year, period) of every reporting period, of any cadence, that overlaps the dates."""
+    found = set()
+    for cadence in Cadence:
+        period = Period.of(start, cadence)
+        while period.start <= end:
+            found.add((str(cadence), period.year, period.number))
+            period = period.next()
+    return found
 
 
 def build(scope, *, on_progress=lambda percent: None) -> ReportContent:
@@ -195,8 +197,8 @@ def build(scope, *, on_progress=lambda percent: None) -> ReportContent:
         notes.append(str(scope.programme))
     projects = projects.select_related("programme", "city").order_by("programme__name", "title")
     period_updates = Q()
-    for year, semester in _semesters_in(start, end):
-        period_updates |= Q(year=year, semester=semester)
+    for cadence, year, number in _periods_in(start, end):
+        period_updates |= Q(cadence=cadence, year=year, period=number)
     events = Event.objects.for_city(city).filter(starts_at__date__gte=start, starts_at__date__lte=end)
     relations = Relation.objects.for_city(city).select_related("partner").prefetch_related("themes")
     on_progress(10)
@@ -206,7 +208,9 @@ def build(scope, *, on_progress=lambda percent: None) -> ReportContent:
             Prefetch("milestones", queryset=Milestone.objects.filter(due_date__gte=start, due_date__lte=end)),
             Prefetch(
                 "updates",
-                queryset=ActionUpdate.objects.filter(period_updates or Q(pk__in=[])).order_by("year", "semester"),
+                queryset=ActionUpdate.objects.filter(period_updates or Q(pk__in=[])).order_by(
+                    "year", "period", "cadence"
+                ),
             ),
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values", "targets")),
             Prefetch("projects", queryset=projects, to_attr="period_projects"),

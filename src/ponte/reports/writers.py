@@ -329,7 +329,7 @@ def _docx_action(body, block):
     if block.indicators:
         body.table(*_indicator_table(block))
     for update in block.updates:
-        body.paragraph(f"{update.year} · {update.get_semester_display()}: {update.text}")
+        body.paragraph(f"{update.period_label}: {update.text}")
 
 
 def _indicator_table(block):
@@ -481,8 +481,12 @@ def write_xlsx(content, title) -> bytes:
             [[b.action.code, m.title, m.due_date, m.done_date] for b in content.action_blocks for m in b.milestones],
         ),
         _("Updates"): (
-            [_("Action"), _("Year"), _("Semester"), _("Text")],
-            [[b.action.code, u.year, u.semester, u.text] for b in content.action_blocks for u in b.updates],
+            [_("Action"), _("Period"), _("Year"), _("Period number"), _("Text")],
+            [
+                [b.action.code, u.period_label, u.year, u.period, u.text]
+                for b in content.action_blocks
+                for u in b.updates
+            ],
         ),
         _("Funds"): (
             [

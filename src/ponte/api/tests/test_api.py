@@ -93,7 +93,7 @@ def test_writes_need_a_token_and_the_right_role(client, city, world, users, offi
     assert response.status_code == 403 and json.loads(response.content)["status"] == 403
     response = token_client(client, users["editor"]).post(url, payload, content_type="application/json")
     assert response.status_code == 201, response.content
-    assert ActionUpdate.objects.get(action=action, year=2026, semester=2).text == payload["text"]
+    assert ActionUpdate.objects.get(action=action, year=2026, period=2).text == payload["text"]
 
 
 def test_a_bad_write_names_the_field_and_changes_nothing(client, city, world, users):

@@ -103,7 +103,7 @@ def build_items(city, office):
         "subscriber": subscriber,
         "follower": Follower.objects.create(city=city, email="segue@example.org", action=action, status="active"),
         "invitation": invitation_link(MembershipFactory(city=city, role=Membership.Role.VIEWER).user),
-        "update": ActionUpdate.objects.create(city=city, action=action, year=2026, semester=1, text="Due incontri."),
+        "update": ActionUpdate.objects.create(city=city, action=action, year=2026, period=1, text="Due incontri."),
         "organisation": office,
         "person": PersonFactory(city=city, full_name="Carla Rossi", organisation=office),
         "staff": MembershipFactory(city=city, role=Membership.Role.OFFICE_EDITOR, office=office),
@@ -186,7 +186,8 @@ def kwargs_for(name: str, pattern_keys, city, items) -> dict:
     elif "token" in pattern_keys:
         values["token"] = items["subscriber"].token
     values["kind"], values["key"] = "azione", items["action"].code  # following:follow
-    values["year"], values["semester"] = items["update"].year, items["update"].semester
+    values["cadence"], values["year"] = items["update"].cadence, items["update"].year
+    values["period"] = items["update"].period
     for key in ("pk", "body", "task"):
         if key in pattern_keys:
             item = next((item for prefix, item in PK_OF if name.startswith(prefix)), None)

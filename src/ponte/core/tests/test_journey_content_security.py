@@ -42,7 +42,7 @@ def ran(page) -> dict:
 @pytest.fixture
 def content(city):
     action = ActionFactory(line__city=city, code="1.1.1", title="Giramondo", description=attack("action"))
-    ActionUpdate.objects.create(city=city, action=action, year=2026, semester=1, text=attack("update"))
+    ActionUpdate.objects.create(city=city, action=action, year=2026, period=1, text=attack("update"))
     news = News.objects.create(
         city=city, publication="published", title="Notizia", slug="notizia", summary="Breve", body=attack("news")
     )

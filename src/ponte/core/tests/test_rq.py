@@ -118,7 +118,7 @@ def test_a_report_is_written_by_the_rq_worker_started_by_manage_py_worker(
 ):
     settings.MEDIA_ROOT = tmp_path
     action = ActionFactory(line__city=city, code="1.1.1", title="Rete europea")
-    ActionUpdate.objects.create(city=city, action=action, year=2025, semester=2, text="Rete consolidata nel 2025.")
+    ActionUpdate.objects.create(city=city, action=action, year=2025, period=2, text="Rete consolidata nel 2025.")
     client.force_login(users["owner"])
     response = client.post(
         reverse("reports:create", kwargs={"city": city.slug}), {"start_date": "2025-01-01", "end_date": "2025-12-31"}

@@ -26,7 +26,7 @@ def text_part(message) -> str:
 def test_markup_in_an_update_is_quoted_as_text_by_the_starter_preview_and_mail(client, users, city, smtp_server):
     action = ActionFactory(line__city=city, code="3.2.1", title="Giramondo")
     ActionUpdate.objects.create(
-        city=city, action=action, year=2026, semester=2, text=f"Partiti 40 studenti. {ATTACK} &lt;b&gt;"
+        city=city, action=action, year=2026, period=2, text=f"Partiti 40 studenti. {ATTACK} &lt;b&gt;"
     )
     Subscriber.objects.create(city=city, email="anna@example.org", status="active")
     client.force_login(users["owner"])

@@ -166,7 +166,7 @@ def test_new_campaign_pulls_in_plan_news_and_events_and_previews(client, users, 
     from ponte.plan.models import ActionUpdate
 
     action = ActionFactory(line__city=city, code="3.2.1", title="Giramondo")
-    ActionUpdate.objects.create(city=city, action=action, year=2026, semester=2, text="Partiti 40 studenti.")
+    ActionUpdate.objects.create(city=city, action=action, year=2026, period=2, text="Partiti 40 studenti.")
     Event.objects.create(
         city=city,
         publication="published",

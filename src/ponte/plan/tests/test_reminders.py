@@ -19,7 +19,7 @@ def due_actions(action, other_office, users):
     ActionFactory(line=action.line, code="4.1", status="completed", progress=100)
     year, semester = current_period()
     up_to_date = ActionFactory(line=action.line, code="5.1", owner_office=action.owner_office)
-    ActionUpdate.objects.create(city=action.city, action=up_to_date, year=year, semester=semester, text="fatto")
+    ActionUpdate.objects.create(city=action.city, action=up_to_date, year=year, period=semester, text="fatto")
     return action, with_person, orphan
 
 
@@ -62,7 +62,7 @@ def test_writing_the_update_removes_the_action_from_the_due_list(client, users, 
     year, semester = current_period()
     client.post(
         f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/",
-        {"year": year, "semester": semester, "text": "Svolti due incontri."},
+        {"year": year, "period": semester, "text": "Svolti due incontri."},
     )
     assert action not in client.get(f"/{city.slug}/gestione/azioni/scadenze/").context["object_list"]
     assert "Svolti due incontri." in client.get(f"/{city.slug}/gestione/azioni/{action.code}/").content.decode()

@@ -185,7 +185,7 @@ def test_updates_and_measured_values_are_mailed(city, action, owner, mailoutbox,
     indicator = IndicatorFactory(action=action, name="Scuole coinvolte")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        plan.update_record(action=action, user=owner, year=2026, semester=1, text="Avviati i <b>laboratori</b>.")
+        plan.update_record(action=action, user=owner, year=2026, period=1, text="Avviati i <b>laboratori</b>.")
         plan.indicator_value_record(
             indicator=indicator, user=owner, reference_date=datetime.date(2026, 6, 30), value=Decimal("12")
         )
@@ -206,7 +206,7 @@ def test_unpublished_changes_are_not_mailed(city, action, owner, mailoutbox, dja
     action.status = "completed"
     with django_capture_on_commit_callbacks(execute=True):
         plan.action_save(action=action, user=owner)
-        plan.update_record(action=action, user=owner, year=2026, semester=1, text="Bozza")
+        plan.update_record(action=action, user=owner, year=2026, period=1, text="Bozza")
     indicator = IndicatorFactory(action=action, publication=Publication.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         plan.indicator_value_record(

@@ -49,7 +49,7 @@ def build_world(city, n: int = 1) -> World:
         line=line, code="S.1", title=f"Azione {SECRET}", publication=DRAFT, description=SECRET
     )
     hidden_action.alignments.add(item)
-    ActionUpdate.objects.create(city=city, action=hidden_action, year=2026, semester=1, text=f"Novità {SECRET}")
+    ActionUpdate.objects.create(city=city, action=hidden_action, year=2026, period=1, text=f"Novità {SECRET}")
     public_action = world.published["actions"][0]
     world.hidden = {
         "actions": [hidden_action],
@@ -113,7 +113,7 @@ def add_published(city, world: World, indexes) -> None:
     for i in indexes:
         action = ActionFactory(line=line, code=f"P.{i}", title=f"Azione pubblica {i}", status="in_progress")
         action.alignments.add(item)
-        ActionUpdate.objects.create(city=city, action=action, year=2026, semester=1, text=f"Fatto {i}")
+        ActionUpdate.objects.create(city=city, action=action, year=2026, period=1, text=f"Fatto {i}")
         indicator = IndicatorFactory(action=action, code=f"IND-P{i}", name=f"Indicatore pubblico {i}")
         IndicatorValueFactory(indicator=indicator)
         project = ProjectFactory(programme=programme, title=f"Progetto pubblico {i}", status="running")

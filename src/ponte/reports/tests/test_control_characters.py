@@ -18,7 +18,7 @@ def test_a_report_with_control_characters_in_an_update_is_written_in_three_forma
     settings.MEDIA_ROOT = tmp_path
     action = ActionFactory(line__city=city, title="Rete\x0b europea")
     # Vertical tab and unit separator: XML refuses them (NUL never reaches here: PostgreSQL refuses it).
-    ActionUpdate.objects.create(city=city, action=action, year=2025, semester=2, text="Prima\x0briga e\x1fseconda")
+    ActionUpdate.objects.create(city=city, action=action, year=2025, period=2, text="Prima\x0briga e\x1fseconda")
     report = Report.objects.create(
         city=city,
         generated_by=MembershipFactory(city=city).user,
@@ -42,7 +42,7 @@ def test_an_update_with_a_control_character_is_refused_with_a_reason(client, use
     client.force_login(users["editor"])
     page = client.post(
         f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/",
-        {"year": year, "semester": semester, "text": "Primo\x0b testo."},
+        {"year": year, "period": semester, "text": "Primo\x0b testo."},
     )
     assert page.status_code == 200 and "carattere di controllo invisibile" in page.content.decode()
     assert not ActionUpdate.objects.exists()

@@ -45,7 +45,7 @@ def plan_of(city, office):
             IndicatorTarget.objects.create(
                 city=city, indicator=indicator, value=100, target_date=datetime.date(2026, 12, 31)
             )
-            ActionUpdate.objects.create(city=city, action=action, year=2025, semester=1 + i % 2, text="Fatto.")
+            ActionUpdate.objects.create(city=city, action=action, year=2025, period=1 + i % 2, text="Fatto.")
             project = ProjectFactory(
                 programme=programme, status="running", eu_contribution=1000, start_date=datetime.date(2025, 1, 1)
             )

@@ -33,7 +33,7 @@ def bologna(db, settings, tmp_path):  # noqa: F811 - the pytest-django fixture
     call_command("load_plan", str(settings.BASE_DIR / "data" / "bologna"), verbosity=0)
     city = City.objects.get(slug="bologna")
     action = Action.objects.get(city=city, code="1.1.1")
-    ActionUpdate.objects.create(city=city, action=action, year=2025, semester=2, text="Rete consolidata nel 2025.")
+    ActionUpdate.objects.create(city=city, action=action, year=2025, period=2, text="Rete consolidata nel 2025.")
     Milestone.objects.create(
         city=city, action=action, title="Seminario annuale", due_date="2025-10-01", done_date="2025-09-20"
     )
@@ -251,7 +251,7 @@ def test_event_times_are_local_and_a_half_year_counts_to_its_last_day(bologna):
         city=bologna,
         action=Action.objects.get(city=bologna, code="1.1.2"),
         year=2025,
-        semester=1,
+        period=1,
         text="Primo semestre",
     )
     data = content.build(scope)
