@@ -14,12 +14,14 @@ class CoreConfig(AppConfig):
         from django_otp_webauthn.models import WebAuthnCredential
 
         from . import publiccache, signals, twofactor  # noqa: F401
-        from .models import Membership, Organisation, Person, SignOnLink
+        from .models import Membership, Organisation, Person, Risk, SignOnLink
 
         # Who gave or took a role, who created, edited or merged an organisation or a person.
         auditlog.register(Membership)
         auditlog.register(Organisation)
         auditlog.register(Person)
+        # Who recorded, rated, closed or reopened a risk of an action or a project (issue 17).
+        auditlog.register(Risk)
         # When an account was linked to a person at the Comune's provider, and who removed a link.
         auditlog.register(SignOnLink, exclude_fields=["last_sign_in_at"])
         # Who enrolled or reset whose second factor (never its secret key).

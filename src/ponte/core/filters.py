@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .countries import CountryFilter
 from .forms import StyledFormMixin
-from .models import Organisation
+from .models import Organisation, Risk
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -69,3 +69,66 @@ class OrganisationFilter(CityFilterSet):
     class Meta:
         model = Organisation
         fields = ["q", "kind", "country"]
+
+
+class RiskFilter(CityFilterSet):
+    """The register's filters: kind, level, the office concerned, what the risk belongs to, and
+    the risks nobody is mitigating (no follow-up of theirs still to do)."""
+
+    ITEM_CHOICES = [("plan.action", _("Actions")), ("funding.project", _("Projects"))]
+
+    kind = django_filters.ChoiceFilter(choices=lambda: Risk.Kind.choices, label=_("Kind"))
+    level = django_filters.ChoiceFilter(field_name="level_value", choices=lambda: Risk.Level.choices, label=_("Level"))
+    office = django_filters.ModelChoiceFilter(
+        method="of_office",
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.CITY_OFFICE),
+        label=_("Office"),
+    )
+    item = django_filters.ChoiceFilter(method="of_items", choices=ITEM_CHOICES, label=_("Concerns"))
+    unmitigated = django_filters.BooleanFilter(
+        method="without_mitigation",
+        widget=forms.CheckboxInput,
+        label=_("Without an open mitigation"),
+    )
+    ordering = sort_by(
+        ("score_value", "score", _("Score")), ("created_at", "created", _("Recorded")), ("title", "title", _("Title"))
+    )
+
+    class Meta:
+        model = Risk
+        fields = ["q", "kind", "level", "office", "item", "unmitigated"]
+
+    def search(self, queryset, name, value):
+        """The risk's title and description, and the code and title of its action or project."""
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        condition = Q(title__icontains=value) | Q(description__icontains=value)
+        action, project = apps.get_model("plan", "Action"), apps.get_model("funding", "Project")
+        for model, fields in ((action, ("code", "title")), (project, ("acronym", "title"))):
+            matching = model.objects.filter(
+                Q(*(Q(**{f"{field}__icontains": value}) for field in fields), _connector=Q.OR)
+            ).values("pk")
+            condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=matching)
+        return queryset.filter(condition)
+
+    def of_office(self, queryset, name, value):
+        """Risks of the office's actions, and those owned by one of its people."""
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        action = apps.get_model("plan", "Action")
+        owned = action.objects.filter(owner_office=value).values("pk")
+        return queryset.filter(
+            Q(owner__organisation=value)
+            | Q(content_type=ContentType.objects.get_for_model(action), object_id__in=owned)
+        )
+
+    def of_items(self, queryset, name, value):
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        return queryset.filter(content_type=ContentType.objects.get_for_model(apps.get_model(value)))
+
+    def without_mitigation(self, queryset, name, value):
+        return queryset.filter(has_open_mitigation=False) if value else queryset

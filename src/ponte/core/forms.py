@@ -244,28 +244,14 @@ class CityModelForm(StaleEditGuard, StyledFormMixin, forms.ModelForm):
         return self.cleaned_data.get("publication") or self.instance.publication
 
 
-class FollowUpForm(CityModelForm):
-    """A follow-up: the office is one of the city's offices; the owner a member of the city's
-    staff (their person is created on first use, see `services.follow_up_add`) or a person of
-    the directory. The data sets name no people, so a list of people alone was empty."""
+class OwnerChoiceMixin:
+    """An `owner` chosen among the city's staff (their person is created on first use, see
+    `services.staff_person`) and the people of the directory: the data sets name no people, so a
+    list of people alone was empty. `clean_owner` gives a Person, a staff account or None."""
 
-    owner = forms.ChoiceField(label=_("owner"), required=False)
-    field_order = ["title", "owner_office", "owner", "due_date"]
+    def set_owner_choices(self, city):
+        from .models import Membership, Person
 
-    class Meta:
-        from .models import FollowUp
-
-        model = FollowUp
-        fields = ["title", "owner_office", "due_date"]
-        widgets = {"due_date": DateInput()}
-
-    def __init__(self, *args, city, **kwargs):
-        from .models import Membership, Organisation, Person
-
-        super().__init__(*args, city=city, **kwargs)
-        self.fields["owner_office"].queryset = (
-            Organisation.objects.for_city(city).filter(kind=Organisation.Kind.CITY_OFFICE).order_by("name")
-        )
         people = list(Person.objects.for_city(city).select_related("organisation", "user"))
         staff_people = {person.user_id: person for person in people if person.user_id}
         memberships = (
@@ -303,3 +289,50 @@ class FollowUpForm(CityModelForm):
         if kind == "person":
             return Person.objects.for_city(self._city).get(pk=pk)
         return Membership.objects.for_city(self._city).select_related("user").get(user_id=pk).user
+
+
+class FollowUpForm(OwnerChoiceMixin, CityModelForm):
+    """A follow-up: the office is one of the city's offices; the owner a member of the city's
+    staff or a person of the directory (`OwnerChoiceMixin`)."""
+
+    owner = forms.ChoiceField(label=_("owner"), required=False)
+    field_order = ["title", "owner_office", "owner", "due_date"]
+
+    class Meta:
+        from .models import FollowUp
+
+        model = FollowUp
+        fields = ["title", "owner_office", "due_date"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, city, **kwargs):
+        from .models import Organisation
+
+        super().__init__(*args, city=city, **kwargs)
+        self.fields["owner_office"].queryset = (
+            Organisation.objects.for_city(city).filter(kind=Organisation.Kind.CITY_OFFICE).order_by("name")
+        )
+        self.set_owner_choices(city)
+
+
+class RiskForm(OwnerChoiceMixin, CityModelForm):
+    """A risk or issue of a register: what, how likely, how grave, whose."""
+
+    owner = forms.ChoiceField(label=_("owner"), required=False)
+    field_order = ["kind", "title", "description", "likelihood", "impact", "owner"]
+
+    class Meta:
+        from .models import Risk
+
+        model = Risk
+        fields = ["kind", "title", "description", "likelihood", "impact"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, city=city, **kwargs)
+        self.set_owner_choices(city)
+        if self.instance.owner_id and not self.is_bound:
+            self.initial["owner"] = f"person:{self.instance.owner_id}"  # a person: staff or not, listed so
+        self.fields["title"].label = _("title")
+        self.fields["likelihood"].help_text = _("How likely it is to happen (an issue has happened: 5).")
+        self.fields["impact"].help_text = _("How much it would harm the action or project if it happened.")
