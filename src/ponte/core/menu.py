@@ -52,6 +52,8 @@ class Item:
     order: int = 100
     # False for pages outside the city (the Django admin); their view decides in `shown`.
     city_url: bool = True
+    # A function of (request, city) giving a count shown beside the label (items to review), or None.
+    badge: object = None
 
     def url(self, city) -> str | None:
         """The entry's address in `city`, or None while its page does not exist yet."""
@@ -113,6 +115,7 @@ class Entry:
     item: Item
     url: str
     current: bool = False
+    count: int | None = None
 
     @property
     def label(self):
@@ -135,7 +138,7 @@ def staff_menu(request, city) -> list[Group]:
         url = item.url(city)
         if url is None or not item.is_shown(request, city, url):
             continue
-        entry = Entry(item, url)
+        entry = Entry(item, url, count=item.badge(request, city) if item.badge else None)
         entries.append(entry)
         groups.setdefault(item.group, Group(item.group, GROUPS[item.group], [])).entries.append(entry)
     matching = [entry for entry in entries if request.path.startswith(entry.url)]
@@ -207,7 +210,16 @@ def upcoming_deadlines(request, city, *, weeks: int = 6, shown: int = 12) -> Pan
 
 # The core's own entries. People and users are filled by their pages as they land: an entry
 # whose URL name does not resolve yet is left out.
+def items_to_review(request, city) -> int:
+    from . import review
+
+    return review.pending_count(city)
+
+
 items = [
+    Item(_("To review"), "core:review-queue", "plan", 5, badge=items_to_review),
+    Item(_("My items in review"), "core:review-mine", "plan", 6),
+    Item(_("Review before publication"), "core:review-settings", "administration", 5),
     Item(_("Imports"), "core:import-list", "funds", 50),
     Item(_("Organisations"), "core:organisation-list", "directory", 10),
     Item(_("People"), "core:person-list", "directory", 20),

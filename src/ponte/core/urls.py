@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import choices, directory, twofactor_views, users, views
+from . import choices, directory, review_views, twofactor_views, users, views
 
 app_name = "core"
 
@@ -31,4 +31,8 @@ urlpatterns = [
     path("importazioni/<int:pk>/stato/", views.ImportStatusView.as_view(), name="import-status"),
     path("importazioni/<int:pk>/importa/", views.ImportPreviewedView.as_view(), name="import-previewed"),
     path("scelte/<str:model>/", choices.ChoicesView.as_view(), name="choices-json"),
+    path("da-revisionare/", review_views.ReviewQueueView.as_view(), name="review-queue"),
+    path("in-revisione/", review_views.MyReviewsView.as_view(), name="review-mine"),
+    path("revisione/<slug:kind>/<int:pk>/", review_views.ReviewDetailView.as_view(), name="review-detail"),
+    path("impostazioni/revisione/", review_views.ReviewSettingsView.as_view(), name="review-settings"),
 ]
