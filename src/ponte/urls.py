@@ -59,6 +59,7 @@ urlpatterns = [
     path("<slug:city>/gestione/valutazioni-pagine/", include("ponte.portal.ratings")),
     path("<slug:city>/gestione/seguiti/", include("ponte.portal.followers")),
     path("<slug:city>/gestione/", include("ponte.reports.urls")),
+    path("<slug:city>/gestione/", include("ponte.collaboration.urls")),
 ]
 handler403 = "ponte.core.errors.permission_denied"
 handler404 = "ponte.core.errors.page_not_found"

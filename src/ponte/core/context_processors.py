@@ -2,6 +2,8 @@ from functools import cache, cached_property
 
 from django.urls import reverse
 
+from ponte.collaboration.queries import unread_count
+
 from . import menu, permissions
 
 # Where the footer's "Report a disservice" leads (issue 15): the one place to change it.
@@ -60,6 +62,8 @@ def ponte(request):
         "user_role_label": permissions.Role(role).label if role else "",
         "staff_menu": staff_menu,
         "staff_current": cache(lambda: menu.current_entry(staff_menu())),
+        # The bell's count, read once by the back office's header (one COUNT per page).
+        "unread_notifications": cache(lambda: unread_count(user, city)),
         "can_manage_plan": permissions.can_manage_plan(user, city),
         # One flag per chapter: templates show a chapter's edit links to the roles that do its work.
         **{f"can_manage_{chapter}": check(user, city) for chapter, check in permissions.CHAPTER_CHECKS.items()},

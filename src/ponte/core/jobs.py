@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -144,7 +145,28 @@ def run_import(job: ImportJob, paths: list[Path] | None = None, **options) -> Im
             ),
         )
     cache.delete(progress_key(job.pk))
+    _tell_who_started(job)
     return job
+
+
+def _tell_who_started(job: ImportJob) -> None:
+    """The person who started the import finds its outcome in their notifications, once."""
+    from ponte.collaboration.services import job_finished
+
+    stored = ImportJob.objects.filter(pk=job.pk).values("status", "errors").first()
+    finished = (ImportJob.Status.DONE, ImportJob.Status.FAILED)
+    if job.created_by_id is None or stored is None or stored["status"] not in finished:
+        return
+    what = _("Preview of %(file)s") if job.dry_run else _("Import of %(file)s")
+    job_finished(
+        user=job.created_by,
+        city=job.city,
+        what=what % {"file": job.source_name or job.kind},
+        url=reverse("core:import-detail", kwargs={"city": job.city.slug, "pk": job.pk}),
+        done=stored["status"] == ImportJob.Status.DONE,
+        errors=stored["errors"],
+        key=f"job:import:{job.pk}",
+    )
 
 
 def live_progress(job: ImportJob) -> ImportJob:
@@ -186,9 +208,10 @@ def fail_stalled(jobs) -> list[ImportJob]:
         job.status, job.errors = ImportJob.Status.FAILED, _failure(reason % {"minutes": minutes})
         job.finished_at = timezone.now()
         # Only if it is still where we saw it: a worker that has just finished wins.
-        ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).update(
+        if ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).update(
             status=job.status, errors=job.errors, finished_at=job.finished_at
-        )
+        ):
+            _tell_who_started(job)
         logger.warning("Import job %s declared failed: no sign of life for %s minutes", job.pk, minutes)
     return jobs
 

@@ -524,7 +524,25 @@ def run_upload(upload: WorkbookUpload) -> WorkbookUpload:
         }
     upload.finished_at = timezone.now()
     upload.save()
+    _tell_who_uploaded(upload)
     return upload
+
+
+def _tell_who_uploaded(upload: WorkbookUpload) -> None:
+    """The person who uploaded the workbook finds its outcome in their notifications, once."""
+    from ponte.collaboration.services import job_finished
+
+    if upload.created_by_id is None:
+        return
+    job_finished(
+        user=upload.created_by,
+        city=upload.city,
+        what=_("Workbook %(file)s") % {"file": upload.file_name},
+        url=upload.get_absolute_url(),
+        done=upload.status == WorkbookUpload.Status.DONE,
+        errors=upload.errors,
+        key=f"job:workbook:{upload.pk}",
+    )
 
 
 def upload_summary(upload: WorkbookUpload) -> str:
@@ -546,7 +564,8 @@ def fail_if_stalled(upload: WorkbookUpload) -> WorkbookUpload:
         % {"minutes": minutes}
     )
     upload.finished_at = timezone.now()
-    WorkbookUpload.objects.filter(pk=upload.pk, status__in=["queued", "running"]).update(
+    if WorkbookUpload.objects.filter(pk=upload.pk, status__in=["queued", "running"]).update(
         status=upload.status, errors=upload.errors, finished_at=upload.finished_at
-    )
+    ):
+        _tell_who_uploaded(upload)
     return upload
