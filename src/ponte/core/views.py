@@ -322,8 +322,11 @@ class ServiceFormView(CityMixin, FormView):
         if item is None:
             return self.form_invalid(form)
         form.save_m2m()
-        messages.success(self.request, saved_message(item))
+        messages.success(self.request, self.success_message(item))
         return redirect(self.success_url_for(item))
+
+    def success_message(self, item) -> str:
+        return saved_message(item)
 
     def success_url_for(self, item):
         return item.get_absolute_url()

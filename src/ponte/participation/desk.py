@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ponte.core import review
 from ponte.core.mail import mailer
+from ponte.core.models import ReviewState
 from ponte.core.services import acting_as
 
 from .models import Question
@@ -124,7 +126,12 @@ def faq_draft(question: Question) -> dict:
 
 def faq_save(*, question: Question, user, faq_question: str, faq_answer: str, publish: bool) -> Question:
     """Save the FAQ's edited question and answer, published or not; publishing needs an answered
-    question and a text that names neither the citizen nor their address."""
+    question and a text that names neither the citizen nor their address.
+
+    When the city reviews the FAQ (`City.review_faq`) and the desk is not a plan owner, publishing
+    sends the entry for review instead (`ponte.core.review`): it enters the FAQ once a plan owner
+    approves it, and an entry already in the FAQ that is changed leaves it until then. Saving
+    without publishing takes it out of the review queue."""
     question.faq_question, question.faq_answer = faq_question.strip(), faq_answer.strip()
     if publish:
         if not question.answered_at:
@@ -136,9 +143,14 @@ def faq_save(*, question: Question, user, faq_question: str, faq_answer: str, pu
             raise ValidationError(
                 _("The FAQ text still contains the citizen's name or email address: remove them before publishing.")
             )
-    question.in_faq = publish
-    with acting_as(user):
-        question.save(update_fields=["faq_question", "faq_answer", "in_faq"])
+    needs_review = publish and review.requires_review(question, user)
+    question.in_faq = publish and not needs_review
+    if not publish and question.review_state in (ReviewState.PENDING, ReviewState.RETURNED):
+        question.review_state = ReviewState.DRAFT
+    with acting_as(user), transaction.atomic():
+        question.save(update_fields=["faq_question", "faq_answer", "in_faq", "review_state"])
+        if needs_review or (publish and question.review_state != ReviewState.APPROVED):
+            review.submit(item=question, user=user)
     return question
 
 

@@ -145,8 +145,10 @@ def starter_body(city, limit: int = 5) -> str:
     from ponte.portal import public
 
     # Subscribers are the public: only published actions and events, linked on the portal.
+    # Only approved updates (issue 17): one awaiting review or sent back never reaches a campaign.
     updates = (
         ActionUpdate.objects.for_city(city)
+        .public()
         .filter(action__in=public.actions(city).values("pk"))
         .select_related("action__city")
         .order_by("-year", "-period", "-created_at")[:limit]

@@ -15,9 +15,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ponte.citizens import services as citizens
-from ponte.core import permissions, ratelimit
+from ponte.core import permissions, ratelimit, review
 from ponte.core.calendars import calendar_response
 from ponte.core.exports import Column
+from ponte.core.models import ReviewState
 from ponte.core.queries import audit_history
 from ponte.core.services import attachment_add
 from ponte.core.views import CityMixin, ExportableListView, ServiceFormView, run_service
@@ -609,7 +610,8 @@ class QuestionView(CityMixin, TemplateView):
 
     def get_question(self):
         return get_object_or_404(
-            Question.objects.for_city(self.city).select_related("assigned_to"), pk=self.kwargs["pk"]
+            Question.objects.for_city(self.city).select_related("assigned_to", "reviewed_by", "city"),
+            pk=self.kwargs["pk"],
         )
 
     def post(self, request, *args, **kwargs):
@@ -637,9 +639,11 @@ class QuestionView(CityMixin, TemplateView):
                     is None
                 ):
                     return self.render_to_response(self.get_context_data(faq_form=faq_form))
-                messages.success(
-                    request, _("Published in the FAQ.") if publish else _("Saved; not published in the FAQ.")
-                )
+                if question.review_state == ReviewState.PENDING:
+                    message = _("Sent for review: it enters the FAQ once a plan owner approves it.")
+                else:
+                    message = _("Published in the FAQ.") if publish else _("Saved; not published in the FAQ.")
+                messages.success(request, message)
             else:
                 answer_form = AnswerForm(request.POST)
                 if (
@@ -662,7 +666,13 @@ class QuestionView(CityMixin, TemplateView):
         question = self.get_question()
         kwargs.setdefault("answer_form", AnswerForm(initial={"answer": question.answer}))
         kwargs.setdefault("faq_form", FaqForm(initial=desk.faq_draft(question)))
-        return super().get_context_data(question=question, history=audit_history(question), **kwargs)
+        return super().get_context_data(
+            question=question,
+            history=audit_history(question),
+            faq_needs_review=review.requires_review(question, self.request.user),
+            review_url=review.review_url(question) if question.review_state != ReviewState.APPROVED else "",
+            **kwargs,
+        )
 
 
 class CampaignPreviewView(CityMixin, FormView):

@@ -216,6 +216,7 @@ class DatasetLoader(_Reader):
             "website": self.web_address(file, city_doc, "website"),
             "require_two_factor_for_all_staff": city_doc.get("require_two_factor_for_all_staff") is True,
             **self._city_identity(file, city_doc),
+            **self._city_review(file, city_doc),
         }
         city = upsert(City, {"slug": slug}, city_values, self.report)
         self._city_logo(file, city_doc, city)
@@ -260,6 +261,22 @@ class DatasetLoader(_Reader):
             str(name): address for name in social if (address := self.web_address(file, social, name, max_length=300))
         }
         return values
+
+    REVIEW_KEYS = {"updates": "review_updates", "news": "review_news", "faq": "review_faq"}
+
+    def _city_review(self, file, city_doc):
+        """`review: {updates: true, news: true, faq: true}`: what waits for a plan owner's approval
+        before publication (issue 17); a kind left out, or no `review`, is published directly."""
+        review = city_doc.get("review") or {}
+        if not isinstance(review, dict):
+            self.error(file, city_doc.line, "review", _("must be a mapping of updates, news, faq to true or false"))
+            review = {}
+        for key in review:
+            if key not in self.REVIEW_KEYS:
+                self.error(file, city_doc.line, f"review.{key}", _("unknown: use updates, news or faq (true or false)"))
+            elif not isinstance(review[key], bool):
+                self.error(file, city_doc.line, f"review.{key}", _("must be true or false"))
+        return {field: review.get(key) is True for key, field in self.REVIEW_KEYS.items()}
 
     def _city_logo(self, file, city_doc, city):
         """`logo: <file in the data set>` (PNG or JPEG) for the cover of reports; stored again

@@ -10,7 +10,6 @@ Every reader comes from `public.py`; the number of queries does not grow with th
 
 from django.db.models import F, Prefetch
 
-from ponte.core.models import Publication
 from ponte.participation.models import EventSeries
 from ponte.plan.models import ActionUpdate
 
@@ -31,10 +30,11 @@ def recurring_formats(city):
 
 
 def narrative_updates(city):
-    """The latest periodic updates of the published actions (newest first, the `update_latest` index)."""
+    """The latest approved periodic updates of the published actions (newest first, the
+    `update_latest` index): an update awaiting review or sent back is not shown."""
     return (
         ActionUpdate.objects.for_city(city)
-        .filter(action__publication=Publication.PUBLISHED)
+        .public()
         .select_related("action", "action__city")
         .order_by("-year", "-period", "-created_at")
     )

@@ -8,10 +8,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core import permissions
+from ponte.core import permissions, review
 from ponte.core.exports import Column
 from ponte.core.filters import CityFilterSet, sort_by
-from ponte.core.models import Publication
+from ponte.core.models import Publication, ReviewState
 from ponte.core.views import ExportableListView, ServiceFormView
 
 from . import services
@@ -77,9 +77,22 @@ class NewsdeskForm(NewsForm):
         },
     )
 
-    def __init__(self, *args, city, **kwargs):
+    def __init__(self, *args, city, user=None, **kwargs):
         super().__init__(*args, city=city, **kwargs)
         self.city = city
+        if review.requires_review(self.instance, user):
+            # The city reviews news: an events officer's "publish" sends the item to a plan owner.
+            field = self.fields["publication"]
+            field.choices = [(Publication.DRAFT, _("Draft")), (Publication.PUBLISHED, _("Send for review"))]
+            field.label = _("Publication")
+            field.help_text = _(
+                "A plan owner approves the news item before it is published; until then it stays a draft."
+            )
+            if self.instance.publication == Publication.DRAFT and self.instance.review_state in (
+                ReviewState.PENDING,
+                ReviewState.RETURNED,
+            ):
+                self.initial["publication"] = Publication.PUBLISHED
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")
@@ -104,6 +117,22 @@ class NewsFormView(ServiceFormView):
     permission = staticmethod(permissions.can_manage_events)
     model, form_class, service = News, NewsdeskForm, staticmethod(services.news_save)
     new_title = _("New news item")
+    template_name = "portal/newsdesk_form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def success_message(self, item) -> str:
+        if item.review_state == ReviewState.PENDING:  # nothing is published yet: say what happens next
+            return gettext("Sent for review: «%(title)s» will be published once a plan owner approves it.") % {
+                "title": item.title
+            }
+        return super().success_message(item)
+
+    def get_context_data(self, **kwargs):
+        item = self.get_instance()
+        review_url = review.review_url(item) if item.pk and item.review_state != ReviewState.APPROVED else ""
+        return super().get_context_data(review_url=review_url, **kwargs)
 
     def success_url_for(self, item):
         return reverse("newsdesk:list", kwargs={"city": self.city.slug})

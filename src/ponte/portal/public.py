@@ -62,7 +62,8 @@ def action_detail(city, code):
         .prefetch_related(
             "partners",
             "milestones",
-            Prefetch("updates", queryset=ActionUpdate.objects.order_by("-year", "-period")),
+            # Only approved updates (issue 17): one awaiting review or sent back is not public.
+            Prefetch("updates", queryset=ActionUpdate.objects.public().order_by("-year", "-period")),
             Prefetch("indicators", queryset=indicators(city), to_attr="public_indicators"),
             Prefetch("projects", queryset=projects(city), to_attr="public_projects"),
             Prefetch("events", queryset=events(city), to_attr="public_events"),

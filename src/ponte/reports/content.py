@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from ponte.core.models import ReviewState
 from ponte.core.queries import with_descendants
 from ponte.diplomacy.models import Relation
 from ponte.funding.models import Project
@@ -208,9 +209,10 @@ def build(scope, *, on_progress=lambda percent: None) -> ReportContent:
             Prefetch("milestones", queryset=Milestone.objects.filter(due_date__gte=start, due_date__lte=end)),
             Prefetch(
                 "updates",
-                queryset=ActionUpdate.objects.filter(period_updates or Q(pk__in=[])).order_by(
-                    "year", "period", "cadence"
-                ),
+                # A report states what the city approved: no update awaiting review (issue 17).
+                queryset=ActionUpdate.objects.filter(
+                    period_updates or Q(pk__in=[]), review_state=ReviewState.APPROVED
+                ).order_by("year", "period", "cadence"),
             ),
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values", "targets")),
             Prefetch("projects", queryset=projects, to_attr="period_projects"),
