@@ -481,12 +481,8 @@ def write_xlsx(content, title) -> bytes:
             [[b.action.code, m.title, m.due_date, m.done_date] for b in content.action_blocks for m in b.milestones],
         ),
         _("Updates"): (
-            [_("Action"), _("Period"), _("Year"), _("Period number"), _("Text")],
-            [
-                [b.action.code, u.period_label, u.year, u.period, u.text]
-                for b in content.action_blocks
-                for u in b.updates
-            ],
+            [_("Action"), _("Year"), _("Period"), _("Text")],
+            [[b.action.code, u.year, u.period_label, u.text] for b in content.action_blocks for u in b.updates],
         ),
         _("Funds"): (
             [
