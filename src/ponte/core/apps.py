@@ -21,7 +21,7 @@ class CoreConfig(AppConfig):
         auditlog.register(Organisation)
         auditlog.register(Person)
         # Who recorded, rated, closed or reopened a risk of an action or a project (issue 17).
-        auditlog.register(Risk)
+        auditlog.register(Risk, exclude_fields=["mitigations"])  # its follow-ups are logged as themselves
         # When an account was linked to a person at the Comune's provider, and who removed a link.
         auditlog.register(SignOnLink, exclude_fields=["last_sign_in_at"])
         # Who enrolled or reset whose second factor (never its secret key).

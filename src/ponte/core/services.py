@@ -39,8 +39,10 @@ def acting_as(user):
         with set_actor(user):
             yield
     finally:
-        if previous is not None:
-            auditlog_value.set(previous)
+        # set_actor leaves its context behind with its receiver gone: what was there before is
+        # put back (nothing, outside a request), or a later block of the same thread acting as
+        # the same user (a command's second write) would be taken as already recorded, actorless.
+        auditlog_value.set(previous)
 
 
 def checked_save(instance, *, user, allowed: bool, refusal: str = ""):

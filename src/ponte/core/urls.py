@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import choices, directory, review_views, twofactor_views, users, views
+from . import choices, directory, review_views, risk_views, twofactor_views, users, views
 
 app_name = "core"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("importazioni/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("importazioni/<int:pk>/stato/", views.ImportStatusView.as_view(), name="import-status"),
     path("importazioni/<int:pk>/importa/", views.ImportPreviewedView.as_view(), name="import-previewed"),
+    path("rischi/", risk_views.RiskListView.as_view(), name="risk-list"),
+    path("rischi/nuovo/<slug:kind>/<int:pk>/", risk_views.RiskAddView.as_view(), name="risk-add"),
+    path("rischi/<int:pk>/", risk_views.RiskDetailView.as_view(), name="risk-detail"),
+    path("rischi/<int:pk>/modifica/", risk_views.RiskEditView.as_view(), name="risk-edit"),
+    path("rischi/<int:pk>/chiudi/", risk_views.RiskStatusView.as_view(close=True), name="risk-close"),
+    path("rischi/<int:pk>/riapri/", risk_views.RiskStatusView.as_view(close=False), name="risk-reopen"),
+    path("rischi/<int:pk>/mitigazione/", risk_views.MitigationAddView.as_view(), name="risk-mitigation-add"),
     path("scelte/<str:model>/", choices.ChoicesView.as_view(), name="choices-json"),
     path("da-revisionare/", review_views.ReviewQueueView.as_view(), name="review-queue"),
     path("in-revisione/", review_views.MyReviewsView.as_view(), name="review-mine"),
