@@ -7,8 +7,8 @@ when the signed-in person may open its view: its URL is resolved to the view and
 
 The same modules feed the staff's home (`/<city>/gestione/`): `panels`, functions of
 (request, city) returning a `Panel` of the person's work (shown when they may open the list it
-summarises), and `deadlines`, functions of (request, city, until, shown) returning their `shown`
-soonest dated `Row`s and how many they have.
+summarises). Every kind of deadline is gathered in one place, `ponte.reports.deadlines`, whose
+card of the person's deadlines is one of these panels.
 """
 
 import datetime
@@ -185,27 +185,7 @@ def home_panels(request, city) -> list[Panel]:
             panel = build(request, city)
             if panel is not None and (panel.more_url is None or may_open(request.user, city, panel.more_url)):
                 panels.append(panel)
-    panels.append(upcoming_deadlines(request, city))
     return sorted(panels, key=lambda panel: panel.order)
-
-
-def upcoming_deadlines(request, city, *, weeks: int = 6, shown: int = 12) -> Panel:
-    """Every app's dated deadlines from today to `weeks` ahead, soonest first. Each source gives
-    its `shown` soonest rows and how many it has: the card reads a few rows whatever the plan's size."""
-    until = timezone.localdate() + datetime.timedelta(weeks=weeks)
-    sources = [source for module in menu_modules() for source in getattr(module, "deadlines", ())]
-    found = [source(request, city, until, shown=shown) for source in sources]
-    rows = sorted((row for some, _count in found for row in some), key=lambda row: row.date)
-    total = sum(count for _rows, count in found)
-    return Panel(
-        gettext_now("Deadlines of the next six weeks"),
-        rows[:shown],
-        more_url=None,
-        more_label="",
-        empty=gettext_now("No milestone, call or project deadline in the next six weeks."),
-        count=total,
-        order=30,
-    )
 
 
 # The core's own entries. People and users are filled by their pages as they land: an entry
@@ -263,11 +243,11 @@ def imports_to_watch(request, city) -> Panel:
 def my_follow_ups(request, city, *, shown: int = 8) -> Panel:
     """The follow-ups given to the signed-in person, not done yet: due date, link to their
     origin (the meeting, the mission), overdue ones marked, each with its "Mark done"."""
-    from .queries import open_follow_ups_of
+    from .queries import open_follow_ups_of, with_origins
 
     tasks = open_follow_ups_of(request.user, city)
     rows = []
-    for task in tasks[:shown]:
+    for task in with_origins(tasks[:shown]):
         origin = task.origin
         rows.append(
             Row(

@@ -96,6 +96,7 @@ IGNORED = {
     "participation.segment",
     "reports.report",
     "reports.reportdefinition",
+    "reports.calendarlink",
 }
 # Response headers a page may vary on and still be stored (the key holds the rest).
 STORABLE_VARY = {"cookie", "accept", "accept-language", "accept-encoding"}

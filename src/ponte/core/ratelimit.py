@@ -43,12 +43,22 @@ class ApiAnonRateThrottle(AnonRateThrottle):
         return client_address(request)
 
 
+def _key(request, scope: str) -> str:
+    return f"ponte:rate:{scope}:{client_address(request)}"
+
+
+def used_up(request, scope: str, *, limit: int) -> bool:
+    """Whether this client has already made `limit` attempts counted by `allow` in the current
+    window, without counting one more (a view that counts only its failures asks this first)."""
+    return (cache.get(_key(request, scope)) or 0) >= limit
+
+
 def allow(request, scope: str, *, limit: int, window: int = 3600) -> bool:
     """True while this client has made fewer than `limit` attempts in `window` seconds.
 
     The count is shared by every process through the cache; on Redis `add` is SET NX with its
     expiry and `incr` is INCR, both atomic, so concurrent requests on several machines each count."""
-    key = f"ponte:rate:{scope}:{client_address(request)}"
+    key = _key(request, scope)
     if cache.add(key, 1, window):
         return True
     try:

@@ -1,34 +1,22 @@
 """The back office's dashboard: plan progress, actions that need attention, funding, the
-deadlines of the coming weeks and the activity of international relations."""
+deadlines (overdue and of the coming 90 days, `deadlines.for_city`) and the activity of
+international relations."""
 
-import datetime
-from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ponte.diplomacy.models import Candidacy, Mission, Relation
-from ponte.funding.models import CITY_FUNDS, Call, Project, ProjectMilestone
+from ponte.diplomacy.models import Mission, Relation
+from ponte.funding.models import CITY_FUNDS, Project
 from ponte.funding.queries import FUNDED
 from ponte.plan import queries as plan_queries
-from ponte.plan.models import Axis, Milestone, late_condition
+from ponte.plan import schedule
+from ponte.plan.models import Axis, late_condition
 
+from . import deadlines
 from .figures import totals
-
-HORIZON_DAYS = 90
-
-
-@dataclass(frozen=True)
-class Deadline:
-    day: datetime.date
-    kind: str
-    title: str
-    url: str
 
 
 def build(city, axis_slug: str = "sdg") -> dict:
@@ -74,6 +62,10 @@ def build(city, axis_slug: str = "sdg") -> dict:
             for g in goals
             if g.action_count
         ],
+        # Planned against actual (issue 17): the actions of the plan by computed status.
+        "schedule": schedule.rag_counts(plan_queries.action_list(city).filter(line__macro_area__plan=plan), today)
+        if plan
+        else {},
         "late": list(late[:50]),
         "without_update": list(plan_queries.actions_due_update(city).order_by("sort_key")[:50]),
         "without_update_count": plan_queries.actions_due_update(city).count(),
@@ -84,7 +76,7 @@ def build(city, axis_slug: str = "sdg") -> dict:
         "by_year": [
             {"label": str(row["year"]), "value": _number(row["total"]), "projects": row["n"]} for row in by_year
         ],
-        "deadlines": deadlines(city, today),
+        "deadlines": deadlines.for_city(city, today),
         "relations": [{"label": label, "value": relations.get(value, 0)} for value, label in Relation.Status.choices],
         "missions": [{"label": str(row["year"]), "value": row["n"]} for row in missions],
     }
@@ -92,30 +84,3 @@ def build(city, axis_slug: str = "sdg") -> dict:
 
 def _number(value):
     return None if value is None else float(Decimal(value))
-
-
-def deadlines(city, today, days=HORIZON_DAYS) -> list[Deadline]:
-    """Calls, milestones, project reporting and candidacies due in the coming `days`."""
-    until = today + datetime.timedelta(days=days)
-    found = defaultdict(list)
-    for call in Call.objects.for_city(city).filter(deadline__gte=today, deadline__lte=until).select_related("city"):
-        found[call.deadline].append(Deadline(call.deadline, _("Call"), str(call), call.get_absolute_url()))
-    milestones = Milestone.objects.filter(
-        action__city=city, done_date=None, due_date__gte=today, due_date__lte=until
-    ).select_related("action__city")
-    for m in milestones:
-        found[m.due_date].append(
-            Deadline(m.due_date, _("Milestone"), f"{m.action.code} {m.title}", m.action.get_absolute_url())
-        )
-    reporting = ProjectMilestone.objects.filter(
-        project__city=city, done_date=None, due_date__gte=today, due_date__lte=until
-    ).select_related("project__city")
-    for m in reporting:
-        found[m.due_date].append(
-            Deadline(m.due_date, m.get_kind_display(), f"{m.project}: {m.title}", m.project.get_absolute_url())
-        )
-    candidacies = Candidacy.objects.for_city(city).filter(deadline__gte=today, deadline__lte=until)
-    listed = reverse("diplomacy:candidacy-list", kwargs={"city": city.slug})
-    for c in candidacies:
-        found[c.deadline].append(Deadline(c.deadline, _("Candidacy"), c.title, listed))
-    return [item for day in sorted(found) for item in found[day]]

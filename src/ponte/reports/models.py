@@ -114,3 +114,23 @@ class Report(ReportScope, CityScopedModel):
 
     def get_absolute_url(self):
         return reverse("reports:detail", kwargs={"city": self.city.slug, "pk": self.pk})
+
+
+class CalendarLink(CityScopedModel):
+    """The private address of one person's deadlines calendar in a city (issue 17), read by
+    calendar apps without a session. Only the SHA-256 of its secret is kept: the address is shown
+    once when made, and making a new one (`reports.services.calendar_link_renew`) makes the old
+    one answer 404 at once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    secret_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_read_at = models.DateTimeField(_("last read by a calendar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        constraints = [models.UniqueConstraint(fields=["user", "city"], name="calendarlink_one_per_person")]
+
+    def __str__(self):
+        return f"{self.user} · {self.city}"

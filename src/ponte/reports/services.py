@@ -1,7 +1,11 @@
 """Report generation: queue a report for a scope, write its three files as a background task
 with progress, keep it in the archive with who asked for it and when."""
 
+import datetime
+import hashlib
+import hmac
 import logging
+import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -15,7 +19,7 @@ from ponte.core.text import printable, strip_control_characters
 
 from . import content as report_content
 from . import writers
-from .models import Report, ReportDefinition
+from .models import CalendarLink, Report, ReportDefinition
 
 logger = logging.getLogger(__name__)
 SCOPE_FIELDS = ["start_date", "end_date", "axis_item", "programme", "office"]
@@ -84,3 +88,44 @@ def generate(report: Report) -> Report:
     report.finished_at = timezone.now()
     report.save()
     return report
+
+
+# --- the private calendar of a person's deadlines (issue 17) ------------------------------------
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def calendar_link_renew(*, user, city) -> tuple[CalendarLink, str]:
+    """Make the person's calendar address, or a new one in place of the old (which stops working at
+    once); returns the link and its secret, which is stored only as a hash: show it now or never."""
+    if not permissions.can_view(user, city):
+        raise PermissionDenied(_("Only the city's staff have a deadlines calendar."))
+    secret = secrets.token_urlsafe(32)
+    link, _created = CalendarLink.objects.update_or_create(
+        user=user, city=city, defaults={"secret_sha256": _sha256(secret), "last_read_at": None}
+    )
+    return link, secret
+
+
+def calendar_link_revoke(*, user, city) -> bool:
+    """Remove the person's calendar address; whether there was one."""
+    deleted, _rows = CalendarLink.objects.filter(user=user, city=city).delete()
+    return bool(deleted)
+
+
+def calendar_link_owner(*, city, pk: int, secret: str):
+    """The account whose calendar address this is, or None: an unknown or replaced address, or
+    one whose owner is inactive or no longer has a role in the city. The secret is compared in
+    constant time."""
+    link = CalendarLink.objects.filter(city=city, pk=pk).select_related("user").first()
+    if link is None or not hmac.compare_digest(link.secret_sha256, _sha256(secret)):
+        return None
+    if not link.user.is_active or not permissions.can_view(link.user, city):
+        return None
+    now = timezone.now()
+    if link.last_read_at is None or now - link.last_read_at > datetime.timedelta(hours=1):
+        # At most one write an hour, whatever the calendar's polling (no signals: no cache bump).
+        CalendarLink.objects.filter(pk=link.pk).update(last_read_at=now)
+    return link.user

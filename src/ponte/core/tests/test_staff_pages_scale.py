@@ -12,7 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from ponte.core import choices
 from ponte.core.menu import all_items
 from ponte.core.models import Membership
-from ponte.factories import ActionFactory, CityFactory, LineFactory, MembershipFactory, MilestoneFactory
+from ponte.factories import (
+    ActionFactory,
+    CityFactory,
+    LineFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    PersonFactory,
+)
 from ponte.funding.models import Project
 from ponte.funding.tests.factories import ProjectFactory
 from ponte.portal.tests.world import add_published, build_world
@@ -161,9 +168,10 @@ def test_the_overview_shows_a_lines_first_actions_and_links_to_all_of_them(clien
 def test_the_homes_deadlines_read_the_soonest_and_count_them_all(client, city, owner):
     line = LineFactory(city=city)
     soon = datetime.date.today() + datetime.timedelta(days=3)
+    me = PersonFactory(city=city, user=owner)  # the actions' responsible: their deadlines are the owner's
     for i in range(15):
         MilestoneFactory(
-            action=ActionFactory(line=line, code=f"7.{i}"),
+            action=ActionFactory(line=line, code=f"7.{i}", responsible=me, status="completed"),  # no update due
             title=f"Traguardo {i}",
             due_date=soon + datetime.timedelta(i),
         )

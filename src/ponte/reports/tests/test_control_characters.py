@@ -41,8 +41,8 @@ def test_an_update_with_a_control_character_is_refused_with_a_reason(client, use
     year, semester = current_period()
     client.force_login(users["editor"])
     page = client.post(
-        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/",
-        {"year": year, "period": semester, "text": "Primo\x0b testo."},
+        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semester/{year}/{semester}/",
+        {"status": "in_progress", "progress": 0, "text": "Primo\x0b testo."},
     )
     assert page.status_code == 200 and "carattere di controllo invisibile" in page.content.decode()
     assert not ActionUpdate.objects.exists()
