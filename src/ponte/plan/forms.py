@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.concurrency import StaleEditGuard
-from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin
+from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin, style_for_bootstrap_italia
 from ponte.core.models import Organisation, Person
 from ponte.core.text import NoControlCharacters
 from ponte.core.uploads import XLSX, CheckedFileField
@@ -18,8 +18,7 @@ from .models import (
     Line,
     MacroArea,
     Milestone,
-    Semester,
-    current_period,
+    ReportingCycle,
 )
 
 
@@ -112,42 +111,116 @@ class LineForm(NodeForm):
         model = Line
 
 
-class UpdateForm(StyledFormMixin, forms.ModelForm):
-    period = forms.TypedChoiceField(choices=Semester.choices, coerce=int, label=_("semester"))
+class UpdateForm(StaleEditGuard, StyledFormMixin, forms.Form):
+    """The update of one period (issue 17): what the action's reporting cycle asks for — status,
+    progress, the values of its performance indicators, the narrative, the risks — in one form.
+    Given the cycle, the action's indicators and, when the period has its update, that update as
+    `versioned=` (a change saved since the form was opened is never overwritten)."""
 
-    class Meta:
-        model = ActionUpdate
-        fields = ["year", "period", "text"]
-
-    def __init__(self, *args, action=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.action = action
-        # The update is almost always the current semester's: offered as the default.
-        year, semester = current_period()
-        self.fields["year"].initial = self.fields["year"].initial or year
-        self.fields["period"].initial = self.fields["period"].initial or semester
-        self.fields["text"].validators.append(NoControlCharacters())  # the yearly report must hold it
-
-    def clean(self):
-        """A period has one update: writing a new one over it would lose the earlier text."""
-        data = super().clean()
-        year, semester = data.get("year"), data.get("period")
-        taken = self.action is not None and year and semester
-        if taken and self.action.updates.filter(cadence="semester", year=year, period=semester).exists():
-            raise forms.ValidationError(
-                _("This period already has its update: edit it from the action's page instead."), code="exists"
-            )
-        return data
-
-
-class UpdateEditForm(StaleEditGuard, StyledFormMixin, forms.Form):
-    """The text of an existing period's update (given as `versioned=`); the period itself stays."""
-
+    status = forms.ChoiceField(label=_("Status at the end of the period"), choices=Action.Status.choices)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("From 0 to 100: how much of the action is done. A completed action is at 100%."),
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
+    )
     text = forms.CharField(
         label=ActionUpdate._meta.get_field("text").verbose_name,
-        widget=forms.Textarea,
-        validators=[NoControlCharacters()],
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[NoControlCharacters()],  # the yearly report must hold it
     )
+    risks = forms.CharField(
+        label=ActionUpdate._meta.get_field("risks").verbose_name,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        validators=[NoControlCharacters()],
+        help_text=_("What could delay the action, or has already: the plan owner reads it with the update."),
+    )
+
+    def __init__(self, *args, cycle, indicators=(), **kwargs):
+        self.cycle, self.indicators = cycle, list(indicators)
+        super().__init__(*args, **kwargs)
+        for name, asked in (
+            ("status", cycle.asks_status),
+            ("progress", cycle.asks_progress),
+            ("text", cycle.asks_narrative),
+            ("risks", cycle.asks_risks),
+        ):
+            if not asked:
+                del self.fields[name]
+        if cycle.asks_indicators:
+            for indicator in self.indicators:
+                self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
+                    label=_("%(indicator)s (%(unit)s)") % {"indicator": indicator, "unit": indicator.unit},
+                    required=False,
+                    max_digits=20,
+                    decimal_places=4,
+                    help_text=_("The value at the end of the period. Leave it empty if it is not known yet."),
+                )
+        style_for_bootstrap_italia(self)  # the fields added above
+
+    def values(self) -> dict:
+        return {
+            indicator.pk: self.cleaned_data.get(f"value_{indicator.pk}")
+            for indicator in self.indicators
+            if f"value_{indicator.pk}" in self.fields
+        }
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "status": data.get("status", ""),
+            "progress": data.get("progress"),
+            "values": self.values(),
+            "text": data.get("text", ""),
+            "risks": data.get("risks", ""),
+        }
+
+
+class ReportingCycleForm(StyledFormMixin, forms.ModelForm):
+    """When the actions of a plan, a macro area or an action report, and what they report."""
+
+    class Meta:
+        model = ReportingCycle
+        fields = [
+            "cadence",
+            "due_days",
+            "remind_days_before",
+            "grace_days",
+            "asks_status",
+            "asks_progress",
+            "asks_indicators",
+            "asks_narrative",
+            "asks_risks",
+        ]
+
+
+class CycleOverrideForm(ReportingCycleForm):
+    """A cycle of its own for a macro area or an action of the plan (one of the two)."""
+
+    macro_area = forms.ModelChoiceField(label=_("Macro area"), queryset=MacroArea.objects.none(), required=False)
+    action = forms.ModelChoiceField(label=_("Action"), queryset=Action.objects.none(), required=False)
+
+    class Meta(ReportingCycleForm.Meta):
+        fields = ["macro_area", "action", *ReportingCycleForm.Meta.fields]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["macro_area"].queryset = MacroArea.objects.filter(plan=plan)
+        self.fields["action"].queryset = Action.objects.filter(line__macro_area__plan=plan).order_by("sort_key")
+        self.fields["action"].label_from_instance = lambda action: f"{action.code} {action.title}"
+        if self.instance.pk:  # where an override applies stays; remove it to set another
+            for name in ("macro_area", "action"):
+                self.fields[name].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and bool(data.get("macro_area")) == bool(data.get("action")):
+            raise forms.ValidationError(
+                _("Choose either a macro area or an action: the cycle applies to one of them."), code="level"
+            )
+        return data
 
 
 class MilestoneForm(StyledFormMixin, forms.ModelForm):

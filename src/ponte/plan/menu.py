@@ -19,6 +19,7 @@ items = [
     Item(_("Indicators"), "plan:indicator-list", "plan", 50),
     Item(_("Alignment"), "plan:axis-list", "plan", 60),
     Item(_("Overdue milestones"), "plan:overdue-milestones", "plan", 70),
+    Item(_("Monitoring cycle"), "plan:cycle", "plan", 75),
     Item(_("Spreadsheet"), "plan:workbook", "plan", 80),
 ]
 

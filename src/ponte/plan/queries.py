@@ -128,7 +128,10 @@ def action_detail(city, code):
             alignments_prefetch(),
             "milestones",
             "documents",
-            Prefetch("updates", queryset=ActionUpdate.objects.select_related("author")),
+            Prefetch(
+                "updates",
+                queryset=ActionUpdate.objects.select_related("author").prefetch_related("values__indicator"),
+            ),
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values", "targets")),
         )
         .get(code=code)

@@ -2,16 +2,29 @@
 audit trail (django-auditlog, actor set from the request or passed explicitly) live here."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ponte.core import permissions, uploads
+from ponte.core.models import ReviewState
 from ponte.core.services import acting_as
 from ponte.portal import follow
 
-from .models import Action, ActionDocument, ActionUpdate, Indicator, IndicatorTarget, IndicatorValue, Milestone
+from .models import (
+    Action,
+    ActionDocument,
+    ActionUpdate,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Milestone,
+    ReportingCycle,
+    UpdateValue,
+)
 
 
 def _require(allowed: bool):
@@ -50,6 +63,218 @@ def indicator_target_record(*, indicator: Indicator, user, target_date, value, n
             city=indicator.city, indicator=indicator, target_date=target_date, defaults={"value": value, "note": note}
         )
     return target
+
+
+@dataclass
+class UpdateOutcome:
+    """What `update_submit` did: the update, whether it was new, and whether it now waits for a
+    plan owner's review or was applied to the action at once."""
+
+    update: ActionUpdate
+    created: bool
+    pending: bool
+
+    @property
+    def applied(self) -> bool:
+        return not self.pending
+
+    def message(self) -> str:
+        label = {"period": self.update.period_label, "action": self.update.action.code}
+        if self.pending:
+            return (
+                _(
+                    "Update of %(period)s for %(action)s sent for review: it reaches the action and the "
+                    "public once a plan owner approves it."
+                )
+                % label
+            )
+        if self.created:
+            return _("Update of %(period)s recorded and applied to %(action)s.") % label
+        return _("Update of %(period)s corrected and applied to %(action)s.") % label
+
+
+def _decimal(raw, field: str, errors: dict):
+    """A number typed by a person (Italian "1.250,5" or "1250.5") or given by a program."""
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int | float):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text:  # the Italian decimal comma: dots are thousands separators
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        errors[field] = _("Write a number, e.g. 1250,5.")
+        return None
+    if not value.is_finite():
+        errors[field] = _("Write a number, e.g. 1250,5.")
+        return None
+    return value
+
+
+def update_indicators(action: Action):
+    """The indicators whose values an update of the action reports: its performance indicators."""
+    return action.indicators.filter(kind=Indicator.Kind.PERFORMANCE).order_by("sort_key", "pk")
+
+
+def update_submit(
+    *,
+    action: Action,
+    user,
+    cadence,
+    year: int,
+    period: int,
+    status: str = "",
+    progress=None,
+    values=None,
+    text: str = "",
+    risks: str = "",
+) -> UpdateOutcome:
+    """Write the update of one period of the action's reporting cycle, or correct the one written
+    (a period has one update: never replaced silently, its earlier versions stay in the audit
+    trail). Only what the cycle asks for is required. `values` maps indicators (or their pk) to
+    the values due. When the city reviews updates it waits for a plan owner (nothing reaches the
+    action, its indicators or the public before approval); otherwise it is applied at once.
+
+    Bad input raises ValidationError naming the field, and changes nothing."""
+    from .cycles import check_period, cycle_for
+
+    _require(permissions.can_edit_action(user, action))
+    cycle = cycle_for(action)
+    errors = {}
+    try:
+        check_period(cadence, year, period)
+    except (ValueError, TypeError):
+        errors["period"] = _("Choose a period of the reporting cycle.")
+    status = (status or "").strip()
+    if status and status not in Action.Status.values:
+        errors["status"] = _("Choose a status from the list.")
+    elif cycle.asks_status and not status:
+        errors["status"] = _("Choose the action's status at the end of the period.")
+    if progress in ("", None):
+        progress = None
+        if cycle.asks_progress:
+            errors["progress"] = _("Give the progress, from 0 to 100%.")
+    else:
+        try:
+            progress = int(progress)
+        except (TypeError, ValueError):
+            errors["progress"] = _("The progress is a whole number from 0 to 100.")
+        else:
+            if not 0 <= progress <= 100:
+                errors["progress"] = _("The progress is a whole number from 0 to 100.")
+    if status == Action.Status.COMPLETED and "progress" not in errors:
+        if progress is None:
+            progress = 100
+        elif progress != 100:
+            errors["progress"] = _("A completed action is at 100%.")
+    indicators = {i.pk: i for i in update_indicators(action)}
+    reported = {}
+    for key, raw in (values or {}).items():
+        pk = getattr(key, "pk", key)
+        field = f"value_{pk}"
+        if pk not in indicators:
+            errors[field] = _("This indicator is not one of the action's performance indicators.")
+            continue
+        if raw in ("", None):
+            continue
+        number = _decimal(raw, field, errors)
+        if number is not None:
+            if abs(number) >= Decimal("1e16"):
+                errors[field] = _("This number is too large.")
+            else:
+                reported[pk] = number
+    text, risks = (text or "").strip(), (risks or "").strip()
+    if cycle.asks_narrative and not text:
+        errors["text"] = _("Write what happened in this period.")
+    if errors:
+        raise ValidationError(errors)
+
+    from ponte.core import review
+
+    with acting_as(user), transaction.atomic():
+        update = (
+            ActionUpdate.objects.select_for_update()
+            .filter(action=action, cadence=cadence, year=year, period=period)
+            .first()
+        )
+        created = update is None
+        if created:
+            update = ActionUpdate(
+                city=action.city,
+                action=action,
+                cadence=cadence,
+                year=year,
+                period=period,
+                review_state=ReviewState.DRAFT,  # submitted below: nothing public before that
+            )
+        update.status, update.progress, update.text, update.risks, update.author = status, progress, text, risks, user
+        update.full_clean(exclude=["text"] if not text else None, validate_unique=False, validate_constraints=False)
+        update.save()
+        kept = UpdateValue.objects.filter(update=update)
+        kept.exclude(indicator_id__in=list(reported)).delete()
+        for pk, number in reported.items():
+            UpdateValue.objects.update_or_create(
+                update=update, indicator_id=pk, defaults={"city": action.city, "value": number}
+            )
+        review.submit(item=update, user=user)
+    return UpdateOutcome(update=update, created=created, pending=update.review_state != ReviewState.APPROVED)
+
+
+def update_apply(*, update: ActionUpdate, user) -> ActionUpdate:
+    """What an approved update does (at once when the city does not review updates, else when a
+    plan owner approves it): the action takes its status and progress, each reported value becomes
+    the indicator's measured value at the end of the period, and the action's followers hear of it."""
+    action = Action.objects.select_related("city").get(pk=update.action_id)
+    if update.status:
+        action.status = update.status
+    if update.progress is not None:
+        action.progress = update.progress
+    if update.status or update.progress is not None:
+        action_save(action=action, user=user)
+    source = _("Update %(period)s") % {"period": update.period_label}
+    for reported in update.values.select_related("indicator__city"):
+        indicator_value_record(
+            indicator=reported.indicator,
+            user=user,
+            reference_date=update.period_end,
+            value=reported.value,
+            source=source[:300],
+            note=reported.note,
+        )
+    with acting_as(user):
+        follow.record_update(update=update)
+    return update
+
+
+def cycle_save(*, cycle: ReportingCycle, user) -> ReportingCycle:
+    """Set the reporting cycle of a plan, or of one of its macro areas or actions (plan owners)."""
+    _require(permissions.can_manage_plan(user, cycle.plan.city))
+    if cycle.macro_area_id and cycle.macro_area.plan_id != cycle.plan_id:
+        raise ValidationError({"macro_area": _("This macro area belongs to another plan.")})
+    if cycle.action_id and cycle.action.line.macro_area.plan_id != cycle.plan_id:
+        raise ValidationError({"action": _("This action belongs to another plan.")})
+    cycle.city_id = cycle.plan.city_id
+    taken = ReportingCycle.objects.filter(
+        plan=cycle.plan, macro_area_id=cycle.macro_area_id, action_id=cycle.action_id
+    ).exclude(pk=cycle.pk)
+    if taken.exists():
+        field = "action" if cycle.action_id else "macro_area" if cycle.macro_area_id else "__all__"
+        raise ValidationError({field: _("It already has its own reporting cycle: change that one instead.")})
+    cycle.full_clean(validate_unique=False, validate_constraints=False)
+    with acting_as(user), transaction.atomic():
+        cycle.save()
+    return cycle
+
+
+def cycle_remove(*, cycle: ReportingCycle, user) -> None:
+    """Remove the cycle of a macro area or an action: it follows the cycle above it again."""
+    _require(permissions.can_manage_plan(user, cycle.plan.city))
+    if not (cycle.macro_area_id or cycle.action_id):
+        raise ValidationError(_("The plan's own cycle is changed, not removed."))
+    with acting_as(user), transaction.atomic():
+        cycle.delete()
 
 
 def update_record(*, action: Action, user, year: int, period: int, text: str, cadence="semester") -> ActionUpdate:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
@@ -30,15 +31,12 @@ from .forms import (
     MacroAreaForm,
     MilestoneDoneForm,
     MilestoneForm,
-    UpdateEditForm,
-    UpdateForm,
     WorkbookForm,
 )
 from .models import (
     Action,
     Axis,
     AxisItem,
-    Cadence,
     Indicator,
     Line,
     MacroArea,
@@ -178,19 +176,31 @@ class ActionDetailView(ActionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         action = self.get_action()
-        year, semester = current_period()
         return super().get_context_data(
             history=audit_history(action, action.milestones.all(), action.updates.all(), action.documents.all()),
-            update_form=UpdateForm(initial={"year": year, "period": semester}),
-            current_update=next(
-                (u for u in action.updates.all() if (u.cadence, u.year, u.period) == ("semester", year, semester)),
-                None,
-            ),
+            reporting=reporting_of(action, timezone.localdate()),
             milestone_form=MilestoneForm(),
             done_form=MilestoneDoneForm(),
             document_form=DocumentForm(),
             **kwargs,
         )
+
+
+def reporting_of(action, today):
+    """Which reporting cycle applies to the action, where it is set, and its next update due."""
+    from . import cycles
+
+    cycle = cycles.cycle_for(action)
+    reported = [(u.year, u.period) for u in action.updates.all() if u.cadence == cycle.cadence]
+    period, due = cycles.next_due(cycle, today, reported)
+    return {
+        "cycle": cycle,
+        "level": cycles.level_label(cycle),
+        "period": period,
+        "due": due,
+        "late": cycles.is_late(cycle, period, today),
+        "update": next((u for u in action.updates.all() if u.period_obj == period), None),
+    }
 
 
 class EditGuardMixin:
@@ -270,62 +280,6 @@ class ActionCreateView(PlanMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("New action in %(line)s") % {"line": self.get_line()}, **kwargs)
-
-
-class UpdateAddView(ActionEditMixin, FormView):
-    template_name = "plan/form.html"
-    page_title = gettext_lazy("New semester update")
-    form_class = UpdateForm
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"action": self.get_action()}
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.update_record(
-            action=self.get_action(),
-            user=self.request.user,
-            year=data["year"],
-            cadence=Cadence.SEMESTER,
-            period=data["period"],
-            text=data["text"],
-        )
-        messages.success(self.request, _("Update recorded."))
-        return super().form_valid(form)
-
-
-class UpdateEditView(ActionEditMixin, FormView):
-    """The update of one period, rewritten: the form holds its text, the history the earlier ones."""
-
-    template_name = "plan/form.html"
-    form_class = UpdateEditForm
-
-    def get_update(self):
-        if not hasattr(self, "_update"):
-            self._update = get_object_or_404(
-                self.get_action().updates.all(),
-                cadence=self.kwargs["cadence"],
-                year=self.kwargs["year"],
-                period=self.kwargs["period"],
-            )
-        return self._update
-
-    def get_form_kwargs(self):
-        update = self.get_update()
-        return super().get_form_kwargs() | {"initial": {"text": update.text}, "versioned": update}
-
-    def form_valid(self, form):
-        services.update_edit(update=self.get_update(), user=self.request.user, text=form.cleaned_data["text"])
-        messages.success(self.request, _("Update recorded."))
-        return super().form_valid(form)
-
-    def get_context_data(self, **kwargs):
-        update = self.get_update()
-        title = _("Edit the update of %(period)s · %(action)s") % {
-            "period": update.period_label,
-            "action": self.get_action().code,
-        }
-        return super().get_context_data(title=title, history=audit_history(update), **kwargs)
 
 
 class MilestoneAddView(ActionEditMixin, FormView):

@@ -49,7 +49,8 @@ def test_action_history_includes_its_milestones_and_updates(client, users, actio
         f"/{city.slug}/gestione/azioni/{action.code}/traguardi/", {"title": "Primo incontro", "due_date": "2025-03-31"}
     )
     client.post(
-        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/", {"year": 2025, "period": 1, "text": "Avviato."}
+        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semester/2025/1/",
+        {"status": "in_progress", "progress": 5, "text": "Avviato."},
     )
     page = client.get(f"/{city.slug}/gestione/azioni/{action.code}/")
     described = " ".join(f"{e.content_type.model}:{e.object_repr}" for e in page.context["history"])

@@ -61,8 +61,8 @@ def test_writing_the_update_removes_the_action_from_the_due_list(client, users, 
     assert action in client.get(f"/{city.slug}/gestione/azioni/scadenze/").context["object_list"]
     year, semester = current_period()
     client.post(
-        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/",
-        {"year": year, "period": semester, "text": "Svolti due incontri."},
+        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semester/{year}/{semester}/",
+        {"status": "in_progress", "progress": 10, "text": "Svolti due incontri."},
     )
     assert action not in client.get(f"/{city.slug}/gestione/azioni/scadenze/").context["object_list"]
     assert "Svolti due incontri." in client.get(f"/{city.slug}/gestione/azioni/{action.code}/").content.decode()
