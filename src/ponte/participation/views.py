@@ -564,7 +564,7 @@ class FaqView(CityMixin, ListView):
     def get_queryset(self):
         return (
             Question.objects.for_city(self.city)
-            .filter(in_faq=True)
+            .filter(in_faq=True, review_state=ReviewState.APPROVED)
             .exclude(faq_question="")
             .exclude(faq_answer="")
             .only("faq_question", "faq_answer", "answered_at")

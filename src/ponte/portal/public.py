@@ -5,7 +5,7 @@ sitemap, the search and the open data all read, so a draft cannot leak through o
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from ponte.core.models import Publication
+from ponte.core.models import Publication, ReviewState
 from ponte.funding.models import Participation, Project
 from ponte.funding.queries import FUNDED
 from ponte.governance.models import Body, Meeting
@@ -129,7 +129,14 @@ def events(city, *, upcoming=False):
 
 
 def news(city):
-    return News.objects.for_city(city).published().filter(published_on__lte=timezone.now()).select_related("city")
+    # Published and approved (issue 17): a news item awaiting review stays a draft, and one a plan
+    # owner has not approved never shows, whatever its publication says.
+    return (
+        News.objects.for_city(city)
+        .published()
+        .filter(published_on__lte=timezone.now(), review_state=ReviewState.APPROVED)
+        .select_related("city")
+    )
 
 
 def bodies(city):
@@ -140,7 +147,7 @@ def faq(city):
     """The Europe Direct questions the desk rewrote and published in the FAQ."""
     return (
         Question.objects.for_city(city)
-        .filter(in_faq=True)
+        .filter(in_faq=True, review_state=ReviewState.APPROVED)
         .exclude(faq_question="")
         .exclude(faq_answer="")
         .select_related("city")
