@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.management.base import BaseCommand
 
 from ponte.collaboration.delivery import send_digests
@@ -10,6 +12,13 @@ class Command(BaseCommand):
         "immediate notification mails the relay refused. Run it daily from cron (e.g. at 7:00)."
     )
 
-    def handle(self, **options):
-        for line in send_digests().lines():
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date",
+            type=datetime.date.fromisoformat,
+            help="The day whose period is sent, YYYY-MM-DD (default: today)",
+        )
+
+    def handle(self, date=None, **options):
+        for line in send_digests(today=date).lines():
             self.stdout.write(line)
