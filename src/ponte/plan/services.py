@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ponte.core import permissions, uploads
@@ -209,6 +210,8 @@ def update_submit(
                 period=period,
                 review_state=ReviewState.DRAFT,  # submitted below: nothing public before that
             )
+        if not review.city_reviews(update):  # approved as written: one version in the audit trail, not two
+            update.review_state, update.submitted_at = ReviewState.APPROVED, update.submitted_at or timezone.now()
         update.status, update.progress, update.text, update.risks, update.author = status, progress, text, risks, user
         update.full_clean(exclude=["text"] if not text else None, validate_unique=False, validate_constraints=False)
         update.save()

@@ -46,7 +46,7 @@ def test_partner_changes_are_audited(client, users, action, city, other_office):
 def test_action_history_includes_its_milestones_and_updates(client, users, action, city):
     client.force_login(users["editor"])
     client.post(
-        f"/{city.slug}/gestione/azioni/{action.code}/traguardi/", {"title": "Primo incontro", "due_date": "2025-03-31"}
+        f"/{city.slug}/gestione/azioni/{action.code}/traguardi/", {"title": "Primo incontro", "due_date": "2025-03-31", "weight": "1"}
     )
     client.post(
         f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semester/2025/1/",

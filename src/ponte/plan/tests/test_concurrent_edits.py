@@ -80,7 +80,9 @@ def test_the_same_guard_covers_the_generic_edit_forms(client, users, city, actio
 
 def test_the_guard_covers_the_rewrite_of_a_semester_update(client, users, city, action):
     year, semester = current_period()
-    update = ActionUpdate.objects.create(city=city, action=action, year=year, period=semester, text="Primo.")
+    update = ActionUpdate.objects.create(
+        city=city, action=action, year=year, period=semester, status="in_progress", progress=10, text="Primo."
+    )
     url = f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semester/{year}/{semester}/"
     client.force_login(users["editor"])
     first, second = opened_form(client, url), opened_form(client, url)
