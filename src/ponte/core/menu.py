@@ -200,6 +200,7 @@ items = [
     Item(_("To review"), "core:review-queue", "plan", 5, badge=items_to_review),
     Item(_("My items in review"), "core:review-mine", "plan", 6),
     Item(_("Review before publication"), "core:review-settings", "administration", 5),
+    Item(_("Risk register"), "core:risk-list", "plan", 78),
     Item(_("Imports"), "core:import-list", "funds", 50),
     Item(_("Organisations"), "core:organisation-list", "directory", 10),
     Item(_("People"), "core:person-list", "directory", 20),
