@@ -1,10 +1,13 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ponte.core.filters import CityFilterSet, sort_by
 from ponte.core.models import Organisation
 
+from . import schedule
 from .models import Action, AxisItem, Indicator, Line, MacroArea, Milestone
 
 
@@ -15,6 +18,10 @@ class ActionFilter(CityFilterSet):
     )
     line = django_filters.ModelChoiceFilter(queryset=Line.objects.all(), label=_("Line"))
     status = django_filters.ChoiceFilter(choices=Action.Status.choices, label=_("Status"))
+    # The status computed from the planned trajectory (issue 17), beside the one editors set.
+    rag = django_filters.ChoiceFilter(
+        choices=schedule.Rag.choices, method="by_rag", label=pgettext_lazy("planned against actual", "Schedule")
+    )
     owner_office = django_filters.ModelChoiceFilter(
         queryset=Organisation.objects.filter(kind=Organisation.Kind.CITY_OFFICE), label=_("Owning office")
     )
@@ -32,7 +39,25 @@ class ActionFilter(CityFilterSet):
 
     class Meta:
         model = Action
-        fields = ["q", "macro_area", "line", "status", "owner_office", "alignment"]
+        fields = ["q", "macro_area", "line", "status", "rag", "owner_office", "alignment"]
+
+    def by_rag(self, queryset, name, value):
+        return schedule.filter_by_rag(queryset, timezone.localdate(), value)
+
+
+class TimelineFilter(CityFilterSet):
+    """The timeline's choices: a macro area, an owning office, a computed status."""
+
+    macro_area = ActionFilter.base_filters["macro_area"]
+    owner_office = ActionFilter.base_filters["owner_office"]
+    rag = ActionFilter.base_filters["rag"]
+
+    class Meta:
+        model = Action
+        fields = ["macro_area", "owner_office", "rag"]
+
+    def by_rag(self, queryset, name, value):
+        return schedule.filter_by_rag(queryset, timezone.localdate(), value)
 
 
 class IndicatorFilter(CityFilterSet):

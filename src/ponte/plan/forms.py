@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.concurrency import StaleEditGuard
@@ -8,6 +9,7 @@ from ponte.core.models import Organisation, Person
 from ponte.core.text import NoControlCharacters
 from ponte.core.uploads import XLSX, CheckedFileField
 
+from . import dependencies
 from .models import (
     Action,
     ActionUpdate,
@@ -18,6 +20,7 @@ from .models import (
     Line,
     MacroArea,
     Milestone,
+    Plan,
     ReportingCycle,
 )
 
@@ -36,6 +39,7 @@ class ActionForm(CityModelForm):
             "responsible",
             "partners",
             "alignments",
+            "depends_on",
             "weight",
             "source",
             "publication",
@@ -49,10 +53,24 @@ class ActionForm(CityModelForm):
         )
         self.fields["responsible"].queryset = Person.objects.for_city(kwargs["city"]).select_related("organisation")
         self.fields["alignments"].queryset = AxisItem.objects.for_city(kwargs["city"]).select_related("axis")
+        # Any other action of the city; long lists are searched on the server (`ponte.core.choices`).
+        others = Action.objects.for_city(kwargs["city"]).select_related("city")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["depends_on"].queryset = others
         if not can_manage_plan:
             # Office editors report on their actions; ownership and weights are the plan owner's.
             for name in ("owner_office", "weight", "publication"):
                 self.fields[name].disabled = True
+
+    def clean_depends_on(self):
+        """No action may wait for itself, directly or through others (`dependencies.check`)."""
+        chosen = self.cleaned_data["depends_on"]
+        try:
+            dependencies.check(self.instance, chosen)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["depends_on"]) from None
+        return chosen
 
 
 class ActionCreateForm(ActionForm):
@@ -226,8 +244,26 @@ class CycleOverrideForm(ReportingCycleForm):
 class MilestoneForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["title", "due_date"]
+        fields = ["title", "due_date", "weight"]
+        help_texts = {
+            "weight": _(
+                "Share of the action's work this milestone completes, relative to its other milestones: "
+                "with weights 1, 1 and 2, the last milestone is half of the work. The expected progress "
+                "of the action follows the weights of the milestones due."
+            )
+        }
         widgets = {"due_date": DateInput()}
+
+
+class PlanThresholdsForm(StyledFormMixin, forms.ModelForm):
+    """The plan's "Soglie di andamento": points behind the expected progress (issue 17)."""
+
+    class Meta:
+        model = Plan
+        fields = ["rag_at_risk_gap", "rag_behind_gap"]
+
+    def _post_clean(self):
+        pass  # the service validates the plan and names the field that is wrong
 
 
 class MilestoneDoneForm(StyledFormMixin, forms.Form):

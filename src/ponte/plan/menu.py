@@ -16,11 +16,13 @@ items = [
     Item(_("My actions"), "plan:my-actions", "plan", 20),
     Item(_("Updates to write"), "plan:due", "plan", 30),
     Item(_("Actions"), "plan:action-list", "plan", 40),
+    Item(_("Timeline"), "plan:timeline", "plan", 45),
     Item(_("Indicators"), "plan:indicator-list", "plan", 50),
     Item(_("Alignment"), "plan:axis-list", "plan", 60),
     Item(_("Overdue milestones"), "plan:overdue-milestones", "plan", 70),
     Item(_("Monitoring cycle"), "plan:cycle", "plan", 75),
     Item(_("Spreadsheet"), "plan:workbook", "plan", 80),
+    Item(_("Schedule thresholds"), "plan:thresholds", "plan", 85),
 ]
 
 

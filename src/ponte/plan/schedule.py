@@ -266,6 +266,13 @@ def assess_actions(actions: Iterable, today: datetime.date) -> dict[int, Assessm
     return result
 
 
+def attach(actions: Iterable, today: datetime.date) -> None:
+    """Give each action of `actions` (a page of a list) its assessment as `action.schedule`."""
+    assessments = assess_actions(actions, today)
+    for action in actions:
+        action.schedule = assessments[action.pk]
+
+
 def _plan_joined(action) -> bool:
     line = action._state.fields_cache.get("line")
     if line is None:

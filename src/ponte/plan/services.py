@@ -307,13 +307,44 @@ def update_edit(*, update: ActionUpdate, user, text: str) -> ActionUpdate:
     return update
 
 
-def milestone_add(*, action: Action, user, title: str, due_date: datetime.date) -> Milestone:
+def milestone_add(*, action: Action, user, title: str, due_date: datetime.date, weight=None) -> Milestone:
     _require(permissions.can_edit_action(user, action))
     milestone = Milestone(city=action.city, action=action, title=title, due_date=due_date)
+    if weight is not None:
+        milestone.weight = weight
     milestone.full_clean()
     with acting_as(user):
         milestone.save()
     return milestone
+
+
+def milestone_edit(*, milestone: Milestone, user, title: str, due_date: datetime.date, weight) -> Milestone:
+    """Change a milestone's title, due date or weight (its weight shapes the action's expected
+    progress, `ponte.plan.schedule`)."""
+    _require(permissions.can_edit_action(user, milestone.action))
+    milestone.title, milestone.due_date, milestone.weight = title, due_date, weight
+    milestone.full_clean()
+    with acting_as(user):
+        milestone.save()
+    return milestone
+
+
+def plan_thresholds_set(*, plan, user, at_risk_gap: int, behind_gap: int):
+    """Set how many points below its expected progress an action is at risk, and behind (plan
+    owners); the second may not be below the first."""
+    _require(permissions.can_manage_plan(user, plan.city))
+    if behind_gap < at_risk_gap:
+        raise ValidationError(
+            {
+                "rag_behind_gap": _("%(field)s: it cannot be below the threshold of “at risk” (%(at_risk)s).")
+                % {"field": plan._meta.get_field("rag_behind_gap").verbose_name.capitalize(), "at_risk": at_risk_gap}
+            }
+        )
+    plan.rag_at_risk_gap, plan.rag_behind_gap = at_risk_gap, behind_gap
+    plan.full_clean()
+    with acting_as(user):
+        plan.save(update_fields=["rag_at_risk_gap", "rag_behind_gap"])
+    return plan
 
 
 def milestone_complete(*, milestone: Milestone, user, done_date: datetime.date) -> Milestone:

@@ -18,7 +18,7 @@ from ponte.core.importing import ImportFailed, RowError
 from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView, edit_title, run_service, saved_message
 
-from . import queries, services, spreadsheets
+from . import queries, schedule, services, spreadsheets
 from .filters import ActionFilter, IndicatorFilter, MilestoneFilter
 from .forms import (
     ActionCreateForm,
@@ -68,9 +68,12 @@ class OverviewView(PlanMixin, TemplateView):
             macro.progress = rollup.macro_areas.get(macro.pk)
             for line in macro.lines.all():
                 line.progress = rollup.lines.get(line.pk)
+        today = timezone.localdate()
+        schedule.attach([a for m in macro_areas for line in m.lines.all() for a in line.first_actions], today)
         return super().get_context_data(
             plan=plan,
             rollup=rollup,
+            schedule_counts=schedule.rag_counts(Action.objects.filter(line__macro_area__plan=plan), today),
             macro_areas=macro_areas,
             axes=Axis.objects.for_city(self.city),
             notes=self.city_notes(),
@@ -110,7 +113,9 @@ class ActionListView(ExportableListView):
         return queries.action_list(self.city)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, **kwargs)
+        context = super().get_context_data(title=self.title, **kwargs)
+        schedule.attach(context["object_list"], timezone.localdate())  # the computed status of the page's actions
+        return context
 
 
 class MyActionsView(ActionListView):
@@ -140,6 +145,7 @@ MILESTONE_COLUMNS = [
     Column(gettext_lazy("Action"), lambda m: m.action.code),
     Column(gettext_lazy("Action title"), lambda m: m.action.title),
     Column(gettext_lazy("Due"), lambda m: m.due_date),
+    Column(gettext_lazy("Weight"), lambda m: m.weight),
     Column(gettext_lazy("Owning office"), lambda m: m.action.owner_office or ""),
     Column(gettext_lazy("Responsible"), lambda m: m.action.responsible or ""),
 ]
