@@ -9,7 +9,7 @@ from ponte.core import permissions
 from ponte.core.menu import Item, Panel, Row
 
 from . import queries
-from .models import Action, Milestone, current_period
+from .models import Action, Milestone
 
 items = [
     Item(_("Plan overview"), "plan:overview", "plan", 10),
@@ -51,14 +51,13 @@ def my_actions(request, city) -> Panel:
 
 
 def updates_due(request, city) -> Panel:
-    year, semester = current_period()
     actions = _for_person(queries.actions_due_update(city), request, city)
     return Panel(
-        gettext("Updates due for %(year)s, semester %(semester)s") % {"year": year, "semester": semester},
+        gettext("Updates due"),
         _action_rows(actions[:8]),
         reverse("plan:due", kwargs={"city": city.slug}),
         gettext("All updates due"),
-        gettext("Every running action has its update for this period."),
+        gettext("Every running action has its update for the last period ended."),
         count=actions.count(),  # counted by the database, not by reading every action
         order=20,
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from ponte.core.models import Publication
@@ -15,13 +15,11 @@ from .models import (
     Action,
     ActionUpdate,
     AxisItem,
-    Cadence,
     Indicator,
     Line,
     MacroArea,
     Milestone,
     Plan,
-    current_period,
 )
 
 
@@ -244,16 +242,31 @@ def progress_of(actions) -> Decimal | None:
     return count_and_progress(actions)[1]
 
 
-def actions_due_update(city, period=None):
-    """Actions still running that have no semestral update for the period (default: now)."""
-    year, semester = period or current_period()
-    reported = ActionUpdate.objects.filter(action=OuterRef("pk"), cadence=Cadence.SEMESTER, year=year, period=semester)
-    return (
-        action_list(city)
-        .exclude(status__in=[Action.Status.COMPLETED, Action.Status.SUSPENDED])
-        .exclude(Exists(reported))
-    )
+def actions_due_update(city, today=None):
+    """Running actions that lack the update of the last period ended under their reporting cycle
+    (`ponte.plan.cycles`): the update due now, or late. Three queries whatever the number of actions."""
+    from .cycles import Period, cycles_for
 
+    today = today or timezone.localdate()
+    running = action_list(city).exclude(status__in=[Action.Status.COMPLETED, Action.Status.SUSPENDED])
+    actions = list(
+        Action.objects.filter(pk__in=running.values("pk"))
+        .select_related("line__macro_area__plan")
+    )
+    by_action = cycles_for(actions)
+    reported = set(
+        ActionUpdate.objects.filter(action__city=city, year__gte=today.year - 1).values_list(
+            "action_id", "cadence", "year", "period"
+        )
+    )
+    due = []
+    for action in actions:
+        cycle = by_action[action.pk]
+        period = Period.of(today, cycle.cadence).previous()
+        started = action.start_date is None or action.start_date <= period.end
+        if started and (action.pk, cycle.cadence, period.year, period.number) not in reported:
+            due.append(action.pk)
+    return running.filter(pk__in=due)
 
 def overdue_milestones(city):
     return (

@@ -2,12 +2,14 @@
 audit trail (django-auditlog, actor set from the request or passed explicitly) live here."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ponte.core import permissions, uploads
@@ -390,47 +392,176 @@ def check(instance):
     return []
 
 
+# -- reminders, late reminders and escalation (issue 17) -----------------------------------------
+
+# A reminder run chases the periods whose escalation date is at most this many days past (runs
+# missed for a few days are caught up); older gaps were escalated then, and a first run on an old
+# plan does not bury people in them.
+CATCH_UP_DAYS = 7
+
+
+@dataclass
+class ReminderRun:
+    """What a reminder run did: notifications put in people's centres, by kind, and those that
+    were already there from an earlier run (never duplicated)."""
+
+    actions: int = 0
+    counts: dict = field(default_factory=dict)
+    already: int = 0
+
+    def add(self, kind, created):
+        if created:
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+        else:
+            self.already += 1
+
+    @property
+    def sent(self) -> int:
+        return sum(self.counts.values())
+
+
 def _reminder_recipients(city, actions):
-    """Map each address to the due actions it answers for: the responsible person, else the
-    office editors of the owning office, else the plan owners (nothing goes unreminded)."""
+    """Map each due action to the staff accounts that answer for it: the responsible person's
+    account, else the office editors of the owning office, else the plan owners and
+    administrators (nothing goes unreminded). Returns (by action pk, plan owners)."""
     from collections import defaultdict
 
-    from ponte.core.mail import staff_addresses
+    from django.contrib.auth import get_user_model
 
-    editors, owners = staff_addresses(city)
-    recipients = defaultdict(list)
+    from ponte.core.models import Membership
+
+    editors, owners = defaultdict(list), []
+    memberships = (
+        Membership.objects.for_city(city)
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    for membership in memberships:
+        if membership.role == Membership.Role.OFFICE_EDITOR:
+            editors[membership.office_id].append(membership.user)
+        elif membership.role in (Membership.Role.PLAN_OWNER, Membership.Role.ADMINISTRATOR):
+            owners.append(membership.user)
+    owners = list({user.pk: user for user in owners}.values())
+    people = {}
     for action in actions:
         person = action.responsible
-        email = (person.email or (person.user.email if person.user_id else "")) if person else ""
-        for address in {email} if email else editors.get(action.owner_office_id) or owners:
-            recipients[address].append(action)
-    return recipients
+        user = person.user if person is not None and person.user_id else None
+        if isinstance(user, get_user_model()) and user.is_active:
+            people[action.pk] = [user]
+        else:
+            people[action.pk] = editors.get(action.owner_office_id) or owners
+    return people, owners
 
 
-def send_update_reminders(*, city, period=None) -> int:
-    """Mail every owner whose actions lack this period's update; returns the mails sent.
+def _who_answers(action) -> str:
+    if action.responsible is not None:
+        return str(action.responsible)
+    if action.owner_office is not None:
+        return str(action.owner_office)
+    return _("nobody: the action has neither a responsible person nor an owning office")
 
-    Each address gets at most one reminder per period; a failed send is retried next run.
-    """
-    from ponte.core.mail import mailer
 
-    from .models import UpdateReminder, current_period
-    from .queries import actions_due_update
+def send_update_reminders(*, city, today=None) -> ReminderRun:
+    """For each running action and its reporting cycle, tell the people who answer for it that a
+    period's update is due (`remind_days_before` the due date), then that it is late (after the
+    due date); and after the grace period tell the plan owners and administrators which action
+    is late and whose it is. Notifications, not mail: each person's notification centre and their
+    choice of e-mail (immediate or digest) deliver them. Each is keyed by action, period and kind,
+    so running this again (daily from cron) never tells anyone twice."""
+    from django.conf import settings
+    from django.utils import translation
 
-    year, semester = period or current_period()
-    due = actions_due_update(city, (year, semester)).select_related("responsible__user")
-    already = set(
-        UpdateReminder.objects.for_city(city).filter(year=year, semester=semester).values_list("email", flat=True)
+    from ponte.collaboration.models import Notification
+    from ponte.collaboration.services import notify
+
+    from . import cycles
+
+    today = today or timezone.localdate()
+    actions = list(
+        Action.objects.for_city(city)
+        .exclude(status__in=[Action.Status.COMPLETED, Action.Status.SUSPENDED])
+        .select_related("city", "line__macro_area__plan", "owner_office", "responsible__user")
+        .order_by("sort_key")
     )
-    sent = 0
-    with mailer() as mail:
-        for email, actions in sorted(_reminder_recipients(city, due).items()):
-            if email in already:
-                continue
-            context = {"city": city, "year": year, "semester": semester, "actions": actions}
-            if mail.send(to=email, template="plan/email/update_reminder", context=context):
-                UpdateReminder.objects.create(
-                    city=city, email=email, year=year, semester=semester, action_count=len(actions)
-                )
-                sent += 1
-    return sent
+    run = ReminderRun(actions=len(actions))
+    by_action = cycles.cycles_for(actions)
+    reported = set(
+        ActionUpdate.objects.filter(action__in=[a.pk for a in actions], year__gte=today.year - 3).values_list(
+            "action_id", "cadence", "year", "period"
+        )
+    )
+    people, owners = _reminder_recipients(city, actions)
+    Kind = Notification.Kind
+    with translation.override(settings.LANGUAGE_CODE):
+        for action in actions:
+            cycle = by_action[action.pk]
+            period = cycles.Period.of(today, cycle.cadence)
+            while (today - cycles.escalation_date(cycle, period)).days <= CATCH_UP_DAYS:
+                stage = _stage(action, cycle, period, today, reported)
+                if stage is not None:
+                    _remind(action, cycle, period, stage, people[action.pk], owners, run, notify, Kind)
+                period = period.previous()
+    return run
+
+
+def _stage(action, cycle, period, today, reported):
+    """Which notice a period's missing update calls for today: None, "due", "late" or "escalation"."""
+    from . import cycles
+
+    if (action.pk, cycle.cadence, period.year, period.number) in reported:
+        return None
+    if action.start_date and action.start_date > period.end:
+        return None  # the action had not started
+    if action.end_date and action.end_date < period.start:
+        return None  # it had ended
+    if today >= cycles.escalation_date(cycle, period):
+        return "escalation"
+    if cycles.is_late(cycle, period, today):
+        return "late"
+    if today >= cycles.reminder_date(cycle, period):
+        return "due"
+    return None
+
+
+def _remind(action, cycle, period, stage, responsible, owners, run, notify, Kind):
+    from . import cycles
+
+    due = cycles.due_date(cycle, period)
+    names = {
+        "action": f"{action.code} {action.title}",
+        "period": period.label,
+        "date": date_format(due, "DATE_FORMAT"),
+    }
+    url = reverse(
+        "plan:update-edit",
+        kwargs={
+            "city": action.city.slug,
+            "code": action.code,
+            "cadence": period.cadence,
+            "year": period.year,
+            "period": period.number,
+        },
+    )
+    key = f"update:{{kind}}:{action.pk}:{period.cadence}:{period.year}:{period.number}"
+    if stage == "due":
+        kind, title = Kind.UPDATE_DUE, _("Update due by %(date)s: %(action)s · %(period)s") % names
+    else:
+        kind, title = Kind.UPDATE_LATE, _("Update late since %(date)s: %(action)s · %(period)s") % names
+    for user in responsible:
+        created = notify(recipient=user, city=action.city, kind=kind, title=title, key=key.format(kind=kind), url=url)
+        run.add(kind, created is not None)
+    if stage == "escalation":
+        title = _("Still missing after the grace period: %(action)s · %(period)s (due %(date)s)") % names
+        body = _("Who answers for it: %(who)s.") % {"who": _who_answers(action)}
+        for user in owners:
+            created = notify(
+                recipient=user,
+                city=action.city,
+                kind=Kind.ESCALATION,
+                title=title,
+                body=body,
+                key=key.format(kind=Kind.ESCALATION),
+                url=action.get_absolute_url(),
+            )
+            run.add(Kind.ESCALATION, created is not None)

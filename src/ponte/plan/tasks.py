@@ -1,4 +1,4 @@
-"""Background work of the plan: reminders to owners whose update is due (database queue)."""
+"""Background work of the plan: reminders of the periodic updates due (database queue)."""
 
 from django_tasks import task
 
@@ -8,13 +8,21 @@ from .services import send_update_reminders
 
 
 @task()
-def send_update_reminders_task(city_slug: str) -> int:
+def send_update_reminders_task(city_slug: str, today: str | None = None) -> dict:
+    """Reminders, late reminders and escalations of the city's periodic updates, as notifications.
+    Returns what it did: {"actions": n, "counts": {kind: n}, "already": n, "busy": bool}."""
+    import datetime
+
     from ponte.core.models import City
 
-    # One run per city at a time, whichever worker takes it (ponte.core.locks): the reminders
-    # already sent are read before mailing, so two runs together would mail twice.
+    day = datetime.date.fromisoformat(today) if today else None
+    # One run per city at a time, whichever worker takes it (ponte.core.locks); the notifications'
+    # keys keep two runs from telling anyone twice anyway.
     with held(f"update-reminders:{city_slug}", seconds=REMINDER_LOCK_SECONDS) as mine:
-        return send_update_reminders(city=City.objects.get(slug=city_slug)) if mine else 0
+        if not mine:
+            return {"actions": 0, "counts": {}, "already": 0, "busy": True}
+        run = send_update_reminders(city=City.objects.get(slug=city_slug), today=day)
+        return {"actions": run.actions, "counts": {str(k): v for k, v in run.counts.items()}, "already": run.already}
 
 
 @task()

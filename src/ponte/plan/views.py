@@ -42,7 +42,6 @@ from .models import (
     MacroArea,
     Milestone,
     WorkbookUpload,
-    current_period,
 )
 
 
@@ -126,15 +125,13 @@ class MyActionsView(ActionListView):
 
 
 class DueActionsView(ActionListView):
-    """This period's work: running actions without their narrative update."""
+    """The updates to write: running actions without the update of the last period ended under
+    their reporting cycle."""
 
     template_name = "plan/due_actions.html"
     export_name = "aggiornamenti-da-scrivere"
 
-    @property
-    def title(self):
-        year, semester = current_period()
-        return _("Updates due for %(year)s, semester %(semester)s") % {"year": year, "semester": semester}
+    title = gettext_lazy("Updates due")
 
     def base_queryset(self):
         return queries.actions_due_update(self.city)
