@@ -87,7 +87,25 @@ def generate(report: Report) -> Report:
         report.status, report.progress = Report.Status.DONE, 100
     report.finished_at = timezone.now()
     report.save()
+    _tell_who_asked(report)
     return report
+
+
+def _tell_who_asked(report: Report) -> None:
+    """The person who asked for the report finds its outcome in their notifications, once."""
+    from ponte.collaboration.services import job_finished
+
+    if report.generated_by_id is None:
+        return
+    job_finished(
+        user=report.generated_by,
+        city=report.city,
+        what=report.title,
+        url=report.get_absolute_url(),
+        done=report.status == Report.Status.DONE,
+        reason=report.error,
+        key=f"job:report:{report.pk}",
+    )
 
 
 # --- the private calendar of a person's deadlines (issue 17) ------------------------------------

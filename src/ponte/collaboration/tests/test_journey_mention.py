@@ -71,7 +71,7 @@ def test_a_mention_reaches_the_colleagues_centre_and_inbox(visit, city, action, 
     fits_the_screen(page)
     shoot(page, f"collaboration-comment-thread-{width}")
     if choice == "immediate":
-        assert [m["To"] for m in smtp_server.messages] == ["anna@example.org"]
+        assert [m["To"] for m in smtp_server.messages] == ["anna.bianchi@example.org"]
         assert "Marco Verdi ti ha menzionato" in subject(smtp_server.messages[0])
     else:
         assert smtp_server.messages == []
@@ -97,7 +97,7 @@ def test_a_mention_reaches_the_colleagues_centre_and_inbox(visit, city, action, 
         assert smtp_server.messages == []
         call_command("send_notification_digests", verbosity=0)
         call_command("send_notification_digests", verbosity=0)  # a second run sends nothing again
-        assert [m["To"] for m in smtp_server.messages] == ["anna@example.org"]
+        assert [m["To"] for m in smtp_server.messages] == ["anna.bianchi@example.org"]
         assert "1 notifica" in subject(smtp_server.messages[0])
     else:
         assert len(smtp_server.messages) == 1
