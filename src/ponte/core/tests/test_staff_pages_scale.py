@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ponte.core import choices
+from ponte.core import choices, risks
 from ponte.core.menu import all_items
 from ponte.core.models import Membership
 from ponte.factories import (
@@ -50,6 +50,18 @@ def grow(city, world, indexes):
     add_published(city, world, indexes)
     for action in world.published["actions"][-len(indexes) :]:
         MilestoneFactory(action=action, due_date=LAST_MONTH)  # overdue: listed by the overdue page
+    add_risks(world, len(indexes))
+
+
+def add_risks(world, n):
+    """A risk of each of the last `n` actions and projects, half of them with a mitigation (the
+    register, the risk's pages, the actions behind without mitigation on the home)."""
+    owner = Membership.objects.filter(city=world.shared["line"].city, role=Membership.Role.ADMINISTRATOR).first().user
+    items = world.published["actions"][-n:] + world.published["projects"][-n:]
+    for i, item in enumerate(items):
+        risk = risks.risk_add(item=item, user=owner, title=f"Rischio {i}", likelihood=1 + i % 5, impact=3)
+        if i % 2:
+            risks.mitigation_add(risk=risk, user=owner, title=f"Mitigazione {i}", due_date=LAST_MONTH, owner=owner)
 
 
 def test_every_staff_page_of_the_menu_keeps_its_queries_as_items_grow_tenfold(client, city):
@@ -59,6 +71,7 @@ def test_every_staff_page_of_the_menu_keeps_its_queries_as_items_grow_tenfold(cl
     for action in world.published["actions"]:
         MilestoneFactory(action=action, due_date=LAST_MONTH)
     client.force_login(MembershipFactory(city=city, role=Membership.Role.ADMINISTRATOR).user)
+    add_risks(world, 2)
     pages = crawl(client, city)
     assert len(pages) > 40, pages  # the menu's lists, the home, dashboards, and their items' pages
 
