@@ -30,7 +30,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core import permissions
@@ -211,7 +211,8 @@ def _updates_by_period(scope, owed, today) -> list[Deadline]:
         Deadline(
             due,
             "update",
-            gettext("Update for %(period)s: %(count)s actions") % {"period": period, "count": count},
+            ngettext("Update for %(period)s: %(count)s action", "Update for %(period)s: %(count)s actions", count)
+            % {"period": period, "count": count},
             url,
             _uid(scope, "updates", period.cadence, period.year, period.number),
             overdue=due < today,

@@ -145,7 +145,7 @@ class MyDeadlinesView(CityMixin, TemplateView):
         found = deadlines.for_user(self.request.user, self.city, today, kinds={kind} if kind else None)
         week_end = today + datetime.timedelta(days=7)
         groups = [
-            ("overdue", _("Overdue"), [d for d in found if d.overdue]),
+            ("overdue", _("Past due"), [d for d in found if d.overdue]),
             ("week", _("This week"), [d for d in found if not d.overdue and d.day < week_end]),
             ("later", _("Later"), [d for d in found if d.day >= week_end]),
         ]
