@@ -30,7 +30,13 @@ STAFF_PREFIXES = ("<slug:city>/gestione/", "<slug:city>/eventi/")
 # Forms every staff member of the city may open, whose rule is the item's own, checked by the
 # service on every post and tested with it (an office editor edits the actions of their office).
 READ_FORMS = {
+    "collaboration:comment-add",  # any staff member of the city comments (collaboration.services)
+    "collaboration:comment-delete",  # its author, within 15 minutes (collaboration.services.may_delete)
+    "collaboration:preferences",  # one's own e-mail choice
+    "collaboration:read",  # one's own notification (another's is a 404)
+    "collaboration:read-all",  # one's own notifications
     "core:follow-up-done",  # permissions.can_close_follow_up: its owner, or who manages its chapter
+    "core:review-detail",  # its author reads it; review.approve / send_back admit only plan owners
     "governance:body-document",  # the body's secretariat or members (governance.permissions)
     "governance:discussion",  # the body's members
     "governance:position-paper-add",  # the body's members
@@ -42,6 +48,7 @@ READ_FORMS = {
     "plan:milestone-done",  # can_edit_action
     "plan:update-add",  # can_edit_action
     "plan:update-edit",  # can_edit_action
+    "reports:calendar-link",  # one's own calendar address (reports.services.calendar_link_renew)
 }
 
 
