@@ -207,7 +207,10 @@ class UpdateWriteSerializer(serializers.Serializer):
     cadence = serializers.ChoiceField(choices=Cadence.choices, required=False)
     period = serializers.IntegerField(min_value=1, max_value=12, required=False)
     semester = serializers.ChoiceField(choices=[1, 2], required=False)
+    status = serializers.ChoiceField(choices=Action.Status.choices, required=False, help_text="Default: the action's.")
+    progress = serializers.IntegerField(min_value=0, max_value=100, required=False, help_text="Default: the action's.")
     text = serializers.CharField(max_length=20000)
+    risks = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
 
     def validate(self, data):
         semester = data.pop("semester", None)
@@ -248,6 +251,7 @@ class UpdateSerializer(serializers.ModelSerializer):
             "status",
             "progress",
             "text",
+            "review_state",
             "created_at",
         ]
 

@@ -198,8 +198,11 @@ class UpdateCreate(StaffWrite):
         action = get_object_or_404(Action.objects.for_city(self.city), code=code)
         data = serializers.UpdateWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        update = plan_services.update_record(action=action, user=request.user, **data.validated_data)
-        return Response(serializers.UpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+        # The same rules as the update form: validated field by field, a period's update corrected
+        # (never replaced), in review when the city reviews updates.
+        outcome = plan_services.update_record(action=action, user=request.user, **data.validated_data)
+        code = status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
+        return Response(serializers.UpdateSerializer(outcome.update).data, status=code)
 
 
 class ValueCreate(StaffWrite):

@@ -217,8 +217,8 @@ def update_submit(
         update.status, update.progress, update.text, update.risks, update.author = status, progress, text, risks, user
         update.full_clean(exclude=["text"] if not text else None, validate_unique=False, validate_constraints=False)
         update.save()
-        kept = UpdateValue.objects.filter(update=update)
-        kept.exclude(indicator_id__in=list(reported)).delete()
+        if values is not None:
+            UpdateValue.objects.filter(update=update).exclude(indicator_id__in=list(reported)).delete()
         for pk, number in reported.items():
             UpdateValue.objects.update_or_create(
                 update=update, indicator_id=pk, defaults={"city": action.city, "value": number}
@@ -282,31 +282,24 @@ def cycle_remove(*, cycle: ReportingCycle, user) -> None:
         cycle.delete()
 
 
-def update_record(*, action: Action, user, year: int, period: int, text: str, cadence="semester") -> ActionUpdate:
-    """Add or rewrite the narrative update of one period (one per action, cadence and period)."""
-    _require(permissions.can_edit_action(user, action))
-    with acting_as(user), transaction.atomic():
-        update, _created = ActionUpdate.objects.update_or_create(
-            city=action.city,
-            action=action,
-            cadence=cadence,
-            year=year,
-            period=period,
-            defaults={"text": text, "author": user},
-        )
-        follow.record_update(update=update)
-    return update
-
-
-def update_edit(*, update: ActionUpdate, user, text: str) -> ActionUpdate:
-    """Rewrite the text of a period's update; the audit trail keeps the earlier text and author."""
-    _require(permissions.can_edit_action(user, update.action))
-    if update.text != text:
-        update.text, update.author = text, user
-        with acting_as(user), transaction.atomic():
-            update.save(update_fields=["text", "author"])
-            follow.record_update(update=update)
-    return update
+def update_record(
+    *, action: Action, user, year: int, period: int, text: str, cadence="semester", status=None, progress=None, risks=""
+) -> UpdateOutcome:
+    """The update of a period written by a program (the API) or a script, by the same rules as the
+    form (`update_submit`, review included): the status and progress it does not give are the
+    action's own, as the form prefills them; the values reported with the update stay as they are."""
+    return update_submit(
+        action=action,
+        user=user,
+        cadence=cadence,
+        year=year,
+        period=period,
+        status=action.status if status is None else status,
+        progress=action.progress if progress is None else progress,
+        values=None,
+        text=text,
+        risks=risks,
+    )
 
 
 def milestone_add(*, action: Action, user, title: str, due_date: datetime.date, weight=None) -> Milestone:

@@ -229,3 +229,51 @@ def test_cycles_are_set_by_plan_owners_only(users, action):
     with pytest.raises(ValidationError) as refused:
         services.cycle_save(cycle=ReportingCycle(plan=plan, action=action), user=users["owner"])
     assert "action" in refused.value.message_dict
+
+
+# -- the API: the same rules, and readers of `semester` keep working -----------------------------
+
+
+def test_the_api_writes_through_the_same_rules(client, users, city, action, quarterly):
+    from ponte.core.tokens import create_api_token
+
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {create_api_token(user=users['editor'])[1]}"
+    url = f"/api/v1/{city.slug}/actions/{action.code}/updates/"
+    body = client.post(url, {"year": 2026, "cadence": "quarterly", "period": 2, "text": "Fatto."}, "application/json")
+    assert body.status_code == 201, body.content
+    written = body.json()
+    assert (written["cadence"], written["period"], written["semester"]) == ("quarterly", 2, None)
+    assert (written["period_start"], written["period_end"]) == ("2026-04-01", "2026-06-30")
+    assert written["status"] == action.status and written["review_state"] == "approved"
+
+    again = client.post(
+        url, {"year": 2026, "cadence": "quarterly", "period": 2, "text": "Corretto."}, "application/json"
+    )
+    assert again.status_code == 200 and ActionUpdate.objects.get(action=action).text == "Corretto."
+
+    old_style = client.post(url, {"year": 2026, "semester": 1, "text": "Semestre."}, "application/json")
+    assert old_style.status_code == 201 and old_style.json()["semester"] == 1
+
+    refused = client.post(url, {"year": 2026, "cadence": "quarterly", "period": 5, "text": "No."}, "application/json")
+    assert refused.status_code == 400 and "period" in refused.content.decode()
+    refused = client.post(
+        url, {"year": 2026, "cadence": "quarterly", "period": 3, "progress": 101, "text": "No."}, "application/json"
+    )
+    assert refused.status_code == 400 and ActionUpdate.objects.filter(action=action).count() == 2
+
+
+def test_the_api_update_waits_for_review_when_the_city_reviews(client, users, city, action, quarterly):
+    from ponte.core.tokens import create_api_token
+
+    city.review_updates = True
+    city.save()
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {create_api_token(user=users['editor'])[1]}"
+    url = f"/api/v1/{city.slug}/actions/{action.code}/updates/"
+    body = client.post(
+        url,
+        {"year": 2026, "cadence": "quarterly", "period": 2, "status": "delayed", "text": "Fatto."},
+        "application/json",
+    )
+    assert body.status_code == 201 and body.json()["review_state"] == "pending"
+    action.refresh_from_db()
+    assert action.status == "not_started"
