@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp_webauthn.models import WebAuthnCredential
 
 from ponte.cooperation.models import GoodPractice, Initiative
-from ponte.core.models import FollowUp, ImportJob, Membership, Organisation
+from ponte.core.models import FollowUp, ImportJob, Membership, Organisation, Risk
 from ponte.diplomacy.models import Candidacy, Mission, NetworkMembership, Relation
 from ponte.factories import (
     ActionFactory,
@@ -91,6 +91,12 @@ def build_items(city, office):
             title="Verbale",
             due_date=dt.date(2030, 1, 1),
         ),
+        "risk": Risk.objects.create(
+            city=city,
+            content_type=ContentType.objects.get_for_model(action),
+            object_id=action.pk,
+            title="Fornitore unico",
+        ),
         "series": series,
         "event": event,
         "registration": Registration.objects.create(
@@ -156,6 +162,8 @@ PK_OF = (
     ("core:person", "person"),
     ("core:user", "staff"),
     ("core:follow-up", "follow_up"),
+    ("core:risk-add", "action"),  # kind "azione"
+    ("core:risk", "risk"),
     ("participation:training", "series"),
     ("participation:question", "question"),
     ("participation:campaign", "campaign"),
