@@ -46,8 +46,9 @@ class ActionFilter(CityFilterSet):
 
 
 class TimelineFilter(CityFilterSet):
-    """The timeline's choices: a macro area, an owning office, a computed status."""
+    """The timeline's choices: a macro area, an owning office, a computed status, words."""
 
+    search_fields = ("code", "title")
     macro_area = ActionFilter.base_filters["macro_area"]
     owner_office = ActionFilter.base_filters["owner_office"]
     rag = ActionFilter.base_filters["rag"]

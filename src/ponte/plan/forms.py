@@ -53,11 +53,8 @@ class ActionForm(CityModelForm):
         )
         self.fields["responsible"].queryset = Person.objects.for_city(kwargs["city"]).select_related("organisation")
         self.fields["alignments"].queryset = AxisItem.objects.for_city(kwargs["city"]).select_related("axis")
-        # Any other action of the city; long lists are searched on the server (`ponte.core.choices`).
-        others = Action.objects.for_city(kwargs["city"]).select_related("city")
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        self.fields["depends_on"].queryset = others
+        if self.instance.pk:  # any other action of the city (long lists are searched: `ponte.core.choices`)
+            self.fields["depends_on"].queryset = self.fields["depends_on"].queryset.exclude(pk=self.instance.pk)
         if not can_manage_plan:
             # Office editors report on their actions; ownership and weights are the plan owner's.
             for name in ("owner_office", "weight", "publication"):
