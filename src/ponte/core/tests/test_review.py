@@ -9,6 +9,7 @@ from ponte.collaboration.models import Notification
 from ponte.core import review
 from ponte.core.models import Publication, ReviewEvent, ReviewState
 from ponte.participation.models import Question
+from ponte.plan.models import ActionUpdate
 from ponte.portal.models import News
 from ponte.testing import READ
 
@@ -372,3 +373,44 @@ def test_a_city_without_review_in_city_yaml_reviews_nothing(db, tmp_path):
     call_command("load_plan", str(data_set(tmp_path, "")), stdout=io.StringIO())
     modena = City.objects.get(slug="modena")
     assert not (modena.review_updates or modena.review_news or modena.review_faq)
+
+
+def test_the_queue_and_the_authors_list_cost_the_same_queries_with_2_and_20_items(client, reviewing, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ponte.factories import ActionFactory, LineFactory
+
+    line = LineFactory(city=reviewing)
+
+    def add(n, start):
+        for i in range(start, start + n):
+            news = News.objects.create(city=reviewing, title=f"N{i}", slug=f"n{i}", body="x", publication="draft")
+            review.submit(item=news, user=users["events"])
+            update = ActionUpdate.objects.create(
+                city=reviewing,
+                action=ActionFactory(line=line),
+                cadence="semester",
+                year=2026,
+                period=1,
+                text="x",
+                author=users["events"],
+                review_state=ReviewState.DRAFT,
+            )
+            review.submit(item=update, user=users["events"])
+            question = answered_question(reviewing, ticket=f"ED-{i}", faq_question="D", faq_answer="R")
+            review.submit(item=question, user=users["events"])
+
+    def queries(user, url):
+        client.force_login(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    pages = [(users["owner"], f"/{reviewing.slug}/gestione/da-revisionare/")]
+    pages.append((users["events"], f"/{reviewing.slug}/gestione/in-revisione/"))
+    add(2, 0)
+    few = [queries(user, url) for user, url in pages]
+    add(18, 2)
+    assert [queries(user, url) for user, url in pages] == few
