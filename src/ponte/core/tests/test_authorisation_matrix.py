@@ -46,6 +46,7 @@ READ_FORMS = {
     "plan:indicator-value-add",  # can_edit_indicator
     "plan:milestone-add",  # can_edit_action
     "plan:milestone-done",  # can_edit_action
+    "plan:milestone-edit",  # can_edit_action
     "plan:update-add",  # can_edit_action
     "plan:update-edit",  # can_edit_action
     "reports:calendar-link",  # one's own calendar address (reports.services.calendar_link_renew)
