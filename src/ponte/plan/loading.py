@@ -32,6 +32,7 @@ from ponte.core.yamlfile import read_yaml
 from .models import (
     Action,
     Axis,
+    Cadence,
     AxisItem,
     Indicator,
     IndicatorTarget,
@@ -40,6 +41,7 @@ from .models import (
     MacroArea,
     Milestone,
     Plan,
+    ReportingCycle,
 )
 
 FILES = ("city.yaml", "organisations.yaml", "axes.yaml", "plan.yaml", "indicators.yaml", "notes.yaml")
@@ -232,7 +234,33 @@ class DatasetLoader(_Reader):
             return None, None
         self.city = city
         plan = self.upsert_row(file, plan_doc.line, Plan, {"slug": plan_slug}, plan_values)
+        if plan is not None and plan_doc.get("reporting_cycle") is not None:
+            self._plan_cycle(file, plan_doc, plan)
         return city, plan
+
+    def _plan_cycle(self, file, plan_doc, plan):
+        """The plan's reporting cycle (issue 17), created when the plan has none: once plan owners
+        change it on the "Monitoring cycle" page, a new import of the data set leaves it alone."""
+        item = plan_doc["reporting_cycle"]
+        if not isinstance(item, dict):
+            self.error(file, plan_doc.line, "reporting_cycle", _("must be a mapping"))
+            return
+        values = {"cadence": self.choice(file, item, "cadence", Cadence.values, Cadence.SEMESTER)}
+        for name in ("due_days", "remind_days_before", "grace_days"):
+            if name in item:
+                values[name] = self.get(file, item, name)
+        for name in ("status", "progress", "indicators", "narrative", "risks"):
+            if name in item.get("asks", {}):
+                values[f"asks_{name}"] = item["asks"][name] is True
+        if ReportingCycle.objects.filter(plan=plan, macro_area=None, action=None).exists():
+            return
+        self.upsert_row(
+            file,
+            getattr(item, "line", plan_doc.line),
+            ReportingCycle,
+            {"plan": plan, "macro_area": None, "action": None},
+            values,
+        )
 
     def _city_identity(self, file, city_doc):
         """The Comune's header and footer on the portal: region, contacts, social links and the

@@ -277,3 +277,20 @@ def test_the_api_update_waits_for_review_when_the_city_reviews(client, users, ci
     assert body.status_code == 201 and body.json()["review_state"] == "pending"
     action.refresh_from_db()
     assert action.status == "not_started"
+
+
+def test_bologna_declares_its_semester_cycle_and_a_reload_keeps_the_plan_owners_choice(db):
+    import io
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    bologna = Path(__file__).resolve().parents[4] / "data" / "bologna"
+    call_command("load_plan", str(bologna), stdout=io.StringIO())
+    cycle = ReportingCycle.objects.get(city__slug="bologna", macro_area=None, action=None)
+    assert (cycle.cadence, cycle.due_days, cycle.remind_days_before, cycle.grace_days) == ("semester", 15, 7, 10)
+    cycle.cadence = Cadence.QUARTERLY
+    cycle.save()
+    call_command("load_plan", str(bologna), stdout=io.StringIO())
+    assert ReportingCycle.objects.get(pk=cycle.pk).cadence == Cadence.QUARTERLY
+    assert ReportingCycle.objects.filter(city__slug="bologna").count() == 1
