@@ -11,5 +11,5 @@ urlpatterns = [
     path("notifiche/preferenze/", views.PreferenceView.as_view(), name="preferences"),
     path("commenti/<slug:kind>/<int:pk>/", views.CommentAddView.as_view(), name="comment-add"),
     path("commenti/<int:pk>/elimina/", views.CommentDeleteView.as_view(), name="comment-delete"),
-    path("commenti/persone/", views.MentionCandidatesView.as_view(), name="mention-candidates"),
+    path("commenti/<slug:kind>/<int:pk>/persone/", views.MentionCandidatesView.as_view(), name="mention-candidates"),
 ]

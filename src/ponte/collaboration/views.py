@@ -31,19 +31,21 @@ def commented_kind(item) -> str:
     return KIND_OF_MODEL[item._meta.label_lower]
 
 
-class CommentAddView(CityMixin, FormView):
+class CommentedItemMixin:
+    def get_item(self):
+        label = COMMENTED.get(self.kwargs["kind"])
+        if label is None:
+            raise Http404
+        return get_object_or_404(apps.get_model(label).objects.for_city(self.city), pk=self.kwargs["pk"])
+
+
+class CommentAddView(CommentedItemMixin, CityMixin, FormView):
     """Post a comment on an item of the city (anyone who reads the city's back office)."""
 
     form_class = CommentForm
     template_name = "plan/form.html"
     page_title = gettext_lazy("Comment")
     http_method_names = ["post"]
-
-    def get_item(self):
-        label = COMMENTED.get(self.kwargs["kind"])
-        if label is None:
-            raise Http404
-        return get_object_or_404(apps.get_model(label).objects.for_city(self.city), pk=self.kwargs["pk"])
 
     def form_valid(self, form):
         item = self.get_item()
@@ -77,10 +79,12 @@ class CommentDeleteView(CityMixin, View):
         return redirect(f"{item_url}#commenti")
 
 
-class MentionCandidatesView(CityMixin, View):
-    """The @ picker's suggestions: the city's staff matching what was typed (JSON)."""
+class MentionCandidatesView(CommentedItemMixin, CityMixin, View):
+    """The @ picker's suggestions for a comment on an item: the city's staff matching what was
+    typed (JSON)."""
 
     def get(self, request, *args, **kwargs):
+        self.get_item()
         search = request.GET.get("q", "").strip()[:50]
         people = queries.mention_candidates(self.city, search)
         return JsonResponse(

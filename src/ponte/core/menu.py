@@ -41,6 +41,7 @@ GROUPS = {
     "reports": _("Monitoring and reports"),
     "directory": _("Directory"),
     "administration": _("Administration"),
+    "personal": _("Personal area"),
 }
 
 

@@ -36,5 +36,7 @@ def comment_thread(context, item):
         "post_url": reverse(
             "collaboration:comment-add", kwargs={"city": city.slug, "kind": commented_kind(item), "pk": item.pk}
         ),
-        "candidates_url": reverse("collaboration:mention-candidates", kwargs={"city": city.slug}),
+        "candidates_url": reverse(
+            "collaboration:mention-candidates", kwargs={"city": city.slug, "kind": commented_kind(item), "pk": item.pk}
+        ),
     }

@@ -138,12 +138,13 @@ def test_the_author_deletes_within_fifteen_minutes_and_the_mention_goes_too(clie
     assert "entro 15 minuti" in response.content.decode()
 
 
-def test_the_picker_offers_the_citys_active_staff_matching_what_was_typed(client, city, anna, writer):
+def test_the_picker_offers_the_citys_active_staff_matching_what_was_typed(client, city, action, anna, writer):
     MembershipFactory(city=CityFactory(), user__username="annalisa", user__first_name="Annalisa")
     MembershipFactory(city=city, user__username="anselmo", user__is_active=False)
-    url = f"/{city.slug}/gestione/commenti/persone/"
+    url = f"/{city.slug}/gestione/commenti/azione/{action.pk}/persone/"
     assert client.get(url, {"q": "an"}).status_code == 302  # anonymous: sent to sign in
     client.force_login(writer)
     assert client.get(url, {"q": "an"}).json()["results"] == [{"username": "anna.bianchi", "name": "Anna Bianchi"}]
     assert client.get(url, {"q": "verdi"}).json()["results"] == [{"username": "marco", "name": "Marco Verdi"}]
     assert len(client.get(url, {"q": ""}).json()["results"]) == 2
+    assert client.get(f"/{city.slug}/gestione/commenti/azione/{action.pk + 1}/persone/").status_code == 404
