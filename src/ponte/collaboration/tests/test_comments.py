@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ponte.collaboration.mentions import mentioned_names
@@ -148,3 +150,20 @@ def test_the_picker_offers_the_citys_active_staff_matching_what_was_typed(client
     assert client.get(url, {"q": "verdi"}).json()["results"] == [{"username": "marco", "name": "Marco Verdi"}]
     assert len(client.get(url, {"q": ""}).json()["results"]) == 2
     assert client.get(f"/{city.slug}/gestione/commenti/azione/{action.pk + 1}/persone/").status_code == 404
+
+
+def test_a_thread_costs_the_same_queries_with_1_and_10_comments(client, city, action, anna, writer):
+    client.force_login(writer)
+    url = action.get_absolute_url()
+
+    def queries():
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    post(client, city, "azione", action.pk, "primo @anna.bianchi")
+    few = queries()
+    for n in range(9):
+        post(client, city, "azione", action.pk, f"commento {n} @anna.bianchi @marco")
+    assert queries() == few

@@ -122,3 +122,21 @@ def test_the_email_preference_defaults_to_daily_and_is_saved(client, city, perso
         'href="/testopoli/gestione/notifiche/preferenze/"'
         in client.get(f"/{city.slug}/gestione/notifiche/").content.decode()
     )
+
+
+def test_the_centre_costs_the_same_queries_with_3_and_30_notifications(client, city, person):
+    client.force_login(person)
+    url = f"/{city.slug}/gestione/notifiche/"
+
+    def queries():
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for n in range(3):
+        tell(person, city, n, actor=MembershipFactory(city=city).user)
+    few = queries()
+    for n in range(3, 30):
+        tell(person, city, n, actor=MembershipFactory(city=city).user)
+    assert queries() == few
