@@ -40,6 +40,6 @@ urlpatterns = [
     path("scelte/<str:model>/", choices.ChoicesView.as_view(), name="choices-json"),
     path("da-revisionare/", review_views.ReviewQueueView.as_view(), name="review-queue"),
     path("in-revisione/", review_views.MyReviewsView.as_view(), name="review-mine"),
-    path("revisione/<slug:kind>/<int:pk>/", review_views.ReviewDetailView.as_view(), name="review-detail"),
+    path("da-revisionare/<slug:kind>/<int:pk>/", review_views.ReviewDetailView.as_view(), name="review-detail"),
     path("impostazioni/revisione/", review_views.ReviewSettingsView.as_view(), name="review-settings"),
 ]
