@@ -39,5 +39,10 @@ class CoreConfig(AppConfig):
 
             if admin.site.is_registered(Dashboard):
                 admin.site.unregister(Dashboard)
+        from django.db.models.signals import post_delete
+
+        from .risks import forget_risks_of
+
+        post_delete.connect(forget_risks_of, dispatch_uid="ponte-forget-risks-of-deleted-items")
         # Every write the public sees empties its city's cached pages (issue 16).
         publiccache.connect_signals()

@@ -134,6 +134,8 @@ def can_keep_risks(user, city) -> bool:
 
 def can_keep_risks_of(user, item) -> bool:
     """The risks of an action: whoever may edit the action; of a funded project: the funds' officers."""
+    if item is None:  # what it belonged to is gone
+        return False
     label = item._meta.label_lower
     if label == "plan.action":
         return can_edit_action(user, item)

@@ -159,3 +159,12 @@ def register(city):
         .prefetch_related("item__city", mitigation_prefetch())
         .order_by("-score_value", "-created_at", "pk")
     )
+
+
+def forget_risks_of(sender, instance, **kwargs):
+    """`post_delete` receiver: an action or a project deleted takes its risks and their
+    mitigations with it (a generic relation does not cascade by itself)."""
+    if sender._meta.label_lower in ITEMS:
+        content_type = ContentType.objects.get_for_model(sender)
+        for risk in Risk.objects.filter(content_type=content_type, object_id=instance.pk):
+            risk.delete()  # its mitigations go with it (`Risk.mitigations`)

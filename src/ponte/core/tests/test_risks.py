@@ -270,3 +270,12 @@ def test_the_register_costs_the_same_queries_as_risks_grow(client, users, city, 
     few = queries()
     grow(18)
     assert queries() == few
+
+
+def test_deleting_an_action_takes_its_risks_and_mitigations(users, action, project):
+    risk = add(action, users["owner"])
+    risks.mitigation_add(risk=risk, user=users["owner"], title="Piano B", due_date=DUE, owner=users["owner"])
+    kept = add(project, users["owner"])
+    action.delete()
+    assert list(Risk.objects.all()) == [kept]
+    assert not FollowUp.objects.exists()
