@@ -167,11 +167,15 @@ class UpdateForm(StaleEditGuard, StyledFormMixin, forms.Form):
         if cycle.asks_indicators:
             for indicator in self.indicators:
                 self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
-                    label=_("%(indicator)s (%(unit)s)") % {"indicator": indicator, "unit": indicator.unit},
+                    label=_("%(indicator)s (%(unit)s)")
+                    % {"indicator": indicator.localized_name, "unit": indicator.unit},
                     required=False,
                     max_digits=20,
                     decimal_places=4,
-                    help_text=_("The value at the end of the period. Leave it empty if it is not known yet."),
+                    help_text=_(
+                        "Indicator %(code)s: its value at the end of the period. Leave it empty if it is not known yet."
+                    )
+                    % {"code": indicator.code},
                 )
         style_for_bootstrap_italia(self)  # the fields added above
 

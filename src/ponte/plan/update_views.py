@@ -231,6 +231,11 @@ class CycleOverrideView(CycleMixin, FormView):
     form_class = CycleOverrideForm
 
     def get_instance(self):
+        if not hasattr(self, "_instance"):
+            self._instance = self._find_instance()
+        return self._instance
+
+    def _find_instance(self):
         plan = self.get_plan()
         if "pk" in self.kwargs:
             return get_object_or_404(
@@ -239,9 +244,7 @@ class CycleOverrideView(CycleMixin, FormView):
         return ReportingCycle(city=self.city, plan=plan, **_defaults_of(plan))
 
     def get_form_kwargs(self):
-        if not hasattr(self, "_instance"):
-            self._instance = self.get_instance()
-        return super().get_form_kwargs() | {"instance": self._instance, "plan": self.get_plan()}
+        return super().get_form_kwargs() | {"instance": self.get_instance(), "plan": self.get_plan()}
 
     def form_valid(self, form):
         cycle = run_service(form, partial(services.cycle_save, cycle=form.save(commit=False), user=self.request.user))
@@ -255,7 +258,7 @@ class CycleOverrideView(CycleMixin, FormView):
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
-        instance = self._instance
+        instance = self.get_instance()
         title = (
             _("Reporting cycle for %(level)s") % {"level": instance.level}
             if instance.pk

@@ -1,4 +1,4 @@
-"""Journey: an office editor's semester update, by mouse, on a desktop and on a phone.
+"""Journey: an office editor's semester update (the default cycle), by mouse, on a desktop and on a phone.
 
 The editor opens an action of their office, saves the action form as it opens (its weight is a
 decimal the browser must be able to hold), records the period's update, an indicator value typed
@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from ponte.browsing import shoot
 from ponte.factories import IndicatorFactory
-from ponte.plan.models import Action, current_period
+from ponte.plan import cycles
+from ponte.plan.models import Action
 
 
 @pytest.mark.parametrize("width", ["desktop", "mobile"])
@@ -23,8 +24,8 @@ def test_semester_update(visit, city, users, action, width, settings):
     action.weight, action.status = Decimal("1.50"), Action.Status.IN_PROGRESS
     action.save()
     indicator = IndicatorFactory(action=action, code="IND-1", name="Incontri con le istituzioni UE")
-    year, semester = current_period()
-    semester_name = "primo semestre" if semester == 1 else "secondo semestre"
+    year = dt.date.today().year
+    due = cycles.due_period(cycles.cycle_for(action), dt.date.today())
     page = visit(f"/{city.slug}/gestione/azioni/{action.code}/", user=users["editor"], width=width)
 
     # The action form saves as it opens.
@@ -34,24 +35,24 @@ def test_semester_update(visit, city, users, action, width, settings):
     page.get_by_role("button", name="Salva").click()
     expect(page.get_by_role("status").filter(has_text="Salvato")).to_be_visible()
 
-    # The period's narrative update, the current semester offered.
-    page.get_by_role("link", name="Scrivi l'aggiornamento di questo periodo").click()
-    expect(page.get_by_label(re.compile("^Anno"))).to_have_value(str(year))
-    expect(page.get_by_label(re.compile("^Semestre"))).to_have_value(str(semester))
+    # The update of the period due (the last semester ended), offered by "Aggiorna".
+    page.locator(".ponte-reporting").get_by_role("link", name=re.compile("^Aggiorna")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Aggiornamento: {due.label}")
+    expect(page.get_by_label(re.compile(r"^Avanzamento \(%\)"))).to_have_value("0")
     page.get_by_label(re.compile("^Cosa è successo")).fill("Due incontri con la Rappresentanza della Commissione.")
-    page.get_by_role("button", name="Salva").click()
+    page.get_by_role("button", name="Salva l'aggiornamento").click()
     expect(page.get_by_text("Due incontri con la Rappresentanza della Commissione.")).to_be_visible()
 
     # Once written, the period's update is edited, its text in the form, never replaced by an empty one.
-    expect(page.get_by_role("link", name="Scrivi l'aggiornamento di questo periodo")).to_have_count(0)
-    page.get_by_role("link", name="Modifica l'aggiornamento di questo periodo").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Modifica l'aggiornamento {year}, {semester_name}")
+    page.locator("article.ponte-update").get_by_role("link", name=re.compile("^Modifica")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Modifica l'aggiornamento: {due.label}")
+    expect(page.get_by_role("note").first).to_contain_text("lo stai modificando")
     text = page.get_by_label(re.compile("^Cosa è successo"))
     expect(text).to_have_value("Due incontri con la Rappresentanza della Commissione.")
     shoot(page, f"semester-update-edit-{width}")
     text.fill("Tre incontri con la Rappresentanza della Commissione.")
-    page.get_by_role("button", name="Salva").click()
-    updates = page.get_by_role("article")
+    page.get_by_role("button", name="Salva l'aggiornamento").click()
+    updates = page.locator("article.ponte-update")
     expect(updates).to_have_count(1)
     expect(updates).to_contain_text("Tre incontri con la Rappresentanza della Commissione.")
     # The earlier text stays in the history of changes.
@@ -91,7 +92,12 @@ def test_semester_update(visit, city, users, action, width, settings):
     action.refresh_from_db()
     assert (action.status, action.progress, action.weight) == (Action.Status.DELAYED, 40, Decimal("1.50"))
     update = action.updates.get()
-    assert (update.year, update.semester, update.author) == (year, semester, users["editor"])
+    assert (update.year, update.period, update.semester, update.author) == (
+        due.year,
+        due.number,
+        due.number,
+        users["editor"],
+    )
     assert update.text == "Tre incontri con la Rappresentanza della Commissione."
     milestone = action.milestones.get(title="Incontro con i parlamentari europei")
     assert milestone.done_date == dt.date(year, 6, 10)
