@@ -177,6 +177,8 @@ class UpdateForm(StaleEditGuard, StyledFormMixin, forms.Form):
                     )
                     % {"code": indicator.code},
                 )
+        values = [name for name in self.fields if name.startswith("value_")]
+        self.order_fields(["status", "progress", *values, "text", "risks"])  # as the cycle lists them
         style_for_bootstrap_italia(self)  # the fields added above
 
     def values(self) -> dict:
