@@ -107,6 +107,7 @@ class ReviewDetailView(CityMixin, TemplateView):
         kwargs.setdefault("form", SendBackForm())
         context = {
             "entry": entry,
+            "kind_label": entry.kind_label,  # `entry` names the menu's entry in the breadcrumbs
             "item": item,
             "title": f"{entry.kind_label}: {entry.label}",
             "history": review.history(item),
