@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from ponte.browsing import fits_the_screen, shoot
+from ponte.browsing import axe_violations, fits_the_screen, shoot
 from ponte.collaboration.models import Comment, Notification
 from ponte.collaboration.services import set_email_choice
 from ponte.core.models import Membership
@@ -54,6 +54,9 @@ def test_a_mention_reaches_the_colleagues_centre_and_inbox(visit, city, action, 
     expect(offered.get_by_role("option")).to_have_count(2)  # Andrea and Anna, never staff elsewhere
     field.press_sequentially("na")
     expect(offered.get_by_role("option")).to_have_count(1)
+    expect(offered.get_by_role("option", name=re.compile("Anna Bianchi"))).to_have_attribute("aria-selected", "true")
+    shoot(page, f"collaboration-mention-picker-{width}")
+    assert axe_violations(page) == []
     if width == "desktop":
         field.press("Enter")  # the keyboard: the first match is highlighted
     else:
@@ -78,7 +81,7 @@ def test_a_mention_reaches_the_colleagues_centre_and_inbox(visit, city, action, 
 
     # Anna signs in: the bell says 1; the centre lists the mention; a click leads to the comment.
     page = visit(f"/{city.slug}/gestione/", user=anna, width=width)
-    bell = page.get_by_role("link", name=re.compile("^Notifiche"))
+    bell = page.locator("header").get_by_role("link", name=re.compile("^Notifiche"))
     expect(bell).to_have_text(re.compile(r"Notifiche\s+1 da leggere"))
     bell.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifiche")
@@ -87,10 +90,11 @@ def test_a_mention_reaches_the_colleagues_centre_and_inbox(visit, city, action, 
     expect(item).to_contain_text("Serve il parere di @anna.bianchi sul bando.")
     fits_the_screen(page)
     shoot(page, f"collaboration-notification-centre-{width}")
+    assert axe_violations(page) == []
     item.get_by_role("link", name=re.compile("Marco Verdi ti ha menzionato in 1.1.1")).click()
     expect(page).to_have_url(re.compile(rf"/azioni/{action.code}/#commento-{comment.pk}$"))
     expect(page.locator(f"#commento-{comment.pk}")).to_be_in_viewport()
-    expect(page.get_by_role("link", name=re.compile("^Notifiche"))).to_have_text("Notifiche")  # nothing unread
+    expect(page.locator("header").get_by_role("link", name=re.compile("^Notifiche"))).to_have_text("Notifiche")
     assert Notification.objects.get(recipient=anna).is_read
 
     if choice == "daily":
