@@ -100,7 +100,7 @@ def test_the_office_editors_and_the_plan_owners_are_told_once_a_week(users, late
     assert send_risk_alerts(city=late.city, today=TODAY) == (1, 0)  # the same week: nothing again
     next_week = TODAY + datetime.timedelta(days=7)
     assert send_risk_alerts(city=late.city, today=next_week) == (1, 2)
-    assert told.count() == 4
+    assert Notification.objects.filter(kind=Notification.Kind.RISK_ALERT).count() == 4
 
 
 def test_the_responsible_person_is_told_instead_of_the_office(users, late, city):
