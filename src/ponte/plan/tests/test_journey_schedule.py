@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from ponte.browsing import fits_the_screen, menu, shoot
+from ponte.browsing import axe_violations, fits_the_screen, menu, shoot
 from ponte.factories import ActionFactory, LineFactory, MacroAreaFactory, MilestoneFactory, PlanFactory
 from ponte.plan.models import Action
 
@@ -96,6 +96,7 @@ def test_planned_against_actual(visit, city, users, plan_actions, width):
     expect(fine_row).to_contain_text("dipende da 1.1.1")
     fits_the_screen(page)  # the chart scrolls inside its box, not the page
     shoot(page, f"schedule-timeline-{width}")
+    assert axe_violations(page) == []
 
     # The late action's page says why.
     late_row.get_by_role("link", name=re.compile("Adesione a Eurocities")).click()
@@ -103,6 +104,8 @@ def test_planned_against_actual(visit, city, users, plan_actions, width):
     expect(schedule).to_contain_text("In ritardo")
     expect(schedule).to_contain_text("Atteso 60%, raggiunto 20%")
     expect(page.get_by_role("region", name="Dipendenze")).to_contain_text("1.1.2 Gemellaggi scolastici")
+    shoot(page, f"schedule-action-{width}")
+    assert axe_violations(page) == []
 
     # The action list filtered by "In ritardo".
     menu(page, "Azioni")
