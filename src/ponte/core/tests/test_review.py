@@ -143,7 +143,7 @@ def test_two_reviewers_at_once_only_the_first_decides(reviewing, users):
     review.approve(item=seen_by_owner, user=users["owner"])
     with pytest.raises(ValidationError) as refused:
         review.send_back(item=seen_by_admin, user=users["admin"], comment="Da rivedere")
-    assert "no longer awaiting review" in refused.value.messages[0]
+    assert "non è più in attesa di revisione" in refused.value.messages[0]
     news.refresh_from_db()
     assert news.review_state == ReviewState.APPROVED and news.is_published and news.review_comment == ""
     assert [e.decision for e in review.history(news)] == ["submitted", "approved"]
@@ -166,11 +166,11 @@ def test_a_decision_on_a_returned_item_is_refused(reviewing, users):
 def test_an_events_officer_sends_news_for_review(client, reviewing, users):
     client.force_login(users["events"])
     form_page = client.get(f"/{reviewing.slug}/gestione/notizie/nuova/").content.decode()
-    assert "Send for review" in form_page or "Invia in revisione" in form_page
+    assert "Invia in revisione" in form_page
     response = client.post(f"/{reviewing.slug}/gestione/notizie/nuova/", news_form(), follow=True)
     news = News.objects.get(slug="capitale-giovani")
     assert news.publication == Publication.DRAFT and news.review_state == ReviewState.PENDING
-    assert any("approves" in str(m) or "approva" in str(m) for m in response.context["messages"])
+    assert any("Inviata in revisione" in str(m) for m in response.context["messages"])
     client.logout()
     assert client.get(f"/{reviewing.slug}/notizie/capitale-giovani/").status_code == 404
 
@@ -309,7 +309,7 @@ def test_the_review_page_approves_and_sends_back(client, reviewing, users):
     assert news.review_state == ReviewState.RETURNED
     # The author sees the page (read only) with the comment; a second decision is refused.
     again = client.post(url, {"approve": "1"}, follow=True)
-    assert any("no longer awaiting review" in str(m) or "non è più" in str(m) for m in again.context["messages"])
+    assert any("non è più in attesa di revisione" in str(m) for m in again.context["messages"])
     client.force_login(users["events"])
     page = client.get(url).content.decode()
     assert "Titolo più chiaro" in page and 'name="approve"' not in page
