@@ -25,7 +25,7 @@ from ponte.factories import (
 from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProjectFactory
 from ponte.governance.models import Body, Meeting
 from ponte.participation.models import Campaign, Event, EventSeries, Question, Registration, Subscriber
-from ponte.plan.models import ActionUpdate, WorkbookUpload
+from ponte.plan.models import ActionUpdate, ReportingCycle, WorkbookUpload
 from ponte.portal.models import Follower, News
 from ponte.reports.models import Report
 
@@ -110,6 +110,9 @@ def build_items(city, office):
         "follower": Follower.objects.create(city=city, email="segue@example.org", action=action, status="active"),
         "invitation": invitation_link(MembershipFactory(city=city, role=Membership.Role.VIEWER).user),
         "update": ActionUpdate.objects.create(city=city, action=action, year=2026, period=1, text="Due incontri."),
+        "cycle_override": ReportingCycle.objects.create(
+            city=city, plan=action.line.macro_area.plan, action=action, cadence="semester"
+        ),
         "organisation": office,
         "person": PersonFactory(city=city, full_name="Carla Rossi", organisation=office),
         "staff": MembershipFactory(city=city, role=Membership.Role.OFFICE_EDITOR, office=office),
@@ -158,6 +161,8 @@ PK_OF = (
     ("reports:", "report"),
     ("core:import", "import"),
     ("plan:workbook-upload", "workbook_upload"),
+    ("plan:cycle-override", "cycle_override"),
+    ("plan:update-edit", "update"),
     ("core:organisation", "organisation"),
     ("core:person", "person"),
     ("core:user", "staff"),
