@@ -47,6 +47,7 @@ def test_an_editor_mitigates_an_action_behind(visit, smtp_server, city, users, l
     # The home names the action behind without mitigation, and leads to it.
     box = page.get_by_role("region", name=re.compile("In ritardo senza mitigazione"))
     expect(box).to_contain_text("senza mitigazione")
+    shoot(page, f"risks-home-{width}")
     box.get_by_role("link", name=re.compile("Rete delle città gemellate")).click()
 
     # Its page says so, in words and not by colour alone.
