@@ -6,8 +6,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from ponte.core.models import Membership, Organisation
 from ponte.factories import (
@@ -19,6 +21,7 @@ from ponte.factories import (
     OrganisationFactory,
     PlanFactory,
 )
+from ponte.plan import dependencies
 from ponte.plan.models import Action
 
 TODAY = datetime.date.today()
@@ -251,3 +254,27 @@ def test_the_timeline_keeps_its_queries_as_actions_grow(client, owner, line):
     few = count()
     add(18)
     assert count() == few
+
+
+def test_an_action_cannot_depend_on_itself(client, owner, actions):
+    action = actions["on_track"]
+    client.force_login(owner)
+    response = client.post(
+        f"/{action.city.slug}/gestione/azioni/{action.code}/modifica/", _edit_data(action, depends_on=[action.pk])
+    )
+    assert response.status_code == 200  # not among the choices: the form says so at the field
+    assert 'id="id_depends_on"' in response.content.decode() and "is-invalid" in response.content.decode()
+    assert not action.depends_on.exists()
+    with pytest.raises(ValidationError) as refused, translation.override("it"):
+        dependencies.check(action, [action])
+    assert refused.value.message_dict["depends_on"] == ["Dipende da: un’azione non può dipendere da se stessa."]
+
+
+def test_a_longer_circle_is_refused_naming_the_chain(actions, line):
+    first, second, third = actions["behind"], actions["at_risk"], actions["on_track"]
+    second.depends_on.add(first)
+    third.depends_on.add(second)
+    with pytest.raises(ValidationError) as refused, translation.override("it"):
+        dependencies.check(first, [third])
+    assert "(1.1.3 → 1.1.2 → 1.1.1)" in refused.value.message_dict["depends_on"][0]
+    dependencies.check(third, [first])  # depending on what is already upstream is no circle
