@@ -24,7 +24,6 @@ class Comment(CityScopedModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("people mentioned")
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("comment")
