@@ -1,15 +1,14 @@
 """The plan's entries in the back-office menu (see `ponte.core.menu`)."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core import permissions
 from ponte.core.menu import Item, Panel, Row
 
-from . import queries
-from .models import Action, Milestone
+from . import queries, risk_alerts
+from .models import Action
 
 items = [
     Item(_("Plan overview"), "plan:overview", "plan", 10),
@@ -63,20 +62,4 @@ def updates_due(request, city) -> Panel:
     )
 
 
-def milestone_deadlines(request, city, until, shown):
-    actions = _for_person(queries.action_list(city), request, city)
-    milestones = (
-        Milestone.objects.for_city(city)
-        .filter(action__in=actions, done_date__isnull=True, due_date__gte=timezone.localdate(), due_date__lte=until)
-        .select_related("action__city")
-        .order_by("due_date", "pk")
-    )
-    rows = [
-        Row(f"{m.action.code} · {m.title}", m.action.get_absolute_url(), gettext("Milestone"), m.due_date)
-        for m in milestones[:shown]
-    ]
-    return rows, milestones.count()
-
-
-panels = [my_actions, updates_due]
-deadlines = [milestone_deadlines]
+panels = [my_actions, updates_due, risk_alerts.behind_without_mitigation_panel]
