@@ -192,7 +192,16 @@ def updates(scope, today, until) -> list[Deadline]:
             "update",
             gettext("%(action)s · update for %(period)s")
             % {"action": f"{action.code} {action.title}", "period": period},
-            reverse("plan:update-add", kwargs={"city": scope.city.slug, "code": action.code}),
+            reverse(
+                "plan:update-edit",
+                kwargs={
+                    "city": scope.city.slug,
+                    "code": action.code,
+                    "cadence": period.cadence,
+                    "year": period.year,
+                    "period": period.number,
+                },
+            ),
             _uid(scope, "update", action.pk, period.cadence, period.year, period.number),
             overdue=due < today,
             owner=_owner_of_action(action),
