@@ -25,7 +25,9 @@ AUTHOR_ROLES = {Role.OFFICE_EDITOR, Role.EVENTS_OFFICER, Role.EUROPE_DIRECT}
 
 
 def can_see_own_reviews(user, city) -> bool:
-    return permissions.role(user, city) in AUTHOR_ROLES
+    """The authors' list: the roles whose content waits, and the administrators (who open every
+    page of the back office); plan owners publish directly and have nothing waiting."""
+    return permissions.role(user, city) in AUTHOR_ROLES | {Role.ADMINISTRATOR}
 
 
 class SendBackForm(StyledFormMixin, forms.Form):

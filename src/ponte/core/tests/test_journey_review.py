@@ -107,8 +107,14 @@ def test_an_update_waits_for_review_is_sent_back_corrected_and_approved(
     assert update.review_state == ReviewState.RETURNED and update.review_comment == COMMENT
     assert update.reviewed_by == users["owner"]
 
-    # The editor reads the comment among their items in review and corrects the update.
+    # The editor is told: the notification centre holds the comment.
     editor.goto(live_server.url + f"/{city.slug}/gestione/")
+    editor.get_by_role("link", name=re.compile("^Notifiche")).click()
+    told = editor.locator(".ponte-notifications li").filter(has_text="Rimandato indietro")
+    expect(told).to_contain_text(COMMENT)
+    expect(told).to_contain_text(action.code)
+
+    # They read it among their items in review and correct the update.
     menu_link(editor, width, "I miei contenuti in revisione").click()
     mine = editor.get_by_role("row").filter(has_text=action.code)
     expect(mine).to_contain_text("Rimandato indietro")
