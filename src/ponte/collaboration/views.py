@@ -123,6 +123,8 @@ def safe_link(url: str) -> str | None:
     """A notification's link when it is an address of this site (a path), else None."""
     if not url.startswith("/") or url.startswith("//") or "\\" in url:
         return None
+    if any(character.isspace() or ord(character) < 32 for character in url):
+        return None  # a browser drops tabs and line breaks: "/\t/evil.example" would become "//evil.example"
     return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) else None
 
 

@@ -69,7 +69,17 @@ def test_opening_marks_read_and_follows_only_addresses_of_this_site(client, city
     good.refresh_from_db()
     assert good.is_read
     for n, url in enumerate(
-        ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "http:/x", ""], 2
+        [
+            "https://evil.example/x",
+            "//evil.example/x",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "http:/x",
+            "",
+        ],
+        2,
     ):
         bad = tell(person, city, n, url=url)
         response = client.get(f"/{city.slug}/gestione/notifiche/{bad.pk}/")
