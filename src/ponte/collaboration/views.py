@@ -53,7 +53,7 @@ class CommentAddView(CommentedItemMixin, CityMixin, FormView):
         comment = run_service(form, lambda: services.comment_add(item=item, user=self.request.user, text=text))
         if comment is None:
             return self.form_invalid(form)
-        mentioned = list(comment.mentions.all())
+        mentioned = [person for person in comment.mentions.all() if person.pk != self.request.user.pk]
         if mentioned:
             names = ", ".join(person.get_full_name() or person.get_username() for person in mentioned)
             messages.success(self.request, _("Comment added; notified: %(people)s.") % {"people": names})
