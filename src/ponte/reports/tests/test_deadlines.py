@@ -15,12 +15,13 @@ from icalendar import Calendar
 
 from ponte.core.models import FollowUp, Membership, Person
 from ponte.diplomacy.models import Candidacy, Mission
-from ponte.factories import ActionFactory, MilestoneFactory, PersonFactory
+from ponte.factories import ActionFactory, CityFactory, MilestoneFactory, PersonFactory
 from ponte.funding.models import ProjectMilestone
 from ponte.funding.tests.factories import CallFactory, ProjectFactory
 from ponte.governance.models import Body, Meeting
 from ponte.plan import cycles
 from ponte.reports import deadlines
+from ponte.reports.models import CalendarLink
 from ponte.reports.views import DeadlineCalendarView
 
 TODAY = timezone.localdate()
@@ -184,7 +185,16 @@ def test_regenerating_kills_the_old_address_and_leaving_the_staff_kills_all(worl
     assert anonymous.get(path_of(old)).status_code == 404
     assert anonymous.get(path_of(new)).status_code == 200
     assert anonymous.get(path_of(new)[:-10] + "x" * 6 + ".ics").status_code == 404
-    Membership.objects.filter(user=users["editor"], city=city).delete()
+    membership = Membership.objects.get(user=users["editor"], city=city)
+    membership.role = Membership.Role.VIEWER
+    membership.save()
+    assert anonymous.get(path_of(new)).status_code == 200  # another role: still staff, still theirs
+    Membership.objects.filter(pk=membership.pk).update(city=CityFactory())  # staff of another city only
+    assert anonymous.get(path_of(new)).status_code == 404
+    Membership.objects.filter(pk=membership.pk).update(city=city)
+    assert anonymous.get(path_of(new)).status_code == 200
+    membership.delete()  # the role taken away takes the address with it, for good
+    assert not CalendarLink.objects.filter(user=users["editor"]).exists()
     assert anonymous.get(path_of(new)).status_code == 404
 
 
