@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from ponte.collaboration.models import NotificationPreference
 from ponte.collaboration.services import notify
 from ponte.core.models import Membership
-from ponte.factories import CityFactory, MembershipFactory
+from ponte.factories import CityFactory, MembershipFactory, UserFactory
 
 
 @pytest.fixture
@@ -150,3 +150,10 @@ def test_the_centre_costs_the_same_queries_with_3_and_30_notifications(client, c
     for n in range(3, 30):
         tell(person, city, n, actor=MembershipFactory(city=city).user)
     assert queries() == few
+
+
+@pytest.mark.parametrize("model", ["comment", "notification", "notificationpreference", "digest"])
+def test_superusers_see_them_in_the_django_admin(client, city, person, model):
+    tell(person, city, 1)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(f"/admin/collaboration/{model}/").status_code == 200
