@@ -240,7 +240,7 @@ def update_apply(*, update: ActionUpdate, user) -> ActionUpdate:
         action_save(action=action, user=user)
     source = _("Update %(period)s") % {"period": update.period_label}
     for reported in update.values.select_related("indicator__city"):
-        indicator_value_record(
+        _indicator_value_write(
             indicator=reported.indicator,
             user=user,
             reference_date=update.period_end,
@@ -363,6 +363,14 @@ def document_attach(*, action: Action, user, title: str, file) -> ActionDocument
 def indicator_value_record(*, indicator: Indicator, user, reference_date, value, source="", note="") -> IndicatorValue:
     """Record (or correct) the measured value of an indicator at a reference date."""
     _require(permissions.can_edit_indicator(user, indicator))
+    return _indicator_value_write(
+        indicator=indicator, user=user, reference_date=reference_date, value=value, source=source, note=note
+    )
+
+
+def _indicator_value_write(*, indicator: Indicator, user, reference_date, value, source="", note="") -> IndicatorValue:
+    """The write of `indicator_value_record`, once the right to it is known (an update's values are
+    reported by whoever may edit the action, whichever office keeps the indicator)."""
     with acting_as(user), transaction.atomic():
         record = IndicatorValue.objects.filter(indicator=indicator, reference_date=reference_date).first()
         if record is None:
@@ -425,10 +433,7 @@ def _reminder_recipients(city, actions):
 
     editors, owners = defaultdict(list), []
     memberships = (
-        Membership.objects.for_city(city)
-        .filter(user__is_active=True)
-        .select_related("user")
-        .order_by("user__username")
+        Membership.objects.for_city(city).filter(user__is_active=True).select_related("user").order_by("user__username")
     )
     for membership in memberships:
         if membership.role == Membership.Role.OFFICE_EDITOR:

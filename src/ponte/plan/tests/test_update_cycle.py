@@ -294,3 +294,11 @@ def test_bologna_declares_its_semester_cycle_and_a_reload_keeps_the_plan_owners_
     call_command("load_plan", str(bologna), stdout=io.StringIO())
     assert ReportingCycle.objects.get(pk=cycle.pk).cadence == Cadence.QUARTERLY
     assert ReportingCycle.objects.filter(city__slug="bologna").count() == 1
+
+
+def test_the_action_editor_reports_a_value_of_an_indicator_kept_by_another_office(
+    users, action, quarterly, other_office
+):
+    kept_elsewhere = IndicatorFactory(action=action, code="IND-ALTRO", owner_office=other_office)
+    submit(action, users["editor"], values={kept_elsewhere.pk: "7"})
+    assert IndicatorValue.objects.get(indicator=kept_elsewhere).value == Decimal("7")
