@@ -1,7 +1,8 @@
 """Journey: an office editor's deadlines in one place, on a desktop and on a phone.
 
 The editor signs in and finds on their home, in the "Scadenze" card, the overdue follow-up of a
-mission given to them and the update their office's action owes; opens "Le mie scadenze" from the
+mission given to them and the update their office's action owes, and on the dashboard the city's
+deadlines; opens "Le mie scadenze" from the
 menu, makes the private calendar address and copies it; a calendar app (plain HTTP, no session)
 reads at that address the same deadlines and nothing of anyone else."""
 
@@ -57,6 +58,15 @@ def test_an_editor_finds_their_deadlines_and_takes_them_to_a_calendar(
     expect(card).not_to_contain_text("Lettera del sindaco")  # someone else's
     fits_the_screen(page)
     shoot(page, f"deadlines-home-{width}")
+
+    # The dashboard lists the city's deadlines: the overdue follow-up flagged, a colleague's too.
+    menu(page, "Cruscotto")
+    table = page.get_by_role("region", name="Scadenze: superate e dei prossimi 90 giorni")
+    row = table.get_by_role("row").filter(has_text="Relazione della missione a Tirana")
+    expect(row).to_contain_text("scaduto")
+    expect(row).to_contain_text("Eva Editor")
+    expect(table.get_by_role("row").filter(has_text="Lettera del sindaco")).to_contain_text("Altro Collega")
+    shoot(page, f"deadlines-dashboard-{width}")
 
     # "Le mie scadenze" from the menu: overdue first, then the rest, by kind.
     menu(page, "Le mie scadenze")
