@@ -109,7 +109,8 @@ def test_an_update_waits_for_review_is_sent_back_corrected_and_approved(
 
     # The editor is told: the notification centre holds the comment.
     editor.goto(live_server.url + f"/{city.slug}/gestione/")
-    editor.get_by_role("link", name=re.compile("^Notifiche")).click()
+    bell = editor.get_by_role("link", name=re.compile("^Notifiche 1"))  # one unread, in the header
+    bell.click()
     told = editor.locator(".ponte-notifications li").filter(has_text="Rimandato indietro")
     expect(told).to_contain_text(COMMENT)
     expect(told).to_contain_text(action.code)
