@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from ponte.core import permissions
@@ -85,6 +85,13 @@ class OverviewView(PlanMixin, TemplateView):
         return DatasetNote.objects.for_city(self.city)
 
 
+def _assessed(action):
+    """The action's computed status, once per exported row."""
+    if not hasattr(action, "schedule"):
+        action.schedule = schedule.assess(action, timezone.localdate())
+    return action.schedule
+
+
 ACTION_COLUMNS = [
     Column(gettext_lazy("Code"), lambda a: a.code),
     Column(gettext_lazy("Title"), lambda a: a.title),
@@ -92,6 +99,10 @@ ACTION_COLUMNS = [
     Column(gettext_lazy("Line"), lambda a: a.line.title),
     Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
     Column(gettext_lazy("Progress (%)"), lambda a: a.progress),
+    # Planned against actual (issue 17), from the milestones the list's queryset prefetches.
+    Column(pgettext_lazy("planned against actual", "Schedule"), lambda a: str(_assessed(a).label)),
+    Column(gettext_lazy("Expected progress today (%)"), lambda a: _assessed(a).expected),
+    Column(pgettext_lazy("planned against actual", "Why"), lambda a: _assessed(a).reason),
     Column(gettext_lazy("Start"), lambda a: a.start_date),
     Column(gettext_lazy("End"), lambda a: a.end_date),
     Column(gettext_lazy("Owning office"), lambda a: a.owner_office or ""),
@@ -110,6 +121,10 @@ class ActionListView(ExportableListView):
 
     def base_queryset(self):
         return queries.action_list(self.city)
+
+    def get_queryset(self):
+        # Each action's computed status reads its milestones: one query for the page or the export.
+        return super().get_queryset().prefetch_related("milestones")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(title=self.title, **kwargs)

@@ -14,6 +14,12 @@ def _related(queryset):
     return list(queryset.select_related("city", "line__macro_area__plan").prefetch_related("milestones"))
 
 
+@register.inclusion_tag("plan/_rag.html")
+def action_rag(action):
+    """The computed status of an action, to sit beside the status its editors set."""
+    return {"assessment": schedule.assess(action, timezone.localdate())}
+
+
 @register.inclusion_tag("plan/_schedule_panel.html", takes_context=True)
 def action_schedule(context, action):
     """In a constant number of queries: the action's own milestones and plan as its page read

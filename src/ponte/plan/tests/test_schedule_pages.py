@@ -23,6 +23,7 @@ from ponte.factories import (
 )
 from ponte.plan import dependencies
 from ponte.plan.models import Action
+from ponte.testing import body
 
 TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
@@ -278,3 +279,20 @@ def test_a_longer_circle_is_refused_naming_the_chain(actions, line):
         dependencies.check(first, [third])
     assert "(1.1.3 → 1.1.2 → 1.1.1)" in refused.value.message_dict["depends_on"][0]
     dependencies.check(third, [first])  # depending on what is already upstream is no circle
+
+
+def test_the_export_holds_the_computed_status_in_constant_queries(client, owner, actions, line):
+    client.force_login(owner)
+    url = f"/{line.city.slug}/gestione/azioni/?export=csv"
+
+    def export():
+        with CaptureQueriesContext(connection) as captured:
+            text = body(client.get(url)).decode("utf-8-sig")
+        return text, len(captured)
+
+    text, few = export()
+    assert "Andamento;Avanzamento atteso oggi (%);Perché" in text
+    assert "In ritardo;60;atteso 60%, raggiunto 20%" in text
+    for n in range(5):
+        MilestoneFactory(action=make_action(line, f"7.{n}", 10), due_date=TODAY)
+    assert export()[1] == few
