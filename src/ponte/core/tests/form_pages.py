@@ -167,6 +167,7 @@ PK_OF = (
     ("core:person", "person"),
     ("core:user", "staff"),
     ("core:follow-up", "follow_up"),
+    ("core:review", "update"),  # kind "aggiornamento"
     ("core:risk-add", "action"),  # kind "azione"
     ("core:risk", "risk"),
     ("participation:training", "series"),
@@ -199,6 +200,8 @@ def kwargs_for(name: str, pattern_keys, city, items) -> dict:
     elif "token" in pattern_keys:
         values["token"] = items["subscriber"].token
     values["kind"], values["key"] = "azione", items["action"].code  # following:follow
+    if name == "core:review-detail":
+        values["kind"] = "aggiornamento"
     values["cadence"], values["year"] = items["update"].cadence, items["update"].year
     values["period"] = items["update"].period
     for key in ("pk", "body", "task"):
