@@ -15,7 +15,7 @@ from django.utils.translation import pgettext
 from . import schedule
 from .models import Action
 
-WIDTH = 800  # of every row's drawing, in pixels
+WIDTH = 640  # of every row's drawing, in pixels: beside the labels in a 1366 px window
 ACTION_HEIGHT, LINE_HEIGHT, SCALE_HEIGHT = 30, 16, 24
 LABEL_ROOM = 96  # pixels a status written beside a bar needs
 
