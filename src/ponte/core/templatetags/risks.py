@@ -5,7 +5,6 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from .. import permissions, risks
 from ..models import Risk
@@ -23,11 +22,9 @@ ITEM_KINDS = {"plan.action": "azione", "funding.project": "progetto"}
 
 @register.filter
 def risk_level_badge(risk):
+    # The score is written beside it (likelihood × impact = score): the badge says the level.
     return format_html(
-        '<span class="badge ponte-risk-level {}">{} · {}</span>',
-        LEVEL_CLASSES[risk.level],
-        risk.get_level_display(),
-        _("score %(score)s") % {"score": risk.score},
+        '<span class="badge ponte-risk-level {}">{}</span>', LEVEL_CLASSES[risk.level], risk.get_level_display()
     )
 
 

@@ -241,7 +241,12 @@ def test_the_register_lists_open_risks_gravest_first_and_filters(client, users, 
     assert titles(client, city, "q=scuole") == ["Aule chiuse"]  # the action's title
     assert titles(client, city, "ordering=score") == ['=HYPERLINK("x")', "Aule chiuse", "Fornitore unico"]
     html = client.get(f"/{city.slug}/gestione/rischi/").content.decode()
-    assert "Alto · punteggio 25" in html and "Medio · punteggio 6" in html and "Basso · punteggio 1" in html
+    assert (
+        '= 25<br><span class="badge ponte-risk-level' in html
+        and ">Alto</span>" in html
+        and ">Medio</span>" in html
+        and ">Basso</span>" in html
+    )
 
 
 def test_the_register_exports_with_formulas_made_harmless(client, users, city, register):

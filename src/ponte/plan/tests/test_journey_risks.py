@@ -71,7 +71,7 @@ def test_an_editor_mitigates_an_action_behind(visit, smtp_server, city, users, l
     register = page.get_by_role("list", name="Rischi e criticità")
     row = register.get_by_role("listitem").filter(has_text="Il partner di Tirana si ritira")
     expect(row).to_contain_text("4 × 4 = 16")
-    expect(row).to_contain_text("Alto · punteggio 16")
+    expect(row).to_contain_text("4 × 4 = 16 Alto")
     expect(row).to_contain_text("Nessuna mitigazione.")
     expect(
         page.get_by_role("alert").filter(has_text="In ritardo senza mitigazione")
@@ -106,7 +106,8 @@ def test_an_editor_mitigates_an_action_behind(visit, smtp_server, city, users, l
     listed = page.get_by_role("table", name="Registro dei rischi").get_by_role(
         "row", name=re.compile("Il partner di Tirana")
     )
-    expect(listed).to_contain_text("Alto · punteggio 16")
+    expect(listed).to_contain_text("4 × 4 = 16")
+    expect(listed).to_contain_text("Alto")
     expect(listed).to_contain_text("Cercare un partner in Albania")
     fits_the_screen(page)
     shoot(page, f"risks-register-{width}")
