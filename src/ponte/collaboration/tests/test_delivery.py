@@ -52,7 +52,7 @@ def test_one_daily_digest_per_person_grouped_by_kind_and_never_twice(city, smtp_
     assert "2 digest(s) sent with 4 notification(s)" in output
     assert sorted(m["To"] for m in smtp_server.messages) == ["anna@example.org", "ugo@example.org"]
     mail = next(m for m in smtp_server.messages if m["To"] == "anna@example.org")
-    assert subject(mail) == "[Ponte] La tua giornata: 3 notifiche"
+    assert subject(mail) == "Ponte: la tua giornata, 3 notifiche"
     body = mail.get_payload(decode=True).decode()
     assert "MENZIONE" in body and "AGGIORNAMENTO IN SCADENZA" in body
     assert "Aggiornamento dell'azione 1.1.1 in scadenza" in body  # not escaped: plain text
@@ -82,7 +82,7 @@ def test_a_weekly_digest_once_a_week(city, smtp_server):
     tell(paola, city, "p2")
     digests(MONDAY + datetime.timedelta(days=3))  # same ISO week
     assert len(smtp_server.messages) == 1
-    assert subject(smtp_server.messages[0]) == "[Ponte] La tua settimana: 1 notifica"
+    assert subject(smtp_server.messages[0]) == "Ponte: la tua settimana, 1 notifica"
     digests(MONDAY + datetime.timedelta(days=7))
     assert len(smtp_server.messages) == 2
     assert list(Digest.objects.values_list("period", flat=True).order_by("period")) == [
@@ -128,7 +128,7 @@ def test_immediate_mails_each_notification_once_after_the_commit(city, smtp_serv
         )
     assert len(smtp_server.messages) == 1
     mail = smtp_server.messages[0]
-    assert subject(mail) == f"[Ponte · {city.name}] Marco ti ha menzionato in 1.1.1"
+    assert subject(mail) == f"Ponte · {city.name}: Marco ti ha menzionato in 1.1.1"
     assert f"/{city.slug}/gestione/notifiche/{notification.pk}/" in mail.get_payload(decode=True).decode()
     assert send_notification(notification.pk) is False  # claimed already
     assert "0 digest(s) sent" in digests() and len(smtp_server.messages) == 1
