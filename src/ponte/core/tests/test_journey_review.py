@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from ponte.browsing import shoot
+from ponte.browsing import axe_violations, shoot
 from ponte.core.models import Publication, ReviewEvent, ReviewState
 from ponte.factories import IndicatorFactory
 from ponte.plan.models import Action, ActionUpdate, Cadence, Indicator, ReportingCycle
@@ -86,6 +86,7 @@ def test_an_update_waits_for_review_is_sent_back_corrected_and_approved(
     row = owner.get_by_role("row").filter(has_text=action.code)
     expect(row).to_contain_text("Aggiornamento periodico")
     shoot(owner, f"review-queue-{width}")
+    assert not axe_violations(owner)
     row.get_by_role("link").click()
     content = owner.locator(".ponte-review-content")
     expect(content).to_contain_text(period)
@@ -95,6 +96,7 @@ def test_an_update_waits_for_review_is_sent_back_corrected_and_approved(
     expect(content).to_contain_text("480")
     expect(content).to_contain_text(FIRST)
     shoot(owner, f"review-update-{width}")
+    assert not axe_violations(owner)
 
     # Sent back: the comment is required, then given.
     owner.get_by_role("button", name="Rimanda indietro").click()
