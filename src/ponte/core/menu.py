@@ -22,6 +22,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
@@ -272,4 +273,25 @@ def my_follow_ups(request, city, *, shown: int = 8) -> Panel:
     )
 
 
-panels = [my_follow_ups, imports_to_watch]
+def items_to_review_panel(request, city, *, shown: int = 6) -> Panel | None:
+    """A plan owner's items awaiting review, the oldest first (when the city reviews anything)."""
+    from . import review
+
+    if not (city.review_updates or city.review_news or city.review_faq) or not review.can_review(request.user, city):
+        return None
+    rows = [
+        Row(entry.label, entry.url, f"{entry.kind_label} · {date_format(timezone.localtime(entry.item.submitted_at))}")
+        for entry in review.pending(city, limit=shown)
+    ]
+    return Panel(
+        gettext_now("To review"),
+        rows,
+        reverse("core:review-queue", kwargs={"city": city.slug}),
+        gettext_now("Everything to review"),
+        gettext_now("Nothing is waiting for review."),
+        count=review.pending_count(city),
+        order=3,
+    )
+
+
+panels = [my_follow_ups, imports_to_watch, items_to_review_panel]

@@ -419,17 +419,19 @@ class Entry:
         return getattr(self.item, field) if field else None
 
 
-def pending(city) -> list[Entry]:
-    """Every item of `city` awaiting review, the oldest submission first."""
+def pending(city, *, limit: int | None = None) -> list[Entry]:
+    """Every item of `city` awaiting review (the `limit` oldest), the oldest submission first."""
     entries = []
     for adapter in REGISTRY.values():
         items = (
             adapter.model.objects.for_city(city)
             .filter(review_state=ReviewState.PENDING)
             .select_related(*adapter.queue_related)
+            .order_by("submitted_at", "pk")
         )
-        entries += [Entry(adapter, item) for item in items]
-    return sorted(entries, key=lambda entry: (entry.item.submitted_at or timezone.now(), entry.item.pk))
+        entries += [Entry(adapter, item) for item in (items[:limit] if limit else items)]
+    entries.sort(key=lambda entry: (entry.item.submitted_at or timezone.now(), entry.item.pk))
+    return entries[:limit] if limit else entries
 
 
 def pending_count(city) -> int:

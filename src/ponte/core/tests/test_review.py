@@ -281,6 +281,10 @@ def test_the_queue_lists_pending_items_oldest_first_with_their_count(client, rev
     page = client.get(f"/{reviewing.slug}/gestione/da-revisionare/").content.decode()
     assert page.index("Prima notizia") < page.index("Domanda FAQ")
     assert 'ponte-menu-count">2<' in page
+    home = client.get(f"/{reviewing.slug}/gestione/").content.decode()  # the owner's home card
+    assert "Da revisionare" in home and "Prima notizia" in home and "Domanda FAQ" in home
+    client.force_login(users["events"])
+    assert "Prima notizia" not in client.get(f"/{reviewing.slug}/gestione/").content.decode()
 
 
 def test_an_office_editor_cannot_decide_on_the_review_page(client, reviewing, users):
