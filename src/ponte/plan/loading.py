@@ -32,8 +32,8 @@ from ponte.core.yamlfile import read_yaml
 from .models import (
     Action,
     Axis,
-    Cadence,
     AxisItem,
+    Cadence,
     Indicator,
     IndicatorTarget,
     IndicatorValue,

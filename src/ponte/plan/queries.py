@@ -249,10 +249,7 @@ def actions_due_update(city, today=None):
 
     today = today or timezone.localdate()
     running = action_list(city).exclude(status__in=[Action.Status.COMPLETED, Action.Status.SUSPENDED])
-    actions = list(
-        Action.objects.filter(pk__in=running.values("pk"))
-        .select_related("line__macro_area__plan")
-    )
+    actions = list(Action.objects.filter(pk__in=running.values("pk")).select_related("line__macro_area__plan"))
     by_action = cycles_for(actions)
     reported = set(
         ActionUpdate.objects.filter(action__city=city, year__gte=today.year - 1).values_list(
@@ -267,6 +264,7 @@ def actions_due_update(city, today=None):
         if started and (action.pk, cycle.cadence, period.year, period.number) not in reported:
             due.append(action.pk)
     return running.filter(pk__in=due)
+
 
 def overdue_milestones(city):
     return (
