@@ -302,3 +302,16 @@ def test_the_action_editor_reports_a_value_of_an_indicator_kept_by_another_offic
     kept_elsewhere = IndicatorFactory(action=action, code="IND-ALTRO", owner_office=other_office)
     submit(action, users["editor"], values={kept_elsewhere.pk: "7"})
     assert IndicatorValue.objects.get(indicator=kept_elsewhere).value == Decimal("7")
+
+
+def test_approval_applies_the_update_that_waited(users, city, action, quarterly, indicator):
+    from ponte.core import review
+
+    city.review_updates = True
+    city.save()
+    update = submit(action, users["editor"], status="delayed", progress=30, values={indicator.pk: "4"}).update
+    review.approve(item=update, user=users["owner"])
+    action.refresh_from_db()
+    assert (action.status, action.progress) == ("delayed", 30)
+    assert IndicatorValue.objects.get(indicator=indicator).value == Decimal("4")
+    assert ActionUpdate.objects.public().filter(pk=update.pk).exists()
