@@ -133,11 +133,8 @@ def _action_row(action, assessment, scale) -> Row:
         row.bar = (start, max(end - start, 2))
         row.open_end = action.end_date is None
         row.done_width = round(row.bar[1] * assessment.actual / 100, 1)
-        if end + LABEL_ROOM <= WIDTH:
-            row.label_x, row.label_anchor = end + 6, "start"
-        elif start >= LABEL_ROOM:
-            row.label_x, row.label_anchor = start - 6, "end"
-    elif action.end_date:
+        # The status is written once, under the action's name: a bar is not labelled again.
+    elif action.end_date:  # no bar: the status written at its end date marks where it falls
         end = scale.x(action.end_date)
         row.label_x, row.label_anchor = (end + 6, "start") if end + LABEL_ROOM <= WIDTH else (end - 6, "end")
     row.summary = _("%(code)s, %(period)s: %(status)s, %(reason)s") % {

@@ -5,7 +5,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -265,7 +265,10 @@ class ActionEditView(ActionEditMixin, FormView):
             return self.form_invalid(form)
         form.save_m2m()
         messages.success(self.request, saved_message(form.instance))
-        return super().form_valid(form)
+        # A redirect without a fragment keeps the form's own (`#id_depends_on` of "Change the
+        # dependencies"), absent from the action's page: name one there.
+        place = "dependencies-heading" if "depends_on" in form.changed_data else "main"
+        return HttpResponseRedirect(f"{self.get_success_url()}#{place}")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=edit_title(self.get_action()), **kwargs)
