@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
+from . import permissions, publiccache
 from .models import Membership, Publication, ReviewEvent, ReviewState
 from .services import acting_as
 
@@ -339,6 +339,7 @@ def _claim(item, *, user, new_state, comment=""):
                 "state": current.get_review_state_display().lower()
             }
         raise ValidationError(message)
+    publiccache.bump(item.city_id)  # an UPDATE sends no signal: the public pages are computed again
     _audit(item, user, item.review_state, new_state)
     item.review_state, item.reviewed_by, item.reviewed_at, item.review_comment = new_state, user, now, comment
 
