@@ -196,3 +196,19 @@ def test_a_news_item_waits_for_review_then_is_published(visit, reviewing, users,
     reader.get_by_role("link", name="Bologna capitale europea dei giovani").click()
     expect(reader.get_by_role("heading", level=1)).to_have_text("Bologna capitale europea dei giovani")
     assert news.published_on <= datetime.datetime.now(datetime.UTC)
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_the_administrator_chooses_what_is_reviewed(visit, reviewing, users, width, transactional_db):
+    admin = visit(f"/{reviewing.slug}/gestione/", user=users["admin"], width=width)
+    menu_link(admin, width, "Revisione prima della pubblicazione").click()
+    news = admin.get_by_label(re.compile("revisiona le notizie", re.IGNORECASE))
+    expect(news).to_be_checked()
+    admin.locator("label", has_text=re.compile("revisiona le notizie", re.IGNORECASE)).click()  # the box is drawn there
+    expect(news).not_to_be_checked()
+    shoot(admin, f"review-settings-{width}")
+    assert not axe_violations(admin)
+    admin.get_by_role("button", name="Salva").click()
+    expect(admin.get_by_role("status")).to_contain_text("Salvato. Revisionati prima della pubblicazione")
+    reviewing.refresh_from_db()
+    assert reviewing.review_updates and reviewing.review_faq and not reviewing.review_news
