@@ -39,7 +39,7 @@ urlpatterns = [
     path("allineamento/<slug:axis>/", views.AxisDetailView.as_view(), name="axis-detail"),
     path("allineamento/<slug:axis>/<str:code>/", views.AxisItemView.as_view(), name="axis-item"),
     path("ciclo/", update_views.CycleSettingsView.as_view(), name="cycle"),
-    path("ciclo/eccezioni/", update_views.CycleOverrideView.as_view(), name="cycle-override-add"),
+    path("ciclo/eccezioni/nuova/", update_views.CycleOverrideView.as_view(), name="cycle-override-add"),
     path("ciclo/eccezioni/<int:pk>/", update_views.CycleOverrideView.as_view(), name="cycle-override-edit"),
     path(
         "ciclo/eccezioni/<int:pk>/rimuovi/",

@@ -43,7 +43,7 @@ PAGES = [
     ("/{c}/gestione/azioni/{foreign.code}/modifica/", PLAN_EDIT),
     ("/{c}/gestione/azioni/{foreign.code}/aggiornamenti/semester/2026/1/", PLAN_EDIT),
     ("/{c}/gestione/ciclo/", PLAN_EDIT),
-    ("/{c}/gestione/ciclo/eccezioni/", PLAN_EDIT),
+    ("/{c}/gestione/ciclo/eccezioni/nuova/", PLAN_EDIT),
     ("/{c}/gestione/indicatori/", READ),
     ("/{c}/gestione/indicatori/{indicator.pk}/", READ),
     ("/{c}/gestione/indicatori/{indicator.pk}/valori/", OWN_EDIT),
