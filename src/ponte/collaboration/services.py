@@ -126,6 +126,20 @@ def mark_read(*, notification: Notification) -> bool:
     return bool(Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now()))
 
 
+def mark_done(*, city, kind: str, keys) -> int:
+    """Mark read, for every recipient, the notifications of `kind` with one of `keys`: what they
+    asked is done (a review decided by someone, a returned item resubmitted), so the bell stops
+    counting them. Returns how many were unread."""
+    keys = list(keys)
+    if not keys:
+        return 0
+    return (
+        Notification.objects.for_city(city)
+        .filter(kind=kind, key__in=keys, read_at__isnull=True)
+        .update(read_at=timezone.now())
+    )
+
+
 def mark_all_read(*, user, city) -> int:
     return (
         Notification.objects.for_city(city).filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

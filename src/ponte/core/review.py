@@ -263,6 +263,16 @@ def _notify(*, recipient, item, kind, title, event, url, body="", actor=None):
     )
 
 
+def _settle(item, *, kind, decision):
+    """The notifications of `kind` sent for `item`'s steps of `decision` are done: marked read for
+    everyone (the requests of every reviewer once one decided, the author's "sent back" once they
+    resubmit), so the bell stops counting them."""
+    from ponte.collaboration.services import mark_done
+
+    steps = history(item).filter(decision=decision).values_list("pk", flat=True)
+    mark_done(city=item.city, kind=kind, keys=[f"review:{pk}" for pk in steps])
+
+
 def submit(*, item, user):
     """Send a saved item for review. Pending until a plan owner decides, and every plan owner and
     administrator is told; approved (and applied) at once when the city does not review this kind
@@ -272,6 +282,8 @@ def submit(*, item, user):
 
     now = timezone.now()
     with transaction.atomic():
+        if item.review_state == ReviewState.RETURNED:  # corrected: the author's "sent back" is done
+            _settle(item, kind=Notification.Kind.REVIEW_RETURNED, decision=Decision.RETURNED)
         if not requires_review(item, user):
             reviewed = city_reviews(item)
             item.review_state = ReviewState.APPROVED
@@ -307,8 +319,13 @@ def submit(*, item, user):
 
 
 def withdraw(*, item, user):
-    """The author keeps a pending or returned item as a draft: it leaves the review queue."""
+    """The author keeps a pending or returned item as a draft: it leaves the review queue (and the
+    reviewers' requests and the author's "sent back" are done)."""
+    from ponte.collaboration.models import Notification
+
     if item.review_state in (ReviewState.PENDING, ReviewState.RETURNED):
+        _settle(item, kind=Notification.Kind.REVIEW_REQUESTED, decision=Decision.SUBMITTED)
+        _settle(item, kind=Notification.Kind.REVIEW_RETURNED, decision=Decision.RETURNED)
         item.review_state = ReviewState.DRAFT
         with acting_as(user):
             item.save(update_fields=["review_state"])
@@ -351,6 +368,7 @@ def approve(*, item, user):
 
     with transaction.atomic():
         _claim(item, user=user, new_state=ReviewState.APPROVED)
+        _settle(item, kind=Notification.Kind.REVIEW_REQUESTED, decision=Decision.SUBMITTED)
         event = _event(item, decision=Decision.APPROVED, user=user)
         adapter_for(item).apply(item, user)
         _notify(
@@ -376,6 +394,7 @@ def send_back(*, item, user, comment: str):
         )
     with transaction.atomic():
         _claim(item, user=user, new_state=ReviewState.RETURNED, comment=comment)
+        _settle(item, kind=Notification.Kind.REVIEW_REQUESTED, decision=Decision.SUBMITTED)
         event = _event(item, decision=Decision.RETURNED, user=user, comment=comment)
         _notify(
             recipient=author_of(item),

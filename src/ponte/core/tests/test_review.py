@@ -418,3 +418,53 @@ def test_the_queue_and_the_authors_list_cost_the_same_queries_with_2_and_20_item
     few = [queries(user, url) for user, url in pages]
     add(18, 2)
     assert [queries(user, url) for user, url in pages] == few
+
+
+# ---- the notifications of a review are done once it is decided -----------------------------------
+
+
+def bell_count(client, user, city) -> int:
+    """The number on the bell, as the person reads it in the staff header."""
+    import re
+
+    client.force_login(user)
+    page = client.get(f"/{city.slug}/gestione/notifiche/").content.decode()
+    found = re.search(r'ponte-bell-count">(\d+)<', page)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("decision", ["approve", "send_back"])
+def test_a_decision_marks_every_reviewers_request_read(client, reviewing, users, decision):
+    news = News.objects.create(city=reviewing, title="Notizia", slug="n", body="x", publication="draft")
+    other = News.objects.create(city=reviewing, title="Altra", slug="altra", body="x", publication="draft")
+    review.submit(item=news, user=users["events"])
+    review.submit(item=other, user=users["events"])
+    assert bell_count(client, users["owner"], reviewing) == 2
+    assert bell_count(client, users["admin"], reviewing) == 2
+    client.force_login(users["owner"])
+    form = {"approve": "1"} if decision == "approve" else {"send_back": "1", "comment": "Fonte?"}
+    assert client.post(review.review_url(news), form).status_code == 302
+    # Done for both reviewers (the administrator did not decide, but nothing is left to do);
+    # the other item still waits.
+    assert bell_count(client, users["owner"], reviewing) == 1
+    assert bell_count(client, users["admin"], reviewing) == 1
+    page = client.get(f"/{reviewing.slug}/gestione/notifiche/?mostra=da-leggere").content.decode()
+    assert "Altra" in page
+
+
+def test_resubmitting_marks_the_authors_sent_back_notification_read(client, reviewing, users):
+    news = News.objects.create(
+        city=reviewing, title="Notizia", slug="n", body="x", publication="draft", author=users["events"]
+    )
+    review.submit(item=news, user=users["events"])
+    review.send_back(item=news, user=users["owner"], comment="Fonte?")
+    assert bell_count(client, users["events"], reviewing) == 1
+    client.post(
+        f"/{reviewing.slug}/gestione/notizie/{news.pk}/modifica/",
+        news_form(title="Notizia", slug="n", publication="published"),
+    )
+    news.refresh_from_db()
+    assert news.review_state == ReviewState.PENDING
+    assert bell_count(client, users["events"], reviewing) == 0
+    # The reviewers are asked again: a new request, unread.
+    assert bell_count(client, users["owner"], reviewing) == 1
