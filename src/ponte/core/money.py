@@ -44,3 +44,20 @@ def euro_compact(value) -> str:
             text = formats.number_format(rounded, digits, use_l10n=True, force_grouping=True)
             return ("-" if amount < 0 else "") + message(text)
     return euro(amount)
+
+
+def plain(value) -> Decimal | None:
+    """A stored figure without the zeros its column adds: 3 for 3.0000, 1250.5 for 1250.5000."""
+    number = _decimal(value)
+    if number is None:
+        return None
+    return number.quantize(1) if number == number.to_integral_value() else number.normalize()
+
+
+def figure(value) -> str:
+    """A measured figure as a person typed it, in the active language: "3", "1.250,5" (not
+    "3,0000"), every decimal kept; "—" when there is none."""
+    number = plain(value)
+    if number is None:
+        return "—"
+    return formats.number_format(number, use_l10n=True, force_grouping=True)

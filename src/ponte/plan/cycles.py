@@ -32,6 +32,37 @@ MONTHS = [
 
 PERIODS_PER_YEAR = {Cadence.MONTHLY: 12, Cadence.QUARTERLY: 4, Cadence.SEMESTER: 2, Cadence.YEARLY: 1}
 
+# The cadence as the update's address names it, in Italian like every other path of the site
+# ("/aggiornamenti/semestrale/2026/1/"). The English values, the addresses before, still answer
+# with a permanent redirect (`cadence_of_slug` reads both).
+CADENCE_SLUGS = {
+    Cadence.MONTHLY: "mensile",
+    Cadence.QUARTERLY: "trimestrale",
+    Cadence.SEMESTER: "semestrale",
+    Cadence.YEARLY: "annuale",
+}
+_CADENCE_OF_SLUG = {slug: cadence for cadence, slug in CADENCE_SLUGS.items()}
+
+
+def cadence_slug(cadence) -> str:
+    """ "semestrale" for Cadence.SEMESTER: the cadence in an update's address."""
+    return CADENCE_SLUGS[Cadence(cadence)]
+
+
+def cadence_of_slug(slug: str) -> tuple[Cadence, bool] | None:
+    """The cadence an address names, and whether the address used the old English value (then it
+    answers with a redirect to the Italian one); None when it names no cadence."""
+    if slug in _CADENCE_OF_SLUG:
+        return _CADENCE_OF_SLUG[slug], False
+    if slug in Cadence.values:
+        return Cadence(slug), True
+    return None
+
+
+def period_url_kwargs(period: "Period") -> dict:
+    """The URL arguments of a period's update form (`plan:update-edit`), with city and code."""
+    return {"cadence": cadence_slug(period.cadence), "year": period.year, "period": period.number}
+
 
 def periods_per_year(cadence) -> int:
     try:
@@ -130,6 +161,22 @@ def period_choices(cadence, around: datetime.date, before: int = 8, after: int =
     return periods
 
 
+def action_periods(action, cadence, today: datetime.date, before: int = 8) -> list[Period]:
+    """The periods an action may report, newest first: those overlapping both the action's dates
+    and its plan's years, up to the current one. Without a start date (of the action or the
+    plan), the `before` periods before the current one."""
+    plan = action.line.macro_area.plan
+    firsts = [day for day in (action.start_date, plan and datetime.date(plan.start_year, 1, 1)) if day]
+    lasts = [day for day in (action.end_date, plan and datetime.date(plan.end_year, 12, 31), today) if day]
+    first, last = (max(firsts) if firsts else None), min(lasts)
+    period = Period.of(last, cadence)
+    periods = []
+    while (first is None and len(periods) <= before) or (first is not None and period.end >= first):
+        periods.append(period)
+        period = period.previous()
+    return periods
+
+
 # -- the dates of a cycle ------------------------------------------------------------------------
 
 
@@ -151,19 +198,38 @@ def is_late(cycle: ReportingCycle, period: Period, today: datetime.date) -> bool
     return today > due_date(cycle, period)
 
 
-def due_period(cycle: ReportingCycle, today: datetime.date, reported=()) -> Period:
-    """The period an update form offers by default: the last ended period not yet reported, else
-    the current one. `reported` holds the (year, number) pairs that already have an update."""
+def applies_from(cycle: ReportingCycle) -> Period | None:
+    """The first period the cycle asks for (the one its `starts_on` falls in), or None when it
+    asks for every period."""
+    return Period.of(cycle.starts_on, cycle.cadence) if cycle.starts_on else None
+
+
+def owes(cycle: ReportingCycle, period: Period, action=None) -> bool:
+    """Whether an action owes the update of a period under its cycle — THE rule the deadlines,
+    the action's page, the list of updates to write and the reminders share: a period that ended
+    before the cycle took effect (`starts_on`: changing a cadence does not make past periods
+    late), or when the action had not started yet or had already ended, is not owed."""
+    if cycle.starts_on and period.end < cycle.starts_on:
+        return False
+    if action is not None and action.start_date and action.start_date > period.end:
+        return False
+    return not (action is not None and action.end_date and action.end_date < period.start)
+
+
+def due_period(cycle: ReportingCycle, today: datetime.date, reported=(), action=None) -> Period:
+    """The period an update form offers by default: the last ended period not yet reported (and
+    owed: `owes`), else the current one. `reported` holds the (year, number) pairs that already
+    have an update."""
     current = Period.of(today, cycle.cadence)
     last_ended = current.previous()
-    if (last_ended.year, last_ended.number) not in set(reported):
+    if (last_ended.year, last_ended.number) not in set(reported) and owes(cycle, last_ended, action):
         return last_ended
     return current
 
 
-def next_due(cycle: ReportingCycle, today: datetime.date, reported=()) -> tuple[Period, datetime.date]:
+def next_due(cycle: ReportingCycle, today: datetime.date, reported=(), action=None) -> tuple[Period, datetime.date]:
     """The next update to write (`due_period`) and its due date."""
-    period = due_period(cycle, today, reported)
+    period = due_period(cycle, today, reported, action)
     return period, due_date(cycle, period)
 
 

@@ -1,8 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core import money
 from ponte.core.concurrency import StaleEditGuard
 from ponte.core.forms import CityModelForm, DateInput, StyledFormMixin, style_for_bootstrap_italia
 from ponte.core.models import Organisation, Person
@@ -172,10 +176,9 @@ class UpdateForm(StaleEditGuard, StyledFormMixin, forms.Form):
                     required=False,
                     max_digits=20,
                     decimal_places=4,
-                    help_text=_(
-                        "Indicator %(code)s: its value at the end of the period. Leave it empty if it is not known yet."
-                    )
-                    % {"code": indicator.code},
+                    help_text=indicator_help(indicator),
+                    # What is counted, not an amount of money (DecimalInput's default example).
+                    widget=forms.TextInput(attrs={"placeholder": indicator.unit}),
                 )
         values = [name for name in self.fields if name.startswith("value_")]
         self.order_fields(["status", "progress", *values, "text", "risks"])  # as the cycle lists them
@@ -199,6 +202,31 @@ class UpdateForm(StaleEditGuard, StyledFormMixin, forms.Form):
         }
 
 
+def indicator_help(indicator) -> str:
+    """What the person needs to report an indicator's value: what it measures and in which unit,
+    its last value and when, the target if any — never its internal code. Reads the indicator's
+    `values` and `targets` (prefetched), both ordered by date."""
+    names = {"name": indicator.localized_name, "unit": indicator.unit}
+    parts = [gettext("%(name)s, in %(unit)s: its value at the end of the period.") % names]
+    values = list(indicator.values.all())
+    if values:
+        last = values[-1]
+        parts.append(
+            gettext("Last value: %(value)s on %(date)s.")
+            % {"value": money.figure(last.value), "date": date_format(last.reference_date, "DATE_FORMAT")}
+        )
+    targets = list(indicator.targets.all())
+    if targets:
+        today = timezone.localdate()
+        target = next((t for t in targets if t.target_date >= today), targets[-1])
+        parts.append(
+            gettext("Target: %(value)s by %(date)s.")
+            % {"value": money.figure(target.value), "date": date_format(target.target_date, "DATE_FORMAT")}
+        )
+    parts.append(gettext("Leave it empty if it is not known yet."))
+    return " ".join(parts)
+
+
 class ReportingCycleForm(StyledFormMixin, forms.ModelForm):
     """When the actions of a plan, a macro area or an action report, and what they report."""
 
@@ -214,7 +242,17 @@ class ReportingCycleForm(StyledFormMixin, forms.ModelForm):
             "asks_indicators",
             "asks_narrative",
             "asks_risks",
+            "starts_on",
         ]
+        widgets = {"starts_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A change applies from today unless the plan owner says otherwise: the periods of the new
+        # cadence that ended before it are not owed (`cycles.owes`).
+        self.fields["starts_on"].required = True
+        if not self.is_bound:
+            self.initial["starts_on"] = timezone.localdate()
 
 
 class CycleOverrideForm(ReportingCycleForm):

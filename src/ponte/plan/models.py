@@ -330,6 +330,17 @@ class ReportingCycle(CityScopedModel):
     asks_indicators = models.BooleanField(_("asks for the indicator values due"), default=True)
     asks_narrative = models.BooleanField(_("asks for a narrative"), default=True)
     asks_risks = models.BooleanField(_("asks about risks"), default=True)
+    # From when the cycle applies: periods that ended before it are not owed under it (changing a
+    # cadence does not make the past periods of the new cadence late). Empty: every period.
+    starts_on = models.DateField(
+        _("applies to periods ending from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Periods that ended before this date are not asked for under this cycle, so a new cadence "
+            "does not make past periods late. Usually today."
+        ),
+    )
 
     class Meta:
         verbose_name = _("reporting cycle")
@@ -399,15 +410,15 @@ class ActionUpdate(Reviewable, CityScopedModel):
         indexes = [models.Index(fields=["city", "-year", "-period", "-created_at"], name="update_latest")]
 
     def __str__(self):
-        # Language-neutral, as the audit trail keeps it: 2026-S1, 2026-Q2, 2026-M06, 2026.
-        marks = {Cadence.MONTHLY: "-M%02d", Cadence.QUARTERLY: "-Q%d", Cadence.SEMESTER: "-S%d"}
-        mark = marks[self.cadence] % self.period if self.cadence in marks else ""
-        return f"{self.action.code} {self.year}{mark}"
+        # As people read it in the change history: "1.2.1 · 1º semestre 2026".
+        return f"{self.action.code} · {self.period_label}"
 
     def get_absolute_url(self):
         """The form of this period's update (it edits the update)."""
-        kwargs = {"cadence": self.cadence, "year": self.year, "period": self.period}
-        return reverse("plan:update-edit", kwargs={"city": self.city.slug, "code": self.action.code} | kwargs)
+        from .cycles import period_url_kwargs
+
+        kwargs = {"city": self.city.slug, "code": self.action.code} | period_url_kwargs(self.period_obj)
+        return reverse("plan:update-edit", kwargs=kwargs)
 
     @property
     def period_obj(self):

@@ -245,7 +245,7 @@ def progress_of(actions) -> Decimal | None:
 def actions_due_update(city, today=None):
     """Running actions that lack the update of the last period ended under their reporting cycle
     (`ponte.plan.cycles`): the update due now, or late. Three queries whatever the number of actions."""
-    from .cycles import Period, cycles_for
+    from .cycles import Period, cycles_for, owes
 
     today = today or timezone.localdate()
     running = action_list(city).exclude(status__in=[Action.Status.COMPLETED, Action.Status.SUSPENDED])
@@ -260,8 +260,7 @@ def actions_due_update(city, today=None):
     for action in actions:
         cycle = by_action[action.pk]
         period = Period.of(today, cycle.cadence).previous()
-        started = action.start_date is None or action.start_date <= period.end
-        if started and (action.pk, cycle.cadence, period.year, period.number) not in reported:
+        if owes(cycle, period, action) and (action.pk, cycle.cadence, period.year, period.number) not in reported:
             due.append(action.pk)
     return running.filter(pk__in=due)
 

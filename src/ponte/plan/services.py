@@ -261,6 +261,8 @@ def cycle_save(*, cycle: ReportingCycle, user) -> ReportingCycle:
     if cycle.action_id and cycle.action.line.macro_area.plan_id != cycle.plan_id:
         raise ValidationError({"action": _("This action belongs to another plan.")})
     cycle.city_id = cycle.plan.city_id
+    if cycle.starts_on is None:  # a new or changed cycle asks for no period that ended before today
+        cycle.starts_on = timezone.localdate()
     taken = ReportingCycle.objects.filter(
         plan=cycle.plan, macro_area_id=cycle.macro_area_id, action_id=cycle.action_id
     ).exclude(pk=cycle.pk)
@@ -509,10 +511,8 @@ def _stage(action, cycle, period, today, reported):
 
     if (action.pk, cycle.cadence, period.year, period.number) in reported:
         return None
-    if action.start_date and action.start_date > period.end:
-        return None  # the action had not started
-    if action.end_date and action.end_date < period.start:
-        return None  # it had ended
+    if not cycles.owes(cycle, period, action):
+        return None  # before the cycle took effect, before the action started or after it ended
     if today >= cycles.escalation_date(cycle, period):
         return "escalation"
     if cycles.is_late(cycle, period, today):
@@ -533,13 +533,7 @@ def _remind(action, cycle, period, stage, responsible, owners, run, notify, Kind
     }
     url = reverse(
         "plan:update-edit",
-        kwargs={
-            "city": action.city.slug,
-            "code": action.code,
-            "cadence": period.cadence,
-            "year": period.year,
-            "period": period.number,
-        },
+        kwargs={"city": action.city.slug, "code": action.code} | cycles.period_url_kwargs(period),
     )
     key = f"update:{{kind}}:{action.pk}:{period.cadence}:{period.year}:{period.number}"
     if stage == "due":

@@ -5,22 +5,23 @@ cycle, and the plan owners' page that sets the cycles. Thin: the rules are in `s
 from functools import partial
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from ponte.core import permissions
+from ponte.core import money, permissions
 from ponte.core.models import ReviewState
 from ponte.core.queries import audit_history
 from ponte.core.views import run_service
 
 from . import cycles, services
 from .forms import CycleOverrideForm, ReportingCycleForm, UpdateForm
-from .models import ActionUpdate, Cadence, ReportingCycle
+from .models import ActionUpdate, ReportingCycle
 from .views import ActionEditMixin, PlanMixin
 
 
@@ -35,9 +36,7 @@ def _period_from_query(value: str, cadence) -> cycles.Period | None:
 
 def update_url(action, period: cycles.Period) -> str:
     kwargs = {"city": action.city.slug, "code": action.code}
-    return reverse(
-        "plan:update-edit", kwargs=kwargs | {"cadence": period.cadence, "year": period.year, "period": period.number}
-    )
+    return reverse("plan:update-edit", kwargs=kwargs | cycles.period_url_kwargs(period))
 
 
 class UpdateStartView(ActionEditMixin, TemplateView):
@@ -63,6 +62,18 @@ class UpdatePeriodView(ActionEditMixin, FormView):
     template_name = "plan/update_form.html"
     form_class = UpdateForm
 
+    def dispatch(self, request, *args, **kwargs):
+        if "cadence" in kwargs:
+            found = cycles.cadence_of_slug(kwargs["cadence"])
+            if found is None:
+                raise Http404
+            self.cadence, english = found
+            if english:  # an address of before the Italian slugs (a bookmark): moved for good
+                url = reverse("plan:update-edit", kwargs=kwargs | {"cadence": cycles.cadence_slug(self.cadence)})
+                query = request.META.get("QUERY_STRING")
+                return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_update(self) -> ActionUpdate | None:
         if not hasattr(self, "_update"):
             updates = self.get_action().updates.select_related("author", "reviewed_by")
@@ -70,7 +81,7 @@ class UpdatePeriodView(ActionEditMixin, FormView):
                 self._update = get_object_or_404(updates, pk=self.kwargs["pk"])
             else:
                 self._update = updates.filter(
-                    cadence=self.kwargs["cadence"], year=self.kwargs["year"], period=self.kwargs["period"]
+                    cadence=self.cadence, year=self.kwargs["year"], period=self.kwargs["period"]
                 ).first()
         return self._update
 
@@ -79,7 +90,7 @@ class UpdatePeriodView(ActionEditMixin, FormView):
         if update is not None:
             return update.period_obj
         try:
-            period = cycles.Period(self.kwargs["year"], self.kwargs["period"], Cadence(self.kwargs["cadence"]))
+            period = cycles.Period(self.kwargs["year"], self.kwargs["period"], self.cadence)
         except (KeyError, ValueError):
             raise Http404 from None
         if period.cadence != self.get_cycle().cadence:
@@ -95,7 +106,7 @@ class UpdatePeriodView(ActionEditMixin, FormView):
         update, action = self.get_update(), self.get_action()
         if update is not None:
             initial = {"status": update.status, "progress": update.progress, "text": update.text, "risks": update.risks}
-            initial |= {f"value_{v.indicator_id}": v.value for v in update.values.all()}
+            initial |= {f"value_{v.indicator_id}": money.plain(v.value) for v in update.values.all()}
             return initial
         last = action.updates.order_by("-created_at").first()
         return {"status": action.status, "progress": action.progress, "risks": last.risks if last else ""}
@@ -103,7 +114,7 @@ class UpdatePeriodView(ActionEditMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs() | {
             "cycle": self.get_cycle(),
-            "indicators": services.update_indicators(self.get_action()),
+            "indicators": services.update_indicators(self.get_action()).prefetch_related("values", "targets"),
         }
         if self.get_update() is not None:
             kwargs["versioned"] = self.get_update()
@@ -136,9 +147,11 @@ class UpdatePeriodView(ActionEditMixin, FormView):
             "action": action.code,
         }
         reported = set(action.updates.filter(cadence=cycle.cadence).values_list("year", "period"))
+        offered = cycles.action_periods(action, cycle.cadence, today)
+        if period.cadence == cycle.cadence and period not in offered:
+            offered = sorted({*offered, period}, reverse=True)  # the period of this page is always there
         choices = [
-            (value, label + (" ✓" if tuple(int(p) for p in value.split("-")) in reported else ""))
-            for value, label in cycles.period_choices(cycle.cadence, today)
+            (f"{p.year}-{p.number}", p.label + (" ✓" if (p.year, p.number) in reported else "")) for p in offered
         ]
         return super().get_context_data(
             title=title,
@@ -188,7 +201,10 @@ class CycleSettingsView(CycleMixin, FormView):
         if cycle is None:
             return self.form_invalid(form)
         messages.success(
-            self.request, _("Reporting cycle of the plan saved: %(cycle)s.") % {"cycle": cycle_summary(cycle)}
+            self.request,
+            _("Reporting cycle of the plan saved: %(cycle)s.") % {"cycle": cycle_summary(cycle)}
+            + " "
+            + applies_from_message(cycle),
         )
         return super().form_valid(form)
 
@@ -209,6 +225,17 @@ class CycleSettingsView(CycleMixin, FormView):
             title=self.page_title,
             **kwargs,
         )
+
+
+def applies_from_message(cycle) -> str:
+    """ "It applies from Q1 2027: periods that ended before 5 January 2027 are not asked for." """
+    first = cycles.applies_from(cycle)
+    if first is None:
+        return ""
+    return _("It applies from %(period)s: periods that ended before %(date)s are not asked for.") % {
+        "period": first.label,
+        "date": date_format(cycle.starts_on, "DATE_FORMAT"),
+    }
 
 
 def cycle_summary(cycle) -> str:
@@ -252,8 +279,9 @@ class CycleOverrideView(CycleMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Reporting cycle for %(level)s saved: %(cycle)s.")
-            % {"level": cycle.level, "cycle": cycle_summary(cycle)},
+            _("Reporting cycle for %(level)s saved: %(cycle)s.") % {"level": cycle.level, "cycle": cycle_summary(cycle)}
+            + " "
+            + applies_from_message(cycle),
         )
         return super().form_valid(form)
 

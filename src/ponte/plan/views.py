@@ -210,7 +210,7 @@ def reporting_of(action, today):
 
     cycle = cycles.cycle_for(action)
     reported = [(u.year, u.period) for u in action.updates.all() if u.cadence == cycle.cadence]
-    period, due = cycles.next_due(cycle, today, reported)
+    period, due = cycles.next_due(cycle, today, reported, action)
     return {
         "cycle": cycle,
         "level": cycles.level_label(cycle),

@@ -181,7 +181,7 @@ def updates(scope, today, until) -> list[Deadline]:
     owed = []
     for action in actions:
         cycle = by_action[action.pk]
-        period, due = cycles.next_due(cycle, today, reported[action.pk, cycle.cadence])
+        period, due = cycles.next_due(cycle, today, reported[action.pk, cycle.cadence], action)
         if due <= until:
             owed.append((action, period, due))
     if scope.user is None:
@@ -194,13 +194,7 @@ def updates(scope, today, until) -> list[Deadline]:
             % {"action": f"{action.code} {action.title}", "period": period},
             reverse(
                 "plan:update-edit",
-                kwargs={
-                    "city": scope.city.slug,
-                    "code": action.code,
-                    "cadence": period.cadence,
-                    "year": period.year,
-                    "period": period.number,
-                },
+                kwargs={"city": scope.city.slug, "code": action.code} | cycles.period_url_kwargs(period),
             ),
             _uid(scope, "update", action.pk, period.cadence, period.year, period.number),
             overdue=due < today,

@@ -25,6 +25,7 @@ from ponte.factories import (
 from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProjectFactory
 from ponte.governance.models import Body, Meeting
 from ponte.participation.models import Campaign, Event, EventSeries, Question, Registration, Subscriber
+from ponte.plan.cycles import cadence_slug
 from ponte.plan.models import ActionUpdate, ReportingCycle, WorkbookUpload
 from ponte.portal.models import Follower, News
 from ponte.reports.models import Report
@@ -202,7 +203,7 @@ def kwargs_for(name: str, pattern_keys, city, items) -> dict:
     values["kind"], values["key"] = "azione", items["action"].code  # following:follow
     if name == "core:review-detail":
         values["kind"] = "aggiornamento"
-    values["cadence"], values["year"] = items["update"].cadence, items["update"].year
+    values["cadence"], values["year"] = cadence_slug(items["update"].cadence), items["update"].year
     values["period"] = items["update"].period
     for key in ("pk", "body", "task"):
         if key in pattern_keys:

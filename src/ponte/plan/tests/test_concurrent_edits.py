@@ -83,7 +83,7 @@ def test_the_guard_covers_the_rewrite_of_a_semester_update(client, users, city, 
     update = ActionUpdate.objects.create(
         city=city, action=action, year=year, period=semester, status="in_progress", progress=10, text="Primo."
     )
-    url = f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semester/{year}/{semester}/"
+    url = f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semestrale/{year}/{semester}/"
     client.force_login(users["editor"])
     first, second = opened_form(client, url), opened_form(client, url)
     assert client.post(url, {**first, "text": "Testo del collega."}).status_code == 302

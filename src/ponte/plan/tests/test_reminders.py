@@ -70,7 +70,7 @@ def test_the_reminder_reaches_who_answers_for_each_action_once(due_actions, user
         (users["admin"], f"{orphan.code} {orphan.title}"),  # and the administrators
     }
     assert "15 gennaio 2027" in due.get(recipient=users["editor"]).title
-    assert due.get(recipient=users["editor"]).url.endswith(f"/azioni/{action.code}/aggiornamenti/quarterly/2026/4/")
+    assert due.get(recipient=users["editor"]).url.endswith(f"/azioni/{action.code}/aggiornamenti/trimestrale/2026/4/")
 
     again = services.send_update_reminders(city=city, today=D(2027, 1, 9))
     assert again.sent == 0 and again.already == 4 and due.count() == 4

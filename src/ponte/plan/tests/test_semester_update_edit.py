@@ -5,6 +5,7 @@ from html import unescape
 from auditlog.models import LogEntry
 
 from ponte.plan import cycles
+from ponte.plan.cycles import cadence_slug
 from ponte.plan.models import ActionUpdate, Cadence, ReportingCycle, current_period
 
 
@@ -13,7 +14,7 @@ def detail(client, city, action):
 
 
 def form_url(city, action, year, period, cadence="semester"):
-    return f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/{cadence}/{year}/{period}/"
+    return f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/{cadence_slug(cadence)}/{year}/{period}/"
 
 
 def test_update_opens_the_period_due_and_then_offers_to_edit_it(client, users, action, city):

@@ -41,7 +41,7 @@ def test_an_update_with_a_control_character_is_refused_with_a_reason(client, use
     year, semester = current_period()
     client.force_login(users["editor"])
     page = client.post(
-        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semester/{year}/{semester}/",
+        f"/{city.slug}/gestione/azioni/{action.code}/aggiornamenti/semestrale/{year}/{semester}/",
         {"status": "in_progress", "progress": 0, "text": "Primo\x0b testo."},
     )
     assert page.status_code == 200 and "carattere di controllo invisibile" in page.content.decode()

@@ -83,7 +83,7 @@ def test_an_office_editor_gets_what_they_or_their_office_answer_for(world, city,
     update = next(d for d in found if d.kind == "update")
     assert update.day == due and update.overdue == (due < TODAY) and period.label in update.title
     assert update.title.startswith("1.1 Gemellaggi") and update.url.endswith(
-        f"/azioni/1.1/aggiornamenti/{period.cadence}/{period.year}/{period.number}/"
+        f"/azioni/1.1/aggiornamenti/{cycles.cadence_slug(period.cadence)}/{period.year}/{period.number}/"
     )
     assert by_title["Relazione di missione"].overdue and by_title["Relazione di missione"].owner == "Eva Editor"
     assert by_title["Relazione di missione"].note == "Missione o visita: Missione a Tirana"
