@@ -99,9 +99,23 @@ def test_an_update_waits_for_review_is_sent_back_corrected_and_approved(
     assert not axe_violations(owner)
 
     # Sent back: the comment is required, then given.
+    # An empty comment: the page comes back with the error where the reviewer looks, at the top
+    # of the page with the focus on it, linking to the field (which its error describes).
     owner.get_by_role("button", name="Rimanda indietro").click()
-    expect(owner.get_by_text("Scrivi un commento").first).to_be_visible()
-    owner.get_by_label("Commento per l'autore").fill(COMMENT)
+    summary = owner.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("Il modulo non è stato salvato")
+    expect(summary).to_contain_text("Scrivi un commento")
+    shoot(owner, f"review-send-back-error-{width}")
+    summary.get_by_role("link", name=re.compile("^Commento per l'autore")).click()
+    comment = owner.get_by_label("Commento per l'autore")
+    expect(comment).to_be_focused()
+    expect(comment).to_be_in_viewport()
+    expect(comment).to_have_accessible_description(re.compile("Scrivi un commento"))
+    expect(owner.get_by_role("button", name="Rimanda indietro")).to_be_in_viewport()
+    assert update.__class__.objects.get(pk=update.pk).review_state == ReviewState.PENDING
+    comment.fill(COMMENT)
     owner.get_by_role("button", name="Rimanda indietro").click()
     expect(owner.get_by_role("status").filter(has_text="Rimandato all'autore")).to_be_visible()
     expect(owner.get_by_text("Nessun contenuto in attesa di revisione.")).to_be_visible()

@@ -21,3 +21,23 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// A form sent back with errors whose fields are further down the page shows an error summary at
+// the top (ponte/forms/error_summary.html): move the focus there, so the person sees it and a
+// screen reader reads it, and let each of its links put the focus in its field.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      field.focus();
+      field.scrollIntoView({ block: "center" });
+    }
+  });
+});
