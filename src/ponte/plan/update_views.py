@@ -64,10 +64,8 @@ class UpdatePeriodView(ActionEditMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if "cadence" in kwargs:
-            found = cycles.cadence_of_slug(kwargs["cadence"])
-            if found is None:
-                raise Http404
-            self.cadence, english = found
+            # No such cadence: `get_period` answers 404, after the guard has refused whoever may not edit.
+            self.cadence, english = cycles.cadence_of_slug(kwargs["cadence"]) or (None, False)
             if english:  # an address of before the Italian slugs (a bookmark): moved for good
                 url = reverse("plan:update-edit", kwargs=kwargs | {"cadence": cycles.cadence_slug(self.cadence)})
                 query = request.META.get("QUERY_STRING")
