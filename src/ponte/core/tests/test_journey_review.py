@@ -119,6 +119,7 @@ def test_an_update_waits_for_review_is_sent_back_corrected_and_approved(
     owner.get_by_role("button", name="Rimanda indietro").click()
     expect(owner.get_by_role("status").filter(has_text="Rimandato all'autore")).to_be_visible()
     expect(owner.get_by_text("Nessun contenuto in attesa di revisione.")).to_be_visible()
+    expect(owner.locator(".ponte-bell-count")).to_have_count(0)  # the request is done: no longer counted
     update.refresh_from_db()
     assert update.review_state == ReviewState.RETURNED and update.review_comment == COMMENT
     assert update.reviewed_by == users["owner"]
@@ -147,6 +148,7 @@ def test_an_update_waits_for_review_is_sent_back_corrected_and_approved(
     expect(editor.get_by_role("status").filter(has_text="revision")).to_be_visible()
     update.refresh_from_db()
     assert update.review_state == ReviewState.PENDING and update.text == CORRECTED
+    expect(editor.locator(".ponte-bell-count")).to_have_count(0)  # corrected: "sent back" is done
     public.reload()
     expect(public.get_by_text(CORRECTED)).to_have_count(0)
 

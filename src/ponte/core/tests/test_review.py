@@ -468,3 +468,25 @@ def test_resubmitting_marks_the_authors_sent_back_notification_read(client, revi
     assert bell_count(client, users["events"], reviewing) == 0
     # The reviewers are asked again: a new request, unread.
     assert bell_count(client, users["owner"], reviewing) == 1
+
+
+def test_the_notification_centre_names_review_steps_as_the_review_pages_do(client, reviewing, users):
+    """The kinds read like the queue and the decision: "Da revisionare", "Rimandato indietro",
+    "Approvato" (the menu's and the review pages' words)."""
+    first = News.objects.create(city=reviewing, title="Prima", slug="prima", body="x", author=users["events"])
+    second = News.objects.create(city=reviewing, title="Seconda", slug="seconda", body="x", author=users["events"])
+    for news in (first, second):
+        review.submit(item=news, user=users["events"])
+    review.send_back(item=first, user=users["owner"], comment="Fonte?")
+    review.submit(item=first, user=users["events"])  # asks the reviewers again
+    client.force_login(users["owner"])
+    page = client.get(f"/{reviewing.slug}/gestione/notifiche/").content.decode()
+    assert "Da revisionare · Notizia: Prima" in page
+    assert page.count("Da revisionare ·") >= 3  # kind and title say the same
+    assert "Revisione da fare" not in page
+    review.approve(item=second, user=users["owner"])
+    client.force_login(users["events"])
+    page = client.get(f"/{reviewing.slug}/gestione/notifiche/").content.decode()
+    assert page.count("Rimandato indietro") == 2  # the kind and the title
+    assert "Approvato · Notizia: Seconda" in page
+    assert "Rinviat" not in page and "correzioni" not in page
