@@ -318,14 +318,20 @@ def submit(*, item, user):
     return item
 
 
+def withdrawn(item):
+    """`item` left the review as a draft (saved as a draft by its author): the reviewers' requests
+    and the author's "sent back" notifications of it are done."""
+    from ponte.collaboration.models import Notification
+
+    _settle(item, kind=Notification.Kind.REVIEW_REQUESTED, decision=Decision.SUBMITTED)
+    _settle(item, kind=Notification.Kind.REVIEW_RETURNED, decision=Decision.RETURNED)
+
+
 def withdraw(*, item, user):
     """The author keeps a pending or returned item as a draft: it leaves the review queue (and the
     reviewers' requests and the author's "sent back" are done)."""
-    from ponte.collaboration.models import Notification
-
     if item.review_state in (ReviewState.PENDING, ReviewState.RETURNED):
-        _settle(item, kind=Notification.Kind.REVIEW_REQUESTED, decision=Decision.SUBMITTED)
-        _settle(item, kind=Notification.Kind.REVIEW_RETURNED, decision=Decision.RETURNED)
+        withdrawn(item)
         item.review_state = ReviewState.DRAFT
         with acting_as(user):
             item.save(update_fields=["review_state"])

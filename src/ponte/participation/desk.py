@@ -145,10 +145,13 @@ def faq_save(*, question: Question, user, faq_question: str, faq_answer: str, pu
             )
     needs_review = publish and review.requires_review(question, user)
     question.in_faq = publish and not needs_review
-    if not publish and question.review_state in (ReviewState.PENDING, ReviewState.RETURNED):
+    withdrawn = not publish and question.review_state in (ReviewState.PENDING, ReviewState.RETURNED)
+    if withdrawn:
         question.review_state = ReviewState.DRAFT
     with acting_as(user), transaction.atomic():
         question.save(update_fields=["faq_question", "faq_answer", "in_faq", "review_state"])
+        if withdrawn:
+            review.withdrawn(question)
         if needs_review or (publish and question.review_state != ReviewState.APPROVED):
             review.submit(item=question, user=user)
     return question

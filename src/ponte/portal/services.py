@@ -20,10 +20,13 @@ def news_save(*, news, user):
     needs_review = review.requires_review(news, user)
     if needs_review and wants_publish:
         news.publication = Publication.DRAFT
-    elif not wants_publish and (needs_review or news.review_state in (ReviewState.PENDING, ReviewState.RETURNED)):
+    withdrawn = not wants_publish and news.review_state in (ReviewState.PENDING, ReviewState.RETURNED)
+    if not wants_publish and (needs_review or withdrawn):
         news.review_state = ReviewState.DRAFT  # a draft is not in the review queue
     with transaction.atomic():
         checked_save(news, user=user, allowed=permissions.can_manage_events(user, news.city), refusal=refusal)
+        if withdrawn:
+            review.withdrawn(news)
         if wants_publish and (needs_review or news.review_state != ReviewState.APPROVED):
             review.submit(item=news, user=user)
     return news

@@ -490,3 +490,24 @@ def test_the_notification_centre_names_review_steps_as_the_review_pages_do(clien
     assert page.count("Rimandato indietro") == 2  # the kind and the title
     assert "Approvato · Notizia: Seconda" in page
     assert "Rinviat" not in page and "correzioni" not in page
+
+
+def test_keeping_news_or_an_faq_entry_as_a_draft_ends_the_requests(client, reviewing, users):
+    """A news item or an FAQ entry taken back as a draft leaves the queue: the reviewers' "Da
+    revisionare" notifications of it are done too."""
+    client.force_login(users["events"])
+    client.post(f"/{reviewing.slug}/gestione/notizie/nuova/", news_form())
+    news = News.objects.get(slug="capitale-giovani")
+    question = answered_question(reviewing)
+    client.force_login(users["desk"])
+    page = f"/{reviewing.slug}/eventi/europe-direct/sportello/{question.pk}/"
+    client.post(page, faq_post())
+    assert bell_count(client, users["owner"], reviewing) == 2
+    client.force_login(users["events"])
+    client.post(f"/{reviewing.slug}/gestione/notizie/{news.pk}/modifica/", news_form(publication="draft"))
+    assert bell_count(client, users["owner"], reviewing) == 1
+    client.force_login(users["desk"])
+    client.post(page, faq_post(publish=""))
+    question.refresh_from_db()
+    assert question.review_state == ReviewState.DRAFT
+    assert bell_count(client, users["owner"], reviewing) == 0
