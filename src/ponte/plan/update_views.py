@@ -200,7 +200,7 @@ class CycleSettingsView(CycleMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Reporting cycle of the plan saved: %(cycle)s.") % {"cycle": cycle_summary(cycle)}
+            _("Reporting cycle of the plan saved: %(cycle)s.") % {"cycle": cycle_summary(cycle, with_start=False)}
             + " "
             + applies_from_message(cycle),
         )
@@ -236,9 +236,9 @@ def applies_from_message(cycle) -> str:
     }
 
 
-def cycle_summary(cycle) -> str:
+def cycle_summary(cycle, with_start: bool = True) -> str:
     """ "Quarterly · due 15 days after the period ends · reminder 7 days before · escalation 10 days late"."""
-    return _(
+    text = _(
         "%(cadence)s · due %(due)s days after the period ends · reminder %(remind)s days before · "
         "escalated %(grace)s days after"
     ) % {
@@ -247,6 +247,10 @@ def cycle_summary(cycle) -> str:
         "remind": cycle.remind_days_before,
         "grace": cycle.grace_days,
     }
+    first = cycles.applies_from(cycle) if with_start else None
+    if first is not None:
+        text += " · " + _("asked from %(period)s") % {"period": first.label}
+    return text
 
 
 class CycleOverrideView(CycleMixin, FormView):
@@ -277,7 +281,8 @@ class CycleOverrideView(CycleMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Reporting cycle for %(level)s saved: %(cycle)s.") % {"level": cycle.level, "cycle": cycle_summary(cycle)}
+            _("Reporting cycle for %(level)s saved: %(cycle)s.")
+            % {"level": cycle.level, "cycle": cycle_summary(cycle, with_start=False)}
             + " "
             + applies_from_message(cycle),
         )

@@ -120,6 +120,7 @@ def test_a_new_cadence_asks_for_no_period_that_ended_before_it(client, users, ed
     )
     first = Period.of(today, Cadence.QUARTERLY)
     assert f"Si applica dal {first.label}" in response.content.decode()
+    assert f"aggiornamenti richiesti dal {first.label}" in main(response)  # the plan's cycle, as summed up
     cycle = ReportingCycle.objects.get(plan=plan, macro_area=None, action=None)
     assert (cycle.cadence, cycle.starts_on) == (Cadence.QUARTERLY, today)
     # The quarter that ended before the change is not late on the action's page …
