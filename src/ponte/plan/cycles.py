@@ -149,18 +149,6 @@ def period_label(cadence, year: int, number: int) -> str:
     return str(year)
 
 
-def period_choices(cadence, around: datetime.date, before: int = 8, after: int = 1) -> list[tuple[str, str]]:
-    """Periods near a date, newest first, as (value "year-number", label) for a select."""
-    period = Period.of(around, cadence)
-    for _step in range(after):
-        period = period.next()
-    periods = []
-    for _step in range(before + after + 1):
-        periods.append((f"{period.year}-{period.number}", period.label))
-        period = period.previous()
-    return periods
-
-
 def action_periods(action, cadence, today: datetime.date, before: int = 8) -> list[Period]:
     """The periods an action may report, newest first: those overlapping both the action's dates
     and its plan's years, up to the current one. Without a start date (of the action or the
