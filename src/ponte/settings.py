@@ -499,5 +499,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # One name for the statuses of an action, written on the action and on its periodic updates.
+    "ENUM_NAME_OVERRIDES": {"ActionStatusEnum": "ponte.plan.models.Action.Status"},
 }

@@ -579,7 +579,7 @@ class ReviewEvent(CityScopedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("decided by"),
     )
     at = models.DateTimeField(_("when"), auto_now_add=True)
 
