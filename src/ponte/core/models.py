@@ -605,12 +605,20 @@ class Risk(CityScopedModel):
         RISK = "risk", _("Risk (may happen)")
         ISSUE = "issue", _("Issue (has happened)")
 
-    SCALE = [
-        (1, _("1 · very low")),
-        (2, _("2 · low")),
-        (3, _("3 · medium")),
-        (4, _("4 · high")),
-        (5, _("5 · very high")),
+    # One scale, read with its noun: "probabilità" is feminine in Italian, "impatto" masculine.
+    LIKELIHOOD_SCALE = [
+        (1, pgettext_lazy("likelihood", "1 · very low")),
+        (2, pgettext_lazy("likelihood", "2 · low")),
+        (3, pgettext_lazy("likelihood", "3 · medium")),
+        (4, pgettext_lazy("likelihood", "4 · high")),
+        (5, pgettext_lazy("likelihood", "5 · very high")),
+    ]
+    IMPACT_SCALE = [
+        (1, pgettext_lazy("impact", "1 · very low")),
+        (2, pgettext_lazy("impact", "2 · low")),
+        (3, pgettext_lazy("impact", "3 · medium")),
+        (4, pgettext_lazy("impact", "4 · high")),
+        (5, pgettext_lazy("impact", "5 · very high")),
     ]
 
     class Level(models.TextChoices):
@@ -629,8 +637,8 @@ class Risk(CityScopedModel):
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.RISK)
     title = models.CharField(_("risk"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    likelihood = models.PositiveSmallIntegerField(_("likelihood"), choices=SCALE, default=3)
-    impact = models.PositiveSmallIntegerField(_("impact"), choices=SCALE, default=3)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"), choices=LIKELIHOOD_SCALE, default=3)
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=IMPACT_SCALE, default=3)
     owner = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks", verbose_name=_("owner")
     )

@@ -32,7 +32,8 @@ def my_deadlines(request, city, *, weeks: int = 6, shown: int = 12) -> Panel:
         for d in found[:shown]
     ]
     return Panel(
-        gettext("Deadlines"),
+        # Says its span: "Le mie scadenze" lists the coming year too, so the two counts differ.
+        gettext("Deadlines: overdue and the next six weeks"),
         rows,
         reverse("reports:my-deadlines", kwargs={"city": city.slug}),
         gettext("All my deadlines"),

@@ -61,7 +61,7 @@ def test_an_editor_mitigates_an_action_behind(visit, smtp_server, city, users, l
     page.get_by_label("Tipo").select_option(label="Rischio (può accadere)")
     page.get_by_label(re.compile("^Titolo")).fill("Il partner di Tirana si ritira")
     page.get_by_label(re.compile("^Probabilità")).select_option(label="4 · alta")
-    page.get_by_label(re.compile("^Impatto")).select_option(label="4 · alta")
+    page.get_by_label(re.compile("^Impatto")).select_option(label="4 · alto")
     page.get_by_label("Responsabile", exact=True).select_option(label="Carla Neri (Ufficio A)")
     shoot(page, f"risks-form-{width}")
     page.get_by_role("button", name="Salva").click()
