@@ -183,6 +183,9 @@ def test_dependencies_are_edited_shown_both_ways_and_refuse_a_circle(client, own
         _edit_data(dependent, depends_on=[needed.pk]),
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
+    # Back on the page's dependencies: a redirect without a fragment would keep the form's
+    # `#id_depends_on` ("Change the dependencies"), which the action's page does not have.
+    assert response["Location"] == f"{dependent.get_absolute_url()}#dependencies-heading"
     assert list(dependent.depends_on.all()) == [needed]
 
     content = page(client, owner, dependent.get_absolute_url())
