@@ -284,13 +284,8 @@ class Milestone(CityScopedModel):
         return self.done_date is None and self.due_date < timezone.localdate()
 
 
-class Semester(models.IntegerChoices):
-    FIRST = 1, _("first semester (January–June)")
-    SECOND = 2, _("second semester (July–December)")
-
-
 def current_period(today: datetime.date | None = None) -> tuple[int, int]:
-    """(year, semester) of a date: narrative updates are due once per semester."""
+    """(year, semester) of a date: the period of the semester cadence it falls in."""
     today = today or timezone.localdate()
     return today.year, 1 if today.month <= 6 else 2
 
@@ -657,26 +652,6 @@ class IndicatorValue(CityScopedModel):
 
     def __str__(self):
         return f"{self.indicator.code} {self.reference_date}: {self.value}"
-
-
-class UpdateReminder(CityScopedModel):
-    """One reminder mailed to one address for one period, so reminders are never sent twice."""
-
-    email = models.EmailField()
-    year = models.PositiveSmallIntegerField()
-    semester = models.PositiveSmallIntegerField(choices=Semester.choices)
-    action_count = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("update reminder")
-        verbose_name_plural = _("update reminders")
-        constraints = [
-            models.UniqueConstraint(fields=["city", "email", "year", "semester"], name="reminder_once_per_period")
-        ]
-
-    def __str__(self):
-        return f"{self.email} {self.year}-S{self.semester}"
 
 
 class WorkbookUpload(CityScopedModel):
