@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ponte.portal",
     "ponte.reports",
     "ponte.collaboration",
+    "ponte.intelligence",
     "spid_cie_oidc.entity",  # SPID/CIE OpenID Connect Federation (issue 14), see ponte.citizens
     "ponte.citizens",
     "rest_framework",
@@ -502,3 +503,9 @@ SPECTACULAR_SETTINGS = {
     # One name for the statuses of an action, written on the action and on its periodic updates.
     "ENUM_NAME_OVERRIDES": {"ActionStatusEnum": "ponte.plan.models.Action.Status"},
 }
+
+# Suggestions and semantic search (ponte.intelligence): the embedding model's threads (0: all
+# cores) and whether saving an action, a project, a call, … queues the recomputation of its
+# vector in the background (tests turn it off and compute vectors when they are read).
+PONTE_EMBEDDING_THREADS = env_int("PONTE_EMBEDDING_THREADS", 0)
+PONTE_EMBED_ON_SAVE = os.environ.get("PONTE_EMBED_ON_SAVE", "1") == "1"

@@ -48,3 +48,5 @@ if PONTE_TEST_REDIS_URL:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "replica" not in DATABASES:
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 PONTE_READ_REPLICA = False
+
+PONTE_EMBED_ON_SAVE = False  # vectors are computed when read; tests of the background refresh turn it on
