@@ -73,8 +73,7 @@ def _embed(kind: str, texts: list[str]) -> np.ndarray:
     # A key evicted between the two locks (only with more than _MAX_CACHED texts at once) is
     # embedded again rather than lost.
     rows = [
-        found[key] if found[key] is not None else _embed(kind, [text])[0]
-        for key, text in zip(keys, texts, strict=True)
+        found[key] if found[key] is not None else _embed(kind, [text])[0] for key, text in zip(keys, texts, strict=True)
     ]
     return np.vstack(rows) if rows else np.zeros((0, DIMENSIONS), dtype=np.float32)
 
