@@ -50,3 +50,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "replic
 PONTE_READ_REPLICA = False
 
 PONTE_EMBED_ON_SAVE = False  # vectors are computed when read; tests of the background refresh turn it on
+# One thread for the embedding model: the suite runs one process per core (pytest-xdist), and two
+# OpenMP teams per core only wait on each other.
+PONTE_EMBEDDING_THREADS = 1
