@@ -204,6 +204,7 @@ items = [
     Item(_("Review before publication"), "core:review-settings", "administration", 5),
     Item(_("Risk register"), "core:risk-list", "plan", 78),
     Item(_("Imports"), "core:import-list", "funds", 50),
+    Item(_("Search everything"), "core:staff-search", "directory", 5),
     Item(_("Organisations"), "core:organisation-list", "directory", 10),
     Item(_("People"), "core:person-list", "directory", 20),
     Item(_("Users and roles"), "core:user-list", "directory", 30),

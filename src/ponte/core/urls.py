@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import choices, directory, review_views, risk_views, twofactor_views, users, views
+from . import choices, directory, review_views, risk_views, search_views, twofactor_views, users, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.StaffHomeView.as_view(), name="staff-home"),
+    path("cerca/", search_views.StaffSearchView.as_view(), name="staff-search"),
     path("organizzazioni/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("organizzazioni/nuova/", directory.OrganisationFormView.as_view(), name="organisation-create"),
     path("organizzazioni/<int:pk>/", directory.OrganisationDetailView.as_view(), name="organisation-detail"),

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
+from . import search_texts
+
 
 def _join(*parts) -> str:
     return "\n".join(str(part).strip() for part in parts if part and str(part).strip())
@@ -68,6 +70,10 @@ REGISTRY: dict[str, Entry] = {
         Entry("plan.Indicator", indicator_text),
         Entry("funding.Project", project_text),
         Entry("funding.Call", call_text),
+        # The portal's other public kinds, searched by meaning too (see intelligence/search.py).
+        Entry("diplomacy.Relation", search_texts.relation_text, related=("partner",), prefetch=("themes",)),
+        Entry("portal.News", search_texts.news_text),
+        Entry("participation.Event", search_texts.event_text),
     )
 }
 

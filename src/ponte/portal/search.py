@@ -15,6 +15,7 @@ an internal event or another city's row is never found) that match the words, be
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import snowballstemmer
@@ -59,6 +60,7 @@ class Hit:
     title: str
     url: str
     summary: str = ""
+    by_meaning: bool = False  # found only by meaning: none of the words, a close sense
 
 
 @dataclass
@@ -114,57 +116,20 @@ def _match(queryset, query, weighted_fields):
     return queryset.filter(pk__in=best).annotate(search_rank=order).order_by("search_rank") if best else queryset.none()
 
 
-# One function per kind: the public rows of the city that match the words, best first.
+# Each kind: its public rows (`public.py`) and the fields its words are looked for in.
 
 
-def actions(city, query):
-    return _match(public.actions(city), query, [("code", "A"), ("title", "A"), ("description", "B")])
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    visible: Callable  # (city) → the public rows of the kind
+    fields: tuple  # ((field, "A"|"B"), …)
+    hit: Callable  # (row) → Hit
 
-
-def indicators(city, query):
-    return _match(
-        public.indicators(city), query, [("name", "A"), ("name_en", "A"), ("description", "B"), ("unit", "B")]
-    )
-
-
-def projects(city, query):
-    return _match(
-        public.projects(city), query, [("acronym", "A"), ("title", "A"), ("description", "B"), ("place", "B")]
-    )
-
-
-def relations(city, query):
-    return _match(
-        public.relations(city), query, [("partner__name", "A"), ("partner__name_en", "A"), ("description", "B")]
-    )
-
-
-def networks(city, query):
-    return _match(
-        public.memberships(city),
-        query,
-        [("network__name", "A"), ("network__name_en", "A"), ("role_detail", "B"), ("working_groups", "B")],
-    )
-
-
-def candidacies(city, query):
-    return _match(public.candidacies(city), query, [("title", "A"), ("awarding_body__name", "B"), ("outcome", "B")])
-
-
-def events(city, query):
-    return _match(public.events(city), query, [("title", "A"), ("description", "B"), ("venue", "B")])
-
-
-def news(city, query):
-    return _match(public.news(city), query, [("title", "A"), ("summary", "B"), ("body", "B")])
-
-
-def bodies(city, query):
-    return _match(public.bodies(city), query, [("organisation__name", "A"), ("purpose", "B")])
-
-
-def faq(city, query):
-    return _match(public.faq(city), query, [("faq_question", "A"), ("faq_answer", "B")])
+    def matching(self, city, query):
+        """The public rows of `city` that contain every word of `query`, best first."""
+        return _match(self.visible(city), query, list(self.fields))
 
 
 def _url(name, city, anchor="", **kwargs):
@@ -186,67 +151,141 @@ def _indicator_url(indicator):
     return _url("portal:plan", indicator.city)
 
 
-#: (key, heading, search function, hit builder)
 KINDS = [
-    (
+    Kind(
         "actions",
         _("Plan actions"),
-        actions,
+        public.actions,
+        (("code", "A"), ("title", "A"), ("description", "B")),
         lambda o: Hit(o, f"{o.code} {o.title}", _url("portal:action", o.city, code=o.code), o.description),
     ),
-    ("indicators", _("Indicators"), indicators, lambda o: Hit(o, o.localized_name, _indicator_url(o), o.description)),
-    (
+    Kind(
+        "indicators",
+        _("Indicators"),
+        public.indicators,
+        (("name", "A"), ("name_en", "A"), ("description", "B"), ("unit", "B")),
+        lambda o: Hit(o, o.localized_name, _indicator_url(o), o.description),
+    ),
+    Kind(
         "projects",
         _("Projects"),
-        projects,
+        public.projects,
+        (("acronym", "A"), ("title", "A"), ("description", "B"), ("place", "B")),
         lambda o: Hit(o, o.acronym or o.title, _url("portal:project", o.city, pk=o.pk), o.title if o.acronym else ""),
     ),
-    (
+    Kind(
         "relations",
         _("International relations"),
-        relations,
+        public.relations,
+        (("partner__name", "A"), ("partner__name_en", "A"), ("description", "B")),
         lambda o: Hit(o, str(o), _relation_url(o), o.description),
     ),
-    (
+    Kind(
         "networks",
         _("International networks"),
-        networks,
+        public.memberships,
+        (("network__name", "A"), ("network__name_en", "A"), ("role_detail", "B"), ("working_groups", "B")),
         lambda o: Hit(o, o.network.localized_name, o.get_public_url(), o.role_detail or o.get_role_display()),
     ),
-    (
+    Kind(
         "candidacies",
         _("Candidacies and awards"),
-        candidacies,
+        public.candidacies,
+        (("title", "A"), ("awarding_body__name", "B"), ("outcome", "B")),
         lambda o: Hit(o, f"{o.title} ({o.year})", o.get_public_url(), o.outcome),
     ),
-    ("events", _("Events"), events, lambda o: Hit(o, o.title, o.get_public_url(), o.description)),
-    ("news", _("News"), news, lambda o: Hit(o, o.title, o.get_public_url(), o.summary)),
-    (
+    Kind(
+        "events",
+        _("Events"),
+        public.events,
+        (("title", "A"), ("description", "B"), ("venue", "B")),
+        lambda o: Hit(o, o.title, o.get_public_url(), o.description),
+    ),
+    Kind(
+        "news",
+        _("News"),
+        public.news,
+        (("title", "A"), ("summary", "B"), ("body", "B")),
+        lambda o: Hit(o, o.title, o.get_public_url(), o.summary),
+    ),
+    Kind(
         "bodies",
         _("Governance bodies"),
-        bodies,
+        public.bodies,
+        (("organisation__name", "A"), ("purpose", "B")),
         lambda o: Hit(o, str(o), _url("portal:body", o.city, pk=o.pk), o.purpose),
     ),
-    (
+    Kind(
         "faq",
         _("Europe Direct FAQ"),
-        faq,
+        public.faq,
+        (("faq_question", "A"), ("faq_answer", "B")),
         lambda o: Hit(o, o.faq_question, _url("participation:faq", o.city, anchor=f"#faq-{o.pk}"), o.faq_answer),
     ),
 ]
 
 
-def search(city, query, per_kind=PER_KIND):
-    """The groups of every kind with at least one match, each with its count and first hits."""
+@dataclass
+class Results:
+    """What a search found: the groups of every kind with at least one hit, and what the search by
+    meaning could do (`meaning_missing`: visible items without a vector yet, found by words only)."""
+
+    groups: list
+    meaning_available: bool = False
+    meaning_missing: int = 0
+
+    @property
+    def total(self):
+        return sum(group.count for group in self.groups)
+
+    @property
+    def by_meaning(self):
+        return sum(1 for group in self.groups for hit in group.hits if hit.by_meaning)
+
+
+def run(city, query, kinds, *, per_kind=PER_KIND, meaning=True):
+    """The groups of `kinds` with at least one hit (by words, and by meaning for the kinds whose
+    vectors are stored), each with its count and first hits. Shared by the portal and the back
+    office (`ponte.core.search_views`)."""
+    from ponte.intelligence import search as semantic
+    from ponte.intelligence.registry import entry_for
+
+    embedded = [kind for kind in kinds if entry_for(kind.visible(city).model) is not None]
+    found = semantic.meaning(city, query, [kind.visible(city) for kind in embedded]) if meaning and embedded else None
     groups = []
-    for key, label, function, hit in KINDS:
-        found = function(city, query)
+    for kind in kinds:
+        matching = kind.matching(city, query)
         # The total comes with the rows (a window over the matches), so no count query.
-        rows = list(found.annotate(search_total=Window(Count("pk")))[:per_kind])
-        if rows:
-            groups.append(Group(key, label, rows[0].search_total, [hit(row) for row in rows]))
-    return groups
+        rows = list(matching.annotate(search_total=Window(Count("pk")))[:per_kind])
+        count = rows[0].search_total if rows else 0
+        meant = found.for_model(matching.model) if found and kind in embedded else []
+        if meant:
+            ranked = semantic.blend(
+                kind.visible(city),
+                rows,
+                count,
+                meant,
+                limit=per_kind,
+                exact_match=lambda pks, matching=matching: matching.filter(pk__in=pks).values_list("pk", flat=True),
+            )
+            rows, count = ranked.objects, ranked.count
+            hits = [_marked(kind.hit(row), row.pk in ranked.by_meaning) for row in rows]
+        else:
+            hits = [kind.hit(row) for row in rows]
+        if hits:
+            groups.append(Group(kind.key, kind.label, count, hits))
+    return Results(groups, bool(found and found.available), found.missing if found else 0)
+
+
+def _marked(hit, by_meaning):
+    hit.by_meaning = by_meaning
+    return hit
+
+
+def search(city, query, per_kind=PER_KIND, meaning=True):
+    """Everything public in `city` matching `query` (see `run`)."""
+    return run(city, query, KINDS, per_kind=per_kind, meaning=meaning)
 
 
 def searched_kinds():
-    return [label for _key, label, _function, _hit in KINDS]
+    return [kind.label for kind in KINDS]

@@ -372,18 +372,20 @@ class NewsView(PortalMixin, TemplateView):
 
 
 class SearchView(PortalMixin, TemplateView):
-    """One search over everything public, grouped by kind (see `search.py`)."""
+    """One search over everything public, by words and by meaning, grouped by kind (see
+    `search.py` and `ponte.intelligence.search`)."""
 
     template_name = "portal/search.html"
     crumbs = [(_("Search"), None)]
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:200]
-        groups = search.search(self.city, query) if query else []
+        results = search.search(self.city, query) if query else search.Results([])
         return super().get_context_data(
             query=query,
-            groups=groups,
-            total=sum(group.count for group in groups),
+            results=results,
+            groups=results.groups,
+            total=results.total,
             searched=search.searched_kinds(),
             **kwargs,
         )
