@@ -60,6 +60,7 @@ urlpatterns = [
     path("<slug:city>/gestione/seguiti/", include("ponte.portal.followers")),
     path("<slug:city>/gestione/", include("ponte.reports.urls")),
     path("<slug:city>/gestione/", include("ponte.collaboration.urls")),
+    path("<slug:city>/gestione/", include("ponte.intelligence.urls")),
 ]
 handler403 = "ponte.core.errors.permission_denied"
 handler404 = "ponte.core.errors.page_not_found"

@@ -107,3 +107,24 @@ class SuggestionJob(CityScopedModel):
         if self.status == self.Status.DONE:
             return 100
         return min(99, int(self.done * 100 / self.total)) if self.total else 0
+
+
+class SuggestedText(CityScopedModel):
+    """The text of an object as it was when its SDG suggestions were last computed: the panel
+    computes them once per text, offers to compute them again when the text changed, and keeps
+    a rejected goal away from the same text even when nothing was suggested."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    text_hash = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("text with SDG suggestions")
+        verbose_name_plural = _("texts with SDG suggestions")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="suggested_text_once_per_object")
+        ]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id}"
