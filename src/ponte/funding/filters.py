@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.countries import CountryFilter
@@ -56,6 +57,14 @@ class CallFilter(CityFilterSet):
 
 
 class PartnerFilter(CityFilterSet):
+    # First: a call puts the organisations whose past projects are closest to it in meaning on top
+    # (an explicit sort, below, still wins).
+    call = django_filters.ModelChoiceFilter(
+        method="for_call",
+        queryset=Call.objects.order_by("title"),
+        label=_("Closest to the call"),
+        widget=forms.Select(attrs={"data-autocomplete": "single"}),
+    )
     topic = django_filters.CharFilter(method="by_topic", label=_("Topic"))
     country = CountryFilter()
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
@@ -80,7 +89,13 @@ class PartnerFilter(CityFilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["topic", "country", "kind", "min_projects", "programme"]
+        fields = ["call", "topic", "country", "kind", "min_projects", "programme"]
+
+    def for_call(self, queryset, name, value):
+        from .partners import affinities, order_by_affinity
+
+        self.affinities = affinities(value)  # the reasons shown beside each organisation
+        return order_by_affinity(queryset, self.affinities)
 
     def by_topic(self, queryset, name, value):
         from .partners import search

@@ -2,19 +2,22 @@
 
 A typical EU grant needs at least three independent organisations from three different EU
 member states or associated countries. Suggestions complete the city's consortium to meet
-that rule, preferring partners with shared history (past projects with the city), relevant
-experience (their projects and profile match the call) and partner cities, with reasons."""
+that rule, preferring partners whose past projects are closest in meaning to the call (the
+cosine similarity of the projects' stored embeddings with the call's, across Italian and
+English: `affinities`), then shared history (past projects with the city) and partner cities,
+with reasons that name the closest past project."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, FloatField, Q, Value, When
 from django.utils.translation import gettext as _
 
+from ponte.core.countries import country_name
 from ponte.core.models import Organisation
+from ponte.intelligence.services import schedule_refresh, similarity, vectors_for
 
-from .models import Call, Participation
-from .ranking import terms
+from .models import Call, Participation, Project
 
 EU_MEMBER_STATES = frozenset(
     [
@@ -99,11 +102,96 @@ def search(queryset, topic: str):
     return queryset.filter(condition).distinct()
 
 
+# Cosine similarities of e5 passages sit between about 0.78 (unrelated) and 0.92 (the same
+# subject in other words); a past project counts from FLOOR and fully at CEILING.
+FLOOR, CEILING = 0.80, 0.90
+# Past projects whose vector is missing (the background refresh has not run yet) computed within
+# a request at most; the rest wait for the refresh, which is queued.
+COMPUTE_IN_REQUEST = 32
+
+
+@dataclass(frozen=True)
+class Affinity:
+    """An organisation's past project closest in meaning to a call."""
+
+    similarity: float  # cosine, -1…1
+    project_id: int
+    project_title: str
+
+    @property
+    def relevance(self) -> float:
+        """0 (unrelated) … 1 (the same subject)."""
+        return max(0.0, min(1.0, (self.similarity - FLOOR) / (CEILING - FLOOR)))
+
+    @property
+    def label(self) -> str:
+        """How close, in words (a cosine means nothing to a person)."""
+        if self.relevance >= 0.7:
+            return _("very close in meaning")
+        if self.relevance >= 0.4:
+            return _("close in meaning")
+        if self.relevance > 0:
+            return _("somewhat close in meaning")
+        return _("far in meaning")
+
+
+@dataclass
+class Affinities:
+    by_organisation: dict[int, Affinity]
+    waiting: int = 0  # past projects not compared yet (their vectors are being computed)
+
+
+def affinities(call: Call) -> Affinities:
+    """For every organisation with past projects in the city's portfolio, the one closest in meaning
+    to the call. A fixed number of queries whatever the size of the directory: the participations,
+    the projects, their stored vectors and the call's."""
+    city = call.city
+    participations = Participation.objects.for_city(city)
+    projects = list(
+        Project.objects.for_city(city)
+        .filter(pk__in=participations.values("project_id"))
+        .only("pk", "city_id", "title", "acronym", "description", "measure_name", "submeasure_name")
+    )
+    if not projects:
+        return Affinities({})
+    stored = vectors_for(projects, compute_missing=False)
+    missing = [project for project in projects if project.pk not in stored]
+    stored.update(vectors_for(missing[:COMPUTE_IN_REQUEST]))
+    if len(missing) > COMPUTE_IN_REQUEST:
+        schedule_refresh(city.pk)
+    scores = similarity(vectors_for([call])[call.pk], stored)
+    titles = {project.pk: project.title for project in projects}
+    best: dict[int, Affinity] = {}
+    for organisation_id, project_id in participations.values_list("organisation_id", "project_id"):
+        if project_id not in scores:
+            continue
+        affinity = Affinity(scores[project_id], project_id, titles[project_id])
+        current = best.get(organisation_id)
+        if current is None or (affinity.similarity, -project_id) > (current.similarity, -current.project_id):
+            best[organisation_id] = affinity
+    return Affinities(best, waiting=max(0, len(missing) - COMPUTE_IN_REQUEST))
+
+
+def closest_project_reason(affinity: Affinity) -> str:
+    return _("the past project closest to the call: “%(title)s”") % {"title": affinity.project_title}
+
+
+def order_by_affinity(queryset, found: Affinities):
+    """The directory with the organisations closest to the call first (`affinity`: the cosine of
+    their closest past project; 0 without past projects), then by experience and name."""
+    cases = [When(pk=pk, then=Value(affinity.similarity)) for pk, affinity in found.by_organisation.items()]
+    annotated = queryset.annotate(
+        affinity=Case(*cases, default=Value(0.0), output_field=FloatField()) if cases else Value(0.0)
+    )
+    return annotated.order_by("-affinity", "-project_count", "name")
+
+
 @dataclass
 class Suggestion:
     organisation: Organisation
     score: float
     reasons: list[str] = field(default_factory=list)
+    affinity: Affinity | None = None
 
 
 @dataclass
@@ -111,64 +199,55 @@ class Consortium:
     suggestions: list[Suggestion]
     countries: list[str]
     meets_rule: bool
+    waiting: int = 0  # past projects not compared with the call yet
 
 
-def suggest_partners(call: Call, *, limit: int = 8) -> Consortium:
+def suggest_partners(call: Call, *, limit: int = 8, found: Affinities | None = None) -> Consortium:
     city = call.city
-    wanted = set(terms(" ".join([call.title, call.keywords, call.description[:4000]])))
+    found = affinities(call) if found is None else found
     organisations = list(
         Organisation.objects.for_city(city)
         .exclude(kind__in=[Organisation.Kind.CITY_OFFICE, Organisation.Kind.BODY, Organisation.Kind.SERVICE])
         .exclude(country="")
     )
     history = defaultdict(list)
-    for organisation_id, acronym, title, description, programme_id in Participation.objects.for_city(city).values_list(
-        "organisation_id", "project__acronym", "project__title", "project__description", "project__programme_id"
+    for organisation_id, acronym, title, programme_id in Participation.objects.for_city(city).values_list(
+        "organisation_id", "project__acronym", "project__title", "project__programme_id"
     ):
-        history[organisation_id].append((acronym or title, title, description, programme_id))
+        history[organisation_id].append((acronym or title, programme_id))
     candidates = []
     for organisation in organisations:
         country = organisation.country.upper()
         if country == city.country or country not in ELIGIBLE_COUNTRIES:
             continue
         reasons, score = [], 0.0
+        affinity = found.by_organisation.get(organisation.pk)
+        if affinity is not None and affinity.relevance > 0:
+            # Meaning first: a partner whose past work is the call's subject outranks history alone.
+            score += 10 * affinity.relevance
+            reasons.append(closest_project_reason(affinity))
         past = history.get(organisation.pk, [])
         if past:
-            score += min(3, len(past))
+            score += min(2, len(past))
             reasons.append(
                 _("already a partner of the city in %(projects)s")
-                % {"projects": ", ".join(sorted({name for name, *_rest in past})[:3])}
+                % {"projects": ", ".join(sorted({name for name, _programme in past})[:3])}
             )
-            if call.programme_id and any(programme == call.programme_id for *_r, programme in past):
+            if call.programme_id and any(programme == call.programme_id for _name, programme in past):
                 score += 1
                 reasons.append(_("experience in the same programme"))
-        profile = set(
-            terms(
-                " ".join(
-                    [
-                        organisation.name,
-                        organisation.description,
-                        *[f"{title} {description}" for _n, title, description, _p in past],
-                    ]
-                )
-            )
-        )
-        shared = sorted(wanted & profile)
-        if shared:
-            score += min(4, len(shared) / 2)
-            reasons.append(_("relevant experience: %(words)s") % {"words": ", ".join(shared[:6])})
         if organisation.kind == Organisation.Kind.CITY:
             score += 1.5
             reasons.append(_("a partner city of the plan"))
         if score:
-            candidates.append(Suggestion(organisation, score, reasons))
+            candidates.append(Suggestion(organisation, score, reasons, affinity))
     candidates.sort(key=lambda s: (-s.score, s.organisation.name))
     chosen, countries = [], [city.country]
     for suggestion in candidates:  # first complete the country rule, best partner per new country
         country = suggestion.organisation.country.upper()
         if country not in countries and len(countries) < MIN_COUNTRIES:
             countries.append(country)
-            suggestion.reasons.insert(0, _("brings %(country)s to the consortium") % {"country": country})
+            suggestion.reasons.insert(0, _("brings %(country)s to the consortium") % {"country": country_name(country)})
             chosen.append(suggestion)
     for suggestion in candidates:  # then the best of the rest
         if len(chosen) >= limit:
@@ -177,4 +256,5 @@ def suggest_partners(call: Call, *, limit: int = 8) -> Consortium:
             chosen.append(suggestion)
             if suggestion.organisation.country.upper() not in countries:
                 countries.append(suggestion.organisation.country.upper())
-    return Consortium(chosen, countries, len(set(countries)) >= MIN_COUNTRIES)
+    chosen.sort(key=lambda s: (-s.score, s.organisation.name))
+    return Consortium(chosen, countries, len(set(countries)) >= MIN_COUNTRIES, waiting=found.waiting)

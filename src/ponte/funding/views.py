@@ -255,6 +255,16 @@ class PartnerSearchView(ExportableListView):
     def base_queryset(self):
         return partners.partner_directory(self.city).order_by("-project_count", "name")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = getattr(self.filterset, "affinities", None)
+        if found is not None:  # a call chosen: its consortium, and why each organisation is close to it
+            call = self.filterset.form.cleaned_data["call"]
+            for organisation in context["object_list"]:
+                organisation.closest = found.by_organisation.get(organisation.pk)
+            context.update(call=call, consortium=partners.suggest_partners(call, found=found), waiting=found.waiting)
+        return context
+
 
 class CallFormView(PortfolioEditMixin, ServiceFormView):
     model, form_class, service = Call, CallForm, staticmethod(services.call_save)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from . import embeddings
@@ -56,28 +57,33 @@ def vectors_for(objects, *, compute_missing: bool = True) -> dict[int, np.ndarra
         else:
             stale.append(obj)
     if stale and compute_missing:
-        result.update(_store(stale, content_type, texts, hashes, stored))
+        result.update(_store(stale, content_type, texts, hashes))
     return result
 
 
-def _store(objects, content_type, texts, hashes, stored) -> dict[int, np.ndarray]:
+def _store(objects, content_type, texts, hashes) -> dict[int, np.ndarray]:
+    """Embed the objects' texts in one batch and write their vectors in one upsert (a row that a
+    concurrent refresh wrote meanwhile is overwritten with the same vector, not an error)."""
     vectors = embeddings.embed_passages([texts[obj.pk] for obj in objects])
-    result = {}
-    with transaction.atomic():
-        for obj, vector in zip(objects, vectors, strict=True):
-            data = embeddings.to_bytes(vector)
-            row = stored.get(obj.pk)
-            if row is not None:
-                Embedding.objects.filter(pk=row.pk).update(text_hash=hashes[obj.pk], vector=data)
-            else:
-                Embedding.objects.update_or_create(
-                    content_type=content_type,
-                    object_id=obj.pk,
-                    model=embeddings.MODEL_NAME,
-                    defaults={"city_id": obj.city_id, "text_hash": hashes[obj.pk], "vector": data},
-                )
-            result[obj.pk] = vector
-    return result
+    now = timezone.now()
+    Embedding.objects.bulk_create(
+        [
+            Embedding(
+                city_id=obj.city_id,
+                content_type=content_type,
+                object_id=obj.pk,
+                model=embeddings.MODEL_NAME,
+                text_hash=hashes[obj.pk],
+                vector=embeddings.to_bytes(vector),
+                updated_at=now,
+            )
+            for obj, vector in zip(objects, vectors, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id", "model"],
+        update_fields=["city", "text_hash", "vector", "updated_at"],
+    )
+    return {obj.pk: vector for obj, vector in zip(objects, vectors, strict=True)}
 
 
 @dataclass

@@ -1,9 +1,19 @@
-"""Partner search and consortium suggestions that meet the three-countries rule, with reasons."""
+"""Partner search and consortium suggestions that meet the three-countries rule, with reasons:
+organisations ranked for a call by how close in meaning their past projects are to it (in Italian
+or English), the closest past project quoted; vectors computed once; queries bounded."""
 
 import pytest
+from django.urls import reverse
 
 from ponte.factories import OrganisationFactory
+from ponte.funding import partners
 from ponte.funding.tests.factories import CallFactory, ParticipationFactory, ProgrammeFactory, ProjectFactory
+from ponte.intelligence import embeddings
+from ponte.intelligence.models import Embedding
+
+TRAM = "Nuove linee tranviarie e autobus elettrici per la mobilità urbana"
+MUSEUM = "Digitalizzazione delle collezioni del museo archeologico"
+SCHOOLS = "Riqualificazione energetica degli edifici scolastici"
 
 
 @pytest.fixture
@@ -11,22 +21,23 @@ def directory(city):
     city.country = "IT"
     city.save()
     horizon = ProgrammeFactory(city=city, slug="horizon")
-    past = ProjectFactory(programme=horizon, title="Urban climate neutrality with citizens", status="running")
+    valencia = OrganisationFactory(city=city, name="Valencia transport agency", country="ES", kind="public")
+    ParticipationFactory(project=ProjectFactory(programme=horizon, title=TRAM), organisation=valencia)
     athens = OrganisationFactory(
-        city=city,
-        name="Athens research institute",
-        country="GR",
-        kind="university",
-        description="climate neutrality and digital twins",
+        city=city, name="Athens museum network", country="GR", kind="university", description="digital heritage"
     )
-    ParticipationFactory(project=past, organisation=athens)
+    for title in (MUSEUM, "Archivi digitali delle biblioteche"):  # more history, farther from the call
+        ParticipationFactory(project=ProjectFactory(programme=horizon, title=title), organisation=athens)
+    lyon = OrganisationFactory(
+        city=city, name="Lyon energy agency", country="FR", kind="public", description="energy renovation"
+    )
+    ParticipationFactory(project=ProjectFactory(programme=horizon, title=SCHOOLS), organisation=lyon)
     return {
         "horizon": horizon,
+        "valencia": valencia,
         "athens": athens,
+        "lyon": lyon,
         "barcelona": OrganisationFactory(city=city, name="Barcelona", country="ES", kind="city"),
-        "lyon": OrganisationFactory(
-            city=city, name="Lyon energy agency", country="FR", kind="public", description="energy renovation"
-        ),
         "bari": OrganisationFactory(city=city, name="Bari port authority", country="IT", kind="public"),
         "boston": OrganisationFactory(
             city=city, name="Boston lab", country="US", kind="university", description="climate neutrality"
@@ -34,22 +45,102 @@ def directory(city):
     }
 
 
-def test_suggestions_complete_three_countries_and_explain(client, users, city, directory):
-    call = CallFactory(
+@pytest.fixture
+def call(city, directory):
+    return CallFactory(
         city=city,
         programme=directory["horizon"],
-        title="Climate-neutral cities with digital twins",
-        keywords="climate neutrality citizens",
+        title="Zero-emission public transport in European cities",
+        description="Pilots of clean buses and light rail to decarbonise commuting.",
     )
+
+
+def test_suggestions_rank_by_meaning_complete_three_countries_and_explain(client, users, city, directory, call):
     client.force_login(users["viewer"])
     consortium = client.get(f"/{city.slug}/gestione/fondi/bandi/{call.pk}/").context["consortium"]
     names = [s.organisation.name for s in consortium.suggestions]
-    assert names[0] == "Athens research institute"  # shared history and relevant experience
-    assert "Barcelona" in names  # a partner city brings a third country
+    # An Italian tram project answers an English call on public transport: first, without a shared word.
+    assert names[0] == "Valencia transport agency"
+    assert names.index("Valencia transport agency") < names.index("Athens museum network")
+    assert "Barcelona" in names or "Lyon energy agency" in names  # a third country
     assert "Bari port authority" not in names and "Boston lab" not in names  # same country; not eligible
-    assert consortium.meets_rule and set(consortium.countries) >= {"IT", "GR", "ES"}
+    assert consortium.meets_rule and {"IT", "ES"} <= set(consortium.countries) and len(consortium.countries) >= 3
     reasons = " ".join(consortium.suggestions[0].reasons)
-    assert "GR" in reasons and "climat" in reasons
+    assert f"il progetto passato più vicino al bando: “{TRAM}”" in reasons, reasons
+    assert "Spagna" in reasons  # the country by its name, never its code
+    assert all("climat" not in " ".join(s.reasons) for s in consortium.suggestions)  # no stems any more
+
+
+def test_partner_search_for_a_call_puts_the_closest_first_with_the_reason(client, users, city, directory, call):
+    client.force_login(users["funds"])
+    response = client.get(f"/{city.slug}/gestione/fondi/partner/", {"call": call.pk})
+    listed = list(response.context["object_list"])
+    assert listed[0] == directory["valencia"] and listed[0].closest.project_title == TRAM
+    assert listed[0].affinity > listed[1].affinity
+    content = response.content.decode()
+    assert "Consorzio suggerito per “Zero-emission public transport in European cities”" in content
+    assert "Progetto passato più vicino" in content and TRAM in content
+    page_order = [content.index(name) for name in ("Valencia transport agency", "Athens museum network")]
+    assert page_order == sorted(page_order)
+    # The list still filters and sorts: an explicit sort wins over the call's order.
+    by_name = client.get(f"/{city.slug}/gestione/fondi/partner/", {"call": call.pk, "ordering": "name"})
+    assert [o.name for o in by_name.context["object_list"]][0] == "Athens museum network"
+    assert client.get(f"/{city.slug}/gestione/fondi/partner/", {"call": call.pk, "export": "csv"}).status_code == 200
+
+
+def test_vectors_are_computed_once_and_queries_do_not_grow_with_the_directory(
+    client, users, city, directory, call, django_assert_num_queries, monkeypatch
+):
+    client.force_login(users["funds"])
+    url = f"/{city.slug}/gestione/fondi/partner/?call={call.pk}"
+    client.get(url)
+    assert Embedding.objects.filter(city=city).count() == 5  # the four past projects and the call
+
+    def refuse(texts):
+        raise AssertionError(f"computed again: {texts}")
+
+    monkeypatch.setattr(embeddings, "embed_passages", refuse)
+    with django_assert_num_queries(NUM_QUERIES):
+        client.get(url)
+    consortium_before = partners.suggest_partners(call)
+
+    # Tenfold the directory, each new organisation with a past project whose vector is stored.
+    monkeypatch.undo()
+    for number in range(10):
+        organisation = OrganisationFactory(city=city, name=f"Partner {number}", country="PT", kind="public")
+        ParticipationFactory(
+            project=ProjectFactory(programme=directory["horizon"], title=f"Progetto {number}: {SCHOOLS}"),
+            organisation=organisation,
+        )
+    client.get(url)
+    monkeypatch.setattr(embeddings, "embed_passages", refuse)
+    with django_assert_num_queries(NUM_QUERIES):
+        client.get(url)
+    assert partners.suggest_partners(call).suggestions[0].organisation == consortium_before.suggestions[0].organisation
+
+
+# The page's queries with a call chosen, whatever the size of the directory: session, user, city
+# and roles, the filter's call, the directory (count and page), the participations, the projects,
+# their vectors and the call's, and the consortium's organisations and history.
+NUM_QUERIES = 17
+
+
+def test_past_projects_without_a_vector_are_compared_up_to_a_bound_and_the_rest_queued(
+    city, directory, call, monkeypatch
+):
+    monkeypatch.setattr(partners, "COMPUTE_IN_REQUEST", 2)
+    queued = []
+    monkeypatch.setattr(partners, "schedule_refresh", queued.append)
+    found = partners.affinities(call)
+    assert found.waiting == 2 and queued == [city.pk]
+    assert len(found.by_organisation) <= 2
+    assert "2 progetti passati non sono ancora confrontati" in _consortium_html(call, found)
+
+
+def _consortium_html(call, found):
+    from django.template.loader import render_to_string
+
+    return render_to_string("funding/_consortium.html", {"consortium": partners.suggest_partners(call, found=found)})
 
 
 def test_partner_search_by_topic_country_and_experience(client, users, city, directory):
@@ -58,9 +149,14 @@ def test_partner_search_by_topic_country_and_experience(client, users, city, dir
     def names(query):
         return [o.name for o in client.get(f"/{city.slug}/gestione/fondi/partner/?{query}").context["object_list"]]
 
-    assert names("topic=climate") == ["Athens research institute", "Boston lab"]
-    assert names("topic=citizens") == ["Athens research institute"]  # found through its projects
+    assert names("topic=climate") == ["Boston lab"]
+    assert names("topic=elettrici") == ["Valencia transport agency"]  # found through its projects
     assert names("country=fr") == ["Lyon energy agency"]
-    assert names("min_projects=1") == ["Athens research institute"]
-    assert names(f"programme={directory['horizon'].pk}") == ["Athens research institute"]
+    assert names("min_projects=2") == ["Athens museum network"]
+    assert names(f"programme={directory['horizon'].pk}") == [
+        "Athens museum network",
+        "Lyon energy agency",
+        "Valencia transport agency",
+    ]
     assert client.get(f"/{city.slug}/gestione/fondi/partner/?topic=climate&export=csv").status_code == 200
+    assert reverse("funding:partner-search", kwargs={"city": city.slug}).endswith("/fondi/partner/")
