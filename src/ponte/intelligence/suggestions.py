@@ -552,7 +552,7 @@ def summary(candidates: int, computed: int, up_to_date: int, empty: int, suggest
             "has already accepted or rejected a goal are left out)."
         )
     parts.append(
-        ngettext("%(count)d item without decisions read.", "%(count)d items without decisions read.", candidates)
+        ngettext("%(count)d item without decisions.", "%(count)d items without decisions.", candidates)
         % {"count": candidates}
     )
     if up_to_date:
@@ -574,13 +574,9 @@ def summary(candidates: int, computed: int, up_to_date: int, empty: int, suggest
             % {"count": empty}
         )
     if computed:
+        parts.append(ngettext("%(count)d text read:", "%(count)d texts read:", computed) % {"count": computed})
         parts.append(
-            ngettext(
-                "%(suggested)d goal suggested for %(count)d text.",
-                "%(suggested)d goals suggested for %(count)d texts.",
-                computed,
-            )
-            % {"suggested": suggested, "count": computed}
+            ngettext("%(count)d goal suggested.", "%(count)d goals suggested.", suggested) % {"count": suggested}
         )
         if not suggested:
             parts.append(

@@ -169,7 +169,7 @@ def test_the_bulk_job_reads_imported_items_without_decisions(city, sdg_axis, own
     job.refresh_from_db()
     assert (job.status, job.total, job.done, job.suggested) == ("done", 2, 2, 2)
     assert set(pending(imported)) == {11} and set(pending(call)) == {7}
-    assert "2 goals suggested for 2 texts" in job.message
+    assert "2 texts read: 2 goals suggested." in job.message
 
     again = suggestions.run_bulk(SuggestionJob.objects.create(city=city, kind="imported", created_by=owner))
     assert (again.status, again.total, again.suggested) == ("done", 0, 0)
