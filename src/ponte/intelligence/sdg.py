@@ -1,34 +1,87 @@
 """SDG suggestions for a text, at goal and target level, in Italian or English.
 
-`suggest(text)` returns the goals the text is relevant to, best first, each with a score, its two
-or three most likely targets and the passages of the text that support it. This first version
-compares the text's embedding with the official goal and target texts (both languages); the
-fitted combiner (README "Suggestions and semantic search") replaces the scoring, not this
-interface."""
+`suggest(text, lang=None)` returns the goals the text is relevant to, best first, each with a
+probability, its two or three most likely targets and the passages of the text that support it.
+When no goal reaches a probability of 0.5, the single best goal is returned all the same, with
+`confident=False` (and its low score), so a person always has something to judge.
 
+How a goal is scored (the decision is per pair: is this text relevant to goal k?): features of
+the pair, compared with the 16 other goals of the same text —
+- multilingual-e5 similarity of the text with the official goal, target and indicator texts of
+  goal k, in English and in Italian (the best one and the mean of the best two), each with its
+  z-score across the 17 goals, its rank and its margin over the best other goal;
+- the similarity of the text with the labelled training texts relevant to goal k and with those
+  not relevant to it (nearest three);
+- English only: TF-IDF (stemmed) of the text against the same UN texts, and the Aurora
+  Universities Network's SDG search queries (CC BY 4.0) that match the text;
+- a bias per goal;
+combined by a logistic regression fitted on `../shared/data/sdg/train.csv` only
+(`manage.py fit_sdg_classifier`, `fitting.py`). Two fitted combiners: "en" (every feature) for
+English texts, "multi" (embeddings only) for Italian or any other language. The language is the
+`lang` argument, else guessed from stop words (`detect_language`).
+
+Artefacts (data/, written by `fit_sdg_classifier`): `sdg_model.json` (coefficients, scaling,
+centring vectors, labels of the training texts, cross-validation figures), `sdg_un_vectors.npy`
+and `sdg_train_vectors.npy` (float16 embeddings of the UN texts and of the training texts, so
+nothing but the input is embedded at run time)."""
+
+import hashlib
+import json
+import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
-from . import embeddings
+from . import embeddings, sdg_queries
 
-UN_TEXTS = Path(__file__).resolve().parent / "data" / "un-texts"
+DATA = Path(__file__).resolve().parent / "data"
+UN_TEXTS = DATA / "un-texts"
+MODEL_FILE = DATA / "sdg_model.json"
+UN_VECTORS_FILE = DATA / "sdg_un_vectors.npy"
+TRAIN_VECTORS_FILE = DATA / "sdg_train_vectors.npy"
+
+GOALS = tuple(range(1, 18))
+THRESHOLD = 0.5
+NEIGHBOURS = 3
+KINDS = ("goals", "targets", "indicators")
+LANGS = ("en", "it")
 
 
 @dataclass(frozen=True)
 class TargetScore:
     code: str  # "11.2"
-    score: float
+    score: float  # 0–1, share among the goal's targets
 
 
 @dataclass(frozen=True)
 class GoalSuggestion:
     goal: int  # 1–17
-    score: float  # 0–1
+    score: float  # 0–1: the probability that the text is relevant to the goal
     targets: list[TargetScore] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # sentences of the text, best first
+    # False when no goal reached THRESHOLD and this is only the best of them.
+    confident: bool = True
+    # Words of the text that matched a keyword query of the goal (English texts only).
+    keywords: list[str] = field(default_factory=list)
+
+
+# --- The official texts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UNText:
+    kind: str  # goals, targets, indicators
+    lang: str  # en, it
+    code: str  # "11", "11.2", "11.2.1"
+    text: str
+
+    @property
+    def goal(self) -> int:
+        return int(self.code.split(".")[0])
 
 
 def _read(name: str) -> dict[str, str]:
@@ -37,60 +90,492 @@ def _read(name: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def un_texts() -> dict:
-    """{"goals": {1: {"en": …, "it": …}}, "targets": {"1.1": {"en": …, "it": …}}}"""
-    goals, targets = {}, {}
-    for lang in ("en", "it"):
-        for key, text in _read(f"{lang}_global_goals.yml").items():
-            number, _kind = key.split("-", 1)
-            if _kind == "title" and number.isdigit():
-                goals.setdefault(int(number), {})[lang] = text
-        for key, text in _read(f"{lang}_global_targets.yml").items():
-            parts = key.split("-")
-            if parts[-1] == "title" and len(parts) == 3:
-                targets.setdefault(f"{parts[0]}.{parts[1]}", {})[lang] = text
-    return {"goals": goals, "targets": targets}
+def un_items() -> tuple[UNText, ...]:
+    """Every goal, target and indicator title in English and Italian, in a fixed order (that of
+    the rows of `sdg_un_vectors.npy`)."""
+    items = []
+    for kind in KINDS:
+        for lang in LANGS:
+            for key, text in _read(f"{lang}_global_{kind}.yml").items():
+                parts = key.split("-")
+                if parts[-1] == "title" and parts[0].isdigit() and len(parts) == KINDS.index(kind) + 2:
+                    items.append(UNText(kind, lang, ".".join(parts[:-1]), " ".join(str(text).split())))
+    return tuple(items)
+
+
+def un_items_digest() -> str:
+    return hashlib.sha256("\n".join(f"{i.kind}|{i.lang}|{i.code}|{i.text}" for i in un_items()).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
-def _target_matrix():
-    targets = un_texts()["targets"]
-    codes = sorted(targets, key=lambda code: (int(code.split(".")[0]), code))
-    texts = [f"{targets[code].get('en', '')}\n{targets[code].get('it', '')}" for code in codes]
-    return codes, embeddings.embed_passages(texts)
+def un_texts() -> dict:
+    """{"goals": {1: {"en": …, "it": …}}, "targets": {"1.1": {"en": …, "it": …}}}"""
+    result = {"goals": {}, "targets": {}}
+    for item in un_items():
+        if item.kind == "goals":
+            result["goals"].setdefault(item.goal, {})[item.lang] = item.text
+        elif item.kind == "targets":
+            result["targets"].setdefault(item.code, {})[item.lang] = item.text
+    return result
 
 
-def _sentences(text: str) -> list[str]:
-    import re
+# --- Text helpers -------------------------------------------------------------------------------
 
-    parts = [part.strip() for part in re.split(r"(?<=[.;:!?])\s+|\n+", text) if len(part.strip()) > 20]
-    return parts or [text.strip()]
+_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[\"'“(A-ZÀ-Ý0-9])|\n+")
+
+
+def sentences(text: str, minimum: int = 40) -> list[str]:
+    """The text's sentences (substrings of it), a piece shorter than `minimum` joined to the next."""
+    pieces, start = [], 0
+    for match in _SPLIT.finditer(text):
+        pieces.append((start, match.start()))
+        start = match.end()
+    pieces.append((start, len(text)))
+    merged, current = [], None
+    for begin, end in pieces:
+        current = [begin, end] if current is None else [current[0], end]
+        if len(text[current[0] : current[1]].strip()) >= minimum:
+            merged.append(current)
+            current = None
+    if current is not None:
+        if merged:
+            merged[-1][1] = current[1]
+        else:
+            merged.append(current)
+    return [text[begin:end].strip() for begin, end in merged if text[begin:end].strip()]
+
+
+_STOPWORDS = {
+    "en": frozenset(
+        [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "is",
+            "are",
+            "for",
+            "with",
+            "that",
+            "this",
+            "on",
+            "by",
+            "from",
+            "be",
+            "as",
+            "it",
+            "an",
+            "or",
+            "which",
+            "their",
+            "was",
+            "were",
+            "has",
+            "have",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "il",
+            "lo",
+            "la",
+            "gli",
+            "le",
+            "di",
+            "del",
+            "della",
+            "dei",
+            "delle",
+            "e",
+            "è",
+            "per",
+            "con",
+            "che",
+            "un",
+            "una",
+            "nel",
+            "nella",
+            "sono",
+            "dal",
+            "alla",
+            "al",
+            "da",
+            "si",
+            "non",
+        ]
+    ),
+}
+
+
+def detect_language(text: str) -> str | None:
+    """ "en" or "it" by their commonest words; None when neither is recognised."""
+    tokens = re.findall(r"[a-zàèéìòù]+", (text or "").lower())
+    counts = {lang: sum(token in words for token in tokens) for lang, words in _STOPWORDS.items()}
+    best = max(counts, key=counts.get)
+    if counts[best] == 0 or counts[best] == min(counts.values()):
+        return None
+    return best
+
+
+def path_for(lang: str | None, text: str) -> str:
+    """ "en" (every feature) for English, "multi" (embeddings only) for any other language."""
+    lang = (lang or detect_language(text) or "").lower()[:2]
+    return "en" if lang == "en" else "multi"
+
+
+_ENGLISH_STOP = None
+
+
+def _analyse(text: str) -> list[str]:
+    """Stemmed English words, stop words left out (TF-IDF)."""
+    global _ENGLISH_STOP
+    if _ENGLISH_STOP is None:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        _ENGLISH_STOP = ENGLISH_STOP_WORDS
+    stemmer = _stemmer()
+    words = [word for word in re.findall(r"[a-z]{2,}", text.lower()) if word not in _ENGLISH_STOP]
+    stems = stemmer.stemWords(words)
+    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+
+# --- Features -----------------------------------------------------------------------------------
+
+
+class Resources:
+    """What the features are computed against: the UN texts' vectors (centred), the training texts'
+    vectors and labels (neighbours), the TF-IDF of the English UN texts."""
+
+    def __init__(self, un_vectors, train_vectors, train_goals, train_labels, train_groups, text_mean, un_mean):
+        self.items = un_items()
+        self.text_mean = np.asarray(text_mean, dtype=np.float32)
+        self.un_mean = np.asarray(un_mean, dtype=np.float32)
+        self.un = _normalise(np.asarray(un_vectors, dtype=np.float32) - self.un_mean)
+        self.train = _normalise(np.asarray(train_vectors, dtype=np.float32) - self.text_mean)
+        self.train_goals = np.asarray(train_goals)
+        self.train_labels = np.asarray(train_labels, dtype=bool)
+        self.train_groups = np.asarray(train_groups)
+        goals = np.array([item.goal for item in self.items])
+        self.blocks = {}  # (kind, lang) -> (row indices, goal of each)
+        for kind in KINDS:
+            for lang in LANGS:
+                rows = np.array([i for i, item in enumerate(self.items) if item.kind == kind and item.lang == lang])
+                self.blocks[(kind, lang)] = (rows, goals[rows])
+        self._tfidf = None
+        self._lock = threading.Lock()
+
+    def centre(self, vectors) -> np.ndarray:
+        return _normalise(np.asarray(vectors, dtype=np.float32).reshape(-1, embeddings.DIMENSIONS) - self.text_mean)
+
+    def tfidf(self):
+        """(vectoriser, goal documents, target/indicator matrices), built once from the English UN
+        texts (deterministic, about 0.2 s)."""
+        with self._lock:
+            if self._tfidf is None:
+                from sklearn.feature_extraction.text import TfidfVectorizer
+
+                english = [item for item in self.items if item.lang == "en"]
+                goal_docs = ["\n".join(item.text for item in english if item.goal == goal) for goal in GOALS]
+                vectoriser = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True)
+                vectoriser.fit(goal_docs + [item.text for item in english])
+                parts = {"goal": (vectoriser.transform(goal_docs), np.array(GOALS))}
+                for kind in ("targets", "indicators"):
+                    chosen = [item for item in english if item.kind == kind]
+                    matrix = vectoriser.transform([item.text for item in chosen])
+                    parts[kind] = (matrix, np.array([item.goal for item in chosen]))
+                self._tfidf = (vectoriser, parts)
+        return self._tfidf
+
+
+def _per_goal(similarities: np.ndarray, goals: np.ndarray, how: str) -> np.ndarray:
+    out = np.zeros((similarities.shape[0], len(GOALS)), dtype=np.float32)
+    for goal in GOALS:
+        block = similarities[:, goals == goal]
+        if how == "max":
+            out[:, goal - 1] = block.max(axis=1)
+        else:  # mean of the best two
+            out[:, goal - 1] = np.sort(block, axis=1)[:, -2:].mean(axis=1)
+    return out
+
+
+def goal_matrices(resources: Resources, vectors: np.ndarray, texts: list[str], english: bool, exclude_groups=None):
+    """Per text, one value per goal for each feature family: {name: (n, 17)}. `vectors` are the
+    texts' raw embeddings; `exclude_groups` (fitting only) leaves each text's own group out of its
+    neighbours."""
+    centred = resources.centre(vectors)
+    matrices = {}
+    for (kind, lang), (rows, goals) in resources.blocks.items():
+        similarities = centred @ resources.un[rows].T
+        matrices[f"e5 {kind} {lang} max"] = _per_goal(similarities, goals, "max")
+        if kind != "goals":
+            matrices[f"e5 {kind} {lang} top2"] = _per_goal(similarities, goals, "top2")
+    # Neighbours among the labelled training texts.
+    similarities = centred @ resources.train.T
+    if exclude_groups is not None:
+        similarities = np.where(
+            np.asarray(exclude_groups)[:, None] == resources.train_groups[None, :], -np.inf, similarities
+        )
+    positive, negative = (np.zeros((len(texts), len(GOALS)), dtype=np.float32) for _ in range(2))
+    for goal in GOALS:
+        same = resources.train_goals == goal
+        for out, mask in ((positive, same & resources.train_labels), (negative, same & ~resources.train_labels)):
+            block = np.sort(similarities[:, mask], axis=1)[:, -NEIGHBOURS:]
+            block = np.where(np.isfinite(block), block, np.nan)
+            out[:, goal - 1] = np.nan_to_num(np.nanmean(block, axis=1), nan=0.0)
+    matrices["neighbours relevant"] = positive
+    matrices["neighbours not relevant"] = negative
+    matrices["neighbours difference"] = positive - negative
+    if english:
+        vectoriser, parts = resources.tfidf()
+        document = vectoriser.transform(texts)
+        matrices["tfidf goal"] = (document @ parts["goal"][0].T).toarray().astype(np.float32)
+        for kind in ("targets", "indicators"):
+            matrix, goals = parts[kind]
+            matrices[f"tfidf {kind} max"] = _per_goal((document @ matrix.T).toarray(), goals, "max")
+        hits = np.zeros((len(texts), len(GOALS)), dtype=np.float32)
+        targets_hit = np.zeros_like(hits)
+        for row, text in enumerate(texts):
+            found = sdg_queries.hits(text)
+            for hit in found:
+                hits[row, hit.query.goal - 1] += 1
+            for goal in GOALS:
+                targets_hit[row, goal - 1] = len({hit.query.target for hit in found if hit.query.goal == goal})
+        matrices["queries"] = hits
+        matrices["queries targets"] = targets_hit
+    return matrices
+
+
+def _compare(matrix: np.ndarray, goal_index: np.ndarray) -> list[np.ndarray]:
+    """The value for the pair's goal, its z-score and rank among the 17 goals, and its margin over
+    the best other goal."""
+    rows = np.arange(len(goal_index))
+    value = matrix[rows, goal_index]
+    others = matrix.copy()
+    others[rows, goal_index] = -np.inf
+    return [
+        value,
+        (value - matrix.mean(axis=1)) / (matrix.std(axis=1) + 1e-6),
+        (matrix > value[:, None]).sum(axis=1).astype(np.float32),
+        value - others.max(axis=1),
+    ]
+
+
+def pair_features(matrices: dict, text_index: np.ndarray, goal_index: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """One row per (text, goal) pair: the features the combiner reads, and their names."""
+    columns, names = [], []
+    for name, matrix in matrices.items():
+        rows = matrix[text_index]
+        if name in ("neighbours not relevant",):
+            columns.append(rows[np.arange(len(goal_index)), goal_index])
+            names.append(name)
+            continue
+        for suffix, column in zip(("", " z", " rank", " margin"), _compare(rows, goal_index), strict=True):
+            columns.append(column)
+            names.append(name + suffix)
+    if "queries" in matrices:
+        hits = matrices["queries"][text_index]
+        own = hits[np.arange(len(goal_index)), goal_index]
+        total = hits.sum(axis=1)
+        columns += [(own > 0).astype(np.float32), own / (total + 1), (total > 0).astype(np.float32)]
+        names += ["queries any", "queries share", "queries any goal"]
+    for goal in GOALS:
+        columns.append((goal_index == goal - 1).astype(np.float32))
+        names.append(f"goal {goal}")
+    return np.column_stack(columns).astype(np.float64), names
+
+
+# --- The fitted model ---------------------------------------------------------------------------
+
+
+class StaleArtefacts(RuntimeError):
+    pass
+
+
+@dataclass
+class Combiner:
+    names: list[str]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        z = (features - self.mean) / self.scale @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Combiner":
+        return cls(
+            data["features"],
+            np.array(data["mean"]),
+            np.array(data["scale"]),
+            np.array(data["coef"]),
+            float(data["intercept"]),
+        )
+
+
+class Model:
+    def __init__(self, data: dict, un_vectors: np.ndarray, train_vectors: np.ndarray):
+        if data.get("un_texts_digest") != un_items_digest() or len(un_vectors) != len(un_items()):
+            raise StaleArtefacts("the UN texts changed since the SDG classifier was fitted: run fit_sdg_classifier")
+        train = data["train"]
+        self.data = data
+        self.resources = Resources(
+            un_vectors,
+            train_vectors,
+            train["goals"],
+            train["labels"],
+            train["groups"],
+            data["text_mean"],
+            data["un_mean"],
+        )
+        self.combiners = {path: Combiner.from_json(value) for path, value in data["combiners"].items()}
+
+    @classmethod
+    def load(cls) -> "Model":
+        data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+        return cls(data, np.load(UN_VECTORS_FILE), np.load(TRAIN_VECTORS_FILE))
+
+    def probabilities(self, vectors: np.ndarray, texts: list[str], path: str) -> np.ndarray:
+        """(n, 17): the probability that each text is relevant to each goal."""
+        if not texts:
+            return np.zeros((0, len(GOALS)))
+        matrices = goal_matrices(self.resources, vectors, texts, english=path == "en")
+        text_index = np.repeat(np.arange(len(texts)), len(GOALS))
+        goal_index = np.tile(np.arange(len(GOALS)), len(texts))
+        features, names = pair_features(matrices, text_index, goal_index)
+        combiner = self.combiners[path]
+        if names != combiner.names:
+            raise StaleArtefacts("the SDG features changed since the classifier was fitted: run fit_sdg_classifier")
+        return combiner.probability(features).reshape(len(texts), len(GOALS))
+
+
+_model = None
+_model_lock = threading.Lock()
+
+
+def model() -> Model:
+    """The fitted classifier, loaded on first use (about 5 MB; the embedding model is loaded apart,
+    on the first text to embed)."""
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                _model = Model.load()
+    return _model
+
+
+# --- Suggestions --------------------------------------------------------------------------------
+
+
+def _target_scores(model_: Model, centred: np.ndarray, goal: int, hit_targets: set[str]) -> list[TargetScore]:
+    resources = model_.resources
+    scores: dict[str, float] = {}
+    for lang in LANGS:
+        rows, goals = resources.blocks[("targets", lang)]
+        chosen = rows[goals == goal]
+        for row, similarity in zip(chosen, resources.un[chosen] @ centred, strict=True):
+            code = resources.items[row].code
+            scores[code] = scores.get(code, 0.0) + float(similarity) / len(LANGS)
+    for code in hit_targets:
+        if code in scores:
+            scores[code] += 0.05
+    codes = sorted(scores, key=lambda code: (-scores[code], code))
+    weights = np.exp((np.array([scores[code] for code in codes]) - scores[codes[0]]) / 0.03)
+    weights /= weights.sum()
+    count = 3 if len(codes) > 2 and weights[2] >= 0.5 * weights[1] else 2
+    return [TargetScore(code, round(float(weights[i]), 4)) for i, code in enumerate(codes[:count])]
+
+
+def _evidence(model_, text, goal, sentence_list, sentence_vectors, hit_spans) -> list[str]:
+    if len(sentence_list) <= 1:
+        return [text.strip()] if text.strip() else []
+    resources = model_.resources
+    score = np.full(len(sentence_list), -1.0)
+    for lang in LANGS:
+        for kind in ("goals", "targets"):
+            rows, goals = resources.blocks[(kind, lang)]
+            chosen = rows[goals == goal]
+            score = np.maximum(score, (sentence_vectors @ resources.un[chosen].T).max(axis=1))
+    for index, sentence in enumerate(sentence_list):
+        start = text.find(sentence)
+        if any(start <= begin and end <= start + len(sentence) for begin, end in hit_spans):
+            score[index] += 0.1
+    order = sorted(range(len(sentence_list)), key=lambda i: (-score[i], i))
+    return [sentence_list[i] for i in order[:2]]
+
+
+def _phrases(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of matched words joined into phrases where only spaces separate them."""
+    joined: list[list[int]] = []
+    for begin, end in spans:
+        if joined and (begin <= joined[-1][1] or not text[joined[-1][1] : begin].strip()):
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([begin, end])
+    return [(begin, end) for begin, end in joined]
 
 
 def suggest_many(
-    texts: list[str], langs: list[str | None] | None = None, threshold: float = 0.84
+    texts: list[str], langs: list[str | None] | None = None, *, evidence: bool = True
 ) -> list[list[GoalSuggestion]]:
-    codes, matrix = _target_matrix()
+    """Suggestions for each text (see `suggest`); `evidence=False` skips the sentences' embeddings
+    (the bulk command needs no passages)."""
+    texts = [text or "" for text in texts]
+    langs = list(langs) if langs is not None else [None] * len(texts)
+    model_ = model()
     vectors = embeddings.embed_passages(texts)
-    results = []
-    for text, vector in zip(texts, vectors, strict=True):
-        scores = matrix @ vector
-        by_goal: dict[int, list[TargetScore]] = {}
-        for code, score in sorted(zip(codes, scores, strict=True), key=lambda pair: -pair[1]):
-            by_goal.setdefault(int(code.split(".")[0]), []).append(TargetScore(code, float(score)))
-        goals = sorted(by_goal.items(), key=lambda pair: -pair[1][0].score)
-        chosen = [(goal, targets) for goal, targets in goals if targets[0].score >= threshold] or goals[:1]
-        sentences = _sentences(text)
-        sentence_vectors = embeddings.embed_passages(sentences)
+    paths = [path_for(lang, text) for lang, text in zip(langs, texts, strict=True)]
+    probabilities = np.zeros((len(texts), len(GOALS)))
+    for path in set(paths):
+        chosen = [i for i, p in enumerate(paths) if p == path]
+        probabilities[chosen] = model_.probabilities(vectors[chosen], [texts[i] for i in chosen], path)
+    sentence_lists = [sentences(text) if evidence else [] for text in texts]
+    flat = [sentence for sentence_list in sentence_lists for sentence in sentence_list]
+    sentence_vectors = model_.resources.centre(embeddings.embed_passages(flat)) if flat else None
+    centred = model_.resources.centre(vectors)
+    results, offset = [], 0
+    for index, text in enumerate(texts):
+        found = sdg_queries.hits(text) if paths[index] == "en" else []
+        order = sorted(GOALS, key=lambda goal: (-probabilities[index, goal - 1], goal))
+        chosen = [goal for goal in order if probabilities[index, goal - 1] >= THRESHOLD] or order[:1]
+        confident = probabilities[index, chosen[0] - 1] >= THRESHOLD
+        own = sentence_lists[index]
+        own_vectors = sentence_vectors[offset : offset + len(own)] if own else None
+        offset += len(own)
         suggestions = []
-        for goal, targets in chosen:
-            best = targets[0]
-            target_vector = matrix[codes.index(best.code)]
-            ranked = sorted(zip(sentences, sentence_vectors @ target_vector, strict=True), key=lambda pair: -pair[1])
-            suggestions.append(GoalSuggestion(goal, best.score, targets[:3], [sentence for sentence, _ in ranked[:2]]))
+        for goal in chosen:
+            goal_hits = [hit for hit in found if hit.query.goal == goal]
+            spans = sorted({span for hit in goal_hits for span in hit.spans})
+            keywords = list(dict.fromkeys(text[begin:end] for begin, end in _phrases(text, spans)))[:6]
+            suggestions.append(
+                GoalSuggestion(
+                    goal=goal,
+                    score=round(float(probabilities[index, goal - 1]), 4),
+                    targets=_target_scores(model_, centred[index], goal, {hit.query.target for hit in goal_hits}),
+                    evidence=_evidence(model_, text, goal, own, own_vectors, spans) if evidence else [],
+                    confident=bool(confident),
+                    keywords=keywords,
+                )
+            )
         results.append(suggestions)
     return results
 
 
 def suggest(text: str, lang: str | None = None) -> list[GoalSuggestion]:
+    """The goals `text` is relevant to, best first (probability ≥ 0.5), each with its two or three
+    most likely targets and the sentences that support it; when none reaches 0.5, the best goal
+    alone with `confident=False`. `lang` ("it", "en", …) picks the path; None guesses it."""
     return suggest_many([text], [lang])[0]
