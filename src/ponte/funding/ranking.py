@@ -17,8 +17,9 @@ The actions a call serves, best first (`action_rankings`): a reciprocal-rank fus
 
 Score (0–100) = eligibility gate × (55 meaning + 15 alignment + 15 deadline + 15 track record):
 - meaning: how close the call is to its closest actions, on an absolute scale (MEANING_FLOOR is
-  "unrelated", MEANING_FULL "about the same thing") and by how much they stand out from the rest
-  of the plan (PEAK_*), so an unrelated call scores low whatever words it shares with the plan;
+  "unrelated", MEANING_FULL "about the same thing") and by how much they stand out from what a
+  municipality does in general (BACKGROUND, PEAK_*), so an unrelated call scores low whatever
+  words it shares with the plan, and a short title close to every short text too;
 - alignment: share of the call's alignments that its best actions also have; a call without
   alignments gives these 15 points to meaning;
 - deadline: open or forthcoming with time to prepare (at least three weeks);
@@ -38,6 +39,7 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -56,13 +58,14 @@ from .ranking_tfidf import terms  # noqa: F401  (the partners' keyword overlap r
 RELEVANCE, ALIGNMENT, DEADLINE, TRACK = 55, 15, 15, 15
 LEAD_TIME = timedelta(days=21)
 INELIGIBLE_SCHEMES = ("ERC-", "MSCA-", "EIC-", "HORIZON-EIC", "-SME-", "ECHE")
-# Cosine (mean of whole text and best sentence) of a call with its closest action, measured on
-# the evaluation set (tests/data): unrelated topics reach 0.82–0.85, topics about an action 0.83–0.89
-# (titles alone stay low): the floor keeps most unrelated calls at 0 and a few at a handful of points.
-MEANING_FLOOR, MEANING_FULL = 0.84, 0.885
-# … and by how much the closest action stands out from the median action of the plan for that
-# call: 0.025–0.05 for unrelated topics, 0.025–0.06 for related ones.
-PEAK_FLOOR, PEAK_FULL = 0.03, 0.06
+# The meaning score (mean of the whole text's and of the best sentence's cosine) of a call with
+# an action, on two scales measured on the evaluation set (tests/data, `bench/calls_ranking.py`):
+# absolute — unrelated topics reach 0.82–0.85 with their closest action, topics about an action
+# 0.83–0.89 —, and above the call's baseline (its median score with BACKGROUND): unrelated topics
+# stand at most 0.045 above it (most below 0.035), topics about an action 0.04–0.09 (titles
+# alone less). A call must be close on both to be about an action.
+MEANING_FLOOR, MEANING_FULL = 0.82, 0.88
+PEAK_FLOOR, PEAK_FULL = 0.035, 0.085
 FUSION_K = 60  # the usual constant of reciprocal-rank fusion, not tuned
 REASONS_ACTIONS = 2  # actions quoted in the reasons
 ALIGNED_AXES = ("sdg", "eu", "flagship")
@@ -192,11 +195,17 @@ class Matcher:
         self.call_sentences = sentence_vectors(self.calls, call_sentences)
         self.words = ranking_tfidf.action_rankings(city, self.calls) if self.actions else {}
 
-    def meaning(self, call) -> np.ndarray:
-        """Per action: mean of the call's cosine and of its best sentence's cosine."""
-        whole = self.matrix @ self.call_vectors[call.pk]
-        best_sentence = (self.call_sentences[call.pk] @ self.matrix.T).max(axis=0)
+    def meaning(self, call, matrix=None) -> np.ndarray:
+        """Per action (or per row of `matrix`): mean of the call's cosine and of its best
+        sentence's cosine."""
+        matrix = self.matrix if matrix is None else matrix
+        whole = matrix @ self.call_vectors[call.pk]
+        best_sentence = (self.call_sentences[call.pk] @ matrix.T).max(axis=0)
         return (whole + best_sentence) / 2
+
+    def baseline(self, call) -> float:
+        """The call's meaning score with what a municipality does in general (BACKGROUND)."""
+        return float(np.median(self.meaning(call, background_matrix())))
 
     def overlap(self, call, call_keys) -> np.ndarray:
         if not call_keys:
@@ -251,15 +260,54 @@ def phrases(call, action, call_parts, call_matrix, action_parts, action_matrix, 
 # Scores -------------------------------------------------------------------------------------
 
 
-def meaning_scores(meaning: np.ndarray) -> np.ndarray:
+# What a municipality does that is about nothing a call funds in particular: a call's meaning
+# score with these (their median) is its baseline, whatever the size of the city's plan. Short
+# texts are all close to each other in e5's space; a short title close to a short action is
+# only relevant if it is closer to it than to these.
+BACKGROUND = (
+    "Raccolta differenziata dei rifiuti porta a porta",
+    "Manutenzione delle strade e dei marciapiedi comunali",
+    "Mense scolastiche e servizi di refezione",
+    "Servizi cimiteriali e concessioni",
+    "Anagrafe e rilascio della carta d'identità",
+    "Riscossione dei tributi locali",
+    "Gestione dei parcheggi e dei permessi di sosta",
+    "Illuminazione pubblica",
+    "Potature e cura del verde pubblico",
+    "Iscrizioni agli asili nido",
+    "Orari e servizi delle biblioteche di quartiere",
+    "Gestione degli impianti sportivi comunali",
+    "Controlli della polizia locale",
+    "Assegnazione degli alloggi di edilizia pubblica",
+    "Assistenza domiciliare agli anziani",
+    "Piano comunale di protezione civile",
+    "Mercati rionali e commercio su area pubblica",
+    "Sportello unico per l'edilizia e i permessi di costruire",
+    "Bilancio di previsione e rendiconto del Comune",
+    "Gare d'appalto per forniture di cancelleria",
+    "Concorsi per l'assunzione di personale comunale",
+    "Pulizia delle caditoie e dei tombini",
+    "Trasparenza amministrativa e accesso agli atti",
+    "Rilascio dei contrassegni per persone con disabilità",
+)
+
+
+def background_matrix() -> np.ndarray:
+    """The BACKGROUND texts' vectors: embedded once, kept in the cache every process shares."""
+    key = f"ponte:ranking-background:{embeddings.MODEL_NAME}:{embeddings.text_hash(chr(10).join(BACKGROUND))}"
+    data = cache.get(key)
+    if data is None:
+        data = embeddings.to_bytes(embeddings.embed_passages(list(BACKGROUND)))
+        cache.set(key, data, timeout=None)
+    return embeddings.from_bytes(data).reshape(-1, embeddings.DIMENSIONS)
+
+
+def meaning_scores(meaning: np.ndarray, baseline: float) -> np.ndarray:
     """How much each action's meaning score says the call is about it (0–1): high on the
-    absolute scale AND standing out from the call's median action (a call close to everything,
-    like a very short title, is about nothing in particular). Both scales measured on the
-    evaluation set (tests/data)."""
+    absolute scale AND standing out from the call's baseline (a call close to everything, like a
+    very short title, is about nothing in particular)."""
     absolute = np.clip((meaning - MEANING_FLOOR) / (MEANING_FULL - MEANING_FLOOR), 0, 1)
-    if len(meaning) < 3:
-        return absolute
-    peak = np.clip((meaning - np.median(meaning) - PEAK_FLOOR) / (PEAK_FULL - PEAK_FLOOR), 0, 1)
+    peak = np.clip((meaning - baseline - PEAK_FLOOR) / (PEAK_FULL - PEAK_FLOOR), 0, 1)
     return np.minimum(absolute, peak)
 
 
@@ -315,7 +363,7 @@ def score(call, matcher, quoted, won, today):
     if matcher.actions and not blocked:
         order, meaning, overlap = rankings[call.pk]
         best = order[:REASONS_ACTIONS]
-        scores = meaning_scores(meaning)
+        scores = meaning_scores(meaning, matcher.baseline(call))
         relevance = float(max(scores[index] for index in best))
         if call_keys:
             alignment = float(max(overlap[index] for index in best))
