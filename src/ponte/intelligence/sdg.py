@@ -262,7 +262,13 @@ class Resources:
         self.items = un_items()
         self.text_mean = np.asarray(text_mean, dtype=np.float32)
         self.un_mean = np.asarray(un_mean, dtype=np.float32)
-        self.un = _normalise(np.asarray(un_vectors, dtype=np.float32) - self.un_mean)
+        un_vectors = np.asarray(un_vectors, dtype=np.float32)
+        self.un = _normalise(un_vectors - self.un_mean)
+        # Italian texts sit apart from English ones in e5's space: the mean of the training texts
+        # (English) is moved by the offset between the Italian and English UN texts (the same
+        # texts in the two languages) before centring an Italian text.
+        italian = np.array([item.lang == "it" for item in self.items])
+        self.italian_offset = un_vectors[italian].mean(axis=0) - un_vectors[~italian].mean(axis=0)
         self.train = _normalise(np.asarray(train_vectors, dtype=np.float32) - self.text_mean)
         self.train_goals = np.asarray(train_goals)
         self.train_labels = np.asarray(train_labels, dtype=bool)
@@ -276,8 +282,11 @@ class Resources:
         self._tfidf = None
         self._lock = threading.Lock()
 
-    def centre(self, vectors) -> np.ndarray:
-        return _normalise(np.asarray(vectors, dtype=np.float32).reshape(-1, embeddings.DIMENSIONS) - self.text_mean)
+    def centre(self, vectors, italian=None) -> np.ndarray:
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, embeddings.DIMENSIONS) - self.text_mean
+        if italian is not None:
+            vectors = vectors - np.outer(np.asarray(italian, dtype=np.float32), self.italian_offset)
+        return _normalise(vectors)
 
     def tfidf(self):
         """(vectoriser, goal documents, target/indicator matrices), built once from the English UN
@@ -310,11 +319,13 @@ def _per_goal(similarities: np.ndarray, goals: np.ndarray, how: str) -> np.ndarr
     return out
 
 
-def goal_matrices(resources: Resources, vectors: np.ndarray, texts: list[str], english: bool, exclude_groups=None):
+def goal_matrices(
+    resources: Resources, vectors: np.ndarray, texts: list[str], english: bool, exclude_groups=None, italian=None
+):
     """Per text, one value per goal for each feature family: {name: (n, 17)}. `vectors` are the
     texts' raw embeddings; `exclude_groups` (fitting only) leaves each text's own group out of its
-    neighbours."""
-    centred = resources.centre(vectors)
+    neighbours; `italian` flags the Italian texts (see `Resources.centre`)."""
+    centred = resources.centre(vectors, italian)
     matrices = {}
     for (kind, lang), (rows, goals) in resources.blocks.items():
         similarities = centred @ resources.un[rows].T
@@ -448,11 +459,11 @@ class Model:
         data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
         return cls(data, np.load(UN_VECTORS_FILE), np.load(TRAIN_VECTORS_FILE))
 
-    def probabilities(self, vectors: np.ndarray, texts: list[str], path: str) -> np.ndarray:
+    def probabilities(self, vectors: np.ndarray, texts: list[str], path: str, italian=None) -> np.ndarray:
         """(n, 17): the probability that each text is relevant to each goal."""
         if not texts:
             return np.zeros((0, len(GOALS)))
-        matrices = goal_matrices(self.resources, vectors, texts, english=path == "en")
+        matrices = goal_matrices(self.resources, vectors, texts, english=path == "en", italian=italian)
         text_index = np.repeat(np.arange(len(texts)), len(GOALS))
         goal_index = np.tile(np.arange(len(GOALS)), len(texts))
         features, names = pair_features(matrices, text_index, goal_index)
@@ -537,15 +548,20 @@ def suggest_many(
     langs = list(langs) if langs is not None else [None] * len(texts)
     model_ = model()
     vectors = embeddings.embed_passages(texts)
-    paths = [path_for(lang, text) for lang, text in zip(langs, texts, strict=True)]
+    found_langs = [(lang or detect_language(text) or "").lower()[:2] for lang, text in zip(langs, texts, strict=True)]
+    paths = ["en" if lang == "en" else "multi" for lang in found_langs]
+    italian = np.array([lang == "it" for lang in found_langs])
     probabilities = np.zeros((len(texts), len(GOALS)))
-    for path in set(paths):
+    for path in sorted(set(paths)):
         chosen = [i for i, p in enumerate(paths) if p == path]
-        probabilities[chosen] = model_.probabilities(vectors[chosen], [texts[i] for i in chosen], path)
+        probabilities[chosen] = model_.probabilities(
+            vectors[chosen], [texts[i] for i in chosen], path, italian=italian[chosen]
+        )
     sentence_lists = [sentences(text) if evidence else [] for text in texts]
     flat = [sentence for sentence_list in sentence_lists for sentence in sentence_list]
-    sentence_vectors = model_.resources.centre(embeddings.embed_passages(flat)) if flat else None
-    centred = model_.resources.centre(vectors)
+    flat_italian = [italian[i] for i, sentence_list in enumerate(sentence_lists) for _ in sentence_list]
+    sentence_vectors = model_.resources.centre(embeddings.embed_passages(flat), flat_italian) if flat else None
+    centred = model_.resources.centre(vectors, italian)
     results, offset = [], 0
     for index, text in enumerate(texts):
         found = sdg_queries.hits(text) if paths[index] == "en" else []
