@@ -80,6 +80,7 @@ def main():
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ponte.settings")
     os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ["PONTE_EMBED_ON_SAVE"] = "0"  # the ranking embeds what it reads: its own cost is measured
     sys.path.insert(0, str(ROOT / "src"))
     import django
 

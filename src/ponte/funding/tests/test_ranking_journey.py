@@ -71,6 +71,7 @@ def test_funds_officer_reads_why_a_call_fits_the_plan(visit, users, city, width)
     expect(rows.first).to_contain_text(str(tram.fit_score))
     expect(rows.first).to_contain_text("serve l'azione 5.3.3")
     expect(rows.nth(1)).to_contain_text("ESC-HUMAID-2021-QUAL-LABEL-FP")
+    expect(rows.nth(1)).to_contain_text("nessuna azione del Piano è vicina per significato")
     fits_the_screen(page)
     picture(page, f"calls-list-by-fit-{width}")
 
