@@ -234,9 +234,8 @@ def _analyse(text: str) -> list[str]:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         _ENGLISH_STOP = ENGLISH_STOP_WORDS
-    stemmer = _stemmer()
     words = [word for word in re.findall(r"[a-z]{2,}", text.lower()) if word not in _ENGLISH_STOP]
-    stems = stemmer.stemWords(words)
+    stems = [_stem(word) for word in words]
     return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
 
 
@@ -245,6 +244,11 @@ def _stemmer():
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ AND, then AND NOT.
 A query line that matches a text gives the spans (word positions) of the terms that made it match,
 so the words that support a goal can be quoted back to the person."""
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -107,15 +108,19 @@ class _Text:
         self.index: dict[str, list[int]] = {}
         for position, word in enumerate(tokens):
             self.index.setdefault(word, []).append(position)
+        self.words = sorted(self.index)
         self.found: dict[str, list[int]] = {}
+        self.terms: dict[Term, list[tuple[int, int]]] = {}
 
     def positions(self, pattern: str) -> list[int]:
         if pattern not in self.found:
             if pattern.endswith("*"):
-                stem = pattern[:-1]
-                self.found[pattern] = sorted(
-                    position for word, places in self.index.items() if word.startswith(stem) for position in places
-                )
+                stem, places = pattern[:-1], []
+                at = bisect.bisect_left(self.words, stem)
+                while at < len(self.words) and self.words[at].startswith(stem):
+                    places += self.index[self.words[at]]
+                    at += 1
+                self.found[pattern] = sorted(places)
             else:
                 self.found[pattern] = self.index.get(pattern, [])
         return self.found[pattern]
@@ -124,15 +129,15 @@ class _Text:
 def _spans(node, text: _Text) -> list[tuple[int, int]]:
     """Word spans [start, end) where the node matches; empty when it does not."""
     if isinstance(node, Term):
-        size = len(node.parts)
-        if not size:
-            return []
-        tokens = text.tokens
-        return [
-            (i, i + size)
-            for i in text.positions(node.parts[0])
-            if i + size <= len(tokens) and all(_match_word(part, tokens[i + j]) for j, part in enumerate(node.parts))
-        ]
+        if node not in text.terms:
+            size, tokens = len(node.parts), text.tokens
+            text.terms[node] = [
+                (i, i + size)
+                for i in (text.positions(node.parts[0]) if size else [])
+                if i + size <= len(tokens)
+                and all(_match_word(part, tokens[i + j]) for j, part in enumerate(node.parts))
+            ]
+        return text.terms[node]
     tokens = text
     left = _spans(node.left, tokens)
     if node.kind == "not":
@@ -171,19 +176,21 @@ def queries() -> tuple[Query, ...]:
     return tuple(Query(int(row["goal"]), row["target"], row["query"], parse(row["query"])) for row in data["queries"])
 
 
-@dataclass
+@dataclass(frozen=True)
 class Hit:
     query: Query
-    spans: list[tuple[int, int]]  # character offsets into the text
+    spans: tuple[tuple[int, int], ...]  # character offsets into the text
 
 
-def hits(text: str) -> list[Hit]:
-    """The queries that match the text, with the character spans of the terms that matched."""
+@lru_cache(maxsize=4096)
+def hits(text: str) -> tuple[Hit, ...]:
+    """The queries that match the text, with the character spans of the terms that matched (kept
+    for the last texts seen: fitting reads each training text once per fold)."""
     found = words(text)
     indexed = _Text([word for word, _start, _end in found])
     result = []
     for query in queries():
         spans = _spans(query.tree, indexed)
         if spans:
-            result.append(Hit(query, [(found[start][1], found[end - 1][2]) for start, end in spans]))
-    return result
+            result.append(Hit(query, tuple((found[start][1], found[end - 1][2]) for start, end in spans)))
+    return tuple(result)
