@@ -134,7 +134,7 @@ def test_an_item_without_a_vector_is_found_by_its_words_and_the_page_says_so(cli
     ActionFactory(line=LineFactory(city=city), code="9.4", title="Tranvia per Casalecchio")  # no vector yet
     page = search(client, city, "tranvia")
     assert titles(page) == ["9.4 Tranvia per Casalecchio", "9.1 Nuova linea del tram"]
-    assert "1 elemento modificato di recente non è ancora cercato per significato" in page
+    assert "1 elemento non è ancora cercato per significato" in page
 
 
 def test_nothing_is_searched_by_meaning_before_any_vector_exists(client, city, uncached, monkeypatch):
