@@ -1,5 +1,7 @@
 """Search over everything public, in Italian: words match their family ("cooperazione" finds
-"cooperativa") and accents are ignored ("citta" finds "città").
+"cooperativa") and accents are ignored ("citta" finds "città"); and by meaning, in Italian or
+English, for the kinds whose vectors are stored ("sustainable public transport" finds the tram
+lines): `run` blends both (see `ponte.intelligence.search`), for the portal and the back office.
 
 Each kind has one function returning a queryset of its public rows (from `public.py`, so a draft,
 an internal event or another city's row is never found) that match the words, best first.
