@@ -170,17 +170,14 @@ def _without_vectors(city, querysets) -> int:
 
 
 def meaning(city, query: str, querysets=()) -> Meaning:
-    """The objects of `city` whose stored vector is close to the query's, by content type (every
-    stored kind; the caller keeps the visible ones), and how many of `querysets` lack a vector.
+    """The objects of `city` whose stored vector is close to the query's, by content type (the
+    kinds of `querysets`; the caller keeps the visible rows), and how many of those lack a vector.
     Never embeds an object: one without a vector is found by its words only until the
     background refresh (asked for here) computes it."""
     from .services import schedule_refresh
 
-    try:
-        missing = _without_vectors(city, list(querysets))
-    except Exception:  # a kind without a table yet must not break the keyword search
-        logger.exception("counting the objects without a vector failed")
-        missing = 0
+    querysets = list(querysets)
+    missing = _without_vectors(city, querysets)
     if missing:
         schedule_refresh(city.pk)
     matrices = city_vectors.get(city)
@@ -191,7 +188,12 @@ def meaning(city, query: str, querysets=()) -> Meaning:
     except Exception:  # the model cannot load: the keyword search alone answers
         logger.exception("the query could not be embedded; keyword search only")
         return Meaning({}, missing, available=False)
-    scored = {type_id: (pks, matrix @ vector) for type_id, (pks, matrix) in matrices.items()}
+    wanted = {ContentType.objects.get_for_model(queryset.model).pk for queryset in querysets}
+    scored = {
+        type_id: (pks, matrix @ vector)
+        for type_id, (pks, matrix) in matrices.items()
+        if not wanted or type_id in wanted  # the kinds searched only: their best sets the cut
+    }
     best = max((float(scores.max()) for _pks, scores in scored.values() if len(scores)), default=0.0)
     cut = max(MEANING_FLOOR, MEANING_RELATIVE * best)
     matches = {}
