@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ponte.intelligence import embeddings, fitting, sdg, sdg_queries
+from ponte.intelligence.management.commands import fit_sdg_classifier as fitting_commands
 
 TRAM_EN = (
     "The city extends its tram network and improves public transport, with new bus lanes and safer "
@@ -50,6 +51,13 @@ def test_shipped_training_vectors_and_labels_match_the_model():
     data = json.loads(sdg.MODEL_FILE.read_text(encoding="utf-8"))
     vectors = np.load(sdg.TRAIN_VECTORS_FILE)
     assert vectors.shape == (data["examples"], embeddings.DIMENSIONS)
+    if fitting_commands.DEFAULT_TRAIN.is_file():  # the shared data set, next to the checkout
+        examples = fitting.read_examples(fitting_commands.DEFAULT_TRAIN)
+        assert examples.ids == data["train"]["ids"]
+        assert examples.goals.tolist() == data["train"]["goals"]
+        assert examples.labels.tolist() == data["train"]["labels"]
+        fresh = embeddings.embed_passages([examples.texts[5]])
+        np.testing.assert_allclose(vectors[[5]].astype(np.float32), fresh, atol=2e-3)
     assert len(data["train"]["goals"]) == len(data["train"]["labels"]) == data["examples"]
     for path in ("en", "multi"):
         combiner = data["combiners"][path]
