@@ -194,6 +194,7 @@ class Matcher:
         self.call_vectors = vectors_for(self.calls)
         self.call_sentences = sentence_vectors(self.calls, call_sentences)
         self.words = ranking_tfidf.action_rankings(city, self.calls) if self.actions else {}
+        self.background = None  # read from the cache on the first call that needs it
 
     def meaning(self, call, matrix=None) -> np.ndarray:
         """Per action (or per row of `matrix`): mean of the call's cosine and of its best
@@ -205,7 +206,9 @@ class Matcher:
 
     def baseline(self, call) -> float:
         """The call's meaning score with what a municipality does in general (BACKGROUND)."""
-        return float(np.median(self.meaning(call, background_matrix())))
+        if self.background is None:
+            self.background = background_matrix()
+        return float(np.median(self.meaning(call, self.background)))
 
     def overlap(self, call, call_keys) -> np.ndarray:
         if not call_keys:
