@@ -1,8 +1,10 @@
 """The calls ranking Ponte used until issue 18: a TF-IDF of light stems between a call's text and
 each plan action's profile (its Italian text, the English names of what it is aligned with and a
-small Italian→English glossary). Kept only as the baseline the semantic ranking (`ranking.py`) is
-measured against (`bench/calls_ranking.py`, `tests/test_ranking_evaluation.py`); nothing in Ponte
-ranks with it any more, and `terms` still serves the partners' keyword overlap."""
+small Italian→English glossary). Since issue 18 it is a second opinion only: `ranking.py` fuses
+its order of the actions with the order by meaning, and never scores or explains a call with it
+(no stem reaches a reason). It is also the baseline the ranking is measured against
+(`bench/calls_ranking.py`, `tests/test_ranking_evaluation.py`); `terms` serves the partners'
+keyword overlap."""
 
 import math
 import re
