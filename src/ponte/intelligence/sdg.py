@@ -46,6 +46,7 @@ TRAIN_VECTORS_FILE = DATA / "sdg_train_vectors.npy"
 
 GOALS = tuple(range(1, 18))
 THRESHOLD = 0.5
+CHUNK = 32  # texts embedded at once by suggest_many
 NEIGHBOURS = 3
 KINDS = ("goals", "targets", "indicators")
 LANGS = ("en", "it")
@@ -550,6 +551,14 @@ def suggest_many(
     (the bulk command needs no passages)."""
     texts = [text or "" for text in texts]
     langs = list(langs) if langs is not None else [None] * len(texts)
+    if len(texts) > CHUNK:
+        # The embedding model's memory grows with the batch (≈ 260 MB peak at 64 texts, 550 MB
+        # at 220): long lists go through in chunks.
+        return [
+            found
+            for start in range(0, len(texts), CHUNK)
+            for found in suggest_many(texts[start : start + CHUNK], langs[start : start + CHUNK], evidence=evidence)
+        ]
     model_ = model()
     vectors = embeddings.embed_passages(texts)
     found_langs = [(lang or detect_language(text) or "").lower()[:2] for lang, text in zip(langs, texts, strict=True)]

@@ -59,9 +59,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("input", type=Path)
         parser.add_argument("output", type=Path)
-        parser.add_argument("--batch-size", type=int, default=64)
+        parser.add_argument("--batch-size", type=int, default=32)
 
-    def handle(self, input, output, batch_size=64, **options):
+    def handle(self, input, output, batch_size=32, **options):
         rows = read_rows(input)
         batch_size = max(1, batch_size)
         started = time.monotonic()
