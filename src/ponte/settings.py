@@ -509,3 +509,6 @@ SPECTACULAR_SETTINGS = {
 # vector in the background (tests turn it off and compute vectors when they are read).
 PONTE_EMBEDDING_THREADS = env_int("PONTE_EMBEDDING_THREADS", 0)
 PONTE_EMBED_ON_SAVE = os.environ.get("PONTE_EMBED_ON_SAVE", "1") == "1"
+# Whether an object's SDG suggestions are computed when someone who may decide on them first opens
+# its page (otherwise only by its "Ricalcola" button and the bulk runs).
+PONTE_SDG_SUGGEST_ON_VIEW = os.environ.get("PONTE_SDG_SUGGEST_ON_VIEW", "1") == "1"

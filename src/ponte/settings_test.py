@@ -53,3 +53,6 @@ PONTE_EMBED_ON_SAVE = False  # vectors are computed when read; tests of the back
 # One thread for the embedding model: the suite runs one process per core (pytest-xdist), and two
 # OpenMP teams per core only wait on each other.
 PONTE_EMBEDDING_THREADS = 1
+# An object's SDG suggestions are computed when an editor first opens its page only in the tests that
+# turn this on (intelligence/tests): elsewhere every plan or funds page would load the classifier.
+PONTE_SDG_SUGGEST_ON_VIEW = False

@@ -325,9 +325,10 @@ def percent(score: float) -> int:
 def passages(text: str, evidence: list[str], width: int = 90) -> list[tuple[str, str, str]]:
     """Each supporting passage in its place in the text: (before, passage, after), the words
     around it cut at `width` characters, ready to be shown with the passage highlighted."""
+    text = re.sub(r"\s*\n\s*", " · ", text.strip())  # the title, then the description
     found = []
     for passage in evidence:
-        passage = (passage or "").strip()
+        passage = re.sub(r"\s*\n\s*", " · ", (passage or "").strip())
         if not passage:
             continue
         match = re.search(re.escape(passage), text, re.IGNORECASE)
@@ -399,7 +400,7 @@ def rows_for(suggestions, items: dict, texts: dict) -> list[Row]:
 
 
 def suggest_on_view() -> bool:
-    return getattr(settings, "PONTE_SDG_SUGGEST_ON_VIEW", True)
+    return settings.PONTE_SDG_SUGGEST_ON_VIEW
 
 
 def panel(obj, user) -> Panel | None:

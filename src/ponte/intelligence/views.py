@@ -112,7 +112,8 @@ class ReviewListView(CityMixin, ListView):
             by_type.setdefault(suggestion.content_type, set()).add(suggestion.object_id)
         origins = {}
         for content_type, pks in by_type.items():
-            for obj in content_type.model_class()._default_manager.filter(city=self.city, pk__in=pks):
+            model = content_type.model_class()
+            for obj in model._default_manager.filter(city=self.city, pk__in=pks).select_related("city"):
                 origins[(content_type.pk, obj.pk)] = obj
         items = suggestions.sdg_items(self.city)
         texts = {key: suggestions.suggestion_text(obj) for key, obj in origins.items()}

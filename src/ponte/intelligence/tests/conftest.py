@@ -43,8 +43,8 @@ def add_sdg_axis(city) -> Axis:
 
 WORDS = {
     "tram": (11, ["11.2", "11.6", "11.3"], "tram"),
-    "solar": (7, ["7.2", "7.1", "7.3"], "solar"),
     "solari": (7, ["7.2", "7.1", "7.3"], "pannelli solari"),
+    "solar": (7, ["7.2", "7.1", "7.3"], "solar"),
     "scuol": (4, ["4.1", "4.a", "4.7"], "scuole"),
 }
 
@@ -81,3 +81,9 @@ def fake_classifier(monkeypatch):
 @pytest.fixture
 def sdg_axis(city):
     return add_sdg_axis(city)
+
+
+@pytest.fixture(autouse=True)
+def _suggest_on_view(settings):
+    """The suggestion tests see the panel compute on the page, as a deployment does."""
+    settings.PONTE_SDG_SUGGEST_ON_VIEW = True

@@ -169,17 +169,17 @@ def test_the_bulk_job_reads_imported_items_without_decisions(city, sdg_axis, own
     job.refresh_from_db()
     assert (job.status, job.total, job.done, job.suggested) == ("done", 2, 2, 2)
     assert set(pending(imported)) == {11} and set(pending(call)) == {7}
-    assert "2 texts read: 2 goals suggested." in job.message
+    assert "2 testi letti: 2 obiettivi suggeriti." in job.message
 
     again = suggestions.run_bulk(SuggestionJob.objects.create(city=city, kind="imported", created_by=owner))
     assert (again.status, again.total, again.suggested) == ("done", 0, 0)
-    assert "already had suggestions" in again.message  # a zero explains itself
+    assert "avevano già suggerimenti per il testo attuale" in again.message  # a zero explains itself
 
 
 def test_a_bulk_job_with_nothing_to_read_says_why(city, sdg_axis, owner, fake_classifier):
     job = suggestions.run_bulk(SuggestionJob.objects.create(city=city, kind="calls", created_by=owner))
     assert (job.status, job.suggested) == ("done", 0)
-    assert "nothing of this kind without a decision" in job.message
+    assert "nessuna voce di questo tipo senza una decisione" in job.message
 
 
 def test_a_bulk_job_that_breaks_ends_failed_with_its_reason(city, sdg_axis, owner, monkeypatch):
