@@ -26,6 +26,7 @@ from django.conf import settings
 
 MODEL_NAME = "multilingual-e5-small-q4"
 DIMENSIONS = 384
+BATCH_TOKENS = 2048  # tokens embedded in one call of the engine (see `_batches`)
 CACHE_SIZE = 4096  # vectors (1.5 kB of floats each, plus key and array overhead)
 
 _load_lock = threading.Lock()
@@ -66,11 +67,28 @@ def clear_cache() -> None:
         _cache.clear()
 
 
+def _batches(encoder, texts: list[str], is_query: bool):
+    """The texts in runs of at most BATCH_TOKENS tokens (a longer text alone): the engine's working
+    memory grows with the tokens of one call (about 18 kB a token: 16,384 tokens at once took
+    300 MB), not with how many calls there are."""
+    run, tokens = [], 0
+    for text in texts:
+        count = encoder.token_count(text, is_query)
+        if run and tokens + count > BATCH_TOKENS:
+            yield run
+            run, tokens = [], 0
+        run.append(text)
+        tokens += count
+    if run:
+        yield run
+
+
 def _encode(kind: str, texts: list[str]) -> np.ndarray:
     """Called with `_inference_lock` held."""
-    vectors = model().encode(texts, kind == "query")
+    encoder, is_query = model(), kind == "query"
+    vectors = [encoder.encode(run, is_query) for run in _batches(encoder, texts, is_query)]
     # A copy per row, so the cache never keeps a whole batch alive through one of its rows.
-    return np.array(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
+    return np.array(np.vstack(vectors), dtype=np.float32).reshape(len(texts), DIMENSIONS)
 
 
 def _from_cache(keys, found: dict) -> None:

@@ -229,6 +229,9 @@ class FakeModel:
         self.batches, self.running, self.overlapped = [], 0, False
         self.lock = threading.Lock()
 
+    def token_count(self, text, is_query=False):
+        return len(text.split()) + 2
+
     def encode(self, texts, is_query=False):
         with self.lock:
             self.running += 1
@@ -261,6 +264,14 @@ def test_the_process_cache_is_bounded_and_a_batch_larger_than_it_is_embedded_onc
     assert len(fake_model.batches) == 2 and not np.array_equal(query, vectors[4])
     with pytest.raises(ValueError):  # a cached vector is shared with every caller: read-only
         next(iter(embeddings._cache.values()))[0] = 1.0
+
+
+def test_one_call_of_the_engine_holds_a_bounded_number_of_tokens(fake_model, monkeypatch):
+    monkeypatch.setattr(embeddings, "BATCH_TOKENS", 10)
+    texts = ["uno due", "tre quattro", "cinque sei", "un testo lungo di ben nove parole e oltre ancora"]
+    vectors = embeddings.embed_passages(texts)
+    assert fake_model.batches == [texts[:2], texts[2:3], texts[3:]]  # 4 + 4 tokens; 4; a long text alone
+    assert vectors.shape == (4, 384)
 
 
 def test_threads_share_the_cache_and_never_run_two_batches_at_once(fake_model):
