@@ -136,7 +136,7 @@ def cross_validate(examples: Examples, vectors, un_vectors, path: str, seeds=SEE
     return result, first
 
 
-def fit(train_path, *, vectors=None, un_vectors=None, out_dir=None, progress=print) -> dict:
+def fit(train_path, *, vectors=None, un_vectors=None, out_dir=None, seeds=SEEDS, progress=print) -> dict:
     """Cross-validate both paths, fit them on every example and write the artefacts; returns the
     cross-validation figures. `vectors`/`un_vectors`: embeddings computed before (rows in the
     order of the file and of `sdg.un_items()`), else they are computed (about 0.1 s a text)."""
@@ -158,7 +158,7 @@ def fit(train_path, *, vectors=None, un_vectors=None, out_dir=None, progress=pri
     figures, combiners = {}, {}
     everything = np.arange(len(examples))
     for path in ("en", "multi"):
-        figures[path], _ = cross_validate(examples, vectors, un_vectors, path, progress=progress)
+        figures[path], _ = cross_validate(examples, vectors, un_vectors, path, seeds=seeds, progress=progress)
         progress(
             f"{path}: cross-validated accuracy {figures[path]['accuracy']:.1%}, precision "
             f"{figures[path]['precision']:.1%}, recall {figures[path]['recall']:.1%}"

@@ -284,8 +284,6 @@ class Resources:
             for lang in LANGS:
                 rows = np.array([i for i, item in enumerate(self.items) if item.kind == kind and item.lang == lang])
                 self.blocks[(kind, lang)] = (rows, goals[rows])
-        self._tfidf = None
-        self._lock = threading.Lock()
 
     def centre(self, vectors, italian=None) -> np.ndarray:
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, embeddings.DIMENSIONS) - self.text_mean
@@ -294,23 +292,29 @@ class Resources:
         return _normalise(vectors)
 
     def tfidf(self):
-        """(vectoriser, goal documents, target/indicator matrices), built once from the English UN
-        texts (deterministic, about 0.2 s)."""
-        with self._lock:
-            if self._tfidf is None:
-                from sklearn.feature_extraction.text import TfidfVectorizer
+        return un_tfidf()
 
-                english = [item for item in self.items if item.lang == "en"]
-                goal_docs = ["\n".join(item.text for item in english if item.goal == goal) for goal in GOALS]
-                vectoriser = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True)
-                vectoriser.fit(goal_docs + [item.text for item in english])
-                parts = {"goal": (vectoriser.transform(goal_docs), np.array(GOALS))}
-                for kind in ("targets", "indicators"):
-                    chosen = [item for item in english if item.kind == kind]
-                    matrix = vectoriser.transform([item.text for item in chosen])
-                    parts[kind] = (matrix, np.array([item.goal for item in chosen]))
-                self._tfidf = (vectoriser, parts)
-        return self._tfidf
+
+_tfidf_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def un_tfidf():
+    """(vectoriser, {"goal"|"targets"|"indicators": (matrix, goal of each row)}), built once per
+    process from the English UN texts (deterministic, about 0.4 s with scikit-learn's import)."""
+    with _tfidf_lock:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        english = [item for item in un_items() if item.lang == "en"]
+        goal_docs = ["\n".join(item.text for item in english if item.goal == goal) for goal in GOALS]
+        vectoriser = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True)
+        vectoriser.fit(goal_docs + [item.text for item in english])
+        parts = {"goal": (vectoriser.transform(goal_docs), np.array(GOALS))}
+        for kind in ("targets", "indicators"):
+            chosen = [item for item in english if item.kind == kind]
+            matrix = vectoriser.transform([item.text for item in chosen])
+            parts[kind] = (matrix, np.array([item.goal for item in chosen]))
+        return vectoriser, parts
 
 
 def _per_goal(similarities: np.ndarray, goals: np.ndarray, how: str) -> np.ndarray:

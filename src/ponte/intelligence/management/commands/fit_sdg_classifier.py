@@ -24,8 +24,9 @@ class Command(BaseCommand):
             "--vectors", type=Path, help=".npy of the training texts' passage embeddings, in file order"
         )
         parser.add_argument("--un-vectors", type=Path, help=".npy of the UN texts' embeddings, as sdg.un_items()")
+        parser.add_argument("--shuffles", type=int, default=len(fitting.SEEDS), help="repeats of the 5-fold CV")
 
-    def handle(self, train, out, vectors=None, un_vectors=None, **options):
+    def handle(self, train, out, vectors=None, un_vectors=None, shuffles=3, **options):
         if not train.is_file():
             raise CommandError(f"{train}: no such file")
         try:
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 vectors=np.load(vectors) if vectors else None,
                 un_vectors=np.load(un_vectors) if un_vectors else None,
                 out_dir=out,
+                seeds=tuple(range(max(1, shuffles))),
                 progress=lambda message: self.stdout.write(message),
             )
         except ValueError as exc:
