@@ -57,7 +57,9 @@ def call(city, directory):
 
 def test_suggestions_rank_by_meaning_complete_three_countries_and_explain(client, users, city, directory, call):
     client.force_login(users["viewer"])
-    consortium = client.get(f"/{city.slug}/gestione/fondi/bandi/{call.pk}/").context["consortium"]
+    response = client.get(f"/{city.slug}/gestione/fondi/bandi/{call.pk}/")
+    consortium = response.context["consortium"]
+    assert f'href="/{city.slug}/gestione/fondi/partner/?call={call.pk}"' in response.content.decode()
     names = [s.organisation.name for s in consortium.suggestions]
     # An Italian tram project answers an English call on public transport: first, without a shared word.
     assert names[0] == "Valencia transport agency"
