@@ -970,9 +970,12 @@ class FundingTendersImporter(RowImporter):
             if changed:
                 report.updated["calls"] = len(changed)
             self.applied(report)
-        from .ranking import rank_calls
+        from .tasks import rank_calls_task
 
-        rank_calls(self.city)
+        # Scored in the background after the import commits: embedding thousands of new topics
+        # takes minutes, which the import job must not wait for (the calls list says so).
+        city_id = self.city.pk
+        transaction.on_commit(lambda: rank_calls_task.enqueue(city_id))
         return report
 
     @staticmethod

@@ -134,14 +134,16 @@ def project_milestone_add(*, project: Project, user, **fields):
 
 
 def call_save(*, call: Call, user) -> Call:
-    """Save a typed or edited call and score its fit with the plan at once."""
-    from .ranking import rank_calls
+    """Save a typed or edited call; its fit with the plan is scored in the background once the
+    save is committed (the call's page says so until then)."""
+    from .tasks import rank_calls_task
 
     _require_portfolio(user, call.city)
     call.full_clean()
     with acting_as(user):
         call.save()
-    rank_calls(call.city, [call])
+    city_id, call_id = call.city_id, call.pk
+    transaction.on_commit(lambda: rank_calls_task.enqueue(city_id, [call_id]))
     return call
 
 

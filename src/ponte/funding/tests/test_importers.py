@@ -190,11 +190,13 @@ def test_back_office_upload_shows_every_error(client, users, bologna, settings, 
     assert not Project.objects.exists()
 
 
-def test_ranking_puts_the_matching_call_first_with_its_reasons(db):
+def test_ranking_puts_the_matching_call_first_with_its_reasons(db, django_capture_on_commit_callbacks):
     call_command("load_plan", str(Path(__file__).resolve().parents[4] / "data" / "bologna"), stdout=io.StringIO())
     bologna = City.objects.get(slug="bologna")
-    run("funding-tenders", "grantsTenders_sample.json", city=bologna)
-    run("funding-tenders", "search_api_sample.json", city=bologna)
+    with django_capture_on_commit_callbacks(execute=True) as ranking:
+        run("funding-tenders", "grantsTenders_sample.json", city=bologna)
+        run("funding-tenders", "search_api_sample.json", city=bologna)
+    assert ranking, "the ranking is queued once the import commits"
     calls = list(Call.objects.filter(city=bologna).order_by("-fit_score"))
     best = calls[0]
     assert best.identifier == "HORIZON-MISS-2027-CIT-01-01"

@@ -194,20 +194,44 @@ def test_funds_to_the_city_count_its_share_of_a_consortium(client, users, city, 
     assert lines["pnrr"].total.city_funds == Decimal("3000000.75")  # sole beneficiary: the whole contribution
 
 
-def test_a_typed_call_is_saved_and_scored(client, users, city, portfolio):
+def test_a_typed_call_is_saved_and_scored(client, users, city, portfolio, django_capture_on_commit_callbacks):
     client.force_login(users["owner"])
-    response = client.post(
-        f"/{city.slug}/gestione/fondi/bandi/nuovo/",
-        {
-            "identifier": "LIFE-2027-CLIMA",
-            "title": "Adattamento climatico urbano",
-            "status": "open",
-            "decision": "undecided",
-            "deadline": "2099-01-31",
-            "url": "ec.europa.eu/life",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # scored in the background once saved
+        response = client.post(
+            f"/{city.slug}/gestione/fondi/bandi/nuovo/",
+            {
+                "identifier": "LIFE-2027-CLIMA",
+                "title": "Adattamento climatico urbano",
+                "status": "open",
+                "decision": "undecided",
+                "deadline": "2099-01-31",
+                "url": "ec.europa.eu/life",
+            },
+        )
     call = Call.objects.get(identifier="LIFE-2027-CLIMA")
     assert response["Location"] == call.get_absolute_url()
     assert (call.source, call.url) == ("manual", "https://ec.europa.eu/life")
     assert call.fit_score is not None and call.fit_reasons
+
+
+def test_a_saved_call_says_it_is_being_scored_until_the_ranking_ran(
+    client, users, city, portfolio, django_capture_on_commit_callbacks
+):
+    client.force_login(users["owner"])
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(
+            f"/{city.slug}/gestione/fondi/bandi/nuovo/",
+            {
+                "identifier": "CERV-2027-TWIN",
+                "title": "Gemellaggi tra città",
+                "status": "open",
+                "decision": "undecided",
+            },
+        )
+    call = Call.objects.get(identifier="CERV-2027-TWIN")
+    assert call.fit_score is None and len(queued) == 1
+    assert "punteggio in calcolo" in client.get(call.get_absolute_url()).content.decode()
+    queued[0]()
+    call.refresh_from_db()
+    assert call.fit_score is not None
+    assert "punteggio in calcolo" not in client.get(call.get_absolute_url()).content.decode()
