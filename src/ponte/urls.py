@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("sitemap.xml", portal_views.sitemap, name="sitemap"),
     path("sitemap-<str:section>.xml", portal_views.sitemap_section, name="sitemap-section"),
+    path("api/", include("ponte.intelligence.api")),  # SDG suggestions (before the API's catch-all)
     path("api/", include("ponte.api.urls")),
     # Stored files only through the view that checks who may see them (never a plain media route).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", core_files.serve, name="file"),
