@@ -104,9 +104,15 @@ class Refreshed:
 
 
 def _stale(entry, city) -> tuple[list, int]:
+    """The objects whose text has no vector yet (or an old one): hashes compared, vectors not read."""
     objects = list(entry.queryset(city))
-    current = vectors_for(objects, compute_missing=False)
-    return [obj for obj in objects if obj.pk not in current], len(objects)
+    rows = Embedding.objects.filter(
+        content_type=ContentType.objects.get_for_model(entry.model), model=embeddings.MODEL_NAME
+    )
+    if city is not None:
+        rows = rows.filter(city=city)
+    hashes = dict(rows.values_list("object_id", "text_hash"))
+    return [obj for obj in objects if hashes.get(obj.pk) != embeddings.text_hash(entry.text(obj))], len(objects)
 
 
 def pending(city=None) -> Refreshed:
