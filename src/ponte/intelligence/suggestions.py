@@ -340,7 +340,8 @@ def passages(text: str, evidence: list[str], width: int = 90) -> list[tuple[str,
         if match.start() > width:
             before = "…" + before.split(" ", 1)[-1] if " " in before else "…" + before
         if match.end() + width < len(text):
-            after = after.rsplit(" ", 1)[0] + "…" if " " in after else after + "…"
+            after = after.rsplit(" ", 1)[0] if " " in after else after
+            after += " …" if after.endswith((".", ";", ":", "!", "?")) else "…"
         found.append((before, text[match.start() : match.end()], after))
     return found
 
