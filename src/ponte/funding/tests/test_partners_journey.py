@@ -37,5 +37,13 @@ def test_funds_officer_finds_partners_for_a_call_by_meaning(visit, users, city, 
     fits_the_screen(page)
     page.screenshot(path=f"/tmp/shots/partners-{width}.png", full_page=True)  # noqa: S108 (where the team looks)
 
+    # From the call's page too: its suggested partners, and the whole directory closest first.
+    menu(page, "Bandi")
+    page.get_by_role("link", name=call.identifier, exact=True).click()
+    expect(page.get_by_role("listitem").filter(has_text="Valencia transport agency")).to_contain_text(TRAM)
+    page.screenshot(path=f"/tmp/shots/partners-call-{width}.png", full_page=True)  # noqa: S108
+    page.get_by_role("link", name="Tutte le organizzazioni, le più vicine a questo bando per prime").click()
+    expect(page.get_by_role("table", name="Ricerca partner").get_by_role("row").nth(1)).to_contain_text(TRAM)
+
     # Computed once and stored: the call and the four past projects of the directory.
     assert Embedding.objects.filter(city=city).count() == 5
