@@ -235,3 +235,11 @@ def test_a_saved_call_says_it_is_being_scored_until_the_ranking_ran(
     call.refresh_from_db()
     assert call.fit_score is not None
     assert "punteggio in calcolo" not in client.get(call.get_absolute_url()).content.decode()
+
+
+def test_a_project_without_acronym_is_opened_by_its_title(client, users, city, portfolio):
+    project = ProjectFactory(programme=portfolio["horizon"], acronym="", title="Prima linea tranviaria")
+    client.force_login(users["viewer"])
+    page = client.get(f"/{city.slug}/gestione/fondi/progetti/").content.decode()
+    assert f'<a href="{project.get_absolute_url()}">Prima linea tranviaria</a>' in page
+    assert f'<a href="{project.get_absolute_url()}"></a>' not in page
