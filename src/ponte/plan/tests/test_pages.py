@@ -80,3 +80,34 @@ def test_italian_by_default_english_on_request(client, users, action, city):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"/{city.slug}/gestione/azioni/").content.decode()
     assert "My actions" in page and '<html lang="en">' in page
+
+
+def test_alignments_read_as_labels_on_staff_and_public_pages(client, users, city, action):
+    from ponte.funding.tests.factories import ProgrammeFactory, ProjectFactory
+
+    sdg = AxisFactory(city=city, slug="sdg", name="SDG")
+    climate = AxisItemFactory(axis=sdg, code="13", name="Lotta contro il cambiamento climatico")
+    eu = AxisFactory(city=city, slug="eu-priorities", name="Priorità UE")
+    green = AxisItemFactory(axis=eu, code="green-deal", name="Green Deal europeo")
+    indicator = IndicatorFactory(action=action, name="Emissioni")
+    indicator.alignments.add(climate)
+    action.alignments.add(green, climate)
+    project = ProjectFactory(programme=ProgrammeFactory(city=city), title="Tram", status="running")
+    project.alignments.add(green)
+    client.force_login(users["viewer"])
+    pages = {
+        "indicator": client.get(indicator.get_absolute_url()).content.decode(),
+        "action": client.get(action.get_absolute_url()).content.decode(),
+        "item": client.get(green.get_absolute_url()).content.decode(),
+        "public action": client.get(action.get_public_url()).content.decode(),
+        "public project": client.get(project.get_public_url()).content.decode(),
+    }
+    rows = {
+        name: page.split("Allineamento</dt>")[1].split("</dd>")[0] for name, page in pages.items() if name != "item"
+    }
+    assert "SDG 13 · Lotta contro il cambiamento climatico" in rows["indicator"]
+    assert "SDG 13 · Lotta contro il cambiamento climatico" in rows["action"]
+    for name, row in rows.items():
+        if name != "indicator":
+            assert "Green Deal europeo" in row and "green-deal" not in row.replace(green.get_absolute_url(), ""), name
+    assert "<h1>Priorità UE: Green Deal europeo</h1>" in pages["item"]
