@@ -519,22 +519,96 @@ def _target_scores(model_: Model, centred: np.ndarray, goal: int, hit_targets: s
     return [TargetScore(code, round(float(weights[i]), 4)) for i, code in enumerate(codes[:count])]
 
 
-def _evidence(model_, text, goal, sentence_list, sentence_vectors, hit_spans) -> list[str]:
-    if len(sentence_list) <= 1:
-        return [text.strip()] if text.strip() else []
+# Notes the data set's editors add to a description ("Data di riferimento non indicata dal
+# Piano.", "…; data di riferimento non indicata dal Piano."): about the record, not the action,
+# so never quoted as evidence.
+_EDITORIAL = re.compile(
+    r"\b(non indicat[aoei]|indicat[aoei] dal Piano|secondo il Piano|il valore è un minimo|mese non indicato)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"(?<=[;:])\s+")
+LONG_SENTENCE = 160  # characters: longer sentences are split into their clauses (at ; and :)
+MAX_CANDIDATES = 12  # passages of one text compared with the goals
+
+
+def is_editorial(passage: str) -> bool:
+    return bool(_EDITORIAL.search(passage))
+
+
+def candidates(text: str) -> list[str]:
+    """The passages evidence is chosen from: the text's sentences, a long one split into its
+    clauses, editorial notes left out; substrings of the text, each once."""
+    found = []
+    for sentence in sentences(text):
+        pieces = [sentence]
+        if len(sentence) > LONG_SENTENCE:
+            pieces = [piece for piece in _CLAUSE.split(sentence) if piece.strip()]
+            merged = []
+            for piece in pieces:  # a short clause stays with the one before it
+                if merged and len(piece) < 40:
+                    start = sentence.find(merged[-1])
+                    merged[-1] = sentence[start : sentence.find(piece, start + len(merged[-1])) + len(piece)]
+                else:
+                    merged.append(piece)
+            pieces = merged
+        for piece in pieces:
+            piece = piece.strip()
+            if piece and not is_editorial(piece) and piece not in found:
+                found.append(piece)
+    if not found and text.strip() and not is_editorial(text):
+        found = [text.strip()]
+    return found[:MAX_CANDIDATES]
+
+
+def _passage_goal_scores(model_, vectors: np.ndarray, targets_by_goal: dict[int, list[str]]) -> np.ndarray:
+    """(passages, 17): each passage's similarity with each goal (its title and its best targets
+    for the goals suggested, its title and every target for the others)."""
     resources = model_.resources
-    score = np.full(len(sentence_list), -1.0)
+    out = np.full((len(vectors), len(GOALS)), -1.0)
     for lang in LANGS:
         for kind in ("goals", "targets"):
             rows, goals = resources.blocks[(kind, lang)]
-            chosen = rows[goals == goal]
-            score = np.maximum(score, (sentence_vectors @ resources.un[chosen].T).max(axis=1))
-    for index, sentence in enumerate(sentence_list):
-        start = text.find(sentence)
-        if any(start <= begin and end <= start + len(sentence) for begin, end in hit_spans):
-            score[index] += 0.1
-    order = sorted(range(len(sentence_list)), key=lambda i: (-score[i], i))
-    return [sentence_list[i] for i in order[:2]]
+            for goal in GOALS:
+                chosen = rows[goals == goal]
+                if kind == "targets" and targets_by_goal.get(goal):
+                    chosen = np.array([r for r in chosen if resources.items[r].code in targets_by_goal[goal]])
+                if len(chosen):
+                    similarity = (vectors @ resources.un[chosen].T).max(axis=1)
+                    out[:, goal - 1] = np.maximum(out[:, goal - 1], similarity)
+    return out
+
+
+def _evidence_for_goals(model_, text, goals, targets_by_goal, passages, vectors, hit_spans) -> dict[int, list[str]]:
+    """The passages of the text closest to each goal's best targets, measured against the other
+    goals (a passage about everything supports nothing in particular): the best one, and a
+    second when nearly as good. When every goal would quote the same passage and the text has
+    others, each goal but the one it fits best quotes its own next best."""
+    if not passages:
+        return {goal: [] for goal in goals}
+    if len(passages) == 1:
+        return {goal: list(passages) for goal in goals}
+    scores = _passage_goal_scores(model_, vectors, targets_by_goal)
+    specific = scores - scores.mean(axis=1, keepdims=True)
+    for index, passage in enumerate(passages):
+        start = text.find(passage)
+        for goal, spans in hit_spans.items():
+            if any(start <= begin and end <= start + len(passage) for begin, end in spans):
+                specific[index, goal - 1] += 0.05
+    orders = {goal: sorted(range(len(passages)), key=lambda i, g=goal: (-specific[i, g - 1], i)) for goal in goals}
+    if len(goals) > 1 and len({order[0] for order in orders.values()}) == 1:
+        shared = orders[goals[0]][0]
+        owner = max(goals, key=lambda g: (specific[shared, g - 1], -g))
+        for goal in goals:
+            if goal != owner:
+                orders[goal] = orders[goal][1:] + [shared]
+    found = {}
+    for goal, order in orders.items():
+        best, second = order[0], order[1]
+        chosen = [best]
+        if specific[second, goal - 1] >= specific[best, goal - 1] - 0.01 and second != best:
+            chosen.append(second)
+        found[goal] = [passages[i] for i in sorted(chosen)]
+    return found
 
 
 def _phrases(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -574,7 +648,7 @@ def suggest_many(
         probabilities[chosen] = model_.probabilities(
             vectors[chosen], [texts[i] for i in chosen], path, italian=italian[chosen]
         )
-    sentence_lists = [sentences(text) if evidence else [] for text in texts]
+    sentence_lists = [candidates(text) if evidence else [] for text in texts]
     flat = [sentence for sentence_list in sentence_lists for sentence in sentence_list]
     flat_italian = [italian[i] for i, sentence_list in enumerate(sentence_lists) for _ in sentence_list]
     sentence_vectors = model_.resources.centre(embeddings.embed_passages(flat), flat_italian) if flat else None
@@ -588,21 +662,31 @@ def suggest_many(
         own = sentence_lists[index]
         own_vectors = sentence_vectors[offset : offset + len(own)] if own else None
         offset += len(own)
-        suggestions = []
+        targets, keywords, spans_by_goal = {}, {}, {}
         for goal in chosen:
             goal_hits = [hit for hit in found if hit.query.goal == goal]
             spans = sorted({span for hit in goal_hits for span in hit.spans})
-            keywords = list(dict.fromkeys(text[begin:end] for begin, end in _phrases(text, spans)))[:6]
-            suggestions.append(
-                GoalSuggestion(
-                    goal=goal,
-                    score=round(float(probabilities[index, goal - 1]), 4),
-                    targets=_target_scores(model_, centred[index], goal, {hit.query.target for hit in goal_hits}),
-                    evidence=_evidence(model_, text, goal, own, own_vectors, spans) if evidence else [],
-                    confident=bool(confident),
-                    keywords=keywords,
-                )
+            spans_by_goal[goal] = spans
+            keywords[goal] = list(dict.fromkeys(text[begin:end] for begin, end in _phrases(text, spans)))[:6]
+            targets[goal] = _target_scores(model_, centred[index], goal, {hit.query.target for hit in goal_hits})
+        passages = (
+            _evidence_for_goals(
+                model_, text, chosen, {g: [t.code for t in targets[g]] for g in chosen}, own, own_vectors, spans_by_goal
             )
+            if evidence
+            else {}
+        )
+        suggestions = [
+            GoalSuggestion(
+                goal=goal,
+                score=round(float(probabilities[index, goal - 1]), 4),
+                targets=targets[goal],
+                evidence=passages.get(goal, []),
+                confident=bool(confident),
+                keywords=keywords[goal],
+            )
+            for goal in chosen
+        ]
         results.append(suggestions)
     return results
 

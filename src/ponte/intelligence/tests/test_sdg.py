@@ -146,3 +146,44 @@ def test_aurora_queries_read_scopus_syntax():
 def test_benchmark_scores_average_per_goal():
     figures = fitting.benchmark_scores([1, 1, 2, 2], [True, False, True, True], [True, True, True, False])
     assert figures == {"accuracy": pytest.approx(0.5), "precision": pytest.approx(0.75), "recall": 0.75}
+
+
+PLAN_IT = (
+    "Gemellaggio con Lipsia\n"
+    "Scambi tra le scuole delle due città per l'apprendimento delle lingue e l'educazione degli studenti. "
+    "Impianti fotovoltaici sui tetti degli edifici pubblici per produrre energia rinnovabile. "
+    "Data di riferimento non indicata dal Piano."
+)
+
+
+def test_evidence_is_the_sentences_closest_to_each_goal_without_editorial_notes():
+    found = sdg.suggest(PLAN_IT, "it")
+    assert len(found) >= 2
+    for suggestion in found:
+        assert suggestion.evidence and all(passage in PLAN_IT for passage in suggestion.evidence)
+        assert len(set(suggestion.evidence)) == len(suggestion.evidence) <= 2
+        assert not any("non indicata dal Piano" in passage for passage in suggestion.evidence)
+        assert not any(PLAN_IT.strip() == passage for passage in suggestion.evidence)
+    assert len({tuple(s.evidence) for s in found}) > 1  # not the same passages for every goal
+    by_goal = {s.goal: s.evidence for s in found}
+    if 7 in by_goal:
+        assert any("fotovoltaici" in passage for passage in by_goal[7])
+    if 4 in by_goal:
+        assert any("scuole" in passage for passage in by_goal[4])
+
+
+def test_a_one_sentence_text_is_its_own_evidence_once():
+    text = "Caffè Europa\nIncontri informali su temi, politiche e normative europee per il personale tecnico."
+    for suggestion in sdg.suggest(text, "it"):
+        assert suggestion.evidence == [text]
+
+
+def test_candidates_split_long_sentences_into_clauses_and_leave_notes_out():
+    long = (
+        "Tavolo ideato con approccio partecipativo e articolato in gruppi di lavoro con le parti sociali; "
+        "facilitato dal Comune, con rappresentanti della Città metropolitana e della Regione: "
+        "temi educazione alla cittadinanza europea e informazione sulle politiche UE."
+    )
+    parts = sdg.candidates(long + "\nCirca 118 milioni di euro; data di riferimento non indicata dal Piano.")
+    assert len(parts) == 3 and all(part in long for part in parts)
+    assert sdg.candidates("Data di riferimento non indicata dal Piano.") == []

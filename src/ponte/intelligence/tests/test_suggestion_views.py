@@ -30,7 +30,9 @@ def test_the_action_page_suggests_goals_with_targets_and_passages(client, action
     html = client.get(action.get_absolute_url()).content.decode()
     assert "Obiettivi di sviluppo sostenibile suggeriti" in html
     assert "SDG 11 · Città e comunità sostenibili" in html
-    assert "molto probabile · 90%" in html.lower()
+    # An Italian text: the embeddings-only path, about half right when measured, says so.
+    assert "probabile · punteggio del modello 90/100" in html.lower() and "molto probabile" not in html.lower()
+    assert "Suggerimenti per testi in italiano: meno affidabili (precisione misurata circa 50%)" in html
     assert "<mark>tram</mark>" in html
     assert 'name="targets" value="11.2" id="sdg-' in html and "checked" in html
     assert "11.2 · " in html  # the target by its name, not its code alone
@@ -184,3 +186,27 @@ def test_a_job_with_no_suggestion_warns_why(client, city, sdg_axis, users, fake_
     html = client.get(f"/{city.slug}/gestione/suggerimenti-sdg/in-blocco/{job.pk}/").content.decode()
     assert "alert-warning" in html and "Conclusa, senza suggerimenti" in html
     assert "senza una decisione" in html
+
+
+def test_an_english_text_keeps_the_measured_words_and_no_warning(client, city, sdg_axis, users, fake_classifier):
+    action = ActionFactory(
+        line=LineFactory(city=city),
+        title="New tram lines",
+        description="The red tram line links the west to the centre.",
+    )
+    client.force_login(users["owner"])
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert "molto probabile · 90%" in html.lower()
+    assert "meno affidabili" not in html and "punteggio del modello" not in html
+
+
+def test_after_an_edit_the_passages_are_those_stored_not_the_new_texts(client, city, action, users, fake_classifier):
+    client.force_login(users["owner"])
+    client.get(action.get_absolute_url())
+    action.description = "Il tram resta; cambia solo questa frase sulle fermate del tram in periferia."
+    action.save()
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert "Calcolato su una versione precedente del testo" in html and "Nel testo precedente" in html
+    panel = html.split('id="sdg-suggestions"')[1].split("</section>")[0]
+    assert "<li><mark>tram</mark></li>" in panel  # the stored passage, alone
+    assert "fermate del" not in panel and "resta;" not in panel  # not the new text around it

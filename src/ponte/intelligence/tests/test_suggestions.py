@@ -70,10 +70,10 @@ def test_accepting_adds_the_goal_and_the_targets_kept_with_who_and_when(action, 
     assert pending(action) == {}
 
 
-def test_accepting_without_targets_chosen_keeps_the_most_likely_ones(action, owner, fake_classifier):
+def test_accepting_without_targets_chosen_keeps_the_most_likely_one(action, owner, fake_classifier):
     suggestions.compute(action)
     suggestions.accept(suggestion=pending(action)[11], user=owner)
-    assert codes(action) == {"11", "11.2", "11.6"}
+    assert codes(action) == {"11", "11.2"}  # 11.6 (0.8) is not clearly above 11.3 (0.7)
 
 
 def test_a_target_not_suggested_is_refused(action, owner, fake_classifier):
@@ -212,3 +212,34 @@ def test_the_real_classifier_suggests_the_obvious_goal(city, sdg_axis, owner):
     assert all(t["code"].startswith(f"{s.goal}.") for s in found.values() for t in s.targets)
     suggestions.accept(suggestion=found[7], user=owner)
     assert "7" in codes(action)
+
+
+def _offered(*scores):
+    class Suggestion:
+        targets = [{"code": f"11.{i + 1}", "score": score} for i, score in enumerate(scores)]
+
+    items = {f"11.{i + 1}": object() for i in range(len(scores))}
+    return suggestions.default_targets(Suggestion, items)
+
+
+def test_only_the_most_likely_target_is_ticked_unless_the_second_is_as_likely_and_clearly_above_the_rest():
+    assert _offered(0.9, 0.05, 0.05) == ["11.1"]
+    assert _offered(0.4, 0.35, 0.25) == ["11.1"]  # the second is no clearer than the third
+    assert _offered(0.5, 0.45, 0.05) == ["11.1", "11.2"]
+    assert _offered(0.55, 0.45) == ["11.1", "11.2"]
+    assert _offered(0.8, 0.2) == ["11.1"]
+    assert _offered() == []
+
+
+def test_the_words_for_a_score_depend_on_the_path_measured():
+    assert suggestions.likelihood(0.76, "en") == "molto probabile"
+    assert suggestions.likelihood(0.6, "en") == "probabile"
+    assert suggestions.likelihood(0.76, "multi") == "possibile"
+    assert suggestions.likelihood(0.85, "multi") == "probabile"
+    assert suggestions.likelihood(0.97, "multi") == "molto probabile"
+
+
+def test_passages_are_quoted_once():
+    text = "Caffè Europa\nIncontri informali su temi europei."
+    found = suggestions.passages(text, ["Incontri informali su temi europei.", "incontri informali su temi europei."])
+    assert [passage for _, passage, _ in found] == ["Incontri informali su temi europei."]
