@@ -133,6 +133,8 @@ class ReviewListView(CityMixin, ListView):
             kinds=[(slug, kind.plural) for slug, kind in suggestions.KINDS.items()],
             chosen=self.request.GET.get("tipo", ""),
             querystring=query.urlencode(),
+            less_reliable=any(row.less_reliable for group in groups for row in group["rows"]),
+            precision=suggestions.MEASURED_PRECISION_MULTI,
         )
         return context
 

@@ -143,6 +143,7 @@ def test_the_review_list_filters_by_kind_and_shows_what_each_role_decides(client
     client.force_login(users["owner"])
     html = client.get(url).content.decode()
     assert "Suggerimenti da valutare" in html and "Linee nuove" in html and str(project) in html
+    assert "meno affidabili (precisione misurata circa 50%)" in html  # Italian texts
     html = client.get(url, {"tipo": "progetto"}).content.decode()
     assert str(project) in html and "Linee nuove" not in html
     client.force_login(users["funds"])
