@@ -600,13 +600,12 @@ def _evidence_for_goals(model_, text, goals, targets_by_goal, passages, vectors,
         owner = max(goals, key=lambda g: (specific[shared, g - 1], -g))
         for goal in goals:
             if goal != owner:
-                orders[goal] = orders[goal][1:] + [shared]
+                orders[goal] = orders[goal][1:]
     found = {}
     for goal, order in orders.items():
-        best, second = order[0], order[1]
-        chosen = [best]
-        if specific[second, goal - 1] >= specific[best, goal - 1] - 0.01 and second != best:
-            chosen.append(second)
+        chosen = order[:1]
+        if len(order) > 1 and specific[order[1], goal - 1] >= specific[order[0], goal - 1] - 0.01:
+            chosen.append(order[1])
         found[goal] = [passages[i] for i in sorted(chosen)]
     return found
 

@@ -187,3 +187,19 @@ def test_candidates_split_long_sentences_into_clauses_and_leave_notes_out():
     parts = sdg.candidates(long + "\nCirca 118 milioni di euro; data di riferimento non indicata dal Piano.")
     assert len(parts) == 3 and all(part in long for part in parts)
     assert sdg.candidates("Data di riferimento non indicata dal Piano.") == []
+
+
+def test_goals_do_not_all_quote_the_same_passage_when_the_text_has_others():
+    model = sdg.model()
+    resources = model.resources
+    goal_rows = {
+        item.goal: row for row, item in enumerate(resources.items) if item.kind == "goals" and item.lang == "en"
+    }
+    both = resources.un[goal_rows[7]] + 0.9 * resources.un[goal_rows[4]]  # closest to 7 and to 4 alike
+    other = resources.un[goal_rows[4]] * 0.2 + resources.un[goal_rows[15]]
+    vectors = np.stack([both / np.linalg.norm(both), other / np.linalg.norm(other)])
+    text = "Energy and schools together in one sentence. Forests elsewhere."
+    passages = ["Energy and schools together in one sentence.", "Forests elsewhere."]
+    found = sdg._evidence_for_goals(model, text, [7, 4], {}, passages, vectors, {})
+    assert found[7] == [passages[0]]  # the goal it fits best keeps it
+    assert found[4] and found[4][0] == passages[1]
