@@ -283,6 +283,7 @@ def test_the_queue_lists_pending_items_oldest_first_with_their_count(client, rev
     assert 'ponte-menu-count">2<' in page
     home = client.get(f"/{reviewing.slug}/gestione/").content.decode()  # the owner's home card
     assert "Da revisionare" in home and "Prima notizia" in home and "Domanda FAQ" in home
+    assert "Tutto ciò che è da revisionare" in home and "Everything to review" not in home
     client.force_login(users["events"])
     assert "Prima notizia" not in client.get(f"/{reviewing.slug}/gestione/").content.decode()
 
