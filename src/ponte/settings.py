@@ -502,6 +502,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the statuses of an action, written on the action and on its periodic updates.
     "ENUM_NAME_OVERRIDES": {"ActionStatusEnum": "ponte.plan.models.Action.Status"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ponte.api.schema.no_nul_in_query_strings",
+    ],
 }
 
 # Suggestions and semantic search (ponte.intelligence): the embedding model's threads (0: all

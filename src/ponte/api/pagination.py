@@ -26,6 +26,13 @@ class Pagination(PageNumberPagination):
             )
         return size
 
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF reads an empty `page=` as the first page; the schema says a whole number from 1.
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise ValidationError({self.page_query_param: [_("A whole number from 1.")]})
+        return super().paginate_queryset(queryset, request, view)
+
     def get_schema_operation_parameters(self, view):
         """`page` from 1, `page_size` from 1 to `max_page_size`: the bounds the API applies."""
         parameters = super().get_schema_operation_parameters(view)

@@ -28,6 +28,7 @@ WHY = {
     "401": "Missing, unknown or revoked token, or an inactive user.",
     "403": "The token's user has no role allowing this on the item.",
     "404": "No such city, item or page.",
+    "415": "The body's media type is not one the operation reads (JSON, form or multipart).",
     "429": "Too many requests from this address without a token.",
 }
 
@@ -36,7 +37,7 @@ class ApiSchema(AutoSchema):
     def _problem_codes(self):
         codes = {"401", "404"}  # any request may carry an invalid token; every path names a city
         if self.method != "GET":
-            codes |= {"400", "403"}
+            codes |= {"400", "403", "415"}
         elif self._is_list_view():
             codes.add("400")  # a filter's value django-filter refuses, a search with a NUL character
         if any(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions()):
@@ -53,3 +54,21 @@ class ApiSchema(AutoSchema):
                 response["description"] = WHY[code]
                 responses[code] = response
         return responses
+
+
+def no_nul_in_query_strings(result, generator, request, public):
+    """A free-text query parameter (a search, a filter's text) may hold any character but NUL, which
+    Django's forms refuse (400) and no database stores: the schema says so, so clients and the
+    fuzzing tests know a NUL is invalid input rather than a value the API should accept."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if (
+                    parameter.get("in") == "query"
+                    and parameter.get("name") != "ordering"  # unknown orderings are ignored, NUL or not
+                    and schema.get("type") == "string"
+                    and not {"enum", "format", "pattern"} & set(schema)
+                ):
+                    schema["pattern"] = "^[^\\x00]*$"
+    return result

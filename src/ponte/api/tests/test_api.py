@@ -122,7 +122,7 @@ def test_the_schema_documents_every_answer(client, db):
     expected = {
         ("/api/v1/{city}/actions/", "get"): {"200", "400", "401", "404", "429"},
         ("/api/v1/{city}/actions/{code}/", "get"): {"200", "401", "404", "429"},
-        ("/api/v1/{city}/actions/{code}/updates/", "post"): {"201", "400", "401", "403", "404"},
+        ("/api/v1/{city}/actions/{code}/updates/", "post"): {"201", "400", "401", "403", "404", "415"},
         ("/api/v1/cities/", "get"): {"200", "400", "401", "404", "429"},
     }
     for (path, method), codes in expected.items():
@@ -133,6 +133,8 @@ def test_the_schema_documents_every_answer(client, db):
     parameters = {p["name"]: p["schema"] for p in paths["/api/v1/{city}/projects/"]["get"]["parameters"]}
     assert parameters["year"] == {"type": "integer", "minimum": 1900, "maximum": 2200}
     assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500}
+    assert parameters["search"]["pattern"] == "^[^\\x00]*$"  # a NUL is refused with a 400, as documented
+    assert "pattern" not in parameters["ordering"]  # an unknown ordering is ignored, whatever it holds
     action = schema["components"]["schemas"]["Action"]["properties"]
     assert action["owner_office"].get("nullable") is True
     assert action["url"]["format"] == "uri"
@@ -153,3 +155,10 @@ def test_an_unknown_address_is_a_problem_even_with_a_newline_or_a_post(db, metho
     check (HTML 403 page), as a browser's or a fuzzer's request does."""
     response = getattr(Client(enforce_csrf_checks=True), method)(path)
     assert response.status_code == 404 and response["Content-Type"] == PROBLEM
+
+
+def test_an_empty_page_number_is_refused_naming_the_parameter(client, city, world):
+    response = client.get(f"/api/v1/{city.slug}/actions/?page=")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "page"
+    assert client.get(f"/api/v1/{city.slug}/actions/?page=1").status_code == 200
