@@ -126,7 +126,8 @@ def test_a_funds_officer_runs_suggestions_in_bulk_and_assesses_them(
     page.get_by_role("button", name="Accetta").click()
     expect(page.locator(".ponte-messages")).to_contain_text("SDG 7 · Energia pulita e accessibile aggiunto")
     expect(page.locator("main")).to_contain_text("Niente da valutare.")
-    assert set(call.alignments.values_list("code", flat=True)) == {"7", "7.2", "7.1"}
+    # The most likely target alone was ticked: 7.1 (0.8) is not clearly above 7.3 (0.7).
+    assert set(call.alignments.values_list("code", flat=True)) == {"7", "7.2"}
     assert decided(call, 7).decided_by == users["funds"]
 
 
