@@ -42,6 +42,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -373,18 +374,23 @@ def score(call, matcher, quoted, won, today):
         reasons.extend(_meaning_reasons(call, matcher, best, meaning, scores, action_sentence_vectors))
         reasons.extend(_alignment_reasons(call, matcher, best, call_keys))
     weight = RELEVANCE if call_keys else RELEVANCE + ALIGNMENT
-    if call.deadline is None:
+    # "31 marzo 2027", in the language the reasons are stored in ("E": the month as in a date, lower case in Italian).
+    when = date_format(call.deadline, "j E Y") if call.deadline else ""
+    if call.deadline is not None and call.deadline < today:
+        deadline = 0.0
+        reasons.append(_("deadline passed (%(date)s)") % {"date": when})
+    elif call.status == Call.Status.CLOSED:
+        deadline = 0.0
+        reasons.append(_("call closed"))
+    elif call.deadline is None:
         deadline = 0.5 if call.status == Call.Status.FORTHCOMING else 0.3
         reasons.append(_("no deadline published yet"))
-    elif call.deadline < today:
-        deadline = 0.0
-        reasons.append(_("deadline passed (%(date)s)") % {"date": call.deadline})
     elif call.deadline - today < LEAD_TIME:
         deadline = 0.3
-        reasons.append(_("deadline close: %(date)s") % {"date": call.deadline})
+        reasons.append(_("deadline close: %(date)s") % {"date": when})
     else:
         deadline = 1.0
-        reasons.append(_("time to prepare: deadline %(date)s") % {"date": call.deadline})
+        reasons.append(_("time to prepare: deadline %(date)s") % {"date": when})
     track = min(1.0, won.get(call.programme_id, 0) / 3) if call.programme_id else 0.0
     if track:
         reasons.append(

@@ -180,3 +180,27 @@ def test_the_calls_list_reads_the_same_queries_for_more_calls(client, users, cit
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url).content.decode()
     assert "serve l&#x27;azione 5.3.3" in page or "serve l'azione 5.3.3" in page
+
+
+def test_deadline_reasons_read_the_date_in_italian_and_say_a_closed_call_is_closed(city):
+    from ponte.funding.ranking import score
+
+    class NoActions:
+        actions = []
+
+    today = timezone.localdate()
+    when = today + timedelta(days=90)
+    with translation.override("it"):
+        month = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto"]
+        month += ["settembre", "ottobre", "novembre", "dicembre"]
+        italian = f"{when.day} {month[when.month - 1]} {when.year}"
+        upcoming = CallFactory(city=city, identifier="UP", deadline=when, status="open")
+        closed = CallFactory(city=city, identifier="SHUT", deadline=None, status="closed")
+        past = CallFactory(city=city, identifier="PAST", deadline=today - timedelta(days=1), status="open")
+        reasons = {
+            call.identifier: " ".join(score(call, NoActions(), ({}, {}), {}, today)[1])
+            for call in (upcoming, closed, past)
+        }
+    assert f"scadenza {italian}" in reasons["UP"] and when.isoformat() not in reasons["UP"]
+    assert "bando chiuso" in reasons["SHUT"] and "nessuna scadenza" not in reasons["SHUT"]
+    assert "scadenza passata (" in reasons["PAST"] and (today - timedelta(days=1)).isoformat() not in reasons["PAST"]
