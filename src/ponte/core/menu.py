@@ -24,7 +24,8 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, resolve,
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
@@ -233,11 +234,11 @@ def imports_to_watch(request, city) -> Panel:
         for job in jobs[:6]
     ]
     return Panel(
-        gettext("Imports running or failed"),
+        gettext_now("Imports running or failed"),
         rows,
         reverse("core:import-list", kwargs={"city": city.slug}),
-        gettext("All imports"),
-        gettext("No import running, none failed in the last two weeks."),
+        gettext_now("All imports"),
+        gettext_now("No import running, none failed in the last two weeks."),
         count=jobs.count(),
         order=60,
     )
@@ -258,16 +259,16 @@ def my_follow_ups(request, city, *, shown: int = 8) -> Panel:
                 origin.get_absolute_url() if hasattr(origin, "get_absolute_url") else "",
                 f"{capfirst(task.content_type.name)}: {origin}" if origin is not None else "",
                 task.due_date,
-                alert=gettext("overdue") if task.is_overdue else "",
+                alert=gettext_now("overdue") if task.is_overdue else "",
                 done_url=reverse("core:follow-up-done", kwargs={"city": city.slug, "task": task.pk}),
             )
         )
     return Panel(
-        gettext("My follow-ups"),
+        gettext_now("My follow-ups"),
         rows,
         more_url=None,
         more_label="",
-        empty=gettext("No follow-up is waiting for you."),
+        empty=gettext_now("No follow-up is waiting for you."),
         count=tasks.count(),
         order=5,
     )
@@ -284,11 +285,11 @@ def items_to_review_panel(request, city, *, shown: int = 6) -> Panel | None:
         for entry in review.pending(city, limit=shown)
     ]
     return Panel(
-        gettext("To review"),
+        gettext_now("To review"),
         rows,
         reverse("core:review-queue", kwargs={"city": city.slug}),
-        gettext("Everything to review"),
-        gettext("Nothing is waiting for review."),
+        gettext_now("Everything to review"),
+        gettext_now("Nothing is waiting for review."),
         count=review.pending_count(city),
         order=3,
     )
