@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ponte.settings_test")
-TRAIN = ROOT.parent / "shared" / "data" / "sdg" / "train.csv"
+TRAIN = ROOT / "src" / "ponte" / "intelligence" / "data" / "sdg-train.csv"  # ../shared/data/sdg/train.csv
 ITALIAN = ROOT / "src" / "ponte" / "intelligence" / "tests" / "data" / "sdg_it_labelled.csv"
 
 

@@ -12,8 +12,6 @@ from django.core.management import CommandError, call_command
 from ponte.intelligence import sdg
 from ponte.intelligence.management.commands.fit_sdg_classifier import DEFAULT_TRAIN
 
-pytestmark = pytest.mark.skipif(not DEFAULT_TRAIN.is_file(), reason="the shared train.csv is not next to the checkout")
-
 
 def test_fit_writes_artefacts_that_load_and_prints_cross_validated_figures(tmp_path):
     with open(DEFAULT_TRAIN, encoding="utf-8", newline="") as handle:

@@ -1,12 +1,13 @@
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ponte.intelligence import fitting, sdg
 
-DEFAULT_TRAIN = Path(settings.BASE_DIR).parent / "shared" / "data" / "sdg" / "train.csv"
+# train.csv of the shared data set (one half of the SDG Classification Benchmark 1.0.0, MIT), shipped
+# here so that the classifier can be refitted from a clean checkout; see data/README.md.
+DEFAULT_TRAIN = Path(__file__).resolve().parents[2] / "data" / "sdg-train.csv"
 
 
 class Command(BaseCommand):
