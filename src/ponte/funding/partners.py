@@ -146,7 +146,10 @@ def affinities(call: Call) -> Affinities:
     to the call. A fixed number of queries whatever the size of the directory: the participations,
     the projects, their stored vectors and the call's."""
     city = call.city
-    participations = Participation.objects.for_city(city)
+    # The city itself and its own offices take part in its projects, but are no partners of its own.
+    participations = Participation.objects.for_city(city).exclude(organisation__kind=Organisation.Kind.CITY_OFFICE)
+    if city.tax_code:
+        participations = participations.exclude(organisation__tax_code=city.tax_code)
     projects = list(
         Project.objects.for_city(city)
         .filter(pk__in=participations.values("project_id"))

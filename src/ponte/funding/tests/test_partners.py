@@ -162,3 +162,22 @@ def test_partner_search_by_topic_country_and_experience(client, users, city, dir
     ]
     assert client.get(f"/{city.slug}/gestione/fondi/partner/?topic=climate&export=csv").status_code == 200
     assert reverse("funding:partner-search", kwargs={"city": city.slug}).endswith("/fondi/partner/")
+
+
+def test_the_city_itself_and_its_offices_are_not_ranked_as_partners_of_the_call(client, users, city, directory, call):
+    city.tax_code = "01232710374"
+    city.save()
+    tram = directory["valencia"].participations.get().project
+    comune = OrganisationFactory(
+        city=city, name="Comune di Testopoli", country="IT", kind="public", tax_code="01232710374"
+    )
+    office = OrganisationFactory(city=city, name="Ufficio mobilità", country="IT", kind="office")
+    for organisation in (comune, office):
+        ParticipationFactory(project=tram, organisation=organisation)
+    found = partners.affinities(call)
+    assert directory["valencia"].pk in found.by_organisation
+    assert comune.pk not in found.by_organisation and office.pk not in found.by_organisation
+    client.force_login(users["funds"])
+    listed = list(client.get(f"/{city.slug}/gestione/fondi/partner/", {"call": call.pk}).context["object_list"])
+    assert listed[0] == directory["valencia"]
+    assert all(organisation.affinity == 0 for organisation in listed if organisation in (comune, office))
