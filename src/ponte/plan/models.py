@@ -514,7 +514,10 @@ class AxisItem(NaturalCodeMixin, LocalizedNameMixin, CityScopedModel):
         constraints = [models.UniqueConstraint(fields=["axis", "code"], name="axisitem_unique_code")]
 
     def __str__(self):
-        return f"{self.code} {self.localized_name}"
+        # A number ("11.2", "PNRR-M5") helps a reader; a slug ("city-diplomacy") is an internal code.
+        if any(character.isdigit() for character in self.code) or self.code.isupper():
+            return f"{self.code} {self.localized_name}"
+        return self.localized_name
 
     @property
     def reference(self):

@@ -42,3 +42,14 @@ def test_alignment_items_read_by_name_in_the_action_list(client, users, city, ac
     assert re.search(r"SDG 16\.7 ?, Democrazia europea", text)
     assert 'title="SDG 16.7 · Processi decisionali inclusivi"' in page
     assert "sdg:" not in text and "eu:democrazia" not in text
+
+
+def test_history_names_an_item_coded_by_a_slug_by_its_name_alone(client, users, city, action):
+    flagship = AxisItemFactory(
+        axis=AxisFactory(city=city, slug="mandato"), code="city-diplomacy", name="Diplomazia delle città"
+    )
+    action.alignments.add(flagship)
+    client.force_login(users["owner"])
+    text = visible_text(client.get(f"/{city.slug}/gestione/azioni/{action.code}/").content.decode())
+    assert "aggiunti Diplomazia delle città" in text
+    assert "city-diplomacy" not in text
