@@ -435,9 +435,24 @@ class ActionUpdate(Reviewable, CityScopedModel):
         return self.period_obj.end
 
     @property
+    def value_date(self) -> datetime.date:
+        """The date its indicator values carry once approved: the end of the period, or — for a
+        period not ended when the update was last written (reporting early is allowed) — the day
+        it was written, never a date still to come."""
+        from django.utils import timezone
+
+        written = timezone.localdate(self.updated_at) if self.updated_at else timezone.localdate()
+        return value_date_of(self.period_end, written)
+
+    @property
     def semester(self) -> int | None:
         """The semester of a semestral update (readers of the API before issue 17); else None."""
         return self.period if self.cadence == Cadence.SEMESTER else None
+
+
+def value_date_of(period_end: datetime.date, written: datetime.date) -> datetime.date:
+    """The date of a value reported on `written` for a period ending on `period_end`."""
+    return min(period_end, written)
 
 
 class UpdateValue(CityScopedModel):
@@ -541,7 +556,11 @@ class AxisItem(NaturalCodeMixin, LocalizedNameMixin, CityScopedModel):
             name = self.localized_name
             return name if len(name) <= 28 else f"{name[:26].rstrip()}…"
         slug = self.axis.slug
-        return f"{slug.upper()} {self.code}" if len(slug) <= 4 and slug.isalpha() else self.code
+        if len(slug) <= 4 and slug.isalpha():
+            return f"{slug.upper()} {self.code}"
+        # A bare "V" says nothing when the axis is not an acronym: the number and the name, cut short.
+        text = f"{self.code} {self.localized_name}"
+        return text if len(text) <= 28 else f"{text[:26].rstrip()}…"
 
     def get_absolute_url(self):
         return reverse("plan:axis-item", kwargs={"city": self.city.slug, "axis": self.axis.slug, "code": self.code})

@@ -55,6 +55,20 @@ def test_my_actions_lists_the_offices_actions(client, users, action, other_offic
     assert [a.code for a in client.get(f"/{city.slug}/gestione/azioni/mie/").context["object_list"]] == [action.code]
 
 
+def test_the_alignment_column_names_a_mandate_area_not_its_bare_number(client, users, action, city):
+    """A bare "V" says nothing in "Le mie azioni": a numbered item of an axis that is not an
+    acronym shows its number and its name, cut short; an acronym's (SDG 11.2) stays short."""
+    mandate = AxisFactory(city=city, slug="mandate", name="Aree delle linee di mandato")
+    action.alignments.add(AxisItemFactory(axis=mandate, code="V", name="Bologna vicina e connessa"))
+    action.alignments.add(AxisItemFactory(axis=mandate, code="II", name="Bologna per il diritto alla salute"))
+    action.alignments.add(AxisItemFactory(axis=AxisFactory(city=city, slug="sdg", name="SDG"), code="11.2"))
+    client.force_login(users["editor"])
+    for url in (f"/{city.slug}/gestione/azioni/mie/", f"/{city.slug}/gestione/azioni/"):
+        cell = client.get(url).content.decode().split('ponte-alignment-cell">')[1].split("</td>")[0]
+        labels = [part.split(">", 1)[1] for part in cell.split("</abbr>")[:-1]]
+        assert sorted(labels) == ["II Bologna per il diritto…", "SDG 11.2", "V Bologna vicina e connessa"], url
+
+
 def test_milestone_done_and_document_attached(client, users, action, city, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     milestone = MilestoneFactory(action=action, due_date=datetime.date(2020, 1, 1))
