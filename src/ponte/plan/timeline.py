@@ -77,23 +77,31 @@ class Row:
     bar: tuple[float, float] | None = None  # x and width
     done_width: float = 0
     open_end: bool = False  # only a start date: the bar runs to the edge
+    cut_start: bool = False  # begins before the plan's period: an arrow at the left edge
+    cut_end: bool = False  # ends after the plan's period: an arrow at the right edge
     markers: list = dataclasses.field(default_factory=list)
     assessment: schedule.Assessment | None = None
     label_x: float | None = None
     label_anchor: str = "start"
     summary: str = ""
 
+    @property
+    def cut_start_points(self) -> str:
+        """An arrow pointing left, inside the bar at the chart's left edge."""
+        middle = ACTION_HEIGHT / 2
+        return f"1,{middle:g} 9,{middle - 6:g} 9,{middle + 6:g}"
 
-def scale_for(plan, actions, today) -> Scale:
-    """From 1 January of the plan's first year to 31 December of its last, widened to hold every
-    date of the actions shown and today."""
-    days = [today]
-    for action in actions:
-        days += [d for d in (action.start_date, action.end_date) if d]
-        days += [m.due_date for m in action.milestones.all()]
-    start = min([datetime.date(plan.start_year, 1, 1), *days])
-    end = max([datetime.date(plan.end_year, 12, 31), *days])
-    return Scale(datetime.date(start.year, 1, 1), datetime.date(end.year, 12, 31), today)
+    @property
+    def cut_end_points(self) -> str:
+        middle = ACTION_HEIGHT / 2
+        return f"{WIDTH - 1},{middle:g} {WIDTH - 9},{middle - 6:g} {WIDTH - 9},{middle + 6:g}"
+
+
+def scale_for(plan, today) -> Scale:
+    """From 1 January of the plan's first year to 31 December of its last: an action begun years
+    before the plan (or ending after it) does not squeeze every other bar into a corner; its bar
+    is cut at the edge, with an arrow, and its real dates are written beside it."""
+    return Scale(datetime.date(plan.start_year, 1, 1), datetime.date(plan.end_year, 12, 31), today)
 
 
 def _marker(milestone, scale) -> Marker:
@@ -126,24 +134,38 @@ def _period(action) -> str:
 
 
 def _action_row(action, assessment, scale) -> Row:
-    row = Row("action", action, assessment=assessment, markers=[_marker(m, scale) for m in action.milestones.all()])
-    if action.start_date:
+    markers = [_marker(m, scale) for m in action.milestones.all() if scale.start <= m.due_date <= scale.end]
+    row = Row("action", action, assessment=assessment, markers=markers)
+    outside = []
+    if action.start_date and action.start_date < scale.start:
+        outside.append(_("begins before the plan's period"))
+    if action.end_date and action.end_date > scale.end:
+        outside.append(_("ends after the plan's period"))
+    if action.start_date and (action.start_date > scale.end or (action.end_date or scale.end) < scale.start):
+        pass  # wholly outside the plan's period: no bar, its dates say where it falls
+    elif action.start_date:
         start = scale.x(action.start_date)
         end = scale.x(action.end_date) if action.end_date else WIDTH
         row.bar = (start, max(end - start, 2))
         row.open_end = action.end_date is None
+        row.cut_start = action.start_date < scale.start
+        row.cut_end = bool(action.end_date and action.end_date > scale.end)
         row.done_width = round(row.bar[1] * assessment.actual / 100, 1)
         # The status is written once, under the action's name: a bar is not labelled again.
-    elif action.end_date:  # no bar: the status written at its end date marks where it falls
+    elif action.end_date and scale.start <= action.end_date <= scale.end:
+        # no bar: the status written at its end date marks where it falls
         end = scale.x(action.end_date)
         row.label_x, row.label_anchor = (end + 6, "start") if end + LABEL_ROOM <= WIDTH else (end - 6, "end")
+    period = _period(action)
+    if outside:
+        period = f"{period} ({', '.join(outside)})"
     row.summary = _("%(code)s, %(period)s: %(status)s, %(reason)s") % {
         "code": action.code,
-        "period": _period(action),
+        "period": period,
         "status": assessment.label,
         "reason": assessment.reason,
     }
-    action.period_text = _period(action)
+    action.period_text = period
     return row
 
 
@@ -161,7 +183,7 @@ def rows(plan, actions: list[Action], today: datetime.date) -> tuple[Scale, list
     """The scale and the rows of a page of actions in plan order (with their tree, milestones
     and dependencies already read): a row for each macro area and line they belong to, then one
     for each of its actions."""
-    scale = scale_for(plan, actions, today)
+    scale = scale_for(plan, today)
     assessments = schedule.assess_actions(actions, today)
     result, macro_area, line, line_actions = [], None, None, []
     line_row = None

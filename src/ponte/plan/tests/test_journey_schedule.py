@@ -42,6 +42,8 @@ def plan_actions(city, office):
     fine = make("1.1.2", "Gemellaggi scolastici", 50, -50, 50)
     MilestoneFactory(action=fine, title="Accordo firmato", due_date=TODAY - 10 * DAY, done_date=TODAY - 12 * DAY)
     MilestoneFactory(action=fine, title="Scambio concluso", due_date=TODAY + 40 * DAY)
+    # Begun years before the plan and ending after it: its bar is cut at both edges, not the axis stretched.
+    make("1.1.3", "Coalizione contro il razzismo", 60, -9 * 365, 6 * 365)
     return late, fine
 
 
@@ -94,6 +96,15 @@ def test_planned_against_actual(visit, city, users, plan_actions, width):
     )
     fine_row = chart.get_by_role("row", name=re.compile("Gemellaggi scolastici"))
     expect(fine_row).to_contain_text("dipende da 1.1.1")
+    # The axis is the plan's period; the older action's bar is cut at both edges, its dates written.
+    expect(chart.locator("thead .ponte-tick-label")).to_have_text(
+        [str(year) for year in range(TODAY.year - 1, TODAY.year + 2)]
+    )
+    old_row = chart.get_by_role("row", name=re.compile("Coalizione contro il razzismo"))
+    expect(old_row).to_contain_text("inizia prima del periodo del piano, termina dopo il periodo del piano")
+    expect(old_row.locator(".ponte-bar-cut")).to_have_count(2)
+    bar = fine_row.locator("rect.ponte-bar").bounding_box()
+    assert bar["width"] > 100  # a bar of 100 days on a three-year axis, not a sliver
     fits_the_screen(page)  # the chart scrolls inside its box, not the page
     shoot(page, f"schedule-timeline-{width}")
     assert axe_violations(page) == []

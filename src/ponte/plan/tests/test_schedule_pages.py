@@ -3,6 +3,7 @@ editor's on the action list (with its filter), the action page, the overview and
 the schedule thresholds; milestone weights; dependencies between actions; the timeline."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.formats import date_format
 
 from ponte.core.models import Membership, Organisation
 from ponte.factories import (
@@ -299,3 +301,24 @@ def test_the_export_holds_the_computed_status_in_constant_queries(client, owner,
     for n in range(5):
         MilestoneFactory(action=make_action(line, f"7.{n}", 10), due_date=TODAY)
     assert export()[1] == few
+
+
+def test_the_timeline_spans_the_plans_period_and_cuts_longer_bars(client, owner, actions, line, plan):
+    """An action begun years before the plan does not stretch the axis: its bar is cut at the
+    edge with an arrow, and its real dates are written beside it and in the bar's description."""
+    old = make_action(line, "3.2.3", 50, days_before=365 * 9, days_after=365 * 6)
+    MilestoneFactory(action=old, title="Adesione", due_date=old.start_date + 30 * DAY)
+    content = page(client, owner, f"/{line.city.slug}/gestione/piano/cronoprogramma/")
+    years = re.findall(r'class="ponte-tick-label"[^>]*>(\d{4})<', content)
+    assert years == [str(y) for y in range(plan.start_year, plan.end_year + 1)]
+    assert content.count('class="ponte-bar-cut"') == 3  # both ends of the old action, and the legend
+    with translation.override("it"):
+        start = date_format(old.start_date, "SHORT_DATE_FORMAT")
+    assert "inizia prima del periodo del piano" in content and "termina dopo il periodo del piano" in content
+    assert start in content
+    assert "Traguardo “Adesione”" not in content  # a milestone out of the period is not drawn at the edge
+    # The other actions' bars are drawn on the plan's period: the 100-day bars are not slivers.
+    widths = [
+        float(w) for w in re.findall(r'class="ponte-bar ponte-bar-[a-z_]+" x="[\d.]+" y="7" width="([\d.]+)"', content)
+    ]
+    assert min(widths) > 40
