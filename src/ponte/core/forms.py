@@ -281,9 +281,13 @@ class OwnerChoiceMixin:
 
     def clean_owner(self):
         """A Person, a staff account of the city, or None."""
+        return self.owner_of(self.cleaned_data.get("owner"))
+
+    def owner_of(self, value):
+        """The Person or staff account a choice of `set_owner_choices` names, or None."""
         from .models import Membership, Person
 
-        kind, _sep, pk = (self.cleaned_data.get("owner") or "").partition(":")
+        kind, _sep, pk = (value or "").partition(":")
         if not pk.isdigit():
             return None
         if kind == "person":
@@ -316,7 +320,9 @@ class FollowUpForm(OwnerChoiceMixin, CityModelForm):
 
 
 class RiskForm(OwnerChoiceMixin, CityModelForm):
-    """A risk or issue of a register: what, how likely, how grave, whose."""
+    """A risk or issue of a register: what, how likely, how grave, whose. A new one may name
+    what it concerns (`items`: choices "azione:<pk>", "progetto:<pk>", for the register's
+    "Add a risk") and carry its first mitigation (`with_mitigation`)."""
 
     owner = forms.ChoiceField(label=_("owner"), required=False)
     field_order = ["kind", "title", "description", "likelihood", "impact", "owner"]
@@ -328,7 +334,7 @@ class RiskForm(OwnerChoiceMixin, CityModelForm):
         fields = ["kind", "title", "description", "likelihood", "impact"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, city, **kwargs):
+    def __init__(self, *args, city, items=None, with_mitigation=False, **kwargs):
         super().__init__(*args, city=city, **kwargs)
         self.set_owner_choices(city)
         if self.instance.owner_id and not self.is_bound:
@@ -336,3 +342,79 @@ class RiskForm(OwnerChoiceMixin, CityModelForm):
         self.fields["title"].label = _("title")
         self.fields["likelihood"].help_text = _("How likely it is to happen (an issue has happened: 5).")
         self.fields["impact"].help_text = _("How much it would harm the action or project if it happened.")
+        if items is not None:
+            # The register's "Add a risk": what the risk concerns, among the items the person keeps
+            # the risks of; a long list becomes searchable (static/ponte/forms.js).
+            self.fields["item"] = forms.ChoiceField(
+                label=_("concerns"),
+                choices=[("", "—"), *items],
+                help_text=_(
+                    "The action or funded project the risk threatens: type its code or a word of its title."
+                ),
+            )
+            self.fields["item"].widget.attrs["data-autocomplete"] = "single"
+        if with_mitigation:
+            from .models import Organisation
+
+            self.fields["mitigation_title"] = forms.CharField(
+                label=_("mitigation"),
+                max_length=300,
+                required=False,
+                help_text=_("What will be done to lower the risk. Leave it empty to add mitigations later."),
+            )
+            self.fields["mitigation_owner_office"] = forms.ModelChoiceField(
+                label=_("office carrying it out"),
+                queryset=Organisation.objects.for_city(city)
+                .filter(kind=Organisation.Kind.CITY_OFFICE)
+                .order_by("name"),
+                required=False,
+            )
+            self.fields["mitigation_owner"] = forms.ChoiceField(
+                label=_("person carrying it out"), choices=self.fields["owner"].choices, required=False
+            )
+            self.fields["mitigation_due_date"] = forms.DateField(
+                label=_("mitigation due by"), required=False, widget=DateInput()
+            )
+        self.order_fields(["item", *self.field_order, *self.MITIGATION])
+        style_for_bootstrap_italia(self)
+
+    MITIGATION = ["mitigation_title", "mitigation_owner_office", "mitigation_owner", "mitigation_due_date"]
+
+    @property
+    def main_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.MITIGATION]
+
+    @property
+    def mitigation_fields(self):
+        return [self[name] for name in self.MITIGATION if name in self.fields]
+
+    def clean(self):
+        data = super().clean()
+        if "mitigation_title" not in self.fields:
+            return data
+        given = [name for name in self.MITIGATION if data.get(name)]
+        if given and not data.get("mitigation_title"):
+            self.add_error("mitigation_title", _("Say what the mitigation is, or leave its fields empty."))
+        if data.get("mitigation_title"):
+            if not data.get("mitigation_due_date"):
+                self.add_error("mitigation_due_date", _("Give the date the mitigation is due by."))
+            if not data.get("mitigation_owner") and not data.get("mitigation_owner_office"):
+                self.add_error("mitigation_owner", _("Name who carries out the mitigation: a person or an office."))
+        return data
+
+    def risk_data(self) -> dict:
+        """The risk's fields, for `risks.risk_add`."""
+        names = ("kind", "title", "description", "likelihood", "impact", "owner")
+        return {name: self.cleaned_data.get(name) for name in names if name in self.cleaned_data}
+
+    def mitigation_data(self) -> dict | None:
+        """The first mitigation, for `risks.mitigation_add`; None when none was given."""
+        data = self.cleaned_data
+        if not data.get("mitigation_title"):
+            return None
+        return {
+            "title": data["mitigation_title"],
+            "due_date": data["mitigation_due_date"],
+            "owner": self.owner_of(data.get("mitigation_owner")),
+            "owner_office": data.get("mitigation_owner_office"),
+        }

@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, resolve,
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
@@ -165,6 +165,7 @@ class Row:
     date: datetime.date | None = None
     alert: str = ""  # a red badge beside the row ("overdue")
     done_url: str = ""  # where a "Mark done" button posts, for rows of tasks
+    done_label: str = ""  # that button's words when not "Mark done" (a mitigation is "completata")
 
 
 @dataclass
@@ -261,6 +262,7 @@ def my_follow_ups(request, city, *, shown: int = 8) -> Panel:
                 task.due_date,
                 alert=gettext_now("overdue") if task.is_overdue else "",
                 done_url=reverse("core:follow-up-done", kwargs={"city": city.slug, "task": task.pk}),
+                done_label=pgettext("a mitigation", "Mark done") if task.content_type.model == "risk" else "",
             )
         )
     return Panel(
@@ -295,4 +297,35 @@ def items_to_review_panel(request, city, *, shown: int = 6) -> Panel | None:
     )
 
 
-panels = [my_follow_ups, imports_to_watch, items_to_review_panel]
+def sent_back_panel(request, city, *, shown: int = 6) -> Panel | None:
+    """What a reviewer sent back to the signed-in person, to correct: each item with the
+    reviewer's comment and a link to its form; none when nothing was sent back."""
+    from . import review
+
+    if not (city.review_updates or city.review_news or city.review_faq):
+        return None
+    entries = review.sent_back_to(request.user, city)
+    if not entries:
+        return None
+    rows = []
+    for entry in entries[:shown]:
+        reviewer = entry.item.reviewed_by
+        who = (reviewer.get_full_name() or reviewer.get_username()) if reviewer else _("a plan owner")
+        note = _("%(kind)s · sent back by %(who)s: «%(comment)s»") % {
+            "kind": entry.kind_label,
+            "who": who,
+            "comment": entry.item.review_comment,
+        }
+        rows.append(Row(entry.label, entry.adapter.edit_url(entry.item), note, alert=_("to correct")))
+    return Panel(
+        _("Sent back to you"),
+        rows,
+        reverse("core:review-mine", kwargs={"city": city.slug}),
+        _("All my items in review"),
+        "",
+        count=len(entries),
+        order=2,
+    )
+
+
+panels = [my_follow_ups, imports_to_watch, items_to_review_panel, sent_back_panel]

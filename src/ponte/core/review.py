@@ -468,9 +468,9 @@ def pending_count(city) -> int:
     )
 
 
-def submitted_by(user, city) -> list[Entry]:
-    """The items `user` wrote or submitted that are awaiting review or were sent back, the
-    returned ones first (they wait for the author), then the newest."""
+def submitted_by(user, city, states=(ReviewState.PENDING, ReviewState.RETURNED)) -> list[Entry]:
+    """The items `user` wrote or submitted that are awaiting review or were sent back (`states`),
+    the returned ones first (they wait for the author), then the newest."""
     from django.db.models import Q
 
     entries = []
@@ -485,7 +485,7 @@ def submitted_by(user, city) -> list[Entry]:
             mine |= Q(**{adapter.author_field: user})
         items = (
             adapter.model.objects.for_city(city)
-            .filter(mine, review_state__in=[ReviewState.PENDING, ReviewState.RETURNED])
+            .filter(mine, review_state__in=list(states))
             .select_related("reviewed_by", *adapter.queue_related)
         )
         entries += [Entry(adapter, item) for item in items]
@@ -496,3 +496,9 @@ def submitted_by(user, city) -> list[Entry]:
             -(entry.item.submitted_at or timezone.now()).timestamp(),
         ),
     )
+
+
+def sent_back_to(user, city) -> list[Entry]:
+    """The items a reviewer sent back to `user` (their author or submitter), waiting to be
+    corrected, the newest first: the home's "Sent back to you"."""
+    return submitted_by(user, city, states=(ReviewState.RETURNED,))

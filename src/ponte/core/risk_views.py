@@ -54,6 +54,9 @@ class RiskListView(ExportableListView):
     def base_queryset(self):
         return risks.register(self.city)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_add=permissions.can_keep_risks(self.request.user, self.city), **kwargs)
+
 
 class RiskMixin(CityMixin):
     """One risk of the city, with the item it belongs to."""
@@ -90,14 +93,16 @@ class RiskDetailView(RiskMixin, TemplateView):
             risk=risk,
             can_edit=permissions.can_keep_risks_of(self.request.user, risk.item),
             history=audit_history(risk, risk.mitigations.all()),
+            history_names={"followup": _("mitigation")},  # a risk's follow-up is its mitigation
             **kwargs,
         )
 
 
 class RiskAddView(CityMixin, FormView):
-    """A new risk in the register of an action (`azione/<pk>`) or a project (`progetto/<pk>`)."""
+    """A new risk in the register of an action (`azione/<pk>`) or a project (`progetto/<pk>`),
+    with its first mitigation if the person gives one."""
 
-    template_name = "plan/form.html"
+    template_name = "core/risk_form.html"
     form_class = RiskForm
     permission = staticmethod(permissions.can_keep_risks)
 
@@ -110,18 +115,58 @@ class RiskAddView(CityMixin, FormView):
             raise PermissionDenied
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"city": self.city}
+        return super().get_form_kwargs() | {"city": self.city, "with_mitigation": True}
+
+    def add(self, form, item):
+        """The risk and its first mitigation, or None with the form's errors."""
+        data = form.risk_data() | {"mitigation": form.mitigation_data()}
+        return run_service(form, partial(risks.risk_add, item=item, user=self.request.user, **data))
+
+    def added_message(self, risk, item):
+        if risk.mitigation_count:
+            return _("Risk «%(risk)s» added to %(item)s, with its mitigation.") % {"risk": risk, "item": item}
+        return _("Risk «%(risk)s» added to %(item)s.") % {"risk": risk, "item": item}
 
     def form_valid(self, form):
-        add = partial(risks.risk_add, item=self.item, user=self.request.user, **form.cleaned_data)
-        risk = run_service(form, add)
+        risk = self.add(form, self.item)
         if risk is None:
             return self.form_invalid(form)
-        messages.success(self.request, _("Risk «%(risk)s» added to %(item)s.") % {"risk": risk, "item": self.item})
+        risk.mitigation_count = 1 if form.mitigation_data() else 0
+        messages.success(self.request, self.added_message(risk, self.item))
         return redirect(f"{self.item.get_absolute_url()}#rischi")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("New risk or issue of %(item)s") % {"item": self.item}, **kwargs)
+
+
+class RiskNewView(RiskAddView):
+    """The register's "Add a risk": the person picks the action or project it concerns (among
+    those whose risks they keep) on the same form."""
+
+    def check_parent(self):
+        self.items = risks.keepable_items(self.request.user, self.city)
+        if not self.items:
+            raise PermissionDenied
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"items": self.items}
+
+    def form_valid(self, form):
+        item = risks.item_of(self.city, form.cleaned_data["item"])
+        if item is None or not permissions.can_keep_risks_of(self.request.user, item):
+            form.add_error("item", _("Choose an action or a project from the list."))
+            return self.form_invalid(form)
+        risk = self.add(form, item)
+        if risk is None:
+            return self.form_invalid(form)
+        risk.mitigation_count = 1 if form.mitigation_data() else 0
+        messages.success(self.request, self.added_message(risk, item))
+        return redirect(risk)
+
+    def get_context_data(self, **kwargs):
+        return super(RiskAddView, self).get_context_data(
+            title=_("Add a risk or issue"), submit_label=_("Add to the register"), **kwargs
+        )
 
 
 class RiskEditView(RiskEditMixin, FormView):

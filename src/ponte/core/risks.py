@@ -10,6 +10,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,8 +47,10 @@ def risk_add(
     kind: str = Risk.Kind.RISK,
     description: str = "",
     owner=None,
+    mitigation: dict | None = None,
 ) -> Risk:
-    """A new open risk (or issue) in the register of `item`."""
+    """A new open risk (or issue) in the register of `item`, with its first mitigation when
+    `mitigation` gives one (the arguments of `mitigation_add`): both are saved, or neither."""
     _check(user, item)
     risk = Risk(
         city=item.city,
@@ -62,9 +65,55 @@ def risk_add(
         created_by=user if user is not None and user.is_authenticated else None,
     )
     risk.full_clean()
-    with acting_as(user):
-        risk.save()
+    with transaction.atomic():
+        with acting_as(user):
+            risk.save()
+        if mitigation:
+            try:
+                mitigation_add(risk=risk, user=user, **mitigation)
+            except ValidationError as exc:  # named as the form that adds both names them
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"title": exc.messages}
+                raise ValidationError({f"mitigation_{field}": messages for field, messages in errors.items()}) from None
     return risk
+
+
+def keepable_items(user, city) -> list:
+    """The items whose risks `user` keeps, as grouped choices ("azione:<pk>", "progetto:<pk>")
+    for the register's "Add a risk": the actions they may edit, the funded projects for the
+    funds' officers. Two queries at most."""
+    from ponte.funding.models import Project
+    from ponte.plan.models import Action
+
+    groups = []
+    actions = Action.objects.for_city(city).select_related("city")
+    if not permissions.can_manage_plan(user, city):
+        found = permissions.membership(user, city)
+        if found is None or found.role != permissions.Role.OFFICE_EDITOR or not found.office_id:
+            actions = actions.none()
+        else:
+            actions = actions.filter(owner_office_id=found.office_id)
+    choices = [(f"azione:{a.pk}", f"{a.code} {a.title}") for a in actions.order_by("sort_key", "pk")]
+    if choices:
+        groups.append((_("Actions of the plan"), choices))
+    if permissions.can_manage_funds(user, city):
+        projects = [
+            (f"progetto:{p.pk}", f"{p.acronym} · {p.title}" if p.acronym else p.title)
+            for p in Project.objects.for_city(city).order_by("title", "pk")
+        ]
+        if projects:
+            groups.append((_("Funded projects"), projects))
+    return groups
+
+
+def item_of(city, value: str):
+    """The action or project a choice of `keepable_items` names, in `city`; None if none."""
+    from django.apps import apps
+
+    models = {"azione": "plan.action", "progetto": "funding.project"}
+    kind, _sep, pk = (value or "").partition(":")
+    if kind not in models or not pk.isdigit():
+        return None
+    return apps.get_model(models[kind]).objects.for_city(city).filter(pk=pk).first()
 
 
 def risk_save(*, risk: Risk, user, owner=...) -> Risk:

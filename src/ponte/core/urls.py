@@ -32,6 +32,7 @@ urlpatterns = [
     path("importazioni/<int:pk>/stato/", views.ImportStatusView.as_view(), name="import-status"),
     path("importazioni/<int:pk>/importa/", views.ImportPreviewedView.as_view(), name="import-previewed"),
     path("rischi/", risk_views.RiskListView.as_view(), name="risk-list"),
+    path("rischi/nuovo/", risk_views.RiskNewView.as_view(), name="risk-new"),
     path("rischi/nuovo/<slug:kind>/<int:pk>/", risk_views.RiskAddView.as_view(), name="risk-add"),
     path("rischi/<int:pk>/", risk_views.RiskDetailView.as_view(), name="risk-detail"),
     path("rischi/<int:pk>/modifica/", risk_views.RiskEditView.as_view(), name="risk-edit"),

@@ -154,17 +154,38 @@ class UpdateForm(StaleEditGuard, StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         validators=[NoControlCharacters()],
-        help_text=_("What could delay the action, or has already: the plan owner reads it with the update."),
+        help_text=_(
+            "A note on what could delay the action, or has already, read with the update. To follow a risk "
+            "up in the action's risk register (likelihood, impact, mitigation), record it just below."
+        ),
     )
+    # "Record as a risk": one entry of the action's register, added when the update is saved.
+    RISK_FIELDS = ["risk_title", "risk_likelihood", "risk_impact"]
 
     def __init__(self, *args, cycle, indicators=(), **kwargs):
+        from ponte.core.models import Risk
+
         self.cycle, self.indicators = cycle, list(indicators)
         super().__init__(*args, **kwargs)
+        self.fields["risk_title"] = forms.CharField(
+            label=_("risk to record in the register"),
+            max_length=300,
+            required=False,
+            validators=[NoControlCharacters()],
+            help_text=_("Optional. Named in a few words; it joins the action's risk register when you save."),
+        )
+        self.fields["risk_likelihood"] = forms.TypedChoiceField(
+            label=_("likelihood"), choices=Risk.LIKELIHOOD_SCALE, coerce=int, initial=3, required=False
+        )
+        self.fields["risk_impact"] = forms.TypedChoiceField(
+            label=_("impact"), choices=Risk.IMPACT_SCALE, coerce=int, initial=3, required=False
+        )
         for name, asked in (
             ("status", cycle.asks_status),
             ("progress", cycle.asks_progress),
             ("text", cycle.asks_narrative),
             ("risks", cycle.asks_risks),
+            *((name, cycle.asks_risks) for name in self.RISK_FIELDS),
         ):
             if not asked:
                 del self.fields[name]
@@ -181,8 +202,30 @@ class UpdateForm(StaleEditGuard, StyledFormMixin, forms.Form):
                     widget=forms.TextInput(attrs={"placeholder": indicator.unit}),
                 )
         values = [name for name in self.fields if name.startswith("value_")]
-        self.order_fields(["status", "progress", *values, "text", "risks"])  # as the cycle lists them
+        self.order_fields(
+            ["status", "progress", *values, "text", "risks", *self.RISK_FIELDS]
+        )  # as the cycle lists them
         style_for_bootstrap_italia(self)  # the fields added above
+
+    @property
+    def main_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.RISK_FIELDS]
+
+    @property
+    def risk_fields(self):
+        return [self[name] for name in self.RISK_FIELDS if name in self.fields]
+
+    def risk_to_record(self) -> dict | None:
+        """The risk to add to the action's register with the update (`risks.risk_add`), or None."""
+        data = self.cleaned_data
+        if not data.get("risk_title"):
+            return None
+        return {
+            "title": data["risk_title"],
+            "likelihood": data.get("risk_likelihood") or 3,
+            "impact": data.get("risk_impact") or 3,
+            "description": data.get("risks", ""),
+        }
 
     def values(self) -> dict:
         return {

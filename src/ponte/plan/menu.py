@@ -56,7 +56,7 @@ def updates_due(request, city) -> Panel:
         _action_rows(actions[:8]),
         reverse("plan:due", kwargs={"city": city.slug}),
         gettext("All updates due"),
-        gettext("Every running action has its update for the last period ended."),
+        gettext("No update to write: every running action has reported the period it owes."),
         count=actions.count(),  # counted by the database, not by reading every action
         order=20,
     )

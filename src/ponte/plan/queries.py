@@ -242,27 +242,50 @@ def progress_of(actions) -> Decimal | None:
     return count_and_progress(actions)[1]
 
 
-def actions_due_update(city, today=None):
-    """Running actions that lack the update of the last period ended under their reporting cycle
-    (`ponte.plan.cycles`): the update due now, or late. Three queries whatever the number of actions."""
-    from .cycles import Period, cycles_for, owes
+def updates_owed(actions, today) -> dict:
+    """THE rule of the updates to write, shared by "Updates to write", the homes, the dashboard
+    and the deadlines: {action pk: (period, due date)} of the update each action owes next — the
+    last ended period not yet reported, else the current one (`cycles.next_due`) — when the
+    action owes it (`cycles.owes`) and has not reported it yet. An update sent back by the
+    reviewer is still owed. The actions come with `line__macro_area__plan`; three queries
+    whatever their number."""
+    from ponte.core.models import ReviewState
 
-    today = today or timezone.localdate()
-    running = action_list(city).exclude(status__in=[Action.Status.COMPLETED, Action.Status.SUSPENDED])
-    actions = list(Action.objects.filter(pk__in=running.values("pk")).select_related("line__macro_area__plan"))
+    from .cycles import cycles_for, next_due, owes
+
+    actions = list(actions)
+    if not actions:
+        return {}
     by_action = cycles_for(actions)
-    reported = set(
-        ActionUpdate.objects.filter(action__city=city, year__gte=today.year - 1).values_list(
-            "action_id", "cadence", "year", "period"
-        )
+    reported = defaultdict(set)
+    rows = (
+        ActionUpdate.objects.filter(action__in=[a.pk for a in actions], year__gte=today.year - 1)
+        .exclude(review_state=ReviewState.RETURNED)
+        .values_list("action_id", "cadence", "year", "period")
     )
-    due = []
+    for action_id, cadence, year, number in rows:
+        reported[action_id, cadence].add((year, number))
+    owed = {}
     for action in actions:
         cycle = by_action[action.pk]
-        period = Period.of(today, cycle.cadence).previous()
-        if owes(cycle, period, action) and (action.pk, cycle.cadence, period.year, period.number) not in reported:
-            due.append(action.pk)
-    return running.filter(pk__in=due)
+        done = reported[action.pk, cycle.cadence]
+        period, due = next_due(cycle, today, done, action)
+        if (period.year, period.number) not in done and owes(cycle, period, action):
+            owed[action.pk] = (period, due)
+    return owed
+
+
+def running_actions(city):
+    return action_list(city).exclude(status__in=[Action.Status.COMPLETED, Action.Status.SUSPENDED])
+
+
+def actions_due_update(city, today=None):
+    """Running actions that owe an update (`updates_owed`): the period due now, late, or the
+    current one when the last ended is reported. Four queries whatever the number of actions."""
+    today = today or timezone.localdate()
+    running = running_actions(city)
+    actions = Action.objects.filter(pk__in=running.values("pk")).select_related("line__macro_area__plan")
+    return running.filter(pk__in=list(updates_owed(actions, today)))
 
 
 def overdue_milestones(city):

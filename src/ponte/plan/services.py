@@ -230,7 +230,8 @@ def update_submit(
 def update_apply(*, update: ActionUpdate, user) -> ActionUpdate:
     """What an approved update does (at once when the city does not review updates, else when a
     plan owner approves it): the action takes its status and progress, each reported value becomes
-    the indicator's measured value at the end of the period, and the action's followers hear of it."""
+    the indicator's measured value at the end of the period (or on the day the update was written,
+    when the period had not ended: never a date to come), and the action's followers hear of it."""
     action = Action.objects.select_related("city").get(pk=update.action_id)
     if update.status:
         action.status = update.status
@@ -243,7 +244,7 @@ def update_apply(*, update: ActionUpdate, user) -> ActionUpdate:
         _indicator_value_write(
             indicator=reported.indicator,
             user=user,
-            reference_date=update.period_end,
+            reference_date=update.value_date,  # the day written, for a period not ended then
             value=reported.value,
             source=source[:300],
             note=reported.note,

@@ -5,6 +5,7 @@ cycle, and the plan owners' page that sets the cycles. Thin: the rules are in `s
 from functools import partial
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from ponte.core import money, permissions
+from ponte.core import money, permissions, risks
 from ponte.core.models import ReviewState
 from ponte.core.queries import audit_history
 from ponte.core.views import run_service
 
 from . import cycles, services
 from .forms import CycleOverrideForm, ReportingCycleForm, UpdateForm
-from .models import ActionUpdate, ReportingCycle
+from .models import ActionUpdate, ReportingCycle, value_date_of
 from .views import ActionEditMixin, PlanMixin
 
 
@@ -129,10 +130,22 @@ class UpdatePeriodView(ActionEditMixin, FormView):
             period=period.number,
             **form.service_kwargs(),
         )
-        outcome = run_service(form, submit)
+        risk_fields = form.risk_to_record()
+        with transaction.atomic():  # the update and the risk it records: both, or neither
+            outcome = run_service(form, submit)
+            risk = None
+            if outcome is not None and risk_fields:
+                add = partial(risks.risk_add, item=self.get_action(), user=self.request.user, **risk_fields)
+                risk = run_service(form, add)
+                if risk is None:
+                    transaction.set_rollback(True)
+                    outcome = None
         if outcome is None:
             return self.form_invalid(form)
-        messages.success(self.request, outcome.message())
+        message = outcome.message()
+        if risk is not None:
+            message += " " + _("Risk «%(risk)s» recorded in the action's risk register.") % {"risk": risk}
+        messages.success(self.request, message)
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
@@ -158,6 +171,9 @@ class UpdatePeriodView(ActionEditMixin, FormView):
             cycle=cycle,
             cycle_level=cycles.level_label(cycle),
             due=cycles.due_date(cycle, period),
+            # The date the indicator values will carry: the period's end, or today if it has not ended.
+            value_date=value_date_of(period.end, today),
+            early=period.end > today,
             late=update is None and cycles.is_late(cycle, period, today),
             period_choices=choices,
             period_value=f"{period.year}-{period.number}",

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -18,7 +19,7 @@ from ponte.core.importing import ImportFailed, RowError
 from ponte.core.queries import audit_history
 from ponte.core.views import CityMixin, ExportableListView, edit_title, run_service, saved_message
 
-from . import queries, schedule, services, spreadsheets
+from . import cycles, queries, schedule, services, spreadsheets
 from .filters import ActionFilter, IndicatorFilter, MilestoneFilter
 from .forms import (
     ActionCreateForm,
@@ -150,6 +151,22 @@ class DueActionsView(ActionListView):
 
     def base_queryset(self):
         return queries.actions_due_update(self.city)
+
+    def get_context_data(self, **kwargs):
+        """Each action of the page with the update it owes: period, due date, late, its form."""
+        context = super().get_context_data(show_owed=True, **kwargs)
+        page = list(context["object_list"])
+        today = timezone.localdate()
+        owing = queries.updates_owed(Action.objects.filter(pk__in=[a.pk for a in page]).with_tree(), today)
+        for action in page:
+            if action.pk in owing:
+                period, due = owing[action.pk]
+                action.owed_period, action.owed_due, action.owed_late = period.label, due, due < today
+                action.owed_url = reverse(
+                    "plan:update-edit",
+                    kwargs={"city": self.city.slug, "code": action.code} | cycles.period_url_kwargs(period),
+                )
+        return context
 
 
 MILESTONE_COLUMNS = [

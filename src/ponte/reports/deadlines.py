@@ -39,7 +39,8 @@ from ponte.core.queries import with_origins
 from ponte.diplomacy.models import Candidacy
 from ponte.funding.models import Call, ProjectMilestone
 from ponte.plan import cycles
-from ponte.plan.models import Action, ActionUpdate, Milestone, ReviewState
+from ponte.plan.models import Action, Milestone
+from ponte.plan.queries import updates_owed
 
 Role = permissions.Role
 
@@ -169,21 +170,9 @@ def updates(scope, today, until) -> list[Deadline]:
     actions = list(running)
     if not actions:
         return []
-    by_action = cycles.cycles_for(actions)
-    reported = defaultdict(set)
-    rows = (
-        ActionUpdate.objects.filter(action__in=running.values("pk"), year__gte=today.year - 1)
-        .exclude(review_state=ReviewState.RETURNED)
-        .values_list("action_id", "cadence", "year", "period")
-    )
-    for action_id, cadence, year, number in rows:
-        reported[action_id, cadence].add((year, number))
-    owed = []
-    for action in actions:
-        cycle = by_action[action.pk]
-        period, due = cycles.next_due(cycle, today, reported[action.pk, cycle.cadence], action)
-        if due <= until:
-            owed.append((action, period, due))
+    # The rule of "Updates to write" (`plan.queries.updates_owed`), so the two never disagree.
+    owing = updates_owed(actions, today)
+    owed = [(a, *owing[a.pk]) for a in actions if a.pk in owing and owing[a.pk][1] <= until]
     if scope.user is None:
         return _updates_by_period(scope, owed, today)
     return [

@@ -83,3 +83,12 @@ def changes(entry) -> list[Change]:
         old, new = (list(change) + [None, None])[:2]
         described.append(Change(label, display_value(field, old), display_value(field, new)))
     return described
+
+
+@register.simple_tag(takes_context=True)
+def history_kind(context, entry) -> str:
+    """What kind of row an entry of a history changed, as the page names it: the model's name,
+    unless the page calls it otherwise (`history_names` in its context, by model: a risk's
+    follow-ups are "mitigations")."""
+    names = context.get("history_names") or {}
+    return names.get(entry.content_type.model) or entry.content_type.name
