@@ -89,3 +89,16 @@ class CallForm(CityModelForm):
             "alignments",
         ]
         widgets = {"opening_date": DateInput(), "deadline": DateInput()}
+        # A topic of the Funding & Tenders portal has its own code and belongs to a call that
+        # has another: the form says which is which.
+        labels = {"identifier": _("Identifier (topic or call code)"), "call_identifier": _("Parent call")}
+        help_texts = {
+            "identifier": _(
+                "The code the funder gives to what you apply to, unique among the calls, e.g. the topic "
+                "HORIZON-CL5-2024-D6-01-01 on the Funding & Tenders portal; for a call without topics, its code."
+            ),
+            "call_identifier": _(
+                "The code of the call the topic belongs to, e.g. HORIZON-CL5-2024-D6-01; "
+                "leave empty when the identifier is already the call's."
+            ),
+        }

@@ -214,6 +214,16 @@ def test_a_typed_call_is_saved_and_scored(client, users, city, portfolio, django
     assert call.fit_score is not None and call.fit_reasons
 
 
+def test_the_new_call_form_says_what_identifier_and_parent_call_are(client, users, city):
+    """Two bare fields "Identificativo" and "Bando" said nothing of their difference."""
+    client.force_login(users["owner"])
+    content = client.get(f"/{city.slug}/gestione/fondi/bandi/nuovo/").content.decode()
+    assert "Identificativo (codice del topic o del bando)" in content
+    assert "Bando di appartenenza" in content
+    assert "HORIZON-CL5-2024-D6-01-01" in content and "HORIZON-CL5-2024-D6-01;" in content
+    assert 'id="id_call_identifier_help"' in content
+
+
 def test_a_saved_call_says_it_is_being_scored_until_the_ranking_ran(
     client, users, city, portfolio, django_capture_on_commit_callbacks
 ):
