@@ -6,5 +6,6 @@ from ponte.core.menu import Item
 
 items = [
     Item(_("Suggestions to assess"), "intelligence:review", "plan", 62),
-    Item(_("SDG suggestions in bulk"), "intelligence:bulk", "funds", 45),
+    # It suggests goals for actions and indicators as well as calls: beside "Suggestions to assess".
+    Item(_("SDG suggestions in bulk"), "intelligence:bulk", "plan", 63),
 ]

@@ -209,3 +209,16 @@ def test_menu_entries_whose_page_does_not_exist_yet_are_left_out(rf, staffed_cit
     for item in menu.all_items():
         if item.url(staffed_city) is None:
             assert item.url_name not in shown
+
+
+def test_the_bulk_sdg_suggestions_sit_under_the_plan_beside_the_suggestions_to_assess(client, staffed_city, users):
+    """They cover actions and indicators as well as calls: not under "Fondi"."""
+    city = staffed_city
+    client.force_login(users["owner"])
+    html = client.get(reverse("intelligence:bulk", kwargs={"city": city.slug})).content.decode()
+    crumbs = re.search(r'<ol class="breadcrumb">.*?</ol>', html, re.S).group(0)
+    assert "Piano" in crumbs and "Fondi" not in crumbs and "Suggerimenti SDG in blocco" in crumbs
+    links = sidebar_links(html)
+    review = reverse("intelligence:review", kwargs={"city": city.slug})
+    bulk = reverse("intelligence:bulk", kwargs={"city": city.slug})
+    assert links.index(bulk) == links.index(review) + 1
