@@ -54,8 +54,22 @@ def indicator_chart(indicator):
         "pad": PAD,
         "polyline": " ".join(f"{px},{py}" for px, py in measured),
         "markers": markers,
-        "date_ticks": [{"x": x(day), "date": day} for day in days],
+        # A phone shows the chart about half its size: its labels are written larger there and
+        # only the first, middle and last dates keep theirs (ponte.css), so that they do not overlap.
+        "date_ticks": [
+            {
+                "x": x(day),
+                "date": day,
+                "minor": i not in (0, len(days) // 2, len(days) - 1),
+                # the first date is written from its tick rightwards, the last leftwards: inside the drawing
+                "edge": "" if len(days) == 1 else "start" if i == 0 else "end" if i == len(days) - 1 else "",
+            }
+            for i, day in enumerate(days)
+        ],
         "axis_y": HEIGHT - PAD,
+        "value_label_x": PAD + 6,  # beside the vertical axis, inside the chart: a long number has room
+        "high_label_y": PAD - 8,
+        "low_label_y": HEIGHT - PAD - 6,
         "date_label_y": HEIGHT - PAD + 18,
         "right": WIDTH - PAD,
         "high": high,

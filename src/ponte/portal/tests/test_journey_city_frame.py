@@ -233,6 +233,16 @@ def test_an_indicator_chart_has_its_name_and_dated_axis(visit, comune, width):
     assert all(left_end < right_start for (_, left_end), (right_start, _) in zip(labels, labels[1:], strict=False)), (
         labels
     )
+    # Legible on a phone too: the drawing shrinks to half its size there, its labels do not.
+    sizes = section.locator("svg .chart-date, svg .chart-label").evaluate_all(
+        "(texts) => texts.map((t) => t.getBoundingClientRect().height)"
+    )
+    assert min(sizes) >= 11, sizes
+    inside = section.locator("svg").evaluate(
+        "(svg) => { const box = svg.getBoundingClientRect(); return [...svg.querySelectorAll('text')].every("
+        "(t) => { const b = t.getBoundingClientRect(); return b.left >= box.left - 1 && b.right <= box.right + 1; }); }"
+    )
+    assert inside
     assert axe_violations(page) == []
     section.scroll_into_view_if_needed()
     shutil.copy(shoot(page, f"portal-action-{width}"), DOCS)
