@@ -58,10 +58,11 @@ class CallFilter(CityFilterSet):
 
 class PartnerFilter(CityFilterSet):
     # First: a call puts the organisations whose past projects are closest to it in meaning on top
-    # (an explicit sort, below, still wins).
+    # (an explicit sort, below, still wins), and leaves out the city's own bodies, no partners of
+    # its calls. Its programme's parents tell whether it is a Horizon Europe call.
     call = django_filters.ModelChoiceFilter(
         method="for_call",
-        queryset=Call.objects.order_by("title"),
+        queryset=Call.objects.select_related("programme__parent__parent").order_by("title"),
         label=_("Closest to the call"),
         widget=forms.Select(attrs={"data-autocomplete": "single"}),
     )
@@ -92,10 +93,10 @@ class PartnerFilter(CityFilterSet):
         fields = ["call", "topic", "country", "kind", "min_projects", "programme"]
 
     def for_call(self, queryset, name, value):
-        from .partners import affinities, order_by_affinity
+        from .partners import affinities, external, order_by_affinity
 
         self.affinities = affinities(value)  # the reasons shown beside each organisation
-        return order_by_affinity(queryset, self.affinities)
+        return order_by_affinity(external(queryset, value.city), self.affinities)
 
     def by_topic(self, queryset, name, value):
         from .partners import search

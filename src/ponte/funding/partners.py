@@ -1,7 +1,11 @@
 """Partner search: the organisations and cities the city knows, and consortium suggestions.
 
 A typical EU grant needs at least three independent organisations from three different EU
-member states or associated countries. Suggestions complete the city's consortium to meet
+member states or associated countries. Which countries are associated depends on the programme:
+the list here is Horizon Europe's, applied to Horizon Europe calls only; for the other
+programmes only EU member states count (their associated countries must be checked in the call).
+The city itself and its own offices, governance bodies and services are never partners.
+Suggestions complete the city's consortium to meet
 that rule, preferring partners whose past projects are closest in meaning to the call (the
 cosine similarity of the projects' stored embeddings with the call's, across Italian and
 English: `affinities`), then shared history (past projects with the city) and partner cities,
@@ -78,6 +82,40 @@ ASSOCIATED_COUNTRIES = frozenset(
 )
 ELIGIBLE_COUNTRIES = EU_MEMBER_STATES | ASSOCIATED_COUNTRIES
 MIN_COUNTRIES = 3
+HORIZON_EUROPE = "horizon"  # the programme's code (programmes.yaml, the CORDIS and F&T importers)
+# The city's own bodies: they take part in its projects but are never its partners.
+INTERNAL_KINDS = (Organisation.Kind.CITY_OFFICE, Organisation.Kind.BODY, Organisation.Kind.SERVICE)
+
+
+def is_horizon_europe(call: Call) -> bool:
+    """Whether the call belongs to Horizon Europe: its programme (or a programme it is part of,
+    e.g. a mission) is coded `horizon`, or the portal published it under Horizon Europe. Reads the
+    programme and its parents as loaded with the call (select_related) when it has one."""
+    programme = call.programme if call.programme_id else None
+    for _level in range(3):
+        if programme is None:
+            break
+        if programme.slug == HORIZON_EUROPE:
+            return True
+        programme = programme.parent if programme.parent_id else None
+    published = f"{call.framework_programme} {call.identifier}".upper()
+    if "43108390" in published:  # Horizon Europe's code at the Funding & Tenders portal
+        return True
+    return "HORIZON" in published and "H2020" not in published and "HORIZON 2020" not in published
+
+
+def counted_countries(call: Call) -> frozenset[str]:
+    """The countries that count for the three-countries rule of this call."""
+    return ELIGIBLE_COUNTRIES if is_horizon_europe(call) else EU_MEMBER_STATES
+
+
+def external(queryset, city):
+    """The organisations of `queryset` that can be partners of the city: neither the city itself
+    (its tax code) nor its own offices, governance bodies and services."""
+    queryset = queryset.exclude(kind__in=INTERNAL_KINDS)
+    if city.tax_code:
+        queryset = queryset.exclude(tax_code=city.tax_code)
+    return queryset
 
 
 def partner_directory(city):
@@ -146,8 +184,8 @@ def affinities(call: Call) -> Affinities:
     to the call. A fixed number of queries whatever the size of the directory: the participations,
     the projects, their stored vectors and the call's."""
     city = call.city
-    # The city itself and its own offices take part in its projects, but are no partners of its own.
-    participations = Participation.objects.for_city(city).exclude(organisation__kind=Organisation.Kind.CITY_OFFICE)
+    # The city itself and its own bodies take part in its projects, but are no partners of its own.
+    participations = Participation.objects.for_city(city).exclude(organisation__kind__in=INTERNAL_KINDS)
     if city.tax_code:
         participations = participations.exclude(organisation__tax_code=city.tax_code)
     projects = list(
@@ -203,16 +241,16 @@ class Consortium:
     countries: list[str]
     meets_rule: bool
     waiting: int = 0  # past projects not compared with the call yet
+    horizon: bool = False  # Horizon Europe: its associated countries count for the rule
+    compared: bool = False  # some organisation has a past project compared in meaning with the call
 
 
 def suggest_partners(call: Call, *, limit: int = 8, found: Affinities | None = None) -> Consortium:
     city = call.city
     found = affinities(call) if found is None else found
-    organisations = list(
-        Organisation.objects.for_city(city)
-        .exclude(kind__in=[Organisation.Kind.CITY_OFFICE, Organisation.Kind.BODY, Organisation.Kind.SERVICE])
-        .exclude(country="")
-    )
+    horizon = is_horizon_europe(call)
+    counted = ELIGIBLE_COUNTRIES if horizon else EU_MEMBER_STATES
+    organisations = list(external(Organisation.objects.for_city(city), city).exclude(country=""))
     history = defaultdict(list)
     for organisation_id, acronym, title, programme_id in Participation.objects.for_city(city).values_list(
         "organisation_id", "project__acronym", "project__title", "project__programme_id"
@@ -221,7 +259,7 @@ def suggest_partners(call: Call, *, limit: int = 8, found: Affinities | None = N
     candidates = []
     for organisation in organisations:
         country = organisation.country.upper()
-        if country == city.country or country not in ELIGIBLE_COUNTRIES:
+        if country == city.country.upper() or country not in counted:
             continue
         reasons, score = [], 0.0
         affinity = found.by_organisation.get(organisation.pk)
@@ -245,7 +283,7 @@ def suggest_partners(call: Call, *, limit: int = 8, found: Affinities | None = N
         if score:
             candidates.append(Suggestion(organisation, score, reasons, affinity))
     candidates.sort(key=lambda s: (-s.score, s.organisation.name))
-    chosen, countries = [], [city.country]
+    chosen, countries = [], [city.country.upper()]
     for suggestion in candidates:  # first complete the country rule, best partner per new country
         country = suggestion.organisation.country.upper()
         if country not in countries and len(countries) < MIN_COUNTRIES:
@@ -260,4 +298,11 @@ def suggest_partners(call: Call, *, limit: int = 8, found: Affinities | None = N
             if suggestion.organisation.country.upper() not in countries:
                 countries.append(suggestion.organisation.country.upper())
     chosen.sort(key=lambda s: (-s.score, s.organisation.name))
-    return Consortium(chosen, countries, len(set(countries)) >= MIN_COUNTRIES, waiting=found.waiting)
+    return Consortium(
+        chosen,
+        countries,
+        len(set(countries)) >= MIN_COUNTRIES,
+        waiting=found.waiting,
+        horizon=horizon,
+        compared=bool(found.by_organisation),
+    )

@@ -48,7 +48,7 @@ def call_list(city):
     """Calls, best fit with the plan first (unranked last), then by deadline."""
     return (
         Call.objects.for_city(city)
-        .select_related("city", "programme", "responsible_office")
+        .select_related("city", "programme__parent__parent", "responsible_office")
         .order_by(F("fit_score").desc(nulls_last=True), F("deadline").asc(nulls_last=True), "identifier")
     )
 

@@ -183,3 +183,87 @@ def test_the_city_itself_and_its_offices_are_not_ranked_as_partners_of_the_call(
     listed = list(client.get(f"/{city.slug}/gestione/fondi/partner/", {"call": call.pk}).context["object_list"])
     assert listed[0] == directory["valencia"]
     assert all(organisation.affinity == 0 for organisation in listed if organisation in (comune, office))
+
+
+def test_without_past_projects_the_pages_say_so_and_claim_no_order(client, users, city):
+    """The probe on the Bologna data set (no CORDIS projects): the call's page offered “all the
+    organisations, closest to this call first” and the list stayed alphabetical, the city's own
+    governance bodies and services among the partners."""
+    city.country = "IT"
+    city.save()
+    OrganisationFactory(city=city, name="Amburgo", country="DE", kind="city")
+    OrganisationFactory(city=city, name="Cabina di Regia", country="IT", kind="body")
+    OrganisationFactory(city=city, name="Casa dell'Europa", country="IT", kind="service")
+    OrganisationFactory(city=city, name="Ufficio Europa", country="IT", kind="office")
+    call = CallFactory(city=city, title="Youth exchanges", programme=ProgrammeFactory(city=city, slug="erasmus"))
+    client.force_login(users["funds"])
+    detail = client.get(f"/{city.slug}/gestione/fondi/bandi/{call.pk}/")
+    content = detail.content.decode()
+    assert not detail.context["consortium"].compared
+    assert "Nessun progetto passato con cui confrontare il bando" in content
+    assert f'href="/{city.slug}/gestione/importazioni/"' in content
+    assert "le più vicine a questo bando per prime" not in content
+    search = client.get(f"/{city.slug}/gestione/fondi/partner/", {"call": call.pk})
+    content = search.content.decode()
+    assert "Nessun progetto passato con cui confrontare il bando" in content
+    assert "Progetto passato più vicino" not in content  # no column of dashes
+    assert [o.name for o in search.context["object_list"]] == ["Amburgo"]  # the city's own bodies are no partners
+    # Without a call the directory still lists everyone.
+    everyone = {o.name for o in client.get(f"/{city.slug}/gestione/fondi/partner/").context["object_list"]}
+    assert {"Amburgo", "Cabina di Regia", "Casa dell'Europa", "Ufficio Europa"} <= everyone
+
+
+def test_the_order_and_the_consortium_depend_on_the_call(client, users, city, directory, call):
+    museum = CallFactory(
+        city=city,
+        programme=directory["horizon"],
+        title="Digital access to museum collections",
+        description="Digitise archaeological and art collections and open them to the public online.",
+    )
+    client.force_login(users["funds"])
+
+    def first(for_call):
+        return client.get(f"/{city.slug}/gestione/fondi/partner/", {"call": for_call.pk}).context["object_list"][0]
+
+    assert first(call) == directory["valencia"]
+    assert first(museum) == directory["athens"]
+    assert partners.suggest_partners(museum).suggestions[0].organisation == directory["athens"]
+    assert partners.suggest_partners(call).suggestions[0].organisation == directory["valencia"]
+
+
+@pytest.mark.parametrize(
+    ("programme", "parent", "published", "horizon"),
+    [
+        ("horizon", None, "", True),
+        ("horizon-mission-cities", "horizon", "", True),  # a mission is part of Horizon Europe
+        (None, None, "Horizon Europe (HORIZON)", True),  # as the portal publishes it
+        ("erasmus", None, "", False),
+        ("cerv", None, "", False),
+        (None, None, "", False),
+    ],
+)
+def test_associated_countries_count_for_horizon_europe_calls_only(
+    client, users, city, programme, parent, published, horizon
+):
+    city.country = "IT"
+    city.save()
+    OrganisationFactory(city=city, name="Amburgo", country="DE", kind="city")
+    OrganisationFactory(city=city, name="Coventry", country="GB", kind="city")
+    OrganisationFactory(city=city, name="Daegu", country="KR", kind="city")
+    if programme:
+        up = ProgrammeFactory(city=city, slug=parent) if parent else None
+        programme = ProgrammeFactory(city=city, slug=programme, parent=up)
+    call = CallFactory(city=city, programme=programme, framework_programme=published, identifier="CALL-X")
+    assert partners.is_horizon_europe(call) is horizon
+    client.force_login(users["viewer"])
+    response = client.get(f"/{city.slug}/gestione/fondi/bandi/{call.pk}/")
+    consortium = response.context["consortium"]
+    names = {s.organisation.name for s in consortium.suggestions}
+    content = response.content.decode()
+    if horizon:
+        assert names == {"Amburgo", "Coventry", "Daegu"} and consortium.meets_rule
+        assert "tre paesi ammissibili (Stati membri dell'UE o paesi associati a Horizon Europe)" in content
+    else:  # the United Kingdom and South Korea are associated to Horizon Europe, not to every programme
+        assert names == {"Amburgo"} and not consortium.meets_rule
+        assert "meno di tre Stati membri dell'UE" in content
+        assert "quali altri paesi sono associati dipende dal programma e va verificato nel bando" in content
