@@ -266,7 +266,22 @@ def password_refused(account) -> bool:
 class SignInView(LoginView):
     """The sign-in page: the password form, and the provider's button when single sign-on is on.
     With `PONTE_OIDC_ONLY`, an account linked to the provider no longer signs in with a password,
-    so that disabling the person at the Comune closes Ponte too (superusers are never linked)."""
+    so that disabling the person at the Comune closes Ponte too (superusers are never linked).
+
+    One flow: after the password, someone who owes a second factor is asked for it (or to enrol)
+    at once, then goes where they were going (a safe `next`) or to the back office. Someone
+    already signed in who opens this page goes there too, or back to the step they still owe."""
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect(onward(request, self.get_success_url()))
+        return super().get(request, *args, **kwargs)
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        if url == self.request.path:  # ?next= this very page: no loop
+            url = resolve_url(settings.LOGIN_REDIRECT_URL)
+        return url
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sso_label=button_label() if enabled() else "", **kwargs)
@@ -277,7 +292,15 @@ class SignInView(LoginView):
             log.info("single sign-on: password refused to %s, linked to the provider", account.get_username())
             form.add_error(None, _("Your account signs in with the City's account: use the button above."))
             return self.form_invalid(form)
-        return super().form_valid(form)
+        super().form_valid(form)  # user_logged_in: the step owed is set
+        return redirect(onward(self.request, self.get_success_url()))
+
+
+def onward(request, next_url: str) -> str:
+    """Where a signed-in session goes next: the second factor's page it still owes (which then
+    leads to `next_url`), or `next_url`."""
+    step = twofactor.session_step(request)
+    return twofactor.page_for(step, next_url) if step else next_url
 
 
 class SignOnStartView(OIDCAuthenticationRequestView):
@@ -345,7 +368,7 @@ class SignOnCallbackView(View):
             request.session[twofactor.SESSION_KEY] = ""
         request.session[SESSION_KEY] = {"id_token": backend.id_token, "mfa": mfa}
         log.info("single sign-on: %s signed in (provider's second factor: %s)", account.get_username(), mfa)
-        return redirect(next_url)
+        return redirect(onward(request, next_url))
 
 
 class SignOutView(LogoutView):

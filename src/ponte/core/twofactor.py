@@ -18,8 +18,9 @@ Rules:
   django-auditlog).
 
 The step a signed-in session still owes ("verify", "enrol" or nothing) is worked out at sign-in
-and kept in the session; `TwoFactorMiddleware` sends a session that owes one to its page from
-every page but the sign-in pages and the public ones.
+and kept in the session; the sign-in page sends the person straight on to the step they owe, and
+`TwoFactorMiddleware` sends a session that owes one to its page from every page but the sign-in
+pages and the public ones, which see that session as a visitor's (never as signed in).
 """
 
 import base64
@@ -27,6 +28,7 @@ import io
 
 import segno
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -136,7 +138,11 @@ def step_owed(user) -> str:
 
 def session_step(request) -> str:
     """The step the session owes; worked out once per session (also for sessions older than 2FA)."""
-    if not request.user.is_authenticated or request.user.is_verified():
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    # Right after `login()`, request.user is the account itself, not yet seen by OTPMiddleware.
+    if getattr(user, "is_verified", None) is not None and user.is_verified():
         return ""
     if SESSION_KEY not in request.session:
         request.session[SESSION_KEY] = step_owed(request.user)
@@ -217,7 +223,8 @@ def page_for(step, next_url) -> str:
 
 class TwoFactorMiddleware:
     """Sends a signed-in session that still owes its second factor to the code (or enrolment)
-    page, from every page but the sign-in pages and the public ones (`login_required = False`)."""
+    page, from every page but the sign-in pages and the public ones (`login_required = False`),
+    which it shows such a session as to a visitor."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -231,12 +238,20 @@ class TwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in OPEN_URL_NAMES:
             return None
-        view_class = getattr(view_func, "view_class", None)
-        if view_class is not None and not getattr(view_class, "login_required", True):
-            return None
         if request.path.startswith(settings.STATIC_URL):
             return None
         step = session_step(request)
         if not step:
             return None
+        view_class = getattr(view_func, "view_class", None)
+        if view_class is not None and not getattr(view_class, "login_required", True):
+            # A public page (the portal) sees someone half signed in as a visitor: never as
+            # signed in, with their name and role in the header, before the second factor.
+            request.user = AnonymousUser()
+            request.auser = _anonymous
+            return None
         return redirect(page_for(step, request.get_full_path()))
+
+
+async def _anonymous():
+    return AnonymousUser()
