@@ -64,7 +64,10 @@ class AcceptSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=10),
         required=False,
         max_length=3,
-        help_text="The suggested targets to keep (codes); left out: the two most likely.",
+        help_text=(
+            "The suggested targets to keep (codes); they join the alignment instead of the bare goal. "
+            "Left out: those the classifier is confident of (share at least 0.9), usually none."
+        ),
     )
 
 
@@ -81,7 +84,9 @@ class SuggestionFilter(django_filters.FilterSet):
 
 
 class SuggestionList(CityScoped, generics.ListAPIView):
-    """The goals suggested for the items the user may decide on (all of them to a plan owner)."""
+    """The goals suggested for the items the user may decide on (all of them to a plan owner);
+    a pending goal the item has since been aligned to (itself or through a target) is left out,
+    as on the review page."""
 
     serializer_class = SuggestionSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -92,9 +97,8 @@ class SuggestionList(CityScoped, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # the schema's generation: no city
             return SDGSuggestion.objects.none()
         queryset = SDGSuggestion.objects.for_city(self.city).select_related("content_type", "decided_by")
-        return suggestions.decidable(self.request.user, self.city, queryset).order_by(
-            "content_type_id", "object_id", "-score"
-        )
+        queryset = suggestions.not_aligned_yet(suggestions.decidable(self.request.user, self.city, queryset))
+        return queryset.order_by("content_type_id", "object_id", "-score")
 
 
 def _decide(view, request, pk, decide):

@@ -25,3 +25,12 @@ def run_suggestion_job_task(job_id: int) -> str:
     if job is None or job.status != SuggestionJob.Status.QUEUED:
         return job.status if job else "missing"  # already declared failed while it waited
     return run_bulk(job).status
+
+
+@task()
+def compute_suggestions_task(content_type_id: int, object_id: int) -> str:
+    """The SDG suggestions of one object's text, queued when its page was first opened
+    (intelligence.suggestions.queue_compute)."""
+    from .suggestions import compute_queued
+
+    return compute_queued(content_type_id, object_id)

@@ -101,7 +101,7 @@ class ReviewListView(CityMixin, ListView):
         kind = self.get_kind()
         if kind is not None:
             pending = pending.filter(content_type=ContentType.objects.get_for_model(kind.model))
-        queryset = suggestions.decidable(self.request.user, self.city, pending)
+        queryset = suggestions.not_aligned_yet(suggestions.decidable(self.request.user, self.city, pending))
         return queryset.select_related("content_type").order_by("content_type_id", "object_id", "-score")
 
     def get_context_data(self, **kwargs):

@@ -36,7 +36,7 @@ def test_a_plan_owner_lists_accepts_and_rejects(client, city, action, users):
     assert response.json()["state"] == "accepted" and response.json()["accepted_targets"] == ["11.3"]
     solar = next(row for row in found if row["goal"] == 7)
     assert client.post(f"{url}{solar['id']}/reject/").json()["state"] == "rejected"
-    assert set(action.alignments.values_list("code", flat=True)) == {"11", "11.3"}
+    assert set(action.alignments.values_list("code", flat=True)) == {"11.3"}  # the target implies 11
     assert SDGSuggestion.objects.get(pk=solar["id"]).decided_by == users["owner"]
 
     bad = client.post(f"{url}{found[0]['id']}/accept/", {"targets": ["1.1"]}, content_type="application/json")
@@ -55,3 +55,16 @@ def test_who_may_not_decide_sees_nothing_and_is_refused(client, city, action, us
     assert client.post(f"{url}{pk}/reject/").status_code == 403
     assert not action.alignments.exists()
     assert client.post(f"{url}999999/reject/").status_code == 404
+
+
+def test_the_list_leaves_out_a_goal_aligned_since_through_a_target_as_the_review_page(client, city, action, users):
+    from ponte.plan.models import AxisItem
+
+    action.alignments.add(AxisItem.objects.get(axis__slug="sdg", code="7.2"))  # from the action's form
+    as_user(client, users["owner"])
+    url = f"/api/v1/{city.slug}/sdg-suggestions/"
+    assert {row["goal"] for row in client.get(url, {"state": "pending"}).json()["results"]} == {11, 4}
+    client.defaults.pop("HTTP_AUTHORIZATION")
+    client.force_login(users["owner"])
+    html = client.get(f"/{city.slug}/gestione/suggerimenti-sdg/").content.decode()
+    assert "3 obiettivi da valutare" not in html and "2 obiettivi da valutare" in html

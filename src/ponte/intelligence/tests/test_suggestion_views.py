@@ -2,14 +2,18 @@
 call, the decisions posted from it and from the review list, and the bulk runs — for the roles
 that may edit each object, and refused to the others."""
 
+import re
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from ponte.core.models import Membership
 from ponte.factories import ActionFactory, CityFactory, IndicatorFactory, LineFactory, MembershipFactory
 from ponte.funding.tests.factories import CallFactory, ProjectFactory
-from ponte.intelligence import suggestions
+from ponte.intelligence import suggestions, tasks
 from ponte.intelligence.models import SDGSuggestion, SuggestedText, SuggestionJob
+from ponte.plan.models import AxisItem
 
 TRAM = "Nuove linee del tram: la linea rossa collega Borgo Panigale al centro con trasporto pubblico sostenibile."
 SOLAR = "Comunità energetiche con pannelli solari sui tetti delle scuole."
@@ -34,7 +38,9 @@ def test_the_action_page_suggests_goals_with_targets_and_passages(client, action
     assert "probabile · punteggio del modello 90/100" in html.lower() and "molto probabile" not in html.lower()
     assert "Suggerimenti per testi in italiano: meno affidabili (precisione misurata circa 50%)" in html
     assert "<mark>tram</mark>" in html
-    assert 'name="targets" value="11.2" id="sdg-' in html and "checked" in html
+    # Ticked only when the classifier is confident of the target (11.2: 0.9), not 11.6 (0.8).
+    assert re.search(r'name="targets" value="11\.2" id="sdg-[0-9-]+" checked>', html)
+    assert re.search(r'name="targets" value="11\.6" id="sdg-[0-9-]+">', html)
     assert "11.2 · " in html  # the target by its name, not its code alone
     assert len(fake_classifier) == 1
     client.get(action.get_absolute_url())
@@ -67,8 +73,9 @@ def test_every_kind_shows_its_panel_to_who_edits_it(client, city, sdg_axis, user
         {"targets": ["11.2"]},
         follow=True,
     )
+    assert f"{obj._meta.verbose_name.capitalize()} " in response.content.decode()  # the item, named
     assert "aggiunto all&#x27;allineamento" in response.content.decode()
-    assert set(obj.alignments.values_list("code", flat=True)) == {"11", "11.2"}
+    assert set(obj.alignments.values_list("code", flat=True)) == {"11.2"}  # the target implies 11
 
 
 def test_accepting_and_rejecting_from_the_page(client, city, sdg_axis, users, fake_classifier):
@@ -86,7 +93,8 @@ def test_accepting_and_rejecting_from_the_page(client, city, sdg_axis, users, fa
     html = response.content.decode()
     assert "non sarà più suggerito per questo testo" in html
     assert "SDG 11 · Città e comunità sostenibili" in html  # now among the aligned goals
-    assert set(action.alignments.values_list("code", flat=True)) == {"11", "11.2", "11.3"}
+    assert re.search(r'id="sdg-aligned-\d+" checked disabled><label for="sdg-aligned-\d+">SDG 11\.2 · ', html)
+    assert set(action.alignments.values_list("code", flat=True)) == {"11.2", "11.3"}
     solar.refresh_from_db()
     assert (solar.state, solar.decided_by) == ("rejected", users["owner"])
 
@@ -211,3 +219,52 @@ def test_after_an_edit_the_passages_are_those_stored_not_the_new_texts(client, c
     panel = html.split('id="sdg-suggestions"')[1].split("</section>")[0]
     assert "<li><mark>tram</mark></li>" in panel  # the stored passage, alone
     assert "fermate del" not in panel and "resta;" not in panel  # not the new text around it
+
+
+def test_a_goal_aligned_through_a_target_is_shown_as_aligned_and_not_offered(
+    client, city, action, users, fake_classifier
+):
+    """Action 1.1.1 of the probe: aligned to 16.7 and 17.17, it was offered SDG 16 and 17 again."""
+    suggestions.compute(action)  # SDG 11 pending, then aligned from the action's form to 11.7
+    action.alignments.add(AxisItem.objects.get(axis__slug="sdg", code="11.7"))
+    client.force_login(users["owner"])
+    html = client.get(action.get_absolute_url()).content.decode()
+    panel = html[html.index('id="sdg-suggestions"') :]
+    assert "allineamento, non suggeriti di nuovo" in panel
+    assert "SDG 11 · Città e comunità sostenibili" in panel
+    assert re.search(r'checked disabled><label for="sdg-aligned-\d+">SDG 11\.7 · ', panel)
+    assert "Accetta<span" not in panel and 'name="targets"' not in panel  # nothing to accept
+    html = client.get(f"/{city.slug}/gestione/suggerimenti-sdg/").content.decode()
+    assert "Linee nuove" not in html and "0 obiettivi da valutare" in html
+
+
+def test_the_panel_queues_its_suggestions_and_shows_them_once_computed(
+    client, city, action, users, fake_classifier, monkeypatch
+):
+    """Opening a page never waits for the model: the worker computes, the page says so."""
+    queued = []
+    monkeypatch.setattr(tasks, "compute_suggestions_task", SimpleNamespace(enqueue=lambda *args: queued.append(args)))
+    client.force_login(users["owner"])
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert "Suggerimenti in calcolo…" in html and "data-sdg-computing" in html
+    assert "ponte/sdg-suggestions.js" in html  # follows them without a reload
+    assert fake_classifier == [] and len(queued) == 1
+    client.get(action.get_absolute_url())
+    assert len(queued) == 1  # queued once per text
+
+    assert suggestions.compute_queued(*queued[0]) == "done"  # the worker
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert "Suggerimenti in calcolo" not in html and "SDG 11 · Città e comunità sostenibili" in html
+    assert suggestions.compute_queued(*queued[0]) == "up to date"  # a second queued run reads nothing
+    assert len(fake_classifier) == 1
+
+
+def test_a_queued_computation_that_fails_says_so_and_offers_to_try_again(client, city, action, users, monkeypatch):
+    def broken(texts, langs=None, **kwargs):
+        raise RuntimeError("no model")
+
+    monkeypatch.setattr(suggestions.sdg, "suggest_many", broken)
+    client.force_login(users["owner"])
+    html = client.get(action.get_absolute_url()).content.decode()  # the immediate backend runs it
+    assert "Non è stato possibile calcolare i suggerimenti ora" in html and "Ricalcola" in html
+    assert "Suggerimenti in calcolo" not in html

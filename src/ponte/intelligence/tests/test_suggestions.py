@@ -1,5 +1,6 @@
-"""SDG suggestions as staff decide them: computed once per text, accepted goals (with the targets
-kept) become alignments, rejections are kept for the same text, who and when are recorded, and
+"""SDG suggestions as staff decide them: computed once per text, accepted goals become alignments
+(through the targets kept, which imply their goal), goals aligned through a target are not
+suggested, rejections are kept for the same text, who and when are recorded, and
 another city's staff or items are refused. The classifier is stood in for by one that reads
 obvious words (conftest), except in the last test, which runs the real one."""
 
@@ -56,24 +57,63 @@ def test_accepting_adds_the_goal_and_the_targets_kept_with_who_and_when(action, 
     outcome = suggestions.accept(suggestion=suggestion, user=owner, targets=["11.2"], city=action.city)
 
     assert outcome.changed
-    assert "SDG 11 · Città e comunità sostenibili" in outcome.message
-    assert codes(action) == {"11", "11.2"}
+    assert outcome.message.startswith("Azione A")  # which of the many items: named first
+    assert "Linee nuove: SDG 11 · Città e comunità sostenibili aggiunto" in outcome.message
+    assert codes(action) == {"11.2"}  # the target implies its goal
     suggestion.refresh_from_db()
     assert (suggestion.state, suggestion.decided_by, suggestion.accepted_targets) == ("accepted", owner, ["11.2"])
     assert suggestion.decided_at is not None
 
     again = suggestions.accept(suggestion=suggestion, user=owner, targets=["11.6"], city=action.city)
     assert not again.changed  # idempotent: nothing added the second time
-    assert codes(action) == {"11", "11.2"}
+    assert codes(action) == {"11.2"}
 
     suggestions.compute(action)  # the goal is aligned now: not suggested again
     assert pending(action) == {}
 
 
-def test_accepting_without_targets_chosen_keeps_the_most_likely_one(action, owner, fake_classifier):
+def test_accepting_without_targets_chosen_keeps_only_a_confident_one(action, owner, fake_classifier):
     suggestions.compute(action)
     suggestions.accept(suggestion=pending(action)[11], user=owner)
-    assert codes(action) == {"11", "11.2"}  # 11.6 (0.8) is not clearly above 11.3 (0.7)
+    assert codes(action) == {"11.2"}  # 0.9: confident; 11.6 (0.8) and 11.3 (0.7) are not
+
+
+def test_accepting_without_a_confident_target_adds_the_goal_alone(action, owner, fake_classifier):
+    suggestions.compute(action)
+    suggestion = pending(action)[11]
+    SDGSuggestion.objects.filter(pk=suggestion.pk).update(targets=[{"code": "11.2", "score": 0.6}])
+    suggestion.refresh_from_db()
+    outcome = suggestions.accept(suggestion=suggestion, user=owner)
+    assert codes(action) == {"11"}
+    assert outcome.message.endswith("aggiunto all'allineamento, senza target.")
+
+
+def test_a_goal_aligned_through_a_target_is_not_suggested(action, owner, fake_classifier):
+    from ponte.plan.models import AxisItem
+
+    action.alignments.add(AxisItem.objects.get(axis__slug="sdg", code="11.7"))
+    assert suggestions.compute(action) == 0
+    assert pending(action) == {}
+    items = suggestions.sdg_items(action.city)
+    covered = suggestions.aligned_goals(items, {"11.7", "16", "17.17", "16.7"})
+    assert list(covered) == [11, 16, 17]
+    assert [t.code for t in covered[11]] == ["11.7"] and [t.code for t in covered[16]] == ["16.7"]
+
+
+def test_a_pending_goal_aligned_since_through_a_target_leaves_the_lists(action, owner, fake_classifier):
+    from ponte.plan.models import AxisItem
+
+    suggestions.compute(action)
+    suggestion = pending(action)[11]
+    listed = suggestions.not_aligned_yet(SDGSuggestion.objects.all())
+    assert list(listed) == [suggestion]
+    action.alignments.add(AxisItem.objects.get(axis__slug="sdg", code="11.7"))  # from the action's form
+    assert list(suggestions.not_aligned_yet(SDGSuggestion.objects.all())) == []
+    # Accepted without targets meanwhile (an old page): the goal is there already, nothing added.
+    outcome = suggestions.accept(suggestion=suggestion, user=owner, targets=[])
+    assert outcome.added == [] and codes(action) == {"11.7"}
+    # Decided suggestions stay listed (the API lists them with their state).
+    assert list(suggestions.not_aligned_yet(SDGSuggestion.objects.all())) == [suggestion]
 
 
 def test_a_target_not_suggested_is_refused(action, owner, fake_classifier):
@@ -152,7 +192,7 @@ def test_a_project_and_a_call_receive_their_alignments(city, sdg_axis, fake_clas
     suggestions.accept(suggestion=pending(project)[11], user=funds, targets=[])
     suggestions.accept(suggestion=pending(call)[7], user=funds, targets=["7.2", "7.1"])
     assert codes(project) == {"11"}
-    assert codes(call) == {"7", "7.2", "7.1"}
+    assert codes(call) == {"7.2", "7.1"}
 
 
 def test_the_bulk_job_reads_imported_items_without_decisions(city, sdg_axis, owner, fake_classifier):
@@ -211,7 +251,7 @@ def test_the_real_classifier_suggests_the_obvious_goal(city, sdg_axis, owner):
     assert all(0 <= s.score <= 1 for s in found.values())
     assert all(t["code"].startswith(f"{s.goal}.") for s in found.values() for t in s.targets)
     suggestions.accept(suggestion=found[7], user=owner)
-    assert "7" in codes(action)
+    assert [code for code in codes(action) if code.split(".")[0] == "7"]  # the goal or its targets
 
 
 def _offered(*scores):
@@ -222,12 +262,13 @@ def _offered(*scores):
     return suggestions.default_targets(Suggestion, items)
 
 
-def test_only_the_most_likely_target_is_ticked_unless_the_second_is_as_likely_and_clearly_above_the_rest():
+def test_a_target_is_ticked_only_when_the_classifier_is_confident_of_it():
+    assert suggestions.TARGET_CONFIDENCE == 0.9  # measured: bench/sdg_targets.py
     assert _offered(0.9, 0.05, 0.05) == ["11.1"]
-    assert _offered(0.4, 0.35, 0.25) == ["11.1"]  # the second is no clearer than the third
-    assert _offered(0.5, 0.45, 0.05) == ["11.1", "11.2"]
-    assert _offered(0.55, 0.45) == ["11.1", "11.2"]
-    assert _offered(0.8, 0.2) == ["11.1"]
+    assert _offered(0.97, 0.03) == ["11.1"]
+    assert _offered(0.89, 0.11) == []
+    assert _offered(0.4, 0.35, 0.25) == []
+    assert _offered(0.5, 0.45, 0.05) == []
     assert _offered() == []
 
 
