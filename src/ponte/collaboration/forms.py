@@ -9,13 +9,22 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["text"]
         labels = {"text": _("Your comment")}
-        help_texts = {
-            "text": _(
-                "Plain text. To tell a colleague, write @ followed by their username (e.g. @mrossi): "
-                "while you type, matching colleagues of this city are offered. They are notified."
-            )
-        }
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "data-mentions": ""})}
+
+    def __init__(self, *args, example: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _(
+            "Plain text. To tell a colleague, type @ and the start of their name, then choose them from the "
+            "colleagues of this city offered: their username is written, e.g. @%(example)s. They are notified."
+        ) % {"example": example or "mario.rossi"}
+
+
+def mention_example(user) -> str:
+    """A colleague-like username for the help text, as the @ picker writes it: usernames are the
+    staff's e-mail addresses, so one at the same domain as the writer's (mario.rossi@comune.bologna.it)."""
+    username = user.get_username() if user.is_authenticated else ""
+    _name, at, domain = username.rpartition("@")
+    return f"mario.rossi@{domain}" if at and domain else "mario.rossi"
 
 
 class PreferenceForm(forms.ModelForm):

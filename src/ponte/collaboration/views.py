@@ -14,7 +14,7 @@ from ponte.core.views import CityMixin, run_service
 
 from . import queries, services
 from .delivery import choice_of
-from .forms import CommentForm, PreferenceForm
+from .forms import CommentForm, PreferenceForm, mention_example
 from .models import Comment, Notification, NotificationPreference
 
 # What may be commented, by the name its address uses.
@@ -46,6 +46,9 @@ class CommentAddView(CommentedItemMixin, CityMixin, FormView):
     template_name = "plan/form.html"
     page_title = gettext_lazy("Comment")
     http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"example": mention_example(self.request.user)}
 
     def form_valid(self, form):
         item = self.get_item()

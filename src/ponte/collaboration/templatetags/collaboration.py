@@ -7,7 +7,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from ..forms import CommentForm
+from ..forms import CommentForm, mention_example
 from ..mentions import as_html
 from ..queries import comments_on
 from ..services import may_delete
@@ -32,7 +32,7 @@ def comment_thread(context, item):
         "csrf_token": context.get("csrf_token"),
         "city": city,
         "comments": comments,
-        "form": CommentForm(auto_id=f"comment-{commented_kind(item)}-%s"),
+        "form": CommentForm(auto_id=f"comment-{commented_kind(item)}-%s", example=mention_example(request.user)),
         "post_url": reverse(
             "collaboration:comment-add", kwargs={"city": city.slug, "kind": commented_kind(item), "pk": item.pk}
         ),

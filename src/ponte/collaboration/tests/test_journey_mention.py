@@ -28,7 +28,7 @@ def test_a_mention_reaches_the_colleagues_centre_and_inbox(visit, city, action, 
     marco = MembershipFactory(
         city=city,
         role=Membership.Role.PLAN_OWNER,
-        user__username="marco",
+        user__username="marco.verdi@comune.testopoli.it",  # invited staff sign in with their address
         user__first_name="Marco",
         user__last_name="Verdi",
     ).user
@@ -47,7 +47,9 @@ def test_a_mention_reaches_the_colleagues_centre_and_inbox(visit, city, action, 
     comments = page.get_by_role("region", name="Commenti")
     expect(comments).to_contain_text("Ancora nessun commento.")
     field = comments.get_by_label("Il tuo commento")
-    expect(comments).to_contain_text("scrivi @ seguito dal suo nome utente")
+    # The hint's example is written as the picker writes a colleague: @ and an address like Marco's.
+    expect(comments).to_contain_text("scrivi @ e l'inizio del suo nome")
+    expect(comments).to_contain_text("ad es. @mario.rossi@comune.testopoli.it.")
     field.click()
     field.press_sequentially("Serve il parere di @an")
     offered = page.get_by_role("listbox", name="Colleghi da menzionare")
@@ -88,6 +90,8 @@ def test_a_mention_reaches_the_colleagues_centre_and_inbox(visit, city, action, 
     item = page.locator(".ponte-notifications li").first
     expect(item).to_contain_text("da leggere")
     expect(item).to_contain_text("Serve il parere di @anna.bianchi sul bando.")
+    mark = item.get_by_role("button", name=re.compile("^Segna come letta: Marco Verdi ti ha menzionato"))
+    expect(mark).to_have_text("Segna come letta")
     fits_the_screen(page)
     shoot(page, f"collaboration-notification-centre-{width}")
     assert axe_violations(page) == []
