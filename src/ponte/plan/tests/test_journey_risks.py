@@ -110,6 +110,15 @@ def test_an_editor_mitigates_an_action_behind(visit, smtp_server, city, users, l
     expect(listed).to_contain_text("Alto")
     expect(listed).to_contain_text("Cercare un partner in Albania")
     fits_the_screen(page)
+    # Every column in sight without scrolling the table sideways: on a phone each row is a card,
+    # its cells one under the other, each named by its column.
+    hidden = listed.locator("td").evaluate_all(
+        "(cells) => cells.filter((c) => c.getBoundingClientRect().right > window.innerWidth).length"
+    )
+    assert hidden == 0
+    if width == "mobile":
+        label = listed.locator("td").nth(2).evaluate("(c) => getComputedStyle(c, '::before').content")
+        assert label == '"Punteggio"'
     shoot(page, f"risks-register-{width}")
     assert not axe_violations(page)
 
