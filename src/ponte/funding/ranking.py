@@ -367,11 +367,12 @@ def score(call, matcher, quoted, won, today):
     if matcher.actions and not blocked:
         order, meaning, overlap = rankings[call.pk]
         best = order[:REASONS_ACTIONS]
-        scores = meaning_scores(meaning, matcher.baseline(call))
+        baseline = matcher.baseline(call)
+        scores = meaning_scores(meaning, baseline)
         relevance = float(max(scores[index] for index in best))
         if call_keys:
             alignment = float(max(overlap[index] for index in best))
-        reasons.extend(_meaning_reasons(call, matcher, best, meaning, scores, action_sentence_vectors))
+        reasons.extend(_meaning_reasons(call, matcher, best, meaning, scores, action_sentence_vectors, baseline))
         reasons.extend(_alignment_reasons(call, matcher, best, call_keys))
     weight = RELEVANCE if call_keys else RELEVANCE + ALIGNMENT
     # "31 marzo 2027", in the language the reasons are stored in ("E": the month as in a date, lower case in Italian).
@@ -404,7 +405,7 @@ def score(call, matcher, quoted, won, today):
     return round(total), reasons
 
 
-def _meaning_reasons(call, matcher, best, meaning, scores, action_sentence_vectors):
+def _meaning_reasons(call, matcher, best, meaning, scores, action_sentence_vectors, baseline):
     reasons = []
     call_parts = call_sentences(call) or [str(call)]
     call_matrix = matcher.call_sentences[call.pk]
@@ -429,12 +430,31 @@ def _meaning_reasons(call, matcher, best, meaning, scores, action_sentence_vecto
         else:
             reasons.append(_("serves action %(code)s “%(title)s”: the call says “%(call)s”") % values)
     if not reasons:
-        action = matcher.actions[int(np.argmax(meaning))]
-        reasons.append(
-            _("no action of the plan is close in meaning to this call (the closest: %(code)s “%(title)s”)")
-            % {"code": action.code, "title": action.title}
-        )
+        reasons.append(_no_action_reason(matcher, meaning, baseline))
     return reasons
+
+
+def _no_action_reason(matcher, meaning, baseline):
+    """Why the call scores nothing for meaning, naming the action closest to it in meaning without
+    calling it close: either that action is still far (below MEANING_FLOOR), or the call is as
+    close to it as to what a municipality does in general (a short or generic text), and more
+    detail would tell."""
+    index = int(np.argmax(meaning))
+    action = matcher.actions[index]
+    values = {"code": action.code, "title": action.title}
+    if meaning[index] > MEANING_FLOOR:  # close enough on its own, not standing out from the baseline
+        return (
+            _(
+                "no points for the plan: the call is nearest to action %(code)s “%(title)s”, but no nearer than "
+                "to what a city does in general; describe the call in more detail (aims, activities, who it is "
+                "for) to score its fit"
+            )
+            % values
+        )
+    return (
+        _("no points for the plan: even its nearest action, %(code)s “%(title)s”, is far in meaning from this call")
+        % values
+    )
 
 
 def _alignment_reasons(call, matcher, best, call_keys):

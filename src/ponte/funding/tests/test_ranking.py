@@ -112,7 +112,7 @@ def test_quality_label_humanitarian_aid_does_not_fit_the_fair_expansion(city, pl
     call.refresh_from_db()
     assert call.fit_score < 20, call.fit_reasons
     assert not any("5.3.1" in reason and reason.startswith("serve") for reason in call.fit_reasons), call.fit_reasons
-    assert call.fit_reasons[0].startswith("nessuna azione del Piano è vicina per significato"), call.fit_reasons
+    assert call.fit_reasons[0].startswith("nessun punto per il Piano:"), call.fit_reasons
 
 
 def test_shared_alignments_count_and_are_named(city, plan):
@@ -204,3 +204,30 @@ def test_deadline_reasons_read_the_date_in_italian_and_say_a_closed_call_is_clos
     assert f"scadenza {italian}" in reasons["UP"] and when.isoformat() not in reasons["UP"]
     assert "bando chiuso" in reasons["SHUT"] and "nessuna scadenza" not in reasons["SHUT"]
     assert "scadenza passata (" in reasons["PAST"] and (today - timedelta(days=1)).isoformat() not in reasons["PAST"]
+
+
+def test_a_call_scoring_nothing_for_the_plan_never_calls_its_nearest_action_close():
+    """The probe: an Erasmus+ youth call scored 15 with “nessuna azione del Piano è vicina (la più
+    vicina: 1.3.3 …)”. The reason now says why the nearest action gives no points."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from ponte.funding.ranking import _no_action_reason
+
+    matcher = SimpleNamespace(
+        actions=[
+            SimpleNamespace(code="6.2.5", title="Sensibilizzazione dei cittadini"),
+            SimpleNamespace(code="1.3.3", title="Supporto alla mobilità dei giovani"),
+        ]
+    )
+    with translation.override("it"):
+        generic = _no_action_reason(matcher, np.array([0.84, 0.85]), baseline=0.84)
+        far = _no_action_reason(matcher, np.array([0.78, 0.80]), baseline=0.77)
+    assert generic.startswith("nessun punto per il Piano: il bando è più vicino all'azione 1.3.3"), generic
+    assert "descrivi il bando più in dettaglio" in generic
+    assert far == (
+        "nessun punto per il Piano: anche l'azione più vicina, 1.3.3 “Supporto alla mobilità dei giovani”, "
+        "è lontana per significato da questo bando"
+    )
+    assert "nessuna azione" not in generic + far
