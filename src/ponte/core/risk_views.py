@@ -145,8 +145,6 @@ class RiskNewView(RiskAddView):
 
     def check_parent(self):
         self.items = risks.keepable_items(self.request.user, self.city)
-        if not self.items:
-            raise PermissionDenied
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"items": self.items}
@@ -165,7 +163,7 @@ class RiskNewView(RiskAddView):
 
     def get_context_data(self, **kwargs):
         return super(RiskAddView, self).get_context_data(
-            title=_("Add a risk or issue"), submit_label=_("Add to the register"), **kwargs
+            title=_("Add a risk or issue"), submit_label=_("Add to the register"), no_items=not self.items, **kwargs
         )
 
 
