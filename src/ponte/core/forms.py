@@ -348,9 +348,7 @@ class RiskForm(OwnerChoiceMixin, CityModelForm):
             self.fields["item"] = forms.ChoiceField(
                 label=_("concerns"),
                 choices=[("", "—"), *items],
-                help_text=_(
-                    "The action or funded project the risk threatens: type its code or a word of its title."
-                ),
+                help_text=_("The action or funded project the risk threatens: type its code or a word of its title."),
             )
             self.fields["item"].widget.attrs["data-autocomplete"] = "single"
         if with_mitigation:
