@@ -1,6 +1,7 @@
 import datetime
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
@@ -25,7 +26,11 @@ class ActionFilter(django_filters.FilterSet):
 
     def aligned(self, queryset, name, value):
         axis, _sep, code = value.partition(":")
-        return queryset.filter(alignments__axis__slug=axis, alignments__code=code).distinct()
+        # The item or one of its sub-items: `sdg:11` finds an action aligned to 11.2.
+        links = Action.alignments.through.objects.filter(
+            Q(axisitem__code=code) | Q(axisitem__parent__code=code), axisitem__axis__slug=axis
+        )
+        return queryset.filter(pk__in=links.values("action_id"))
 
 
 class IndicatorFilter(django_filters.FilterSet):

@@ -26,7 +26,10 @@ class ActionFilter(CityFilterSet):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.CITY_OFFICE), label=_("Owning office")
     )
     alignment = django_filters.ModelChoiceFilter(
-        field_name="alignments", queryset=AxisItem.objects.select_related("axis"), label=_("Alignment")
+        field_name="alignments",
+        queryset=AxisItem.objects.select_related("axis"),
+        label=_("Alignment"),
+        method="by_alignment",
     )
     ordering = sort_by(
         ("sort_key", "code", _("Code")),
@@ -40,6 +43,13 @@ class ActionFilter(CityFilterSet):
     class Meta:
         model = Action
         fields = ["q", "macro_area", "line", "status", "rag", "owner_office", "alignment"]
+
+    def by_alignment(self, queryset, name, value):
+        """Aligned to the item or to one of its sub-items: SDG 11 finds an action aligned to 11.2."""
+        if not value:
+            return queryset
+        links = Action.alignments.through.objects.filter(Q(axisitem=value) | Q(axisitem__parent=value))
+        return queryset.filter(pk__in=links.values("action_id"))
 
     def by_rag(self, queryset, name, value):
         return schedule.filter_by_rag(queryset, timezone.localdate(), value)

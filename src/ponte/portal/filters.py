@@ -15,7 +15,10 @@ class PublicProjectFilter(ProjectFilter):
 
     status = django_filters.ChoiceFilter(choices=[(status.value, status.label) for status in FUNDED], label=_("Status"))
     theme = django_filters.ModelChoiceFilter(
-        field_name="alignments", queryset=AxisItem.objects.all(), distinct=True, label=_("Theme (alignment)")
+        field_name="alignments",
+        queryset=AxisItem.objects.all(),
+        method="filter_theme",
+        label=_("Theme (alignment)"),
     )
     place = django_filters.CharFilter(method="filter_place", label=_("Place"))
     located = django_filters.ChoiceFilter(
@@ -30,6 +33,13 @@ class PublicProjectFilter(ProjectFilter):
 
     class Meta(ProjectFilter.Meta):
         fields = ["q", "programme", "kind", "status", "year", "theme", "place", "located"]
+
+    def filter_theme(self, queryset, name, value):
+        """Aligned to the theme or to one of its sub-items: SDG 11 finds a project aligned to 11.2."""
+        if not value:
+            return queryset
+        links = Project.alignments.through.objects.filter(Q(axisitem=value) | Q(axisitem__parent=value))
+        return queryset.filter(pk__in=links.values("project_id"))
 
     def filter_place(self, queryset, name, value):
         """The address or the quartiere (issue 15: "Navile" finds the projects of that quartiere)."""
