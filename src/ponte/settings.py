@@ -515,6 +515,7 @@ PONTE_EMBEDDING_THREADS = env_int("PONTE_EMBEDDING_THREADS", 0)
 PONTE_EMBED_ON_SAVE = os.environ.get("PONTE_EMBED_ON_SAVE", "1") == "1"
 # A folder where vectors are also kept as files, shared by processes (off by default; the tests use it).
 PONTE_EMBEDDING_CACHE_DIR = os.environ.get("PONTE_EMBEDDING_CACHE_DIR", "")
-# Whether an object's SDG suggestions are computed when someone who may decide on them first opens
-# its page (otherwise only by its "Ricalcola" button and the bulk runs).
+# Whether an object's SDG suggestions are queued for the background worker when someone who may
+# decide on them first opens its page, which says "Suggerimenti in calcolo…" and fills in by itself
+# (otherwise only by its "Ricalcola" button and the bulk runs).
 PONTE_SDG_SUGGEST_ON_VIEW = os.environ.get("PONTE_SDG_SUGGEST_ON_VIEW", "1") == "1"
