@@ -8,6 +8,7 @@ checkbox's box inside its label)."""
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from ponte.browsing import shoot
 from ponte.core.models import Membership
@@ -49,17 +50,19 @@ def test_no_label_overlaps_a_control(visit, city, office, client, admin, width):
     client.force_login(admin)
     paths = form_pages(client, city, items)
     page = visit(paths[0], user=admin, width=width)
+    visitor = visit("/", width=width)  # the sign-in page's form is shown to someone not signed in
     found, too_wide = {}, {}
     for path in paths:
-        page.goto(visit.base_url + path, wait_until="domcontentloaded")
-        if overlaps := page.evaluate(OVERLAPS):
+        on = visitor if path == reverse("login") else page
+        on.goto(visit.base_url + path, wait_until="domcontentloaded")
+        if overlaps := on.evaluate(OVERLAPS):
             found[path] = overlaps
-            shoot(page, f"overlap-{width}-{path}")
+            shoot(on, f"overlap-{width}-{path}")
         # Nothing wider than the screen: a phone never scrolls a page sideways (wide tables
         # scroll inside their own box).
-        scroll_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        scroll_width, screen_width = on.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if scroll_width > screen_width:
             too_wide[path] = scroll_width
-            shoot(page, f"too-wide-{width}-{path}")
+            shoot(on, f"too-wide-{width}-{path}")
     assert not found, found
     assert not too_wide, f"pages wider than the {width} screen: {too_wide}"
