@@ -92,5 +92,5 @@ def test_funds_officer_creates_a_call_and_searches_its_partners(visit, users, ci
         expect(first_rows[chosen.pk]).to_contain_text(youth if chosen == call else tram)
         shoot(page, f"partner-search-ranked-{chosen.identifier}-{width}")
     expect(page.get_by_role("region", name=re.compile("Consorzio suggerito"))).to_contain_text(
-        "Stati membri dell'UE o paesi associati a Horizon Europe"
+        "Si contano gli Stati membri dell'UE e i paesi associati a Horizon Europe."
     )

@@ -262,7 +262,8 @@ def test_associated_countries_count_for_horizon_europe_calls_only(
     content = response.content.decode()
     if horizon:
         assert names == {"Amburgo", "Coventry", "Daegu"} and consortium.meets_rule
-        assert "tre paesi ammissibili (Stati membri dell'UE o paesi associati a Horizon Europe)" in content
+        assert "tre paesi ammissibili: regola rispettata" in content
+        assert "Si contano gli Stati membri dell'UE e i paesi associati a Horizon Europe." in content
     else:  # the United Kingdom and South Korea are associated to Horizon Europe, not to every programme
         assert names == {"Amburgo"} and not consortium.meets_rule
         assert "meno di tre Stati membri dell'UE" in content
