@@ -127,8 +127,9 @@ def test_a_new_cadence_asks_for_no_period_that_ended_before_it(client, users, ed
     client.force_login(editor)
     detail = main(client.get(f"/{city.slug}/gestione/azioni/{running.code}/"))
     assert f"Prossimo aggiornamento: {first.label}" in detail and 'bg-danger">in ritardo' not in detail
-    # … nor among the updates to write, the deadlines, or the reminders (one rule: cycles.owes).
-    assert running not in queries.actions_due_update(city, today)
+    # … nor among the updates to write, the deadlines, or the reminders (one rule: cycles.owes):
+    # the update to write is the current quarter's, not the ended one.
+    assert queries.updates_owed([running], today)[running.pk][0] == first
     assert not any(d.overdue for d in deadlines.for_user(editor, city, today) if d.kind == "update")
 
 
@@ -140,14 +141,14 @@ def test_reminders_and_deadlines_skip_the_periods_before_the_cycle_took_effect(e
     today = D(2026, 10, 20)  # Q3 2026 was due on 15 October, under a cadence set on the 18th
     run = services.send_update_reminders(city=city, today=today)
     assert not Notification.objects.exists() and run.sent == 0
-    assert running not in queries.actions_due_update(city, today)
+    assert queries.updates_owed([running], today)[running.pk][0] == Period(2026, 4, Cadence.QUARTERLY)  # not Q3
     period, _due = cycles.next_due(cycle, today, (), running)
     assert period == Period(2026, 4, Cadence.QUARTERLY)
     assert [d for d in deadlines.for_user(editor, city, today) if d.kind == "update" and d.overdue] == []
     cycle.starts_on = D(2026, 9, 1)  # set before Q3 ended: Q3 is owed and late
     cycle.save()
     assert services.send_update_reminders(city=city, today=today).sent > 0
-    assert running in queries.actions_due_update(city, today)
+    assert queries.updates_owed([running], today)[running.pk][0] == Period(2026, 3, Cadence.QUARTERLY)
 
 
 def test_update_addresses_are_italian_and_the_old_ones_redirect(client, editor, action):
