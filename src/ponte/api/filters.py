@@ -12,7 +12,8 @@ from rest_framework.filters import OrderingFilter
 from ponte.core.filters import YearFilter
 from ponte.funding.models import Programme, Project
 from ponte.participation.models import Event
-from ponte.plan.models import Action, Indicator
+from ponte.plan.models import Action, AxisItem, Indicator
+from ponte.plan.queries import aligned_to
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -27,10 +28,7 @@ class ActionFilter(django_filters.FilterSet):
     def aligned(self, queryset, name, value):
         axis, _sep, code = value.partition(":")
         # The item or one of its sub-items: `sdg:11` finds an action aligned to 11.2.
-        links = Action.alignments.through.objects.filter(
-            Q(axisitem__code=code) | Q(axisitem__parent__code=code), axisitem__axis__slug=axis
-        )
-        return queryset.filter(pk__in=links.values("action_id"))
+        return aligned_to(queryset, AxisItem.objects.filter(Q(code=code) | Q(parent__code=code), axis__slug=axis))
 
 
 class IndicatorFilter(django_filters.FilterSet):

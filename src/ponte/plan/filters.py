@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from ponte.core.filters import CityFilterSet, sort_by
 from ponte.core.models import Organisation
 
-from . import schedule
+from . import queries, schedule
 from .models import Action, AxisItem, Indicator, Line, MacroArea, Milestone
 
 
@@ -48,8 +48,7 @@ class ActionFilter(CityFilterSet):
         """Aligned to the item or to one of its sub-items: SDG 11 finds an action aligned to 11.2."""
         if not value:
             return queryset
-        links = Action.alignments.through.objects.filter(Q(axisitem=value) | Q(axisitem__parent=value))
-        return queryset.filter(pk__in=links.values("action_id"))
+        return queries.aligned_to(queryset, queries.item_and_children(value))
 
     def by_rag(self, queryset, name, value):
         return schedule.filter_by_rag(queryset, timezone.localdate(), value)

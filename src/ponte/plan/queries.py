@@ -148,6 +148,20 @@ def items_with_descendants(item: AxisItem) -> list[int]:
     return with_descendants(item)
 
 
+def aligned_to(queryset, items):
+    """Rows of `queryset` (actions, projects: a model with `alignments`) aligned themselves to
+    one of `items`, as a semi-join (no join that repeats a row, so no DISTINCT)."""
+    through = queryset.model.alignments.through
+    owner = f"{queryset.model._meta.model_name}_id"
+    return queryset.filter(pk__in=through.objects.filter(axisitem__in=items).values(owner))
+
+
+def item_and_children(item: AxisItem):
+    """The item and its sub-items, for a filter where SDG 11 also finds what is aligned to 11.2
+    (an accepted SDG suggestion adds the targets alone)."""
+    return AxisItem.objects.filter(Q(pk=item.pk) | Q(parent=item))
+
+
 def serving_condition(ids) -> Q:
     """Actions tagged with one of the items `ids`, directly or through their line or macro area,
     as semi-joins (no join that repeats an action, so no DISTINCT and a cheap count)."""

@@ -6,6 +6,7 @@ from ponte.funding.filters import ProjectFilter
 from ponte.funding.models import Project
 from ponte.funding.queries import FUNDED
 from ponte.plan.models import AxisItem
+from ponte.plan.queries import aligned_to, item_and_children
 
 from .citymap import ON_A_POINT
 
@@ -38,8 +39,7 @@ class PublicProjectFilter(ProjectFilter):
         """Aligned to the theme or to one of its sub-items: SDG 11 finds a project aligned to 11.2."""
         if not value:
             return queryset
-        links = Project.alignments.through.objects.filter(Q(axisitem=value) | Q(axisitem__parent=value))
-        return queryset.filter(pk__in=links.values("project_id"))
+        return aligned_to(queryset, item_and_children(value))
 
     def filter_place(self, queryset, name, value):
         """The address or the quartiere (issue 15: "Navile" finds the projects of that quartiere)."""
