@@ -104,17 +104,13 @@ def is_horizon_europe(call: Call) -> bool:
     return "HORIZON" in published and "H2020" not in published and "HORIZON 2020" not in published
 
 
-def counted_countries(call: Call) -> frozenset[str]:
-    """The countries that count for the three-countries rule of this call."""
-    return ELIGIBLE_COUNTRIES if is_horizon_europe(call) else EU_MEMBER_STATES
-
-
-def external(queryset, city):
+def external(queryset, city, *, via=""):
     """The organisations of `queryset` that can be partners of the city: neither the city itself
-    (its tax code) nor its own offices, governance bodies and services."""
-    queryset = queryset.exclude(kind__in=INTERNAL_KINDS)
+    (its tax code) nor its own offices, governance bodies and services. `via` reads them through
+    a relation, e.g. "organisation__" for participations."""
+    queryset = queryset.exclude(**{f"{via}kind__in": INTERNAL_KINDS})
     if city.tax_code:
-        queryset = queryset.exclude(tax_code=city.tax_code)
+        queryset = queryset.exclude(**{f"{via}tax_code": city.tax_code})
     return queryset
 
 
@@ -185,9 +181,7 @@ def affinities(call: Call) -> Affinities:
     the projects, their stored vectors and the call's."""
     city = call.city
     # The city itself and its own bodies take part in its projects, but are no partners of its own.
-    participations = Participation.objects.for_city(city).exclude(organisation__kind__in=INTERNAL_KINDS)
-    if city.tax_code:
-        participations = participations.exclude(organisation__tax_code=city.tax_code)
+    participations = external(Participation.objects.for_city(city), city, via="organisation__")
     projects = list(
         Project.objects.for_city(city)
         .filter(pk__in=participations.values("project_id"))
